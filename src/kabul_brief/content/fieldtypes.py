@@ -1,0 +1,557 @@
+"""Field types: how one YAML value is read, checked and described as JSON Schema.
+
+Each type reads a composed YAML node (so it knows how the editor wrote the value:
+quoted or plain, and where) and returns a plain Python value, or :data:`INVALID`
+after reporting why. The same objects describe themselves as JSON Schema, so the
+editor's schema and the validator can never disagree.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from kabul_brief.content.dates import parse_date
+from kabul_brief.content.yamlsource import (
+    TAG_PREFIX,
+    MappingNode,
+    Node,
+    ScalarNode,
+    SequenceNode,
+    SourceText,
+)
+from kabul_brief.errors import ContentError
+
+ID_RE: Final = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+ID_MAX_LENGTH: Final = 64
+STR_TAG: Final = TAG_PREFIX + "str"
+NULL_TAG: Final = TAG_PREFIX + "null"
+BOOL_TAG: Final = TAG_PREFIX + "bool"
+
+FieldPath = tuple[str | int, ...]
+JSONSchema = dict[str, Any]
+
+
+class _Invalid:
+    """Marker for a value that was reported as an error."""
+
+    def __repr__(self) -> str:
+        return "INVALID"
+
+
+INVALID: Final = _Invalid()
+
+
+@dataclass(slots=True)
+class ReadContext:
+    """What a field type needs while reading: where it is and where to report."""
+
+    source: SourceText
+    errors: list[ContentError]
+    positions: dict[FieldPath, tuple[int, int]]
+    """Field path -> (line, column) in the file, 1-based, for later stages' errors."""
+    _lines: list[str] | None = None
+
+    def report(self, node: Node, code: str, message: str, hint: str | None = None) -> _Invalid:
+        self.errors.append(
+            ContentError(
+                position=self.source.position(node), code=code, message=message, hint=hint
+            )
+        )
+        return INVALID
+
+    def remember(self, path: FieldPath, node: Node) -> None:
+        position = self.source.position(node)
+        self.positions[path] = (position.line or 0, position.column or 0)
+
+    def remember_text(self, path: FieldPath, node: ScalarNode) -> None:
+        """Remember where a text's first character is, so that an error found inside
+        the text (a bad Markdown link) can point at its own line."""
+        mark = node.start_mark
+        if node.style in ("|", ">"):  # content starts on the next line, indented
+            line_text = self._line(mark.line + 1)
+            indent = len(line_text) - len(line_text.lstrip(" "))
+            start = self.source.at(mark.line + 1, indent)
+        else:
+            start = self.source.at(mark.line, mark.column + (1 if node.style else 0))
+        self.positions[path] = (start.line or 0, start.column or 0)
+
+    def _line(self, index: int) -> str:
+        if self._lines is None:
+            self._lines = self.source.text.splitlines()
+        return self._lines[index] if index < len(self._lines) else ""
+
+
+def describe_node(node: Node) -> str:
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    assert isinstance(node, ScalarNode)
+    if node.tag == NULL_TAG and not node.style:
+        return "nothing"
+    return repr(node.value)
+
+
+def is_null(node: Node) -> bool:
+    return isinstance(node, ScalarNode) and node.tag == NULL_TAG and not node.style
+
+
+def did_you_mean(word: str, choices: Sequence[str]) -> str | None:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else None
+
+
+class FieldType:
+    """Base of all field types."""
+
+    description: str = ""
+
+    def read(self, node: Node, path: FieldPath, ctx: ReadContext) -> Any:
+        raise NotImplementedError
+
+    def json_schema(self) -> JSONSchema:
+        raise NotImplementedError
+
+    def example(self) -> str:
+        """A placeholder an editor can replace; used in hints and new files."""
+        return "..."
+
+
+def _quote_hint(node: ScalarNode, expected: str) -> str:
+    return (
+        f"YAML reads the plain value {node.value} as a {node.tag.removeprefix(TAG_PREFIX)},"
+        f" not as {expected}: quote it, \"{node.value}\"."
+    )
+
+
+@dataclass(slots=True)
+class Text(FieldType):
+    """Plain text. YAML 1.1 turns plain ``no``/``on``/``012`` into other types: refused."""
+
+    markdown: bool = False
+    pattern: re.Pattern[str] | None = None
+    pattern_hint: str = ""
+    max_length: int | None = None
+    description: str = "text"
+
+    def read(self, node: Node, path: FieldPath, ctx: ReadContext) -> Any:
+        if not isinstance(node, ScalarNode):
+            return ctx.report(
+                node, "type", f"expected {self.description}, found {describe_node(node)}"
+            )
+        if node.tag != STR_TAG:
+            return ctx.report(
+                node,
+                "unquoted-value",
+                f"expected {self.description}, found the {node.tag.removeprefix(TAG_PREFIX)}"
+                f" {node.value}",
+                _quote_hint(node, "text"),
+            )
+        value: str = node.value
+        if not value.strip():
+            return ctx.report(node, "empty", f"{self.description} may not be empty")
+        if self.max_length is not None and len(value) > self.max_length:
+            return ctx.report(
+                node,
+                "too-long",
+                f"{value!r} is {len(value)} characters long; at most {self.max_length} allowed",
+            )
+        if self.pattern is not None and not self.pattern.match(value):
+            return ctx.report(
+                node, "pattern", f"{value!r} is not a valid {self.description}", self.pattern_hint
+            )
+        if self.markdown:
+            ctx.remember_text(path, node)
+        else:
+            ctx.remember(path, node)
+        return value
+
+    def json_schema(self) -> JSONSchema:
+        schema: JSONSchema = {"type": "string", "minLength": 1, "pattern": r"\S"}
+        if self.pattern is not None:
+            schema["pattern"] = self.pattern.pattern
+        if self.max_length is not None:
+            schema["maxLength"] = self.max_length
+        if self.markdown:
+            schema["description"] = "Markdown"
+        return schema
+
+
+ID_HINT = (
+    "Ids use lowercase ASCII letters, digits and single hyphens (e.g. amir-khan-muttaqi),"
+    f" at most {ID_MAX_LENGTH} characters."
+)
+
+
+def id_text(description: str = "id") -> Text:
+    return Text(pattern=ID_RE, pattern_hint=ID_HINT, max_length=ID_MAX_LENGTH,
+                description=description)
+
+
+@dataclass(slots=True)
+class Ref(FieldType):
+    """A reference to a record of ``kind`` by id; resolved later by the linker."""
+
+    kind: str
+    description: str = ""
+
+    def read(self, node: Node, path: FieldPath, ctx: ReadContext) -> Any:
+        return id_text(f"{self.kind} id").read(node, path, ctx)
+
+    def json_schema(self) -> JSONSchema:
+        return {**id_text().json_schema(), "description": f"id of a {self.kind}"}
+
+    def example(self) -> str:
+        return f"{self.kind}-id"
+
+
+@dataclass(slots=True)
+class Date(FieldType):
+    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, quoted or not."""
+
+    nullable: bool = False
+    description: str = "a date"
+
+    def read(self, node: Node, path: FieldPath, ctx: ReadContext) -> Any:
+        if not isinstance(node, ScalarNode):
+            return ctx.report(node, "type", f"expected a date, found {describe_node(node)}")
+        parsed = parse_date(node.value)
+        if isinstance(parsed, str):
+            return ctx.report(
+                node,
+                "date",
+                parsed,
+                "Give only the precision the sources give: 2025, 2025-04 or 2025-04-22;"
+                " put the source's own wording in as_reported.",
+            )
+        ctx.remember(path, node)
+        return parsed
+
+    def json_schema(self) -> JSONSchema:
+        options: list[JSONSchema] = [
+            {"type": "string", "pattern": r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"},
+            {"type": "integer", "minimum": 1, "maximum": 9999},
+        ]
+        if self.nullable:
+            options.append({"type": "null"})
+        return {"anyOf": options, "description": "YYYY, YYYY-MM or YYYY-MM-DD"}
+
+    def example(self) -> str:
+        return "2025-04"
+
+
+@dataclass(slots=True)
+class Bool(FieldType):
+    description: str = "true or false"
+
+    def read(self, node: Node, path: FieldPath, ctx: ReadContext) -> Any:
+        if (
+            isinstance(node, ScalarNode)
+            and node.tag == BOOL_TAG
+            and node.value.lower() in ("true", "false")
+        ):
+            ctx.remember(path, node)
+            return node.value.lower() == "true"
+        return ctx.report(
+            node,
+            "type",
+            f"expected true or false, found {describe_node(node)}",
+            "Write true or false." if isinstance(node, ScalarNode) else None,
+        )
+
+    def json_schema(self) -> JSONSchema:
+        return {"type": "boolean"}
+
+    def example(self) -> str:
+        return "true"
+
+
+@dataclass(slots=True)
+class Number(FieldType):
+    minimum: float
+    maximum: float
+    description: str = "a number"
+
+    def read(self, node: Node, path: FieldPath, ctx: ReadContext) -> Any:
+        if not (
+            isinstance(node, ScalarNode)
+            and not node.style
+            and node.tag in (TAG_PREFIX + "int", TAG_PREFIX + "float")
+        ):
+            return ctx.report(
+                node, "type", f"expected {self.description}, found {describe_node(node)}"
+            )
+        try:
+            value = float(node.value.replace("_", ""))
+        except ValueError:
+            return ctx.report(node, "type", f"expected {self.description}, found {node.value}")
+        if not math.isfinite(value) or not self.minimum <= value <= self.maximum:
+            return ctx.report(
+                node,
+                "range",
+                f"{self.description} must be between {self.minimum:g} and {self.maximum:g},"
+                f" found {node.value}",
+            )
+        ctx.remember(path, node)
+        return value
+
+    def json_schema(self) -> JSONSchema:
+        return {"type": "number", "minimum": self.minimum, "maximum": self.maximum}
+
+
+@dataclass(slots=True)
+class Url(FieldType):
+    description: str = "an http(s) URL"
+
+    def read(self, node: Node, path: FieldPath, ctx: ReadContext) -> Any:
+        value = Text(description="a URL").read(node, path, ctx)
+        if value is INVALID:
+            return value
+        if not re.match(r"^https?://[^\s/?#]+[^\s]*$", value, re.IGNORECASE):
+            return ctx.report(
+                node,
+                "url",
+                f"{value!r} is not an http or https URL",
+                "Only absolute http:// and https:// URLs are accepted here.",
+            )
+        return value
+
+    def json_schema(self) -> JSONSchema:
+        return {"type": "string", "pattern": r"^[hH][tT][tT][pP][sS]?://[^\s/?#]+\S*$"}
+
+    def example(self) -> str:
+        return "https://example.org/report"
+
+
+@dataclass(slots=True)
+class Choice(FieldType):
+    choices: tuple[str, ...]
+    description: str = "a value"
+
+    def read(self, node: Node, path: FieldPath, ctx: ReadContext) -> Any:
+        value = Text(description=self.description).read(node, path, ctx)
+        if value is INVALID:
+            return value
+        if value not in self.choices:
+            suggestion = did_you_mean(value, self.choices)
+            hint = f"Expected one of: {', '.join(self.choices)}."
+            return ctx.report(
+                node,
+                "choice",
+                f"{value!r} is not a known {self.description}"
+                + (f"; {suggestion}" if suggestion else ""),
+                hint,
+            )
+        return value
+
+    def json_schema(self) -> JSONSchema:
+        return {"enum": list(self.choices)}
+
+    def example(self) -> str:
+        return self.choices[0]
+
+
+@dataclass(slots=True)
+class ListOf(FieldType):
+    item: FieldType
+    min_items: int = 0
+    max_items: int | None = None
+    unique: bool = False
+    description: str = "a list"
+
+    def read(self, node: Node, path: FieldPath, ctx: ReadContext) -> Any:
+        if not isinstance(node, SequenceNode):
+            return ctx.report(
+                node,
+                "type",
+                f"expected a list, found {describe_node(node)}",
+                "Write a list as [a, b] or as lines starting with '- '.",
+            )
+        values: list[Any] = []
+        seen: dict[Any, int] = {}
+        ok = True
+        for index, child in enumerate(node.value):
+            value = self.item.read(child, (*path, index), ctx)
+            if value is INVALID:
+                ok = False
+                continue
+            if self.unique and isinstance(value, str):
+                if value in seen:
+                    ctx.report(child, "duplicate-item", f"{value!r} is listed twice")
+                    ok = False
+                    continue
+                seen[value] = index
+            values.append(value)
+        if not ok:
+            return INVALID
+        count = len(values)
+        if count < self.min_items or (self.max_items is not None and count > self.max_items):
+            if self.max_items == self.min_items:
+                wanted = f"exactly {self.min_items}"
+            elif self.max_items is None:
+                wanted = f"at least {self.min_items}"
+            else:
+                wanted = f"{self.min_items} to {self.max_items}"
+            noun = "distinct items" if self.unique else "items"
+            return ctx.report(
+                node, "count", f"expected {wanted} {noun}, found {count}"
+            )
+        ctx.remember(path, node)
+        return values
+
+    def json_schema(self) -> JSONSchema:
+        schema: JSONSchema = {"type": "array", "items": self.item.json_schema()}
+        if self.min_items:
+            schema["minItems"] = self.min_items
+        if self.max_items is not None:
+            schema["maxItems"] = self.max_items
+        if self.unique:
+            schema["uniqueItems"] = True
+        return schema
+
+
+@dataclass(slots=True, kw_only=True)
+class Field:
+    """One named field of a record."""
+
+    name: str
+    type: FieldType
+    required: bool = False
+    doc: str = ""
+
+
+RecordCheck = Callable[[dict[str, Any], MappingNode, ReadContext], None]
+
+
+@dataclass(slots=True)
+class Struct(FieldType):
+    """A mapping with known fields; unknown ones are errors with a "did you mean"."""
+
+    name: str
+    fields: tuple[Field, ...]
+    checks: tuple[RecordCheck, ...] = ()
+    description: str = ""
+    by_name: Mapping[str, Field] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.by_name = {f.name: f for f in self.fields}
+
+    def read(self, node: Node, path: FieldPath, ctx: ReadContext) -> Any:
+        if not isinstance(node, MappingNode):
+            return ctx.report(
+                node,
+                "type",
+                f"expected {self.name} (a mapping of fields), found {describe_node(node)}",
+            )
+        values: dict[str, Any] = {}
+        ok = True
+        for key_node, value_node in node.value:
+            key = key_node.value
+            spec = self.by_name.get(key)
+            if spec is None:
+                ok = False
+                suggestion = did_you_mean(key, list(self.by_name))
+                ctx.report(
+                    key_node,
+                    "unknown-field",
+                    f"unknown field {key!r} in {self.name}"
+                    + (f"; {suggestion}" if suggestion else ""),
+                    "Known fields: " + ", ".join(self.by_name) + ".",
+                )
+                continue
+            if is_null(value_node):
+                if spec.required:
+                    ok = False
+                    ctx.report(value_node, "empty", f"required field {key!r} is empty")
+                elif isinstance(spec.type, Date) and spec.type.nullable:
+                    values[key] = None
+                continue
+            value = spec.type.read(value_node, (*path, key), ctx)
+            if value is INVALID:
+                ok = False
+            else:
+                values[key] = value
+        missing = [f for f in self.fields if f.required and f.name not in values]
+        for spec in missing:
+            if any(key_node.value == spec.name for key_node, _ in node.value):
+                continue  # present but invalid: already reported
+            ok = False
+            ctx.report(
+                node,
+                "missing-field",
+                f"{self.name} is missing required field {spec.name!r}",
+                f"Add a line such as: {spec.name}: {spec.type.example()}",
+            )
+        if not ok:
+            return INVALID
+        ctx.remember(path, node)
+        for check in self.checks:
+            errors_before = len(ctx.errors)
+            check(values, node, ctx)
+            if len(ctx.errors) > errors_before:
+                return INVALID
+        return values
+
+    def json_schema(self) -> JSONSchema:
+        properties: JSONSchema = {}
+        for spec in self.fields:
+            schema = spec.type.json_schema()
+            if not spec.required and not (isinstance(spec.type, Date) and spec.type.nullable):
+                schema = {"anyOf": [schema, {"type": "null"}]}
+            if spec.doc:
+                schema = {**schema, "description": spec.doc}
+            properties[spec.name] = schema
+        schema = {
+            "type": "object",
+            "properties": properties,
+            "additionalProperties": False,
+        }
+        required = [f.name for f in self.fields if f.required]
+        if required:
+            schema["required"] = required
+        return schema
+
+
+@dataclass(slots=True)
+class OneOf(FieldType):
+    """A mapping whose shape is chosen by which key it has (citations)."""
+
+    name: str
+    variants: tuple[tuple[str, Struct], ...]
+    shorthand: Callable[[str], dict[str, Any]] | None = None
+    """How a bare text item is read, if allowed (``india`` for ``{id: india}``)."""
+    shorthand_type: FieldType | None = None
+    description: str = ""
+
+    def read(self, node: Node, path: FieldPath, ctx: ReadContext) -> Any:
+        if isinstance(node, ScalarNode) and self.shorthand is not None:
+            assert self.shorthand_type is not None
+            text = self.shorthand_type.read(node, path, ctx)
+            return text if text is INVALID else self.shorthand(text)
+        if not isinstance(node, MappingNode):
+            return ctx.report(
+                node, "type", f"expected {self.name}, found {describe_node(node)}"
+            )
+        keys = {key_node.value for key_node, _ in node.value}
+        chosen = [(key, struct) for key, struct in self.variants if key in keys]
+        variant_keys = ", ".join(key for key, _ in self.variants)
+        if len(chosen) != 1:
+            found = "none" if not chosen else " and ".join(key for key, _ in chosen)
+            return ctx.report(
+                node,
+                "citation-shape" if self.name == "citation" else "shape",
+                f"{self.name} needs exactly one of {variant_keys}; found {found}",
+                self.description or None,
+            )
+        return chosen[0][1].read(node, path, ctx)
+
+    def json_schema(self) -> JSONSchema:
+        options = [struct.json_schema() for _, struct in self.variants]
+        if self.shorthand_type is not None:
+            options.insert(0, self.shorthand_type.json_schema())
+        return {"oneOf": options}

@@ -1,0 +1,673 @@
+"""Link stage: resolve every reference and build the frozen model with its backlinks.
+
+Contract: given the raw records of the load stage, report every dangling
+reference, duplicate id, missing anchor and bad Markdown link (with its
+position and a "did you mean"), and return a :class:`~kabul_brief.content.model.Site`
+whose reverse indexes are computed here, once. Markdown is rendered here because
+linking needs what it finds: paragraph anchors, record links, actor mentions.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
+
+from kabul_brief.content import model as m
+from kabul_brief.content.dates import PartialDate, sort_key
+from kabul_brief.content.loader import LoadedContent, RawRecord
+from kabul_brief.content.markup import AutoLinker, Rendered, TextPosition, render_markdown
+from kabul_brief.content.schemas import ANCHOR_NAME_RE
+from kabul_brief.errors import ErrorSink, Position
+
+KINDS = ("actor", "place", "event", "dispute", "relationship", "source", "article")
+FOLDERS = {
+    "actor": "actors", "place": "places", "event": "events", "dispute": "disputes",
+    "relationship": "relationships", "source": "sources", "article": "articles",
+}
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+@dataclass(slots=True)
+class _Linker:
+    sink: ErrorSink
+    index: dict[str, dict[str, RawRecord]] = field(default_factory=dict)
+    autolinker: AutoLinker | None = None
+    articles_rendered: dict[str, Rendered] = field(default_factory=dict)
+    article_anchors: dict[str, dict[str, int]] = field(default_factory=dict)
+    source_facts: dict[str, list[m.FactRef]] = field(default_factory=dict)
+    paragraph_facts: dict[str, dict[int, list[m.FactRef]]] = field(default_factory=dict)
+    actor_articles: dict[str, set[m.ArticleId]] = field(default_factory=dict)
+
+    # -- references ------------------------------------------------------------
+
+    def exists(self, raw: RawRecord, kind: str, target: str, path: tuple[str | int, ...]) -> bool:
+        """True if ``target`` names a record of ``kind``; else report with a hint."""
+        if target in self.index[kind]:
+            return True
+        self.report_unknown(raw.position(*path), kind, target)
+        return False
+
+    def report_unknown(self, position: Position, kind: str, target: str) -> None:
+        hints: list[str] = []
+        close = difflib.get_close_matches(target, list(self.index[kind]), n=1, cutoff=0.6)
+        if close:
+            hints.append(f"did you mean {close[0]!r}?")
+        others = [k for k in KINDS if k != kind and target in self.index[k]]
+        if others:
+            hints.append(f"{target!r} is {_a(others[0])}, not {_a(kind)}.")
+        if not hints:
+            hints.append(
+                f"Add content/{FOLDERS[kind]}/{target}.{'md' if kind == 'article' else 'yaml'}"
+                f" or correct the id."
+            )
+        self.sink.add(
+            position, "unknown-reference", f"unknown {kind} {target!r}", " ".join(hints)
+        )
+
+    def ids(self, raw: RawRecord, kind: str, field_name: str) -> tuple[Any, ...]:
+        values = raw.data.get(field_name, [])
+        return tuple(
+            value
+            for i, value in enumerate(values)
+            if self.exists(raw, kind, value, (field_name, i))
+        )
+
+    def optional_id(self, raw: RawRecord, kind: str, field_name: str) -> Any:
+        value = raw.data.get(field_name)
+        if value is None or not self.exists(raw, kind, value, (field_name,)):
+            return None
+        return value
+
+    # -- Markdown --------------------------------------------------------------
+
+    def markup(self, raw: RawRecord, path: tuple[str | int, ...]) -> m.Markup | None:
+        text = _get(raw.data, path)
+        if text is None:
+            return None
+        rendered = self.render(raw, text, raw.position(*path), paragraphs=False)
+        return m.Markup(source=text, html=rendered.html)
+
+    def render(
+        self, raw: RawRecord, text: str, start: Position, *, paragraphs: bool
+    ) -> Rendered:
+        rendered = self.convert(text, start, paragraphs=paragraphs)
+        self.check(rendered, start)
+        return rendered
+
+    def convert(self, text: str, start: Position, *, paragraphs: bool) -> Rendered:
+        try:
+            return render_markdown(
+                text, paragraphs=paragraphs, autolinker=self.autolinker if paragraphs else None
+            )
+        except RecursionError:
+            self.sink.add(start, "markdown", "the text is nested too deeply to render")
+            return Rendered(html="", record_links=(), problems=(), paragraphs=(),
+                            autolinked=(), mentioned=())
+
+    def check(self, rendered: Rendered, start: Position) -> None:
+        """Report the Markdown problems and unknown record links of one text."""
+        for problem in rendered.problems:
+            self.sink.add(_within(start, problem.at), problem.code, problem.message, problem.hint)
+        for link in rendered.record_links:
+            position = _within(start, link.at)
+            if link.id not in self.index[link.kind]:
+                self.report_unknown(position, link.kind, link.id)
+            elif link.fragment is not None and link.kind == "article":
+                anchors = self.article_anchors.get(link.id, {})
+                if link.fragment not in anchors:
+                    self.sink.add(
+                        position,
+                        "unknown-anchor",
+                        f"article {link.id!r} has no paragraph {link.fragment!r}",
+                        _anchor_hint(anchors),
+                    )
+
+    # -- citations -------------------------------------------------------------
+
+    def citations(
+        self, raw: RawRecord, path: tuple[str | int, ...], fact: m.FactRef
+    ) -> tuple[m.Citation, ...]:
+        result: list[m.Citation] = []
+        for i, item in enumerate(_get(raw.data, path) or ()):
+            where = (*path, i)
+            if "article" in item:
+                article_id = item["article"]
+                if not self.exists(raw, "article", article_id, (*where, "article")):
+                    continue
+                anchor = item.get("anchor")
+                paragraph: int | None = None
+                if anchor is not None:
+                    anchors = self.article_anchors.get(article_id, {})
+                    paragraph = anchors.get(anchor)
+                    if paragraph is None:
+                        self.sink.add(
+                            raw.position(*where, "anchor"),
+                            "unknown-anchor",
+                            f"article {article_id!r} has no paragraph {anchor!r}",
+                            _anchor_hint(anchors),
+                        )
+                        continue
+                self.paragraph_facts.setdefault(article_id, {}).setdefault(
+                    paragraph or 0, []
+                ).append(fact)
+                result.append(
+                    m.ArticleCitation(
+                        article=m.ArticleId(article_id), anchor=anchor, paragraph=paragraph
+                    )
+                )
+            elif "source" in item:
+                if not self.exists(raw, "source", item["source"], (*where, "source")):
+                    continue
+                self.source_facts.setdefault(item["source"], []).append(fact)
+                result.append(
+                    m.SourceCitation(source=item["source"], locator=item.get("locator"))
+                )
+            else:
+                result.append(
+                    m.LinkCitation(
+                        url=item["url"], title=item["title"],
+                        publisher=item.get("publisher"), date=item.get("date"),
+                    )
+                )
+        return tuple(result)
+
+    def trend(self, raw: RawRecord, owner_kind: Any, label: str) -> tuple[m.TrendPoint, ...]:
+        points: list[m.TrendPoint] = []
+        for i, point in enumerate(raw.data.get("trend", [])):
+            fact = m.FactRef(
+                kind="trend", owner_kind=owner_kind, owner_id=raw.id, index=i,
+                label=f"{label}: {point['direction']} ({point['date'].display()})",
+                date=point["date"],
+            )
+            points.append(
+                m.TrendPoint(
+                    date=point["date"],
+                    circa=point.get("circa", False),
+                    as_reported=point.get("as_reported"),
+                    direction=point["direction"],
+                    note=self.markup(raw, ("trend", i, "note")),
+                    sources=self.citations(raw, ("trend", i, "sources"), fact),
+                )
+            )
+        return tuple(sorted(points, key=lambda p: sort_key(p.date)))
+
+
+def link(loaded: LoadedContent, sink: ErrorSink) -> m.Site | None:
+    """Resolve and index everything; None if any error was reported."""
+    linker = _Linker(sink=sink)
+    _index_records(linker, loaded.records)
+    actors_raw = linker.index["actor"]
+    linker.autolinker = AutoLinker(
+        {actor_id: [raw.data["name"], *raw.data.get("aliases", [])]
+         for actor_id, raw in actors_raw.items()}
+    )
+    _render_article_bodies(linker)
+
+    settings = _settings(loaded.settings)
+    places = {m.PlaceId(i): _place(linker, raw) for i, raw in linker.index["place"].items()}
+    _check_place_cycles(linker, places)
+    actors = {m.ActorId(i): _actor(linker, raw) for i, raw in actors_raw.items()}
+    sources = {m.SourceId(i): _source(linker, raw) for i, raw in linker.index["source"].items()}
+    events = {m.EventId(i): _event(linker, raw) for i, raw in linker.index["event"].items()}
+    disputes = {m.DisputeId(i): _dispute(linker, raw)
+                for i, raw in linker.index["dispute"].items()}
+    relationships = {m.RelationshipId(i): _relationship(linker, raw, actors)
+                     for i, raw in linker.index["relationship"].items()}
+    articles = {m.ArticleId(i): _article(linker, raw)
+                for i, raw in linker.index["article"].items()}
+    if sink or settings is None:
+        return None
+
+    timeline = tuple(sorted(events, key=lambda e: _event_key(events[e])))
+    articles_by_date = tuple(
+        sorted(articles, key=lambda a: (articles[a].date.start, a), reverse=True)
+    )
+    backlinks = _backlinks(
+        linker, actors, places, events, disputes, relationships, articles, timeline,
+        articles_by_date,
+    )
+    return m.Site(
+        settings=settings,
+        actors=_sorted_map(actors, lambda a: (a.name.casefold(), a.id)),
+        places=_sorted_map(places, lambda p: (p.name.casefold(), p.id)),
+        events={e: events[e] for e in timeline},
+        disputes=_sorted_map(disputes, lambda d: (d.title.casefold(), d.id)),
+        relationships=_sorted_map(relationships, lambda r: (r.title.casefold(), r.id)),
+        sources=_sorted_map(sources, lambda s: (s.title.casefold(), s.id)),
+        articles={a: articles[a] for a in articles_by_date},
+        timeline=timeline,
+        articles_by_date=articles_by_date,
+        backlinks=backlinks,
+    )
+
+
+# -- building records ----------------------------------------------------------
+
+
+def _index_records(linker: _Linker, records: Iterable[RawRecord]) -> None:
+    linker.index = {kind: {} for kind in KINDS}
+    for raw in records:
+        known = linker.index[raw.kind]
+        first = known.get(raw.id)
+        if first is not None:
+            first_position = first.position("id")
+            linker.sink.add(
+                raw.position("id"),
+                "duplicate-id",
+                f"{raw.kind} id {raw.id!r} is already used",
+                f"The first is at {first_position.path}:{first_position.line}."
+                " Ids are unique within a kind: rename one of them.",
+                also=(first_position,),
+            )
+            continue
+        known[raw.id] = raw
+
+
+def _render_article_bodies(linker: _Linker) -> None:
+    """Bodies first, all of them before any link is checked: citations and
+    ``article:ID#anchor`` links anywhere need every article's anchors."""
+    starts: dict[str, Position] = {}
+    for article_id, raw in linker.index["article"].items():
+        start = Position(path=raw.display_path, line=raw.body_line, column=1)
+        starts[article_id] = start
+        rendered = linker.convert(raw.body or "", start, paragraphs=True)
+        linker.articles_rendered[article_id] = rendered
+        anchors: dict[str, int] = {}
+        for paragraph in rendered.paragraphs:
+            anchors[f"p{paragraph.number}"] = paragraph.number
+            if paragraph.name:
+                anchors[paragraph.name] = paragraph.number
+        linker.article_anchors[article_id] = anchors
+    for article_id, rendered in linker.articles_rendered.items():
+        linker.check(rendered, starts[article_id])
+
+
+def _settings(raw: RawRecord | None) -> m.SiteSettings | None:
+    if raw is None:
+        return None
+    data = raw.data
+    return m.SiteSettings(
+        title=data["title"],
+        tagline=data.get("tagline"),
+        base_url=data["base_url"] if data["base_url"].endswith("/") else data["base_url"] + "/",
+        language=data.get("language", "en"),
+        description=data.get("description"),
+    )
+
+
+def _place(linker: _Linker, raw: RawRecord) -> m.Place:
+    data = raw.data
+    within = linker.optional_id(raw, "place", "within")
+    if within == raw.id:
+        linker.sink.add(raw.position("within"), "place-cycle",
+                        f"place {raw.id!r} cannot be within itself")
+        within = None
+    coordinates = data.get("coordinates")
+    return m.Place(
+        id=m.PlaceId(raw.id),
+        name=data["name"],
+        kind=data["kind"],
+        within=within,
+        coordinates=(coordinates[0], coordinates[1]) if coordinates else None,
+        summary=linker.markup(raw, ("summary",)),
+        origin=_origin(raw),
+    )
+
+
+def _check_place_cycles(linker: _Linker, places: Mapping[m.PlaceId, m.Place]) -> None:
+    reported: set[m.PlaceId] = set()
+    for start in places:
+        seen: list[m.PlaceId] = []
+        current: m.PlaceId | None = start
+        while current is not None and current not in seen:
+            seen.append(current)
+            current = places[current].within
+        if current is not None and current == start and start not in reported:
+            cycle = seen[seen.index(current):]
+            reported.update(cycle)
+            raw = linker.index["place"][start]
+            linker.sink.add(
+                raw.position("within"),
+                "place-cycle",
+                "places are within each other in a circle: "
+                + " -> ".join([*cycle, current]),
+                "Remove one of these within: lines.",
+            )
+
+
+def _actor(linker: _Linker, raw: RawRecord) -> m.Actor:
+    data = raw.data
+    roles = []
+    for i, role in enumerate(data.get("roles", [])):
+        if not linker.exists(raw, "actor", role["of"], ("roles", i, "of")):
+            continue
+        roles.append(
+            m.Role(title=role["title"], of=role["of"], start=role.get("from"), end=role.get("to"))
+        )
+    return m.Actor(
+        id=m.ActorId(raw.id),
+        name=data["name"],
+        kind=data["kind"],
+        aliases=tuple(data.get("aliases", ())),
+        roles=tuple(roles),
+        country=linker.optional_id(raw, "place", "country"),
+        summary=linker.markup(raw, ("summary",)),
+        links=tuple(m.WebLink(url=link["url"], title=link["title"])
+                    for link in data.get("links", ())),
+        origin=_origin(raw),
+    )
+
+
+def _source(linker: _Linker, raw: RawRecord) -> m.Source:
+    data = raw.data
+    return m.Source(
+        id=m.SourceId(raw.id),
+        title=data["title"],
+        publisher=data.get("publisher"),
+        date=data.get("date"),
+        url=data.get("url"),
+        note=linker.markup(raw, ("note",)),
+        origin=_origin(raw),
+    )
+
+
+def _event(linker: _Linker, raw: RawRecord) -> m.Event:
+    data = raw.data
+    actors = []
+    for i, item in enumerate(data.get("actors", [])):
+        if linker.exists(raw, "actor", item["id"], ("actors", i)):
+            actors.append(m.EventActor(id=item["id"], role=item.get("role")))
+    claims = []
+    for i, claim in enumerate(data.get("claims", [])):
+        if not linker.exists(raw, "actor", claim["by"], ("claims", i, "by")):
+            continue
+        speaker = linker.index["actor"][claim["by"]].data["name"]
+        fact = m.FactRef(kind="claim", owner_kind="event", owner_id=raw.id, index=i,
+                         label=f"Claim by {speaker}: {data['title']}", date=data["date"])
+        claims.append(
+            m.Claim(
+                by=claim["by"],
+                text=cast(m.Markup, linker.markup(raw, ("claims", i, "text"))),
+                sources=linker.citations(raw, ("claims", i, "sources"), fact),
+            )
+        )
+    fact = m.FactRef(kind="event", owner_kind="event", owner_id=raw.id, index=None,
+                     label=data["title"], date=data["date"])
+    return m.Event(
+        id=m.EventId(raw.id),
+        title=data["title"],
+        date=data["date"],
+        end=data.get("end"),
+        circa=data.get("circa", False),
+        as_reported=data.get("as_reported"),
+        kind=data["kind"],
+        place=linker.optional_id(raw, "place", "place"),
+        actors=tuple(actors),
+        disputes=linker.ids(raw, "dispute", "disputes"),
+        relationships=linker.ids(raw, "relationship", "relationships"),
+        summary=linker.markup(raw, ("summary",)),
+        claims=tuple(claims),
+        sources=linker.citations(raw, ("sources",), fact),
+        origin=_origin(raw),
+    )
+
+
+def _dispute(linker: _Linker, raw: RawRecord) -> m.Dispute:
+    data = raw.data
+    positions = []
+    for i, position in enumerate(data.get("positions", [])):
+        if not linker.exists(raw, "actor", position["actor"], ("positions", i, "actor")):
+            continue
+        holder = linker.index["actor"][position["actor"]].data["name"]
+        fact = m.FactRef(kind="position", owner_kind="dispute", owner_id=raw.id, index=i,
+                         label=f"Position of {holder}: {data['title']}", date=None)
+        positions.append(
+            m.Position(
+                actor=position["actor"],
+                text=cast(m.Markup, linker.markup(raw, ("positions", i, "position"))),
+                sources=linker.citations(raw, ("positions", i, "sources"), fact),
+            )
+        )
+    return m.Dispute(
+        id=m.DisputeId(raw.id),
+        title=data["title"],
+        parties=linker.ids(raw, "actor", "parties"),
+        involves=linker.ids(raw, "actor", "involves"),
+        status=data.get("status", "active"),
+        since=data.get("since"),
+        summary=linker.markup(raw, ("summary",)),
+        positions=tuple(positions),
+        trend=linker.trend(raw, "dispute", data["title"]),
+        origin=_origin(raw),
+    )
+
+
+def _relationship(
+    linker: _Linker, raw: RawRecord, actors: Mapping[m.ActorId, m.Actor]
+) -> m.Relationship:
+    data = raw.data
+    parties = linker.ids(raw, "actor", "parties")
+    names = [actors[p].name if p in actors else p for p in data["parties"]]
+    title = data.get("title") or " \u2013 ".join(names)
+    return m.Relationship(
+        id=m.RelationshipId(raw.id),
+        title=title,
+        parties=cast(tuple[m.ActorId, m.ActorId], parties),
+        summary=linker.markup(raw, ("summary",)),
+        trend=linker.trend(raw, "relationship", title),
+        origin=_origin(raw),
+    )
+
+
+def _article(linker: _Linker, raw: RawRecord) -> m.Article:
+    data = raw.data
+    rendered = linker.articles_rendered[raw.id]
+    tagged = linker.ids(raw, "actor", "actors")
+    linked = [link.id for link in rendered.record_links if link.kind == "actor"]
+    for actor_id in {*tagged, *linked, *rendered.mentioned, *rendered.autolinked}:
+        if actor_id in linker.index["actor"]:
+            linker.actor_articles.setdefault(actor_id, set()).add(m.ArticleId(raw.id))
+    return m.Article(
+        id=m.ArticleId(raw.id),
+        title=data["title"],
+        date=data["date"],
+        updated=data.get("updated"),
+        kind=data.get("kind", "analysis"),
+        authors=tuple(data.get("authors", ())),
+        summary=linker.markup(raw, ("summary",)),
+        actors=tagged,
+        disputes=linker.ids(raw, "dispute", "disputes"),
+        sources=linker.ids(raw, "source", "sources"),
+        body=m.Markup(source=raw.body or "", html=rendered.html),
+        paragraphs=tuple(
+            m.ArticleParagraph(number=p.number, name=p.name, text=p.text)
+            for p in rendered.paragraphs
+        ),
+        origin=_origin(raw),
+    )
+
+
+# -- backlinks -----------------------------------------------------------------
+
+
+def _backlinks(
+    linker: _Linker,
+    actors: Mapping[m.ActorId, m.Actor],
+    places: Mapping[m.PlaceId, m.Place],
+    events: Mapping[m.EventId, m.Event],
+    disputes: Mapping[m.DisputeId, m.Dispute],
+    relationships: Mapping[m.RelationshipId, m.Relationship],
+    articles: Mapping[m.ArticleId, m.Article],
+    timeline: tuple[m.EventId, ...],
+    articles_by_date: tuple[m.ArticleId, ...],
+) -> m.Backlinks:
+    actor_events: dict[m.ActorId, list[m.EventId]] = {a: [] for a in actors}
+    place_events: dict[m.PlaceId, list[m.EventId]] = {p: [] for p in places}
+    dispute_events: dict[m.DisputeId, list[m.EventId]] = {d: [] for d in disputes}
+    relationship_events: dict[m.RelationshipId, list[m.EventId]] = {r: [] for r in relationships}
+    shared: dict[m.ActorId, dict[m.ActorId, int]] = {a: {} for a in actors}
+    for event_id in timeline:  # in date order, so every list below is too
+        event = events[event_id]
+        participants = list(dict.fromkeys(actor.id for actor in event.actors))
+        for actor_id in participants:
+            actor_events[actor_id].append(event_id)
+            for other in participants:
+                if other != actor_id:
+                    shared[actor_id][other] = shared[actor_id].get(other, 0) + 1
+        if event.place is not None:
+            place_events[event.place].append(event_id)
+        for dispute_id in event.disputes:
+            dispute_events[dispute_id].append(event_id)
+        for relationship_id in event.relationships:
+            relationship_events[relationship_id].append(event_id)
+
+    actor_disputes: dict[m.ActorId, list[m.DisputeId]] = {a: [] for a in actors}
+    for dispute_id, dispute in disputes.items():
+        concerned = [*dispute.parties, *dispute.involves, *(p.actor for p in dispute.positions)]
+        for actor_id in dict.fromkeys(concerned):
+            actor_disputes[actor_id].append(dispute_id)
+    actor_relationships: dict[m.ActorId, list[m.RelationshipId]] = {a: [] for a in actors}
+    for relationship_id, relationship in relationships.items():
+        for actor_id in dict.fromkeys(relationship.parties):
+            actor_relationships[actor_id].append(relationship_id)
+
+    place_children: dict[m.PlaceId, list[m.PlaceId]] = {p: [] for p in places}
+    for place_id, place in places.items():
+        if place.within is not None:
+            place_children[place.within].append(place_id)
+    order = {event_id: i for i, event_id in enumerate(timeline)}
+    place_events_within = {
+        place_id: tuple(sorted(
+            {e for p in _descendants(place_id, place_children) for e in place_events[p]},
+            key=order.__getitem__,
+        ))
+        for place_id in places
+    }
+    article_order = {article_id: i for i, article_id in enumerate(articles_by_date)}
+    by_name = {a: (actors[a].name.casefold(), a) for a in actors}
+    return m.Backlinks(
+        actor_events=_freeze(actor_events),
+        actor_disputes=_freeze(actor_disputes),
+        actor_relationships=_freeze(actor_relationships),
+        actor_articles={
+            a: tuple(sorted(linker.actor_articles.get(a, ()), key=article_order.__getitem__))
+            for a in actors
+        },
+        related_actors={
+            a: tuple(
+                m.RelatedActor(id=other, shared_events=count)
+                for other, count in sorted(
+                    shared[a].items(), key=lambda item: (-item[1], by_name[item[0]])
+                )
+            )
+            for a in actors
+        },
+        place_events=_freeze(place_events),
+        place_events_within=place_events_within,
+        place_children={
+            p: tuple(sorted(children, key=lambda c: (places[c].name.casefold(), c)))
+            for p, children in place_children.items()
+        },
+        dispute_events=_freeze(dispute_events),
+        relationship_events=_freeze(relationship_events),
+        source_citations={
+            m.SourceId(s): tuple(sorted(linker.source_facts.get(s, ()), key=_fact_key))
+            for s in linker.index["source"]
+        },
+        paragraph_citations={
+            m.ArticleId(a): {
+                number: tuple(sorted(facts, key=_fact_key))
+                for number, facts in sorted(linker.paragraph_facts.get(a, {}).items())
+            }
+            for a in articles
+        },
+        article_citations={
+            m.ArticleId(a): tuple(sorted(
+                {f for facts in linker.paragraph_facts.get(a, {}).values() for f in facts},
+                key=_fact_key,
+            ))
+            for a in articles
+        },
+    )
+
+
+_UNDATED = sort_key(PartialDate(year=9999))
+
+
+def _fact_key(fact: m.FactRef) -> Any:
+    """Facts by date (undated last), then by what they belong to."""
+    date = sort_key(fact.date) if fact.date else _UNDATED
+    index = fact.index if fact.index is not None else -1
+    return (date, fact.owner_kind, fact.owner_id, index, fact.kind)
+
+
+def _descendants(
+    place_id: m.PlaceId, children: Mapping[m.PlaceId, list[m.PlaceId]]
+) -> list[m.PlaceId]:
+    found: list[m.PlaceId] = []
+    stack = [place_id]
+    while stack:
+        current = stack.pop()
+        if current in found:
+            continue  # a cycle was already reported
+        found.append(current)
+        stack.extend(children[current])
+    return found
+
+
+# -- helpers -------------------------------------------------------------------
+
+
+def _event_key(event: m.Event) -> Any:
+    return (*sort_key(event.date, event.end), event.id)
+
+
+def _origin(raw: RawRecord) -> m.Origin:
+    return m.Origin(path=raw.relative_path, line=raw.line)
+
+
+def _freeze(mapping: Mapping[K, list[V]]) -> dict[K, tuple[V, ...]]:
+    return {key: tuple(values) for key, values in mapping.items()}
+
+
+def _sorted_map(records: Mapping[K, V], key: Callable[[V], Any]) -> dict[K, V]:
+    return {k: v for k, v in sorted(records.items(), key=lambda item: key(item[1]))}
+
+
+def _get(data: Any, path: tuple[str | int, ...]) -> Any:
+    for step in path:
+        if isinstance(step, int):
+            data = data[step] if isinstance(data, list) and step < len(data) else None
+        else:
+            data = data.get(step) if isinstance(data, dict) else None
+        if data is None:
+            return None
+    return data
+
+
+def _within(start: Position, at: TextPosition) -> Position:
+    """A position inside a Markdown text, from where the text starts in its file."""
+    if start.line is None:
+        return start
+    if at.line == 1:
+        column = (start.column or 1) + at.column - 1
+        return Position(path=start.path, line=start.line, column=column)
+    return Position(path=start.path, line=start.line + at.line - 1, column=at.column)
+
+
+def _anchor_hint(anchors: Mapping[str, int]) -> str:
+    if not anchors:
+        return "That article has no paragraphs to cite."
+    count = max(anchors.values())
+    names = sorted(name for name in anchors if ANCHOR_NAME_RE.match(name))
+    hint = f"Use p1 to p{count}"
+    if names:
+        hint += " or one of its named anchors: " + ", ".join(names[:12])
+    return hint + "."
+
+
+def _a(kind: str) -> str:
+    return ("an " if kind[0] in "aeiou" else "a ") + kind

@@ -1,0 +1,274 @@
+"""Load stage: read every content file into checked, positioned raw records.
+
+Contract: given a content folder, return the site settings and every record,
+each field read and checked by its type (``schemas``), with the position of
+every value kept for the linker's errors. Files are visited in sorted order so
+that results never depend on how the file system lists them. Nothing is
+resolved across records here: that is the linker's job.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kabul_brief.content.fieldtypes import (
+    ID_HINT,
+    ID_MAX_LENGTH,
+    ID_RE,
+    INVALID,
+    FieldPath,
+    ReadContext,
+    Struct,
+)
+from kabul_brief.content.schemas import ARTICLE, SITE, YAML_KINDS
+from kabul_brief.content.yamlsource import MappingNode, SequenceNode, SourceText, compose
+from kabul_brief.errors import ErrorSink, Position
+
+YAML_SUFFIXES = (".yaml", ".yml")
+_FRONT_MATTER_END = re.compile(r"^(---|\.\.\.)[ \t]*$")
+
+
+@dataclass(slots=True, kw_only=True)
+class RawRecord:
+    """One record as read from a file: checked values, not yet linked."""
+
+    kind: str
+    data: dict[str, Any]
+    positions: dict[FieldPath, tuple[int, int]]
+    display_path: str
+    """The file as shown in errors."""
+    relative_path: str
+    """The file relative to the content folder, with forward slashes."""
+    line: int
+    column: int
+    body: str | None = None
+    """Article body (Markdown)."""
+    body_line: int = 0
+    """1-based file line on which the article body starts."""
+
+    @property
+    def id(self) -> str:
+        return str(self.data["id"])
+
+    def position(self, *path: str | int) -> Position:
+        """Position of the value at ``path``, or of the nearest enclosing value known."""
+        for end in range(len(path), -1, -1):
+            known = self.positions.get(path[:end])
+            if known is not None:
+                return Position(path=self.display_path, line=known[0], column=known[1])
+        return Position(path=self.display_path, line=self.line, column=self.column)
+
+
+@dataclass(slots=True, kw_only=True)
+class LoadedContent:
+    settings: RawRecord | None
+    records: list[RawRecord] = field(default_factory=list)
+
+
+def load_content(content_dir: Path, display_root: str, sink: ErrorSink) -> LoadedContent:
+    """Read every file under ``content_dir``; errors go to ``sink``."""
+    settings = _load_settings(content_dir, display_root, sink)
+    loaded = LoadedContent(settings=settings)
+    for kind, (folder, struct) in YAML_KINDS.items():
+        for path in _content_files(content_dir / folder, YAML_SUFFIXES):
+            loaded.records.extend(
+                _load_yaml_records(path, content_dir, display_root, kind, struct, sink)
+            )
+    for path in _content_files(content_dir / "articles", (".md",)):
+        article = _load_article(path, content_dir, display_root, sink)
+        if article is not None:
+            loaded.records.append(article)
+    return loaded
+
+
+def _content_files(folder: Path, suffixes: tuple[str, ...]) -> Iterator[Path]:
+    """Files of the given kinds, sorted; anything named ``_*`` or ``.*`` is skipped,
+    folders included (drafts and editor backups live there)."""
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if any(part.startswith(("_", ".")) for part in relative.parts):
+            continue
+        if path.suffix.lower() in suffixes and path.is_file():
+            yield path
+
+
+def _display(path: Path, content_dir: Path, display_root: str) -> tuple[str, str]:
+    relative = path.relative_to(content_dir).as_posix()
+    shown = f"{display_root.rstrip('/')}/{relative}" if display_root else relative
+    return shown, relative
+
+
+def _read_text(path: Path, shown: str, sink: ErrorSink) -> str | None:
+    """Strict UTF-8; the error names the line and column of the first bad byte."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        sink.add(
+            Position(path=shown, line=line, column=column),
+            "encoding",
+            f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+            "Save the file as UTF-8.",
+        )
+        return None
+    text = text.removeprefix("\ufeff")
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        sink.add(
+            Position(path=shown, line=line),
+            "encoding",
+            "the file contains a NUL character; is it a binary file?",
+        )
+        return None
+    return text
+
+
+def _load_settings(content_dir: Path, display_root: str, sink: ErrorSink) -> RawRecord | None:
+    path = content_dir / "site.yaml"
+    shown, relative = _display(path, content_dir, display_root)
+    if not path.is_file():
+        sink.add(
+            Position(path=shown),
+            "missing-site",
+            "site.yaml is missing",
+            "Every content folder needs site.yaml with at least title and base_url.",
+        )
+        return None
+    text = _read_text(path, shown, sink)
+    if text is None:
+        return None
+    records = _read_records(
+        SourceText(text, shown), "site", SITE, relative, sink, allow_list=False
+    )
+    return records[0] if records else None
+
+
+def _load_yaml_records(
+    path: Path,
+    content_dir: Path,
+    display_root: str,
+    kind: str,
+    struct: Struct,
+    sink: ErrorSink,
+) -> list[RawRecord]:
+    shown, relative = _display(path, content_dir, display_root)
+    text = _read_text(path, shown, sink)
+    if text is None:
+        return []
+    return _read_records(SourceText(text, shown), kind, struct, relative, sink, allow_list=True)
+
+
+def _read_records(
+    source: SourceText,
+    kind: str,
+    struct: Struct,
+    relative: str,
+    sink: ErrorSink,
+    *,
+    allow_list: bool,
+) -> list[RawRecord]:
+    root, errors = compose(source)
+    sink.extend(errors)
+    if errors:
+        return []
+    if root is None:
+        sink.add(
+            Position(path=source.path, line=1, column=1),
+            "empty-file",
+            f"the file holds no {struct.name}",
+            "Write the record's fields, or name the file with a leading _ to keep it as a draft.",
+        )
+        return []
+    if isinstance(root, SequenceNode) and allow_list:
+        nodes = list(root.value)
+    elif isinstance(root, MappingNode):
+        nodes = [root]
+    else:
+        wanted = f"a {struct.name} (a mapping)" + (" or a list of them" if allow_list else "")
+        sink.add(
+            source.position(root),
+            "type",
+            f"expected {wanted}",
+            "A record is a set of 'field: value' lines.",
+        )
+        return []
+    records: list[RawRecord] = []
+    ctx = ReadContext(source=source, errors=[], positions={})  # one per file: shares line cache
+    for node in nodes:
+        ctx.errors, ctx.positions = [], {}
+        data = struct.read(node, (), ctx)
+        sink.extend(ctx.errors)
+        if data is INVALID:
+            continue
+        position = source.position(node)
+        records.append(
+            RawRecord(
+                kind=kind,
+                data=data,
+                positions=ctx.positions,
+                display_path=source.path,
+                relative_path=relative,
+                line=position.line or 1,
+                column=position.column or 1,
+            )
+        )
+    return records
+
+
+def _load_article(
+    path: Path, content_dir: Path, display_root: str, sink: ErrorSink
+) -> RawRecord | None:
+    shown, relative = _display(path, content_dir, display_root)
+    text = _read_text(path, shown, sink)
+    if text is None:
+        return None
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].rstrip() != "---":
+        sink.add(
+            Position(path=shown, line=1, column=1),
+            "front-matter",
+            "the article has no front matter",
+            "Start the file with a line '---', then title: and date:, then another '---'.",
+        )
+        return None
+    closing = next(
+        (i for i in range(1, len(lines)) if _FRONT_MATTER_END.match(lines[i].rstrip("\r\n"))),
+        None,
+    )
+    if closing is None:
+        sink.add(
+            Position(path=shown, line=1, column=1),
+            "front-matter",
+            "the front matter is not closed",
+            "Did you forget the '---' line after the front matter?",
+        )
+        return None
+    source = SourceText("".join(lines[1:closing]), shown, line_offset=1)
+    records = _read_records(source, "article", ARTICLE, relative, sink, allow_list=False)
+    if not records:
+        return None
+    article = records[0]
+    article.body = "".join(lines[closing + 1 :])
+    article.body_line = closing + 2
+    if "id" not in article.data:
+        stem = path.stem
+        if not ID_RE.match(stem) or len(stem) > ID_MAX_LENGTH:
+            sink.add(
+                Position(path=shown, line=1, column=1),
+                "pattern",
+                f"the file name {path.name!r} does not give a valid article id",
+                ID_HINT + " Rename the file, or give the id in the front matter.",
+            )
+            return None
+        article.data["id"] = stem
+    return article
+

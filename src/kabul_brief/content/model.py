@@ -1,0 +1,300 @@
+"""The linked model: plain, frozen, typed data that every later stage reads.
+
+Records refer to each other by typed id and are resolved through :class:`Site`;
+reverse indexes (what cites a source, which events an actor took part in) are
+computed once by the linker and kept in :class:`Backlinks`. Nothing here is
+changed after linking, and templates only read it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal, NewType
+
+from kabul_brief.content.dates import PartialDate
+
+ActorId = NewType("ActorId", str)
+PlaceId = NewType("PlaceId", str)
+EventId = NewType("EventId", str)
+DisputeId = NewType("DisputeId", str)
+RelationshipId = NewType("RelationshipId", str)
+SourceId = NewType("SourceId", str)
+ArticleId = NewType("ArticleId", str)
+
+Direction = Literal["improved", "deteriorated", "unchanged"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Origin:
+    """Where a record was written: shown in errors and "edit this page" links."""
+
+    path: str
+    """Path relative to the content folder, with forward slashes."""
+    line: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Markup:
+    """Editor Markdown rendered to sanitized HTML.
+
+    Record links are kept as ``href="actor:ID"`` (``KIND:ID``); publishing rewrites
+    them to URLs, since only publishing decides URLs.
+    """
+
+    source: str
+    html: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ArticleCitation:
+    article: ArticleId
+    anchor: str | None
+    """As written (``p3`` or a ``{#name}``); None cites the whole article."""
+    paragraph: int | None
+    """The paragraph number the anchor resolves to."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SourceCitation:
+    source: SourceId
+    locator: str | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LinkCitation:
+    url: str
+    title: str
+    publisher: str | None
+    date: PartialDate | None
+
+
+Citation = ArticleCitation | SourceCitation | LinkCitation
+
+FactKind = Literal["event", "claim", "position", "trend"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FactRef:
+    """A sourced fact, as listed on the pages of what it cites."""
+
+    kind: FactKind
+    owner_kind: Literal["event", "dispute", "relationship"]
+    owner_id: str
+    index: int | None
+    """Position of the claim, position or trend point within its owner (0-based)."""
+    label: str
+    """Short plain-text description for lists ("Claim by Pakistan in ...")."""
+    date: PartialDate | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Role:
+    title: str
+    of: ActorId
+    start: PartialDate | None
+    end: PartialDate | None
+    """None for a role held until now."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WebLink:
+    url: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Actor:
+    id: ActorId
+    name: str
+    kind: str
+    aliases: tuple[str, ...]
+    roles: tuple[Role, ...]
+    country: PlaceId | None
+    summary: Markup | None
+    links: tuple[WebLink, ...]
+    origin: Origin
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Place:
+    id: PlaceId
+    name: str
+    kind: str
+    within: PlaceId | None
+    coordinates: tuple[float, float] | None
+    """(latitude, longitude)."""
+    summary: Markup | None
+    origin: Origin
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EventActor:
+    id: ActorId
+    role: str | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Claim:
+    by: ActorId
+    text: Markup
+    sources: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Event:
+    id: EventId
+    title: str
+    date: PartialDate
+    end: PartialDate | None
+    circa: bool
+    as_reported: str | None
+    kind: str
+    place: PlaceId | None
+    actors: tuple[EventActor, ...]
+    disputes: tuple[DisputeId, ...]
+    relationships: tuple[RelationshipId, ...]
+    summary: Markup | None
+    claims: tuple[Claim, ...]
+    sources: tuple[Citation, ...]
+    origin: Origin
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Position:
+    actor: ActorId
+    text: Markup
+    sources: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TrendPoint:
+    date: PartialDate
+    circa: bool
+    as_reported: str | None
+    direction: Direction
+    note: Markup | None
+    sources: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Dispute:
+    id: DisputeId
+    title: str
+    parties: tuple[ActorId, ...]
+    involves: tuple[ActorId, ...]
+    status: str
+    since: PartialDate | None
+    summary: Markup | None
+    positions: tuple[Position, ...]
+    trend: tuple[TrendPoint, ...]
+    """In date order."""
+    origin: Origin
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Relationship:
+    id: RelationshipId
+    title: str
+    """As written, or the parties' names joined by an en dash."""
+    parties: tuple[ActorId, ActorId]
+    summary: Markup | None
+    trend: tuple[TrendPoint, ...]
+    """In date order."""
+    origin: Origin
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Source:
+    id: SourceId
+    title: str
+    publisher: str | None
+    date: PartialDate | None
+    url: str | None
+    note: Markup | None
+    origin: Origin
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ArticleParagraph:
+    number: int
+    name: str | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Article:
+    id: ArticleId
+    title: str
+    date: PartialDate
+    updated: PartialDate | None
+    kind: str
+    authors: tuple[str, ...]
+    summary: Markup | None
+    actors: tuple[ActorId, ...]
+    """Tagged in the front matter."""
+    disputes: tuple[DisputeId, ...]
+    sources: tuple[SourceId, ...]
+    body: Markup
+    paragraphs: tuple[ArticleParagraph, ...]
+    origin: Origin
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SiteSettings:
+    title: str
+    tagline: str | None
+    base_url: str
+    language: str
+    description: str | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RelatedActor:
+    id: ActorId
+    shared_events: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Backlinks:
+    """Reverse indexes, computed once by the linker. Every tuple is in display order
+    (events by date, others by name or id), and every key of its kind is present."""
+
+    actor_events: Mapping[ActorId, tuple[EventId, ...]]
+    actor_disputes: Mapping[ActorId, tuple[DisputeId, ...]]
+    actor_relationships: Mapping[ActorId, tuple[RelationshipId, ...]]
+    actor_articles: Mapping[ActorId, tuple[ArticleId, ...]]
+    """Articles that tag, link to or mention the actor, newest first."""
+    related_actors: Mapping[ActorId, tuple[RelatedActor, ...]]
+    """Actors sharing events, most shared first."""
+    place_events: Mapping[PlaceId, tuple[EventId, ...]]
+    """Events at the place itself."""
+    place_events_within: Mapping[PlaceId, tuple[EventId, ...]]
+    """Events at the place or any place within it, at any depth."""
+    place_children: Mapping[PlaceId, tuple[PlaceId, ...]]
+    dispute_events: Mapping[DisputeId, tuple[EventId, ...]]
+    relationship_events: Mapping[RelationshipId, tuple[EventId, ...]]
+    source_citations: Mapping[SourceId, tuple[FactRef, ...]]
+    paragraph_citations: Mapping[ArticleId, Mapping[int, tuple[FactRef, ...]]]
+    """Facts citing each paragraph of an article; key 0 holds whole-article citations."""
+    article_citations: Mapping[ArticleId, tuple[FactRef, ...]]
+    """Every fact citing the article, any paragraph."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Site:
+    """The whole validated content, ready for publishing."""
+
+    settings: SiteSettings
+    actors: Mapping[ActorId, Actor]
+    places: Mapping[PlaceId, Place]
+    events: Mapping[EventId, Event]
+    disputes: Mapping[DisputeId, Dispute]
+    relationships: Mapping[RelationshipId, Relationship]
+    sources: Mapping[SourceId, Source]
+    articles: Mapping[ArticleId, Article]
+    timeline: tuple[EventId, ...]
+    """Every event by start of period, then end, then id."""
+    articles_by_date: tuple[ArticleId, ...]
+    """Newest first."""
+    backlinks: Backlinks

@@ -1,0 +1,370 @@
+"""The fields of every record kind: the contract of ``CONTENT_MODEL.md`` as data.
+
+The validator reads records with these definitions and ``kabul-brief schema``
+exports them as JSON Schema, so the two always agree.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Final
+
+from kabul_brief.content.dates import PartialDate
+from kabul_brief.content.fieldtypes import (
+    ID_RE,
+    Bool,
+    Choice,
+    Date,
+    Field,
+    FieldType,
+    JSONSchema,
+    ListOf,
+    Number,
+    OneOf,
+    ReadContext,
+    Ref,
+    Struct,
+    Text,
+    Url,
+    id_text,
+)
+from kabul_brief.content.yamlsource import MappingNode
+
+ACTOR_KINDS: Final = (
+    "person", "state", "government", "organisation", "armed-group", "multilateral", "group",
+)
+PLACE_KINDS: Final = ("country", "region", "city", "town", "site", "border")
+EVENT_KINDS: Final = (
+    "attack", "meeting", "visit", "statement", "policy", "military", "agreement",
+    "displacement", "other",
+)
+ARTICLE_KINDS: Final = ("analysis", "news", "explainer")
+DIRECTIONS: Final = ("improved", "deteriorated", "unchanged")
+DISPUTE_STATUSES: Final = ("active", "dormant", "resolved")
+ANCHOR_NAME_RE: Final = re.compile(r"^(?!p\d+$)[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def markdown(description: str = "text") -> Text:
+    return Text(markdown=True, description=description)
+
+
+def _end_not_before_start(start: str, end: str) -> Any:
+    def check(values: dict[str, Any], node: MappingNode, ctx: ReadContext) -> None:
+        first, last = values.get(start), values.get(end)
+        if isinstance(first, PartialDate) and isinstance(last, PartialDate) and (
+            last.end < first.start
+        ):
+            end_node = next(v for k, v in node.value if k.value == end)
+            ctx.report(
+                end_node,
+                "date-order",
+                f"{end} {last.iso} is before {start} {first.iso}",
+                f"{end} must not precede {start}.",
+            )
+
+    return check
+
+
+# -- citations ---------------------------------------------------------------
+
+ARTICLE_CITATION: Final = Struct(
+    "article citation",
+    (
+        Field(name="article", type=Ref("article"), required=True),
+        Field(
+            name="anchor",
+            type=Text(description="paragraph anchor",
+                      pattern=re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$"),
+                      pattern_hint="An anchor is pN (paragraph N) or a name given with {#name}."),
+            doc="pN for paragraph N, or a name given with {#name} at a paragraph's end",
+        ),
+    ),
+)
+SOURCE_CITATION: Final = Struct(
+    "source citation",
+    (
+        Field(name="source", type=Ref("source"), required=True),
+        Field(name="locator", type=Text(description="locator"),
+              doc="page, section or timestamp"),
+    ),
+)
+URL_CITATION: Final = Struct(
+    "link citation",
+    (
+        Field(name="url", type=Url(), required=True),
+        Field(name="title", type=Text(description="title"), required=True),
+        Field(name="publisher", type=Text(description="publisher")),
+        Field(name="date", type=Date()),
+    ),
+)
+CITATION: Final = OneOf(
+    "citation",
+    (("article", ARTICLE_CITATION), ("source", SOURCE_CITATION), ("url", URL_CITATION)),
+    shorthand=lambda source_id: {"source": source_id},
+    shorthand_type=Ref("source"),
+    description=(
+        "Cite {article: ID, anchor: pN}, {source: ID} or {url: https://..., title: ...};"
+        " a bare id is short for {source: ID}."
+    ),
+)
+SOURCES: Final = ListOf(CITATION, min_items=1, description="citations")
+
+
+def _sources_field() -> Field:
+    return Field(name="sources", type=SOURCES, required=True,
+                 doc="citations: {article, anchor}, {source, locator} or {url, title, ...}")
+
+
+def _ids(kind: str, **options: Any) -> ListOf:
+    return ListOf(Ref(kind), unique=True, **options)
+
+
+# -- records -----------------------------------------------------------------
+
+ROLE: Final = Struct(
+    "role",
+    (
+        Field(name="title", type=Text(description="role title"), required=True),
+        Field(name="of", type=Ref("actor"), required=True),
+        Field(name="from", type=Date()),
+        Field(name="to", type=Date(nullable=True)),
+    ),
+    checks=(_end_not_before_start("from", "to"),),
+)
+LINK: Final = Struct(
+    "link",
+    (
+        Field(name="url", type=Url(), required=True),
+        Field(name="title", type=Text(description="title"), required=True),
+    ),
+)
+
+ACTOR: Final = Struct(
+    "actor",
+    (
+        Field(name="id", type=id_text(), required=True),
+        Field(name="name", type=Text(description="name"), required=True),
+        Field(name="kind", type=Choice(ACTOR_KINDS, description="actor kind"), required=True),
+        Field(name="aliases", type=ListOf(Text(description="alias"), unique=True),
+              doc="other names; mentions in article bodies are linked"),
+        Field(name="roles", type=ListOf(ROLE)),
+        Field(name="country", type=Ref("place")),
+        Field(name="summary", type=markdown("summary")),
+        Field(name="links", type=ListOf(LINK)),
+    ),
+)
+
+PLACE: Final = Struct(
+    "place",
+    (
+        Field(name="id", type=id_text(), required=True),
+        Field(name="name", type=Text(description="name"), required=True),
+        Field(name="kind", type=Choice(PLACE_KINDS, description="place kind"), required=True),
+        Field(name="within", type=Ref("place")),
+        Field(
+            name="coordinates",
+            type=ListOf(Number(-180, 180, "a coordinate"), min_items=2, max_items=2),
+            doc="[lat, lon]",
+        ),
+        Field(name="summary", type=markdown("summary")),
+    ),
+)
+
+
+def _coordinates_in_range(values: dict[str, Any], node: MappingNode, ctx: ReadContext) -> None:
+    coordinates = values.get("coordinates")
+    if coordinates and not -90 <= coordinates[0] <= 90:
+        value_node = next(v for k, v in node.value if k.value == "coordinates")
+        ctx.report(
+            value_node.value[0],
+            "range",
+            f"latitude must be between -90 and 90, found {coordinates[0]:g}",
+            "coordinates are [lat, lon]: latitude first.",
+        )
+
+
+PLACE.checks = (_coordinates_in_range,)
+
+EVENT_ACTOR: Final = OneOf(
+    "event actor",
+    (("id", Struct("event actor", (
+        Field(name="id", type=Ref("actor"), required=True),
+        Field(name="role", type=Text(description="role")),
+    ))),),
+    shorthand=lambda actor_id: {"id": actor_id},
+    shorthand_type=Ref("actor"),
+    description="An event actor is an actor id, or {id: ACTOR-ID, role: ...}.",
+)
+
+CLAIM: Final = Struct(
+    "claim",
+    (
+        Field(name="by", type=Ref("actor"), required=True),
+        Field(name="text", type=markdown("claim text"), required=True),
+        _sources_field(),
+    ),
+)
+
+
+def _dated_fields() -> tuple[Field, ...]:
+    return (
+        Field(name="circa", type=Bool(), doc="the date is approximate"),
+        Field(name="as_reported", type=Text(description="as reported"),
+              doc="the source's own wording of the date, e.g. 'earlier this year'"),
+    )
+
+
+EVENT: Final = Struct(
+    "event",
+    (
+        Field(name="id", type=id_text(), required=True),
+        Field(name="title", type=Text(description="title"), required=True),
+        Field(name="date", type=Date(), required=True),
+        Field(name="end", type=Date(), doc="last day/month/year of a range"),
+        *_dated_fields(),
+        Field(name="kind", type=Choice(EVENT_KINDS, description="event kind"), required=True),
+        Field(name="place", type=Ref("place")),
+        Field(name="actors", type=ListOf(EVENT_ACTOR)),
+        Field(name="disputes", type=_ids("dispute")),
+        Field(name="relationships", type=_ids("relationship")),
+        Field(name="summary", type=markdown("summary")),
+        Field(name="claims", type=ListOf(CLAIM)),
+        _sources_field(),
+    ),
+    checks=(_end_not_before_start("date", "end"),),
+)
+
+POSITION: Final = Struct(
+    "position",
+    (
+        Field(name="actor", type=Ref("actor"), required=True),
+        Field(name="position", type=markdown("position"), required=True),
+        _sources_field(),
+    ),
+)
+TREND_POINT: Final = Struct(
+    "trend point",
+    (
+        Field(name="date", type=Date(), required=True),
+        *_dated_fields(),
+        Field(name="direction", type=Choice(DIRECTIONS, description="direction"),
+              required=True),
+        Field(name="note", type=markdown("note")),
+        _sources_field(),
+    ),
+)
+
+DISPUTE: Final = Struct(
+    "dispute",
+    (
+        Field(name="id", type=id_text(), required=True),
+        Field(name="title", type=Text(description="title"), required=True),
+        Field(name="parties", type=_ids("actor", min_items=2), required=True),
+        Field(name="involves", type=_ids("actor")),
+        Field(name="status", type=Choice(DISPUTE_STATUSES, description="dispute status"),
+              doc="defaults to active"),
+        Field(name="since", type=Date()),
+        Field(name="summary", type=markdown("summary")),
+        Field(name="positions", type=ListOf(POSITION)),
+        Field(name="trend", type=ListOf(TREND_POINT)),
+    ),
+)
+
+RELATIONSHIP: Final = Struct(
+    "relationship",
+    (
+        Field(name="id", type=id_text(), required=True),
+        Field(name="title", type=Text(description="title"),
+              doc="defaults to the parties' names"),
+        Field(name="parties", type=_ids("actor", min_items=2, max_items=2), required=True),
+        Field(name="summary", type=markdown("summary")),
+        Field(name="trend", type=ListOf(TREND_POINT)),
+    ),
+)
+
+SOURCE: Final = Struct(
+    "source",
+    (
+        Field(name="id", type=id_text(), required=True),
+        Field(name="title", type=Text(description="title"), required=True),
+        Field(name="publisher", type=Text(description="publisher")),
+        Field(name="date", type=Date()),
+        Field(name="url", type=Url()),
+        Field(name="note", type=markdown("note")),
+    ),
+)
+
+ARTICLE: Final = Struct(
+    "article",
+    (
+        Field(name="id", type=id_text(), doc="defaults to the file name without .md"),
+        Field(name="title", type=Text(description="title"), required=True),
+        Field(name="date", type=Date(), required=True),
+        Field(name="updated", type=Date()),
+        Field(name="kind", type=Choice(ARTICLE_KINDS, description="article kind"),
+              doc="defaults to analysis"),
+        Field(name="authors", type=ListOf(Text(description="author"), unique=True)),
+        Field(name="summary", type=markdown("summary")),
+        Field(name="actors", type=_ids("actor")),
+        Field(name="disputes", type=_ids("dispute")),
+        Field(name="sources", type=_ids("source")),
+    ),
+    checks=(_end_not_before_start("date", "updated"),),
+)
+
+SITE: Final = Struct(
+    "site settings",
+    (
+        Field(name="title", type=Text(description="title"), required=True),
+        Field(name="tagline", type=Text(description="tagline")),
+        Field(name="base_url", type=Url(), required=True,
+              doc="absolute URL the site is published at"),
+        Field(name="language", type=Text(
+            description="language tag",
+            pattern=re.compile(r"^[a-zA-Z]{2,3}(-[A-Za-z0-9]{2,8})*$"),
+            pattern_hint="Use a BCP 47 language tag such as en or en-GB.",
+        ), doc="defaults to en"),
+        Field(name="description", type=Text(description="description")),
+    ),
+)
+
+#: Record kinds kept as YAML under ``content/FOLDER/``, by kind name.
+YAML_KINDS: Final[dict[str, tuple[str, Struct]]] = {
+    "actor": ("actors", ACTOR),
+    "place": ("places", PLACE),
+    "event": ("events", EVENT),
+    "dispute": ("disputes", DISPUTE),
+    "relationship": ("relationships", RELATIONSHIP),
+    "source": ("sources", SOURCE),
+}
+
+
+def record_json_schema(kind: str) -> JSONSchema:
+    """JSON Schema of one content file of ``kind``: one record or a list of records."""
+    struct: FieldType
+    if kind == "site":
+        struct, many = SITE, False
+    elif kind == "article":
+        struct, many = ARTICLE, False
+    else:
+        struct, many = YAML_KINDS[kind][1], True
+    record = struct.json_schema()
+    schema: JSONSchema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"https://kabul-brief.invalid/schema/{kind}.schema.json",
+        "title": f"Kabul Brief {kind}" + (" (front matter)" if kind == "article" else ""),
+    }
+    if many:
+        schema["oneOf"] = [record, {"type": "array", "items": record, "minItems": 1}]
+    else:
+        schema.update(record)
+    return schema
+
+
+SCHEMA_KINDS: Final = ("site", "article", *YAML_KINDS)
+assert ID_RE.pattern == ANCHOR_NAME_RE.pattern.replace("(?!p\\d+$)", "")
+
+
+def json_schemas() -> dict[str, JSONSchema]:
+    """File name -> JSON Schema, for every kind of content file."""
+    return {f"{kind}.schema.json": record_json_schema(kind) for kind in SCHEMA_KINDS}

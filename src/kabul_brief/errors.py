@@ -1,0 +1,114 @@
+"""The one error type for content problems.
+
+Every problem an editor can fix is a :class:`ContentError` with a position, a
+message, an optional hint and a short stable code. Stages collect them and raise
+:class:`ContentErrors` once, so an editor sees every problem in one run. Anything
+else that goes wrong is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Position:
+    """Where in a file something was written; line and column are 1-based."""
+
+    path: str
+    """Path as shown to the editor (relative to the content folder's parent, or as given)."""
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        parts = [self.path]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+    def sort_key(self) -> tuple[str, int, int]:
+        return (self.path, self.line or 0, self.column or 0)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ContentError:
+    """A problem in the editors' files, with where it is and how to fix it."""
+
+    position: Position
+    code: str
+    """Short, stable identifier documented in the editor guide (e.g. ``unknown-field``)."""
+    message: str
+    hint: str | None = None
+    also: tuple[Position, ...] = field(default=())
+    """Other places involved (the first definition of a duplicate id)."""
+
+    def format(self) -> str:
+        """Render as ``PATH:LINE:COL: error: MESSAGE [code]`` plus indented hint lines."""
+        message = self.message
+        if self.also:
+            message += " (also at " + ", ".join(_short(p) for p in self.also) + ")"
+        lines = [f"{self.position}: error: {message} [{self.code}]"]
+        if self.hint:
+            lines.extend(f"    {hint_line}" for hint_line in self.hint.splitlines())
+        return "\n".join(lines)
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (*self.position.sort_key(), self.message)
+
+
+def _short(position: Position) -> str:
+    """``PATH:LINE`` form used when an error names a second place."""
+    if position.line is None:
+        return position.path
+    return f"{position.path}:{position.line}"
+
+
+class ContentErrors(Exception):
+    """Raised once by a stage that found content errors; carries all of them, sorted."""
+
+    def __init__(self, errors: Iterable[ContentError]) -> None:
+        self.errors: tuple[ContentError, ...] = tuple(
+            sorted(set(errors), key=ContentError.sort_key)
+        )
+        super().__init__(f"{len(self.errors)} content error(s)")
+
+    def format(self) -> str:
+        return "\n".join(error.format() for error in self.errors)
+
+
+class ErrorSink:
+    """Collects errors during a stage; stages raise once at their end."""
+
+    def __init__(self) -> None:
+        self._errors: list[ContentError] = []
+
+    def add(
+        self,
+        position: Position,
+        code: str,
+        message: str,
+        hint: str | None = None,
+        also: Sequence[Position] = (),
+    ) -> None:
+        self._errors.append(
+            ContentError(
+                position=position, code=code, message=message, hint=hint, also=tuple(also)
+            )
+        )
+
+    def extend(self, errors: Iterable[ContentError]) -> None:
+        self._errors.extend(errors)
+
+    @property
+    def errors(self) -> tuple[ContentError, ...]:
+        return tuple(self._errors)
+
+    def __bool__(self) -> bool:
+        return bool(self._errors)
+
+    def raise_if_any(self) -> None:
+        if self._errors:
+            raise ContentErrors(self._errors)

@@ -1,0 +1,42 @@
+"""The build pipeline, stage by stage: load -> link (and gate) -> publish.
+
+Every stage before the gate only reads; if any content error was found, the
+gate raises :class:`~kabul_brief.errors.ContentErrors` with all of them and
+nothing is written.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from kabul_brief.content.linker import link
+from kabul_brief.content.loader import load_content
+from kabul_brief.content.model import Site
+from kabul_brief.errors import ContentError, ContentErrors, ErrorSink, Position
+
+
+def display_root(content_dir: Path) -> str:
+    """How paths under the content folder are shown: as the editor gave the folder,
+    so that ``PATH:LINE`` can be pasted into an editor from where the command ran."""
+    return os.path.normpath(str(content_dir)).replace(os.sep, "/")
+
+
+def load_site(content_dir: Path) -> Site:
+    """Load, validate and link the content folder; raise ContentErrors listing every problem."""
+    sink = ErrorSink()
+    shown = display_root(content_dir)
+    if not content_dir.is_dir():
+        raise ContentErrors([
+            ContentError(
+                position=Position(path=shown),
+                code="missing-content",
+                message="the content folder does not exist",
+                hint="Pass --content DIR, or run from the folder that holds content/.",
+            )
+        ])
+    loaded = load_content(content_dir, shown, sink)
+    site = link(loaded, sink)
+    sink.raise_if_any()
+    assert site is not None
+    return site
