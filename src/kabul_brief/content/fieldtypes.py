@@ -122,10 +122,15 @@ class FieldType:
         return "..."
 
 
+_TYPE_NAMES = {"bool": "a boolean", "int": "an integer", "float": "a number",
+               "timestamp": "a timestamp", "null": "nothing"}
+
+
 def _quote_hint(node: ScalarNode, expected: str) -> str:
+    read_as = _TYPE_NAMES.get(node.tag.removeprefix(TAG_PREFIX), "another type")
     return (
-        f"YAML reads the plain value {node.value} as a {node.tag.removeprefix(TAG_PREFIX)},"
-        f" not as {expected}: quote it, \"{node.value}\"."
+        f"YAML reads the plain value {node.value} as {read_as}, not as {expected}:"
+        f" quote it, \"{node.value}\"."
     )
 
 
@@ -148,8 +153,8 @@ class Text(FieldType):
             return ctx.report(
                 node,
                 "unquoted-value",
-                f"expected {self.description}, found the {node.tag.removeprefix(TAG_PREFIX)}"
-                f" {node.value}",
+                f"expected {self.description}, found"
+                f" {_TYPE_NAMES.get(node.tag.removeprefix(TAG_PREFIX), 'the value')} {node.value}",
                 _quote_hint(node, "text"),
             )
         value: str = node.value
@@ -362,6 +367,8 @@ class ListOf(FieldType):
     min_items: int = 0
     max_items: int | None = None
     unique: bool = False
+    noun: str = "item"
+    """What one item is called in messages ("citation")."""
     description: str = "a list"
 
     def read(self, node: Node, path: FieldPath, ctx: ReadContext) -> Any:
@@ -397,10 +404,10 @@ class ListOf(FieldType):
                 wanted = f"at least {self.min_items}"
             else:
                 wanted = f"{self.min_items} to {self.max_items}"
-            noun = "distinct items" if self.unique else "items"
-            return ctx.report(
-                node, "count", f"expected {wanted} {noun}, found {count}"
-            )
+            noun = self.noun if wanted.endswith(" 1") else self.noun + "s"
+            if self.unique:
+                noun = "distinct " + noun
+            return ctx.report(node, "count", f"expected {wanted} {noun}, found {count}")
         ctx.remember(path, node)
         return values
 
@@ -450,11 +457,14 @@ class Struct(FieldType):
             )
         values: dict[str, Any] = {}
         ok = True
+        misspelt: set[str] = set()
         for key_node, value_node in node.value:
             key = key_node.value
             spec = self.by_name.get(key)
             if spec is None:
                 ok = False
+                close = difflib.get_close_matches(key, list(self.by_name), n=1, cutoff=0.6)
+                misspelt.update(close)
                 suggestion = did_you_mean(key, list(self.by_name))
                 ctx.report(
                     key_node,
@@ -478,8 +488,10 @@ class Struct(FieldType):
                 values[key] = value
         missing = [f for f in self.fields if f.required and f.name not in values]
         for spec in missing:
-            if any(key_node.value == spec.name for key_node, _ in node.value):
-                continue  # present but invalid: already reported
+            if spec.name in misspelt or any(
+                key_node.value == spec.name for key_node, _ in node.value
+            ):
+                continue  # present but invalid, or misspelt: already reported
             ok = False
             ctx.report(
                 node,
@@ -540,6 +552,17 @@ class OneOf(FieldType):
         keys = {key_node.value for key_node, _ in node.value}
         chosen = [(key, struct) for key, struct in self.variants if key in keys]
         variant_keys = ", ".join(key for key, _ in self.variants)
+        if not chosen:
+            all_fields = sorted({f for _, struct in self.variants for f in struct.by_name})
+            for key_node, _ in node.value:
+                suggestion = did_you_mean(key_node.value, [key for key, _ in self.variants])
+                if key_node.value not in all_fields and suggestion:
+                    return ctx.report(
+                        key_node,
+                        "unknown-field",
+                        f"unknown field {key_node.value!r} in {self.name}; {suggestion}",
+                        self.description or None,
+                    )
         if len(chosen) != 1:
             found = "none" if not chosen else " and ".join(key for key, _ in chosen)
             return ctx.report(

@@ -40,6 +40,7 @@ class _Linker:
     source_facts: dict[str, list[m.FactRef]] = field(default_factory=dict)
     paragraph_facts: dict[str, dict[int, list[m.FactRef]]] = field(default_factory=dict)
     actor_articles: dict[str, set[m.ArticleId]] = field(default_factory=dict)
+    broken: set[tuple[str, str]] = field(default_factory=set)
 
     # -- references ------------------------------------------------------------
 
@@ -47,7 +48,8 @@ class _Linker:
         """True if ``target`` names a record of ``kind``; else report with a hint."""
         if target in self.index[kind]:
             return True
-        self.report_unknown(raw.position(*path), kind, target)
+        if (kind, target) not in self.broken:
+            self.report_unknown(raw.position(*path), kind, target)
         return False
 
     def report_unknown(self, position: Position, kind: str, target: str) -> None:
@@ -114,7 +116,8 @@ class _Linker:
         for link in rendered.record_links:
             position = _within(start, link.at)
             if link.id not in self.index[link.kind]:
-                self.report_unknown(position, link.kind, link.id)
+                if (link.kind, link.id) not in self.broken:
+                    self.report_unknown(position, link.kind, link.id)
             elif link.fragment is not None and link.kind == "article":
                 anchors = self.article_anchors.get(link.id, {})
                 if link.fragment not in anchors:
@@ -197,7 +200,7 @@ class _Linker:
 
 def link(loaded: LoadedContent, sink: ErrorSink) -> m.Site | None:
     """Resolve and index everything; None if any error was reported."""
-    linker = _Linker(sink=sink)
+    linker = _Linker(sink=sink, broken=loaded.broken)
     _index_records(linker, loaded.records)
     actors_raw = linker.index["actor"]
     linker.autolinker = AutoLinker(
@@ -258,8 +261,7 @@ def _index_records(linker: _Linker, records: Iterable[RawRecord]) -> None:
                 raw.position("id"),
                 "duplicate-id",
                 f"{raw.kind} id {raw.id!r} is already used",
-                f"The first is at {first_position.path}:{first_position.line}."
-                " Ids are unique within a kind: rename one of them.",
+                "Ids are unique within a kind: rename one of them.",
                 also=(first_position,),
             )
             continue

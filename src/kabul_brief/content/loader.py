@@ -25,7 +25,14 @@ from kabul_brief.content.fieldtypes import (
     Struct,
 )
 from kabul_brief.content.schemas import ARTICLE, SITE, YAML_KINDS
-from kabul_brief.content.yamlsource import MappingNode, SequenceNode, SourceText, compose
+from kabul_brief.content.yamlsource import (
+    MappingNode,
+    Node,
+    ScalarNode,
+    SequenceNode,
+    SourceText,
+    compose,
+)
 from kabul_brief.errors import ErrorSink, Position
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -67,6 +74,9 @@ class RawRecord:
 class LoadedContent:
     settings: RawRecord | None
     records: list[RawRecord] = field(default_factory=list)
+    broken: set[tuple[str, str]] = field(default_factory=set)
+    """(kind, id) of records that were reported invalid: references to them are not
+    reported again, so one mistake gives one error, not one per mention."""
 
 
 def load_content(content_dir: Path, display_root: str, sink: ErrorSink) -> LoadedContent:
@@ -76,13 +86,25 @@ def load_content(content_dir: Path, display_root: str, sink: ErrorSink) -> Loade
     for kind, (folder, struct) in YAML_KINDS.items():
         for path in _content_files(content_dir / folder, YAML_SUFFIXES):
             loaded.records.extend(
-                _load_yaml_records(path, content_dir, display_root, kind, struct, sink)
+                _load_yaml_records(
+                    path, content_dir, display_root, kind, struct, sink, loaded.broken
+                )
             )
     for path in _content_files(content_dir / "articles", (".md",)):
-        article = _load_article(path, content_dir, display_root, sink)
+        article = _load_article(path, content_dir, display_root, sink, loaded.broken)
         if article is not None:
             loaded.records.append(article)
     return loaded
+
+
+def _written_id(node: Node) -> str | None:
+    """The id a record that failed validation was meant to have, if it is readable."""
+    if not isinstance(node, MappingNode):
+        return None
+    for key_node, value_node in node.value:
+        if key_node.value == "id" and isinstance(value_node, ScalarNode):
+            return str(value_node.value)
+    return None
 
 
 def _content_files(folder: Path, suffixes: tuple[str, ...]) -> Iterator[Path]:
@@ -159,12 +181,15 @@ def _load_yaml_records(
     kind: str,
     struct: Struct,
     sink: ErrorSink,
+    broken: set[tuple[str, str]],
 ) -> list[RawRecord]:
     shown, relative = _display(path, content_dir, display_root)
     text = _read_text(path, shown, sink)
     if text is None:
         return []
-    return _read_records(SourceText(text, shown), kind, struct, relative, sink, allow_list=True)
+    return _read_records(
+        SourceText(text, shown), kind, struct, relative, sink, allow_list=True, broken=broken
+    )
 
 
 def _read_records(
@@ -175,10 +200,19 @@ def _read_records(
     sink: ErrorSink,
     *,
     allow_list: bool,
+    broken: set[tuple[str, str]] | None = None,
 ) -> list[RawRecord]:
+    broken = broken if broken is not None else set()
     root, errors = compose(source)
     sink.extend(errors)
     if errors:
+        # Whatever this file defines is broken: say so once, not at every reference.
+        broken.add((kind, Path(relative).stem))
+        if root is not None and not any(e.code == "yaml-recursive-alias" for e in errors):
+            for node in root.value if isinstance(root, SequenceNode) else [root]:
+                written = _written_id(node)
+                if written is not None:
+                    broken.add((kind, written))
         return []
     if root is None:
         sink.add(
@@ -208,6 +242,9 @@ def _read_records(
         data = struct.read(node, (), ctx)
         sink.extend(ctx.errors)
         if data is INVALID:
+            broken_id = _written_id(node)
+            if broken_id is not None:
+                broken.add((kind, broken_id))
             continue
         position = source.position(node)
         records.append(
@@ -225,9 +262,14 @@ def _read_records(
 
 
 def _load_article(
-    path: Path, content_dir: Path, display_root: str, sink: ErrorSink
+    path: Path,
+    content_dir: Path,
+    display_root: str,
+    sink: ErrorSink,
+    broken: set[tuple[str, str]],
 ) -> RawRecord | None:
     shown, relative = _display(path, content_dir, display_root)
+    broken.add(("article", path.stem))  # until it proves valid: no cascade of errors
     text = _read_text(path, shown, sink)
     if text is None:
         return None
@@ -253,7 +295,9 @@ def _load_article(
         )
         return None
     source = SourceText("".join(lines[1:closing]), shown, line_offset=1)
-    records = _read_records(source, "article", ARTICLE, relative, sink, allow_list=False)
+    records = _read_records(
+        source, "article", ARTICLE, relative, sink, allow_list=False, broken=broken
+    )
     if not records:
         return None
     article = records[0]
@@ -270,5 +314,6 @@ def _load_article(
             )
             return None
         article.data["id"] = stem
+    broken.discard(("article", path.stem))
     return article
 

@@ -107,7 +107,7 @@ CITATION: Final = OneOf(
         " a bare id is short for {source: ID}."
     ),
 )
-SOURCES: Final = ListOf(CITATION, min_items=1, description="citations")
+SOURCES: Final = ListOf(CITATION, min_items=1, noun="citation", description="citations")
 
 
 def _sources_field() -> Field:
@@ -116,7 +116,7 @@ def _sources_field() -> Field:
 
 
 def _ids(kind: str, **options: Any) -> ListOf:
-    return ListOf(Ref(kind), unique=True, **options)
+    return ListOf(Ref(kind), unique=True, noun=kind, **options)
 
 
 # -- records -----------------------------------------------------------------
@@ -163,7 +163,7 @@ PLACE: Final = Struct(
         Field(name="within", type=Ref("place")),
         Field(
             name="coordinates",
-            type=ListOf(Number(-180, 180, "a coordinate"), min_items=2, max_items=2),
+            type=ListOf(Number(-180, 180, "a coordinate"), min_items=2, max_items=2, noun="number"),
             doc="[lat, lon]",
         ),
         Field(name="summary", type=markdown("summary")),

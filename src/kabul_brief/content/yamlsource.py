@@ -58,7 +58,8 @@ class SourceText:
 
 
 def compose(source: SourceText) -> tuple[Node | None, list[ContentError]]:
-    """Compose one YAML document and check it; returns the root node or errors."""
+    """Compose one YAML document and check it. With errors, the root (if any) is only
+    for finding which ids the file meant to define; its values must not be used."""
     try:
         root = yaml.compose(source.text, Loader=_BaseLoader)
     except yaml.MarkedYAMLError as exc:
@@ -74,7 +75,7 @@ def compose(source: SourceText) -> tuple[Node | None, list[ContentError]]:
     if root is None:
         return None, []
     errors = _NodeChecker(source).check(root)
-    return (None if errors else root), errors
+    return root, errors
 
 
 def _syntax_error(source: SourceText, exc: yaml.MarkedYAMLError) -> ContentError:
@@ -215,8 +216,7 @@ class _NodeChecker:
                     position=self.source.position(key_node),
                     code="duplicate-key",
                     message=f"key {key_node.value!r} appears twice in this mapping",
-                    hint=f"The first {key_node.value!r} is on line {first_position.line};"
-                    " keep one of them.",
+                    hint="Keep one of them.",
                     also=(first_position,),
                 )
             )
