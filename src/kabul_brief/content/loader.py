@@ -186,6 +186,7 @@ def _load_yaml_records(
     shown, relative = _display(path, content_dir, display_root)
     text = _read_text(path, shown, sink)
     if text is None:
+        broken.add((kind, path.stem))
         return []
     return _read_records(
         SourceText(text, shown), kind, struct, relative, sink, allow_list=True, broken=broken

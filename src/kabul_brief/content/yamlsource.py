@@ -117,14 +117,18 @@ class _NodeChecker:
             total > MAX_EXPANDED_NODES
             or total > MAX_EXPANSION_FACTOR * max(self._distinct, 50)
         ):
+            if total > MAX_EXPANDED_NODES:
+                message = f"aliases expand this document to more than {MAX_EXPANDED_NODES} values"
+            else:
+                message = (
+                    f"aliases expand this document to {total} values from {self._distinct}"
+                    f" written ones (more than {MAX_EXPANSION_FACTOR} times)"
+                )
             self.errors.append(
                 ContentError(
                     position=self.source.position(root),
                     code="yaml-alias-bomb",
-                    message=(
-                        f"aliases expand this document to {total} values from "
-                        f"{self._distinct} written ones"
-                    ),
+                    message=message,
                     hint="Write the repeated values out, or reuse them less deeply.",
                 )
             )

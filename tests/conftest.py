@@ -1,0 +1,58 @@
+"""Shared helpers: copy a fixture site, mutate one token, run the CLI."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from kabul_brief.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures"
+GOOD_SITE = FIXTURES / "model" / "good"
+
+
+@dataclass(frozen=True)
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def error_lines(self) -> list[str]:
+        """The ``PATH:LINE:COL: error:`` lines, without hints and the summary."""
+        return [line for line in self.err.splitlines() if ": error: " in line]
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
+    def run(*args: str) -> CliResult:
+        try:
+            code = main(list(args))
+        except SystemExit as exit_:  # argparse usage errors
+            code = int(exit_.code or 0)
+        captured = capsys.readouterr()
+        return CliResult(code=code, out=captured.out, err=captured.err)
+
+    return run
+
+
+@pytest.fixture
+def good_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the good fixture site; the working directory is its root, so error
+    paths read ``content/...``."""
+    site = tmp_path / "site"
+    shutil.copytree(GOOD_SITE, site)
+    monkeypatch.chdir(site)
+    return site
+
+
+def mutate(site: Path, relative: str, old: str, new: str) -> None:
+    """Replace the one occurrence of ``old`` in a fixture file."""
+    path = site / relative
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} must occur once in {relative}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
