@@ -55,6 +55,9 @@ class ReadContext:
     positions: dict[FieldPath, tuple[int, int]]
     """Field path -> (line, column) in the file, 1-based, for later stages' errors."""
     _lines: list[str] | None = None
+    partial: dict[str, Any] | None = None
+    """The fields that were valid in the last mapping that was not: the linker still
+    checks their references, so that one run reports every error."""
 
     def report(self, node: Node, code: str, message: str, hint: str | None = None) -> _Invalid:
         self.errors.append(
@@ -500,12 +503,14 @@ class Struct(FieldType):
                 f"Add a line such as: {spec.name}: {spec.type.example()}",
             )
         if not ok:
+            ctx.partial = values
             return INVALID
         ctx.remember(path, node)
         for check in self.checks:
             errors_before = len(ctx.errors)
             check(values, node, ctx)
             if len(ctx.errors) > errors_before:
+                ctx.partial = values
                 return INVALID
         return values
 

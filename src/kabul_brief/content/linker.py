@@ -16,9 +16,10 @@ from typing import Any, TypeVar, cast
 
 from kabul_brief.content import model as m
 from kabul_brief.content.dates import PartialDate, sort_key
+from kabul_brief.content.fieldtypes import FieldType, ListOf, OneOf, Ref, Struct
 from kabul_brief.content.loader import LoadedContent, RawRecord
 from kabul_brief.content.markup import AutoLinker, Rendered, TextPosition, render_markdown
-from kabul_brief.content.schemas import ANCHOR_NAME_RE
+from kabul_brief.content.schemas import ANCHOR_NAME_RE, ARTICLE, YAML_KINDS
 from kabul_brief.errors import ErrorSink, Position
 
 KINDS = ("actor", "place", "event", "dispute", "relationship", "source", "article")
@@ -54,7 +55,8 @@ class _Linker:
 
     def report_unknown(self, position: Position, kind: str, target: str) -> None:
         hints: list[str] = []
-        close = difflib.get_close_matches(target, list(self.index[kind]), n=1, cutoff=0.6)
+        candidates = [*self.index[kind], *(i for k, i in self.broken if k == kind)]
+        close = difflib.get_close_matches(target, candidates, n=1, cutoff=0.6)
         if close:
             hints.append(f"did you mean {close[0]!r}?")
         others = [k for k in KINDS if k != kind and target in self.index[k]]
@@ -179,9 +181,12 @@ class _Linker:
 
     def trend(self, raw: RawRecord, owner_kind: Any, label: str) -> tuple[m.TrendPoint, ...]:
         points: list[m.TrendPoint] = []
-        for i, point in enumerate(raw.data.get("trend", [])):
+        written = list(enumerate(raw.data.get("trend", [])))
+        # Shown in date order; a fact's index is its place in that order.
+        ordered = sorted(written, key=lambda item: (sort_key(item[1]["date"]), item[0]))
+        for shown, (i, point) in enumerate(ordered):
             fact = m.FactRef(
-                kind="trend", owner_kind=owner_kind, owner_id=raw.id, index=i,
+                kind="trend", owner_kind=owner_kind, owner_id=raw.id, index=shown,
                 label=f"{label}: {point['direction']} ({point['date'].display()})",
                 date=point["date"],
             )
@@ -195,7 +200,7 @@ class _Linker:
                     sources=self.citations(raw, ("trend", i, "sources"), fact),
                 )
             )
-        return tuple(sorted(points, key=lambda p: sort_key(p.date)))
+        return tuple(points)
 
 
 def link(loaded: LoadedContent, sink: ErrorSink) -> m.Site | None:
@@ -208,6 +213,8 @@ def link(loaded: LoadedContent, sink: ErrorSink) -> m.Site | None:
          for actor_id, raw in actors_raw.items()}
     )
     _render_article_bodies(linker)
+    for raw in loaded.invalid:
+        _check_references(linker, raw, raw.data, _STRUCTS[raw.kind], ())
 
     settings = _settings(loaded.settings)
     places = {m.PlaceId(i): _place(linker, raw) for i, raw in linker.index["place"].items()}
@@ -266,6 +273,29 @@ def _index_records(linker: _Linker, records: Iterable[RawRecord]) -> None:
             )
             continue
         known[raw.id] = raw
+
+
+_STRUCTS: dict[str, FieldType] = {
+    **{kind: struct for kind, (_, struct) in YAML_KINDS.items()}, "article": ARTICLE
+}
+
+
+def _check_references(
+    linker: _Linker, raw: RawRecord, value: Any, spec: FieldType, path: tuple[str | int, ...]
+) -> None:
+    """Check the references among the valid fields of a record that had errors."""
+    if isinstance(spec, Ref):
+        linker.exists(raw, spec.kind, value, path)
+    elif isinstance(spec, ListOf) and isinstance(value, list):
+        for i, item in enumerate(value):
+            _check_references(linker, raw, item, spec.item, (*path, i))
+    elif isinstance(spec, OneOf) and isinstance(value, dict):
+        for key, struct in spec.variants:
+            if key in value:
+                _check_references(linker, raw, value, struct, path)
+    elif isinstance(spec, Struct) and isinstance(value, dict):
+        for name, item in value.items():
+            _check_references(linker, raw, item, spec.by_name[name].type, (*path, name))
 
 
 def _render_article_bodies(linker: _Linker) -> None:

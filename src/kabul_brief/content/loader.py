@@ -77,6 +77,8 @@ class LoadedContent:
     broken: set[tuple[str, str]] = field(default_factory=set)
     """(kind, id) of records that were reported invalid: references to them are not
     reported again, so one mistake gives one error, not one per mention."""
+    invalid: list[RawRecord] = field(default_factory=list)
+    """The valid fields of records that had errors, for checking their references."""
 
 
 def load_content(content_dir: Path, display_root: str, sink: ErrorSink) -> LoadedContent:
@@ -86,12 +88,10 @@ def load_content(content_dir: Path, display_root: str, sink: ErrorSink) -> Loade
     for kind, (folder, struct) in YAML_KINDS.items():
         for path in _content_files(content_dir / folder, YAML_SUFFIXES):
             loaded.records.extend(
-                _load_yaml_records(
-                    path, content_dir, display_root, kind, struct, sink, loaded.broken
-                )
+                _load_yaml_records(path, content_dir, display_root, kind, struct, sink, loaded)
             )
     for path in _content_files(content_dir / "articles", (".md",)):
-        article = _load_article(path, content_dir, display_root, sink, loaded.broken)
+        article = _load_article(path, content_dir, display_root, sink, loaded)
         if article is not None:
             loaded.records.append(article)
     return loaded
@@ -181,15 +181,16 @@ def _load_yaml_records(
     kind: str,
     struct: Struct,
     sink: ErrorSink,
-    broken: set[tuple[str, str]],
+    loaded: LoadedContent,
 ) -> list[RawRecord]:
     shown, relative = _display(path, content_dir, display_root)
     text = _read_text(path, shown, sink)
     if text is None:
-        broken.add((kind, path.stem))
+        loaded.broken.add((kind, path.stem))
         return []
     return _read_records(
-        SourceText(text, shown), kind, struct, relative, sink, allow_list=True, broken=broken
+        SourceText(text, shown), kind, struct, relative, sink, allow_list=True,
+        broken=loaded.broken, invalid=loaded.invalid,
     )
 
 
@@ -202,6 +203,7 @@ def _read_records(
     *,
     allow_list: bool,
     broken: set[tuple[str, str]] | None = None,
+    invalid: list[RawRecord] | None = None,
 ) -> list[RawRecord]:
     broken = broken if broken is not None else set()
     root, errors = compose(source)
@@ -239,26 +241,28 @@ def _read_records(
     records: list[RawRecord] = []
     ctx = ReadContext(source=source, errors=[], positions={})  # one per file: shares line cache
     for node in nodes:
-        ctx.errors, ctx.positions = [], {}
+        ctx.errors, ctx.positions, ctx.partial = [], {}, None
         data = struct.read(node, (), ctx)
         sink.extend(ctx.errors)
-        if data is INVALID:
+        valid = data is not INVALID
+        if not valid:
             broken_id = _written_id(node)
             if broken_id is not None:
                 broken.add((kind, broken_id))
-            continue
+            if ctx.partial is None or invalid is None:
+                continue
+            data = ctx.partial
         position = source.position(node)
-        records.append(
-            RawRecord(
-                kind=kind,
-                data=data,
-                positions=ctx.positions,
-                display_path=source.path,
-                relative_path=relative,
-                line=position.line or 1,
-                column=position.column or 1,
-            )
+        record = RawRecord(
+            kind=kind,
+            data=data,
+            positions=ctx.positions,
+            display_path=source.path,
+            relative_path=relative,
+            line=position.line or 1,
+            column=position.column or 1,
         )
+        (records if valid else invalid if invalid is not None else []).append(record)
     return records
 
 
@@ -267,9 +271,10 @@ def _load_article(
     content_dir: Path,
     display_root: str,
     sink: ErrorSink,
-    broken: set[tuple[str, str]],
+    loaded: LoadedContent,
 ) -> RawRecord | None:
     shown, relative = _display(path, content_dir, display_root)
+    broken = loaded.broken
     broken.add(("article", path.stem))  # until it proves valid: no cascade of errors
     text = _read_text(path, shown, sink)
     if text is None:
@@ -297,7 +302,8 @@ def _load_article(
         return None
     source = SourceText("".join(lines[1:closing]), shown, line_offset=1)
     records = _read_records(
-        source, "article", ARTICLE, relative, sink, allow_list=False, broken=broken
+        source, "article", ARTICLE, relative, sink, allow_list=False, broken=broken,
+        invalid=loaded.invalid,
     )
     if not records:
         return None
