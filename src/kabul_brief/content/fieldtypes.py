@@ -544,6 +544,8 @@ class OneOf(FieldType):
     """How a bare text item is read, if allowed (``india`` for ``{id: india}``)."""
     shorthand_type: FieldType | None = None
     description: str = ""
+    shape_code: str = "shape"
+    """Error code when no variant, or more than one, fits."""
 
     def read(self, node: Node, path: FieldPath, ctx: ReadContext) -> Any:
         if isinstance(node, ScalarNode) and self.shorthand is not None:
@@ -572,7 +574,7 @@ class OneOf(FieldType):
             found = "none" if not chosen else " and ".join(key for key, _ in chosen)
             return ctx.report(
                 node,
-                "citation-shape" if self.name == "citation" else "shape",
+                self.shape_code,
                 f"{self.name} needs exactly one of {variant_keys}; found {found}",
                 self.description or None,
             )

@@ -106,6 +106,7 @@ CITATION: Final = OneOf(
         "Cite {article: ID, anchor: pN}, {source: ID} or {url: https://..., title: ...};"
         " a bare id is short for {source: ID}."
     ),
+    shape_code="citation-shape",
 )
 SOURCES: Final = ListOf(CITATION, min_items=1, noun="citation", description="citations")
 
