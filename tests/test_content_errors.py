@@ -432,6 +432,18 @@ def test_reference_problem_is_reported_with_position_and_hint(
     check_single_error(good_site, run_cli, case)
 
 
+def test_page_cannot_take_an_address_the_site_uses(
+    good_site: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    (good_site / "content/pages/about.md").rename(good_site / "content/pages/timeline.md")
+    result = run_cli("check")
+    assert result.error_lines == [
+        "content/pages/timeline.md:1:1: error: page id 'timeline' is reserved for the site's"
+        " own pages [reserved-id]"
+    ]
+    assert "    Rename the file, or give another id in its front matter." in result.err
+
+
 def test_duplicate_id_names_both_files(
     good_site: Path, run_cli: Callable[..., CliResult]
 ) -> None:

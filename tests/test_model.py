@@ -140,3 +140,11 @@ def test_article_body_has_paragraph_anchors_and_links(site: m.Site) -> None:
 def test_the_model_is_frozen(site: m.Site) -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         site.events[m.EventId("takeover")].title = "changed"  # type: ignore[misc]
+
+
+def test_standing_pages_are_loaded(site: m.Site) -> None:
+    page = site.pages[m.PageId("about")]
+    assert page.title == "About this fixture"
+    soup = BeautifulSoup(page.body.html, "html.parser")
+    assert soup.select_one('a[href="actor:india"]').get_text() == "India"
+    assert soup.select("p[id]") == []  # pages have no paragraph anchors

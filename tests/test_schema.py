@@ -39,9 +39,10 @@ def content_documents(content: Path) -> Iterator[tuple[str, Path, Any]]:
         for path in sorted((content / folder).rglob("*.yaml")):
             if not path.name.startswith("_"):
                 yield kind, path, yaml.load(path.read_text(encoding="utf-8"), Loader=Yaml12Loader)
-    for path in sorted((content / "articles").rglob("*.md")):
-        front_matter = path.read_text(encoding="utf-8").split("---\n")[1]
-        yield "article", path, yaml.load(front_matter, Loader=Yaml12Loader)
+    for folder, kind in (("articles", "article"), ("pages", "page")):
+        for path in sorted((content / folder).rglob("*.md")):
+            front_matter = path.read_text(encoding="utf-8").split("---\n")[1]
+            yield kind, path, yaml.load(front_matter, Loader=Yaml12Loader)
 
 
 @pytest.fixture
@@ -50,7 +51,7 @@ def schemas(tmp_path: Path, run_cli: Callable[..., CliResult]) -> dict[str, Any]
     assert result.code == 0
     written = sorted(p.name for p in (tmp_path / "schema").iterdir())
     assert written == sorted(f"{kind}.schema.json" for kind in
-                             ["site", "article", *FOLDER_KINDS.values()])
+                             ["site", "article", "page", *FOLDER_KINDS.values()])
     loaded = {}
     for path in (tmp_path / "schema").iterdir():
         schema = json.loads(path.read_text(encoding="utf-8"))

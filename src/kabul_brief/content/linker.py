@@ -20,13 +20,20 @@ from kabul_brief.content.dates import sort_key
 from kabul_brief.content.fieldtypes import FieldType, ListOf, OneOf, Ref, Struct
 from kabul_brief.content.loader import LoadedContent, RawRecord
 from kabul_brief.content.markup import AutoLinker, Rendered, TextPosition, render_markdown
-from kabul_brief.content.schemas import ANCHOR_NAME_RE, ARTICLE, YAML_KINDS
+from kabul_brief.content.schemas import (
+    ANCHOR_NAME_RE,
+    ARTICLE,
+    PAGE,
+    RESERVED_PAGE_IDS,
+    YAML_KINDS,
+)
 from kabul_brief.errors import ErrorSink, Position
 
-KINDS = ("actor", "place", "event", "dispute", "relationship", "source", "article")
+KINDS = ("actor", "place", "event", "dispute", "relationship", "source", "article", "page")
 FOLDERS = {
     "actor": "actors", "place": "places", "event": "events", "dispute": "disputes",
     "relationship": "relationships", "source": "sources", "article": "articles",
+    "page": "pages",
 }
 K = TypeVar("K")
 V = TypeVar("V")
@@ -229,6 +236,7 @@ def link(loaded: LoadedContent, sink: ErrorSink) -> m.Site | None:
                      for i, raw in linker.index["relationship"].items()}
     articles = {m.ArticleId(i): _article(linker, raw)
                 for i, raw in linker.index["article"].items()}
+    pages = {m.PageId(i): _page(linker, raw) for i, raw in sorted(linker.index["page"].items())}
     if sink or settings is None:
         return None
 
@@ -255,6 +263,7 @@ def link(loaded: LoadedContent, sink: ErrorSink) -> m.Site | None:
         relationships=_sorted_map(relationships, lambda r: (r.title.casefold(), r.id)),
         sources=_sorted_map(sources, lambda s: (s.title.casefold(), s.id)),
         articles={a: articles[a] for a in articles_by_date},
+        pages=pages,
         timeline=timeline,
         articles_by_date=articles_by_date,
         backlinks=backlinks,
@@ -283,7 +292,8 @@ def _index_records(linker: _Linker, records: Iterable[RawRecord]) -> None:
 
 
 _STRUCTS: dict[str, FieldType] = {
-    **{kind: struct for kind, (_, struct) in YAML_KINDS.items()}, "article": ARTICLE
+    **{kind: struct for kind, (_, struct) in YAML_KINDS.items()}, "article": ARTICLE,
+    "page": PAGE,
 }
 
 
@@ -525,6 +535,25 @@ def _article(linker: _Linker, raw: RawRecord) -> m.Article:
             m.ArticleParagraph(number=p.number, name=p.name, text=p.text)
             for p in rendered.paragraphs
         ),
+        origin=_origin(raw),
+    )
+
+
+def _page(linker: _Linker, raw: RawRecord) -> m.Page:
+    if raw.id in RESERVED_PAGE_IDS:
+        linker.sink.add(
+            raw.position("id"),
+            "reserved-id",
+            f"page id {raw.id!r} is reserved for the site's own pages",
+            "Rename the file, or give another id in its front matter.",
+        )
+    start = Position(path=raw.display_path, line=raw.body_line, column=1)
+    rendered = linker.render(raw, raw.body or "", start, paragraphs=False)
+    return m.Page(
+        id=m.PageId(raw.id),
+        title=raw.data["title"],
+        summary=linker.markup(raw, ("summary",)),
+        body=m.Markup(source=raw.body or "", html=rendered.html),
         origin=_origin(raw),
     )
 

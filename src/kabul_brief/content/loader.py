@@ -24,7 +24,7 @@ from kabul_brief.content.fieldtypes import (
     ReadContext,
     Struct,
 )
-from kabul_brief.content.schemas import ARTICLE, SITE, YAML_KINDS
+from kabul_brief.content.schemas import ARTICLE, PAGE, SITE, YAML_KINDS
 from kabul_brief.content.yamlsource import (
     MappingNode,
     Node,
@@ -90,10 +90,11 @@ def load_content(content_dir: Path, display_root: str, sink: ErrorSink) -> Loade
             loaded.records.extend(
                 _load_yaml_records(path, content_dir, display_root, kind, struct, sink, loaded)
             )
-    for path in _content_files(content_dir / "articles", (".md",)):
-        article = _load_article(path, content_dir, display_root, sink, loaded)
-        if article is not None:
-            loaded.records.append(article)
+    for folder, kind, struct in (("articles", "article", ARTICLE), ("pages", "page", PAGE)):
+        for path in _content_files(content_dir / folder, (".md",)):
+            record = _load_markdown(path, content_dir, display_root, sink, loaded, kind, struct)
+            if record is not None:
+                loaded.records.append(record)
     return loaded
 
 
@@ -266,16 +267,19 @@ def _read_records(
     return records
 
 
-def _load_article(
+def _load_markdown(
     path: Path,
     content_dir: Path,
     display_root: str,
     sink: ErrorSink,
     loaded: LoadedContent,
+    kind: str,
+    struct: Struct,
 ) -> RawRecord | None:
+    """An article or page: YAML front matter between ``---`` lines, then Markdown."""
     shown, relative = _display(path, content_dir, display_root)
     broken = loaded.broken
-    broken.add(("article", path.stem))  # until it proves valid: no cascade of errors
+    broken.add((kind, path.stem))  # until it proves valid: no cascade of errors
     text = _read_text(path, shown, sink)
     if text is None:
         return None
@@ -284,7 +288,7 @@ def _load_article(
         sink.add(
             Position(path=shown, line=1, column=1),
             "front-matter",
-            "the article has no front matter",
+            f"the {kind} has no front matter",
             "Start the file with a line '---', then title: and date:, then another '---'.",
         )
         return None
@@ -302,7 +306,7 @@ def _load_article(
         return None
     source = SourceText("".join(lines[1:closing]), shown, line_offset=1)
     records = _read_records(
-        source, "article", ARTICLE, relative, sink, allow_list=False, broken=broken,
+        source, kind, struct, relative, sink, allow_list=False, broken=broken,
         invalid=loaded.invalid,
     )
     if not records:
@@ -316,11 +320,12 @@ def _load_article(
             sink.add(
                 Position(path=shown, line=1, column=1),
                 "pattern",
-                f"the file name {path.name!r} does not give a valid article id",
+                f"the file name {path.name!r} does not give a valid {kind} id",
                 ID_HINT + " Rename the file, or give the id in the front matter.",
             )
             return None
         article.data["id"] = stem
-    broken.discard(("article", path.stem))
+        article.positions[("id",)] = (1, 1)  # the id comes from the file's name
+    broken.discard((kind, path.stem))
     return article
 

@@ -21,6 +21,7 @@ DisputeId = NewType("DisputeId", str)
 RelationshipId = NewType("RelationshipId", str)
 SourceId = NewType("SourceId", str)
 ArticleId = NewType("ArticleId", str)
+PageId = NewType("PageId", str)
 
 Direction = Literal["improved", "deteriorated", "unchanged"]
 
@@ -241,6 +242,17 @@ class Article:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Page:
+    """A standing page of the site (``/about/``): Markdown, no facts."""
+
+    id: PageId
+    title: str
+    summary: Markup | None
+    body: Markup
+    origin: Origin
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SiteSettings:
     title: str
     tagline: str | None
@@ -293,6 +305,8 @@ class Site:
     relationships: Mapping[RelationshipId, Relationship]
     sources: Mapping[SourceId, Source]
     articles: Mapping[ArticleId, Article]
+    pages: Mapping[PageId, Page]
+    """Standing pages from ``content/pages/*.md``, by id."""
     timeline: tuple[EventId, ...]
     """Every event by start of period, then end, then id."""
     articles_by_date: tuple[ArticleId, ...]

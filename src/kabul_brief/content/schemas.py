@@ -313,6 +313,22 @@ ARTICLE: Final = Struct(
     checks=(_end_not_before_start("date", "updated"),),
 )
 
+PAGE: Final = Struct(
+    "page",
+    (
+        Field(name="id", type=id_text(), doc="defaults to the file name without .md"),
+        Field(name="title", type=Text(description="title"), required=True),
+        Field(name="summary", type=markdown("summary")),
+    ),
+)
+
+#: Page ids that would collide with the site's own addresses.
+RESERVED_PAGE_IDS: Final = frozenset({
+    "actors", "places", "events", "disputes", "relationships", "sources", "articles",
+    "timeline", "data", "static", "search", "network", "feed", "sitemap", "robots", "404",
+    "pages", "schema",
+})
+
 SITE: Final = Struct(
     "site settings",
     (
@@ -347,13 +363,16 @@ def record_json_schema(kind: str) -> JSONSchema:
         struct, many = SITE, False
     elif kind == "article":
         struct, many = ARTICLE, False
+    elif kind == "page":
+        struct, many = PAGE, False
     else:
         struct, many = YAML_KINDS[kind][1], True
     record = struct.json_schema()
     schema: JSONSchema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"https://kabul-brief.invalid/schema/{kind}.schema.json",
-        "title": f"Kabul Brief {kind}" + (" (front matter)" if kind == "article" else ""),
+        "title": f"Kabul Brief {kind}"
+        + (" (front matter)" if kind in ("article", "page") else ""),
     }
     if many:
         schema["oneOf"] = [record, {"type": "array", "items": record, "minItems": 1}]
@@ -362,7 +381,7 @@ def record_json_schema(kind: str) -> JSONSchema:
     return schema
 
 
-SCHEMA_KINDS: Final = ("site", "article", *YAML_KINDS)
+SCHEMA_KINDS: Final = ("site", "article", "page", *YAML_KINDS)
 assert ID_RE.pattern == ANCHOR_NAME_RE.pattern.replace("(?!p\\d+$)", "")
 
 
