@@ -1,4 +1,4 @@
-"""Command line: ``kabul-brief check | schema`` (and ``python -m kabul_brief``).
+"""Command line: ``kabul-brief check | build | schema`` (and ``python -m kabul_brief``).
 
 The only module that prints. Exit status: 0 success, 1 content errors, 2 bad usage.
 Content errors never show a traceback; a bug does.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -16,6 +17,9 @@ from kabul_brief import __version__
 from kabul_brief.content.schemas import json_schemas
 from kabul_brief.errors import ContentErrors
 from kabul_brief.pipeline import load_site
+from kabul_brief.publish.build import build_site
+from kabul_brief.publish.urls import BaseUrlError, normalize_base_url
+from kabul_brief.publish.writer import OutputError, check_output
 
 EXIT_OK = 0
 EXIT_CONTENT_ERRORS = 1
@@ -34,6 +38,14 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--content", type=Path, default=Path("content"),
                        help="content folder (default: content)")
 
+    build = commands.add_parser("build", help="validate the content and write the static site")
+    build.add_argument("--content", type=Path, default=Path("content"),
+                       help="content folder (default: content)")
+    build.add_argument("--out", type=Path, default=Path("_site"),
+                       help="folder the site is written to, replaced whole (default: _site)")
+    build.add_argument("--base-url", default=None, metavar="URL",
+                       help="absolute URL the site is published at (default: site.yaml base_url)")
+
     schema = commands.add_parser(
         "schema", help="write a JSON Schema per content kind, for editors' YAML tooling"
     )
@@ -48,6 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _check(args.content)
     if args.command == "schema":
         return _schema(args.out)
+    if args.command == "build":
+        return _build(args.content, args.out, args.base_url)
     raise AssertionError(args.command)  # pragma: no cover - argparse rejects others
 
 
@@ -70,6 +84,30 @@ def _check(content: Path) -> int:
         "relationships": len(site.relationships), "sources": len(site.sources),
     }
     print("content OK: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
+    return EXIT_OK
+
+
+def _build(content: Path, out: Path, base_url: str | None) -> int:
+    started = time.perf_counter()
+    try:
+        if base_url is not None:
+            base_url = normalize_base_url(base_url)
+        check_output(out, content)
+    except (BaseUrlError, OutputError) as problem:
+        print(f"kabul-brief build: error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        site = load_site(content)
+    except ContentErrors as errors:
+        return _report(errors)
+    try:
+        report = build_site(site, out, base_url)
+    except BaseUrlError as problem:  # site.yaml's base_url, should the loader let one by
+        print(f"kabul-brief build: error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    elapsed = time.perf_counter() - started
+    print(f"built {report.total} files into {out} for {report.base_url} in {elapsed:.2f} s:")
+    print("  " + ", ".join(f"{what} {count}" for what, count in report.counts))
     return EXIT_OK
 
 

@@ -1,0 +1,103 @@
+"""The Atom feed of articles, the sitemap and robots.txt.
+
+Nothing here reads a clock: the feed's ``updated`` is the newest article's
+``updated`` or ``date``, so two builds of the same content are byte-identical. A
+date given to the month becomes the first instant of that month in UTC, since
+Atom needs a full timestamp with a time zone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+from kabul_brief.content import model as m
+from kabul_brief.content.dates import PartialDate
+from kabul_brief.publish.meta import Page, PageMeta, plain
+from kabul_brief.publish.views import Kit
+
+FEED_PATH: Final = "feed.xml"
+SITEMAP_PATH: Final = "sitemap.xml"
+_NO_ARTICLES: Final = "1970-01-01T00:00:00Z"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    id: str
+    url: str
+    title: str
+    published: str
+    updated: str
+    authors: tuple[str, ...]
+    summary: str | None
+    content: str
+    """HTML as text: the template escapes it, as Atom's ``type="html"`` wants."""
+
+
+@dataclass(frozen=True, slots=True)
+class FeedView:
+    id: str
+    title: str
+    subtitle: str | None
+    self_url: str
+    site_url: str
+    updated: str
+    language: str
+    entries: tuple[FeedEntry, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SitemapEntry:
+    loc: str
+    lastmod: str | None
+
+
+def timestamp(date: PartialDate) -> str:
+    """RFC 3339 for Atom: the start of the period, in UTC."""
+    return f"{date.start.isoformat()}T00:00:00Z"
+
+
+def _entry(kit: Kit, article: m.Article) -> FeedEntry:
+    url = kit.urls.absolute(kit.urls.record("article", article.id))
+    summary = article.summary
+    return FeedEntry(
+        id=url, url=url, title=article.title, published=timestamp(article.date),
+        updated=timestamp(article.updated or article.date),
+        authors=article.authors or (kit.site.settings.title,),
+        summary=plain(summary, limit=1000),
+        content=kit.urls.rewrite(article.body.html, absolute=True),
+    )
+
+
+def feed(kit: Kit) -> Page:
+    settings = kit.site.settings
+    entries = tuple(_entry(kit, kit.site.articles[a]) for a in kit.site.articles_by_date)
+    updated = max((e.updated for e in entries), default=_NO_ARTICLES)
+    view = FeedView(
+        id=kit.urls.base, title=settings.title, subtitle=settings.tagline,
+        self_url=kit.urls.absolute_path(FEED_PATH), site_url=kit.urls.base, updated=updated,
+        language=settings.language, entries=entries,
+    )
+    page = PageMeta(path=FEED_PATH, title=settings.title, description=None, section=None)
+    return Page(meta=page, template="feed.xml", view=view)
+
+
+def sitemap(kit: Kit, pages: tuple[Page, ...]) -> Page:
+    lastmod: dict[str, str] = {}
+    for article_id, article in kit.site.articles.items():
+        lastmod[kit.urls.record_path("article", article_id)] = (article.updated or article.date).iso
+    entries = tuple(
+        SitemapEntry(kit.urls.absolute_path(p.meta.path), lastmod.get(p.meta.path))
+        for p in sorted(pages, key=lambda p: p.meta.path)
+        if p.meta.path == "" or p.meta.path.endswith("/")
+    )
+    page = PageMeta(path=SITEMAP_PATH, title="Sitemap", description=None, section=None)
+    return Page(meta=page, template="sitemap.xml", view=entries)
+
+
+def robots(kit: Kit) -> str:
+    return (
+        "User-agent: *\n"
+        "Disallow:\n"
+        f"Sitemap: {kit.urls.absolute_path(SITEMAP_PATH)}\n"
+    )

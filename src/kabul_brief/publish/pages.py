@@ -1,0 +1,219 @@
+"""Views of the reading pages: the front page, articles, the timeline, the 404 page.
+
+Each function takes the build's :class:`~kabul_brief.publish.views.Kit` and returns
+the :class:`~kabul_brief.publish.meta.Page` to render; nothing here writes or prints.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from markupsafe import Markup as SafeHtml
+
+from kabul_brief.content import model as m
+from kabul_brief.publish import meta
+from kabul_brief.publish.meta import Page, PageMeta
+from kabul_brief.publish.views import EventItem, FactLink, Kit, Link, TrendView, When, when
+
+FRONT_ARTICLES: Final = 6
+FRONT_EVENTS: Final = 8
+FACTS_SHOWN: Final = 4
+"""Facts listed beside a paragraph before the rest fold away, so the text stays together."""
+_PARAGRAPH_RE: Final = re.compile(r'<p id="p([0-9]+)">.*?</p>', re.DOTALL)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleCard:
+    link: Link
+    kind: str
+    when: When
+    updated: When | None
+    authors: tuple[str, ...]
+    summary: SafeHtml | None
+
+
+@dataclass(frozen=True, slots=True)
+class DisputeCard:
+    link: Link
+    status: str
+    parties: tuple[Link, ...]
+    latest: TrendView | None
+
+
+@dataclass(frozen=True, slots=True)
+class FrontView:
+    articles: tuple[ArticleCard, ...]
+    disputes: tuple[DisputeCard, ...]
+    events: tuple[EventItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A top-level piece of an article body; a paragraph carries the facts citing it."""
+
+    html: SafeHtml
+    paragraph: int | None
+    facts: tuple[FactLink, ...]
+
+    @property
+    def shown(self) -> tuple[FactLink, ...]:
+        return self.facts[:FACTS_SHOWN]
+
+    @property
+    def folded(self) -> tuple[FactLink, ...]:
+        return self.facts[FACTS_SHOWN:]
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleView:
+    card: ArticleCard
+    blocks: tuple[Block, ...]
+    whole: tuple[FactLink, ...]
+    """Facts citing the article as a whole."""
+    cited_paragraphs: int
+    actors: tuple[Link, ...]
+    disputes: tuple[Link, ...]
+    sources: tuple[Link, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class YearGroup:
+    year: str
+    anchor: str
+    events: tuple[EventItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineView:
+    years: tuple[YearGroup, ...]
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ListView:
+    """An index page: a flat list of cards or links."""
+
+    items: tuple[object, ...]
+
+
+def article_card(kit: Kit, article_id: m.ArticleId) -> ArticleCard:
+    article = kit.site.articles[article_id]
+    return ArticleCard(
+        link=kit.article(article_id), kind=article.kind, when=when(article.date),
+        updated=when(article.updated) if article.updated else None,
+        authors=article.authors, summary=kit.html(article.summary),
+    )
+
+
+def dispute_card(kit: Kit, dispute_id: m.DisputeId) -> DisputeCard:
+    dispute = kit.site.disputes[dispute_id]
+    trend = kit.trend(dispute.trend, None)
+    return DisputeCard(
+        link=kit.dispute(dispute_id), status=dispute.status,
+        parties=tuple(kit.actor(p) for p in dispute.parties),
+        latest=trend[-1] if trend else None,
+    )
+
+
+def front(kit: Kit) -> Page:
+    site = kit.site
+    recent = tuple(reversed(site.timeline[-FRONT_EVENTS:]))
+    view = FrontView(
+        articles=tuple(article_card(kit, a) for a in site.articles_by_date[:FRONT_ARTICLES]),
+        disputes=tuple(dispute_card(kit, d) for d, dispute in site.disputes.items()
+                       if dispute.status == "active"),
+        events=kit.events(recent),
+    )
+    description = site.settings.description or site.settings.tagline
+    page = PageMeta(path="", title=site.settings.title, description=description, section="home",
+                    jsonld=meta.website(site, kit.urls))
+    return Page(meta=page, template="front.html", view=view)
+
+
+def articles_index(kit: Kit) -> Page:
+    path = kit.urls.index_path("article")
+    view = ListView(items=tuple(article_card(kit, a) for a in kit.site.articles_by_date))
+    page = PageMeta(path=path, title="Articles", section="articles",
+                    description="Every analysis and report, newest first.",
+                    jsonld=meta.collection(kit.site, kit.urls, path, "Articles"))
+    return Page(meta=page, template="articles.html", view=view)
+
+
+def split_body(html: str) -> list[tuple[str, int | None]]:
+    """Cut sanitized body HTML into top-level paragraphs (numbered) and what lies between."""
+    pieces: list[tuple[str, int | None]] = []
+    position = 0
+    for match in _PARAGRAPH_RE.finditer(html):
+        if html[position:match.start()].strip():
+            pieces.append((html[position:match.start()], None))
+        pieces.append((match.group(), int(match.group(1))))
+        position = match.end()
+    if html[position:].strip():
+        pieces.append((html[position:], None))
+    return pieces
+
+
+def article(kit: Kit, article_id: m.ArticleId) -> Page:
+    item = kit.site.articles[article_id]
+    cited = kit.site.backlinks.paragraph_citations.get(article_id, {})
+    blocks = tuple(
+        Block(html=SafeHtml(kit.urls.rewrite(html)),  # sanitized by nh3
+              paragraph=number, facts=kit.facts(cited.get(number, ())) if number else ())
+        for html, number in split_body(item.body.html)
+    )
+    view = ArticleView(
+        card=article_card(kit, article_id), blocks=blocks, whole=kit.facts(cited.get(0, ())),
+        cited_paragraphs=sum(1 for block in blocks if block.facts),
+        actors=tuple(kit.actor(a) for a in item.actors),
+        disputes=tuple(kit.dispute(d) for d in item.disputes),
+        sources=tuple(kit.source(s) for s in item.sources),
+    )
+    page = PageMeta(
+        path=kit.urls.record_path("article", article_id), title=item.title,
+        description=meta.plain(item.summary), section="articles", og_type="article",
+        jsonld=meta.article(kit.site, kit.urls, item), published=item.date.iso,
+        modified=(item.updated or item.date).iso,
+    )
+    return Page(meta=page, template="article.html", view=view)
+
+
+def timeline(kit: Kit) -> Page:
+    years: dict[int, list[EventItem]] = {}
+    for event_id in kit.site.timeline:
+        event = kit.site.events[event_id]
+        years.setdefault(event.date.year, []).append(kit.event_item(event_id))
+    view = TimelineView(
+        years=tuple(YearGroup(year=str(year), anchor=f"year_{year}", events=tuple(items))
+                    for year, items in years.items()),
+        count=len(kit.site.timeline),
+    )
+    page = PageMeta(path="timeline/", title="Timeline", section="timeline",
+                    description="Every event on record, in date order, with its place and actors.",
+                    jsonld=meta.collection(kit.site, kit.urls, "timeline/", "Timeline"))
+    return Page(meta=page, template="timeline.html", view=view)
+
+
+@dataclass(frozen=True, slots=True)
+class StandingView:
+    title: str
+    summary: SafeHtml | None
+    body: SafeHtml
+
+
+def standing(kit: Kit, page_id: m.PageId) -> Page:
+    """A standing page such as ``/about/``: Markdown only, no facts."""
+    item = kit.site.pages[page_id]
+    path = kit.urls.page_path(page_id)
+    view = StandingView(title=item.title, summary=kit.html(item.summary),
+                        body=kit.html(item.body) or SafeHtml(""))
+    page = PageMeta(path=path, title=item.title, description=meta.plain(item.summary),
+                    section=None, jsonld=meta.topic(kit.site, kit.urls, path, item.title, (),
+                                                    meta.plain(item.summary)))
+    return Page(meta=page, template="page.html", view=view)
+
+
+def not_found(kit: Kit) -> Page:
+    page = PageMeta(path="404.html", title="Page not found", description=None, section=None)
+    return Page(meta=page, template="404.html", view=ListView(items=()))

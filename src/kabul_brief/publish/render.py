@@ -1,0 +1,116 @@
+"""The Jinja environment: templates from ``templates/``, escaping always on, and
+undefined names an error rather than an empty string.
+
+Autoescape is on for every template, XML included (``select_autoescape`` would look
+only at the last extension): all text comes from editors. Views hand over sanitized
+Markdown HTML as :class:`markupsafe.Markup`; nothing else is trusted.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import jinja2
+
+from kabul_brief.content import model as m
+from kabul_brief.publish.meta import Page
+from kabul_brief.publish.urls import Urls
+
+NAV: Final = (
+    ("articles", "article", "Articles"),
+    ("timeline", None, "Timeline"),
+    ("actors", "actor", "Actors"),
+    ("disputes", "dispute", "Disputes"),
+    ("relationships", "relationship", "Relationships"),
+    ("places", "place", "Places"),
+    ("sources", "source", "Sources"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    key: str
+    path: str
+    url: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Chrome:
+    """What every page shows around its content: the site's name, navigation, assets."""
+
+    title: str
+    tagline: str | None
+    language: str
+    home: str
+    stylesheet: str
+    feed: str
+    feed_absolute: str
+    data: str
+    articles: str
+    timeline: str
+    nav: tuple[NavItem, ...]
+    standing: tuple[NavItem, ...]
+    """Standing pages (``/about/``), linked from the footer."""
+
+
+def templates_dir() -> Path:
+    """``templates/`` of the checkout this package runs from, else of the working folder."""
+    override = os.environ.get("KABUL_BRIEF_TEMPLATES")
+    if override:
+        return Path(override)
+    checkout = Path(__file__).resolve().parents[3] / "templates"
+    return checkout if checkout.is_dir() else Path.cwd() / "templates"
+
+
+def environment(folder: Path | None = None) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folder or templates_dir()),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+
+
+def chrome(site: m.Site, urls: Urls) -> Chrome:
+    nav = tuple(
+        NavItem(key, path, urls.url(path), text)
+        for key, kind, text in NAV
+        for path in [urls.index_path(kind) if kind else f"{key}/"]
+    )
+    return Chrome(
+        title=site.settings.title, tagline=site.settings.tagline,
+        language=site.settings.language, home=urls.home(),
+        stylesheet=urls.static("style.css"), feed=urls.url("feed.xml"),
+        feed_absolute=urls.absolute_path("feed.xml"), data=urls.url("data/site.json"),
+        articles=urls.index("article"), timeline=urls.url("timeline/"),
+        nav=nav,
+        standing=tuple(NavItem(page_id, urls.page_path(page_id),
+                               urls.url(urls.page_path(page_id)), page.title)
+                       for page_id, page in site.pages.items()),
+    )
+
+
+class Renderer:
+    """Renders planned pages to bytes; one environment per build."""
+
+    def __init__(self, site: m.Site, urls: Urls, folder: Path | None = None) -> None:
+        self._env = environment(folder)
+        self._urls = urls
+        self._chrome = chrome(site, urls)
+
+    def render(self, page: Page) -> bytes:
+        template = self._env.get_template(page.template)
+        text = template.render(
+            site=self._chrome,
+            page=page.meta,
+            view=page.view,
+            canonical=self._urls.absolute_path(page.meta.path),
+        )
+        return text.encode("utf-8")

@@ -1,0 +1,190 @@
+"""Views of the pages about what is contested and what is cited: disputes,
+relationships and sources.
+
+A trend is shown as a dated sequence whose direction is always in words, with the
+arrow only as decoration; positions and trend points carry numbered notes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markupsafe import Markup as SafeHtml
+
+from kabul_brief.content import model as m
+from kabul_brief.publish import meta
+from kabul_brief.publish.meta import Page, PageMeta
+from kabul_brief.publish.pages import DisputeCard, dispute_card
+from kabul_brief.publish.records import Group
+from kabul_brief.publish.urls import safe_external
+from kabul_brief.publish.views import (
+    EventItem,
+    FactLink,
+    Kit,
+    Link,
+    Note,
+    Notes,
+    TrendView,
+    When,
+    when,
+)
+
+STATUS_LABELS = {"active": "Active", "dormant": "Dormant", "resolved": "Resolved"}
+
+
+@dataclass(frozen=True, slots=True)
+class PositionView:
+    anchor: str
+    actor: Link
+    text: SafeHtml
+    refs: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DisputeView:
+    card: DisputeCard
+    involves: tuple[Link, ...]
+    since: When | None
+    summary: SafeHtml | None
+    positions: tuple[PositionView, ...]
+    trend: tuple[TrendView, ...]
+    events: tuple[EventItem, ...]
+    articles: tuple[Link, ...]
+    notes: tuple[Note, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RelationshipCard:
+    link: Link
+    parties: tuple[Link, ...]
+    latest: TrendView | None
+
+
+@dataclass(frozen=True, slots=True)
+class RelationshipView:
+    card: RelationshipCard
+    summary: SafeHtml | None
+    trend: tuple[TrendView, ...]
+    events: tuple[EventItem, ...]
+    notes: tuple[Note, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceItem:
+    link: Link
+    publisher: str | None
+    when: When | None
+    cited: int
+
+
+@dataclass(frozen=True, slots=True)
+class SourceView:
+    item: SourceItem
+    url: str | None
+    note: SafeHtml | None
+    facts: tuple[FactLink, ...]
+    articles: tuple[Link, ...]
+
+
+def disputes_index(kit: Kit) -> Page:
+    groups: dict[str, list[DisputeCard]] = {status: [] for status in STATUS_LABELS}
+    for dispute_id, dispute in kit.site.disputes.items():
+        groups.setdefault(dispute.status, []).append(dispute_card(kit, dispute_id))
+    view = tuple(Group(STATUS_LABELS.get(status, status), f"status_{status}", tuple(items))
+                 for status, items in groups.items() if items)
+    path = kit.urls.index_path("dispute")
+    page = PageMeta(path=path, title="Disputes", section="disputes",
+                    description="Contested issues, the parties' positions and how each is moving.",
+                    jsonld=meta.collection(kit.site, kit.urls, path, "Disputes"))
+    return Page(meta=page, template="disputes.html", view=view)
+
+
+def dispute(kit: Kit, dispute_id: m.DisputeId) -> Page:
+    item = kit.site.disputes[dispute_id]
+    notes = Notes(kit)
+    positions = tuple(
+        PositionView(f"position_{i}", kit.actor(p.actor), kit.html(p.text) or SafeHtml(""),
+                     notes.refs(p.sources))
+        for i, p in enumerate(item.positions, start=1)
+    )
+    trend = kit.trend(item.trend, notes)
+    view = DisputeView(
+        card=dispute_card(kit, dispute_id),
+        involves=tuple(kit.actor(a) for a in item.involves),
+        since=when(item.since) if item.since else None, summary=kit.html(item.summary),
+        positions=positions, trend=trend,
+        events=kit.events(kit.site.backlinks.dispute_events[dispute_id]),
+        articles=tuple(kit.article(a) for a, article in kit.site.articles.items()
+                       if dispute_id in article.disputes),
+        notes=notes.items,
+    )
+    path = kit.urls.record_path("dispute", dispute_id)
+    page = PageMeta(path=path, title=item.title, description=meta.plain(item.summary),
+                    section="disputes",
+                    jsonld=meta.topic(kit.site, kit.urls, path, item.title, item.parties,
+                                      meta.plain(item.summary)))
+    return Page(meta=page, template="dispute.html", view=view)
+
+
+def relationship_card(kit: Kit, relationship_id: m.RelationshipId) -> RelationshipCard:
+    item = kit.site.relationships[relationship_id]
+    trend = kit.trend(item.trend, None)
+    return RelationshipCard(kit.relationship(relationship_id),
+                            tuple(kit.actor(p) for p in item.parties),
+                            trend[-1] if trend else None)
+
+
+def relationships_index(kit: Kit) -> Page:
+    path = kit.urls.index_path("relationship")
+    view = tuple(relationship_card(kit, r) for r in kit.site.relationships)
+    page = PageMeta(path=path, title="Relationships", section="relationships",
+                    description="Two-party relationships and how each has moved over time.",
+                    jsonld=meta.collection(kit.site, kit.urls, path, "Relationships"))
+    return Page(meta=page, template="relationships.html", view=view)
+
+
+def relationship(kit: Kit, relationship_id: m.RelationshipId) -> Page:
+    item = kit.site.relationships[relationship_id]
+    notes = Notes(kit)
+    trend = kit.trend(item.trend, notes)
+    view = RelationshipView(
+        card=relationship_card(kit, relationship_id), summary=kit.html(item.summary),
+        trend=trend, events=kit.events(kit.site.backlinks.relationship_events[relationship_id]),
+        notes=notes.items,
+    )
+    path = kit.urls.record_path("relationship", relationship_id)
+    page = PageMeta(path=path, title=item.title, description=meta.plain(item.summary),
+                    section="relationships",
+                    jsonld=meta.topic(kit.site, kit.urls, path, item.title, item.parties,
+                                      meta.plain(item.summary)))
+    return Page(meta=page, template="relationship.html", view=view)
+
+
+def source_item(kit: Kit, source_id: m.SourceId) -> SourceItem:
+    item = kit.site.sources[source_id]
+    return SourceItem(kit.source(source_id), item.publisher,
+                      when(item.date) if item.date else None,
+                      len(kit.site.backlinks.source_citations[source_id]))
+
+
+def sources_index(kit: Kit) -> Page:
+    path = kit.urls.index_path("source")
+    page = PageMeta(path=path, title="Sources", section="sources",
+                    description="The reports and documents the facts on this site cite.",
+                    jsonld=meta.collection(kit.site, kit.urls, path, "Sources"))
+    view = tuple(source_item(kit, s) for s in kit.site.sources)
+    return Page(meta=page, template="sources.html", view=view)
+
+
+def source(kit: Kit, source_id: m.SourceId) -> Page:
+    item = kit.site.sources[source_id]
+    view = SourceView(
+        item=source_item(kit, source_id), url=safe_external(item.url), note=kit.html(item.note),
+        facts=kit.facts(kit.site.backlinks.source_citations[source_id]),
+        articles=tuple(kit.article(a) for a, article in kit.site.articles.items()
+                       if source_id in article.sources),
+    )
+    page = PageMeta(path=kit.urls.record_path("source", source_id), title=item.title,
+                    description=meta.plain(item.note), section="sources",
+                    jsonld=meta.source(kit.urls, item))
+    return Page(meta=page, template="source.html", view=view)

@@ -1,0 +1,132 @@
+"""Every URL and output path of the site, decided here and nowhere else.
+
+A page lives at ``PATH/index.html`` and is linked as ``PATH/``; other files (the
+feed, the sitemap, ``404.html``) keep their name. Internal links are root-relative
+and carry the path part of the base URL, so a site published under
+``/kabul-brief/`` links there; canonical URLs, the feed and the sitemap use the
+absolute form. Record links that Markdown left as ``href="actor:ID"`` are rewritten
+here too, so templates never build a URL by hand.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+from urllib.parse import urlsplit
+
+from kabul_brief.content.markup import ANCHOR_RE
+
+FOLDERS: Final[dict[str, str]] = {
+    "actor": "actors",
+    "place": "places",
+    "event": "events",
+    "dispute": "disputes",
+    "relationship": "relationships",
+    "source": "sources",
+    "article": "articles",
+}
+"""Record kind -> the folder its pages live in (and its ``data/*.json`` name)."""
+
+_RECORD_HREF_RE: Final = re.compile(
+    r'href="(actor|place|event|dispute|relationship|source|article):([a-z0-9-]+)(#[a-z0-9-]+)?"'
+)
+_SAFE_URL_RE: Final = re.compile(r"^https?://", re.IGNORECASE)
+
+
+class BaseUrlError(ValueError):
+    """The base URL is not an absolute http(s) URL: a usage error, not a content one."""
+
+
+def normalize_base_url(text: str) -> str:
+    """An absolute http(s) URL without query or fragment, ending in ``/``."""
+    parts = urlsplit(text.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise BaseUrlError(
+            f"base URL {text!r} is not an absolute http(s) URL such as https://example.org/"
+        )
+    if parts.query or parts.fragment:
+        raise BaseUrlError(f"base URL {text!r} must not have a query or a #fragment")
+    path = parts.path if parts.path.endswith("/") else parts.path + "/"
+    return f"{parts.scheme.lower()}://{parts.netloc}{path}"
+
+
+def safe_external(url: str | None) -> str | None:
+    """An external URL fit for ``href``: http(s) only (the loader checked; this is a fuse)."""
+    if url is None or not _SAFE_URL_RE.match(url.strip()):
+        return None
+    return url.strip()
+
+
+def output_path(path: str) -> str:
+    """Site path (``actors/india/``, ``''``, ``feed.xml``) -> file written under ``--out``."""
+    return f"{path}index.html" if path == "" or path.endswith("/") else path
+
+
+class Urls:
+    """URLs of one build: root-relative for links, absolute for canonical and feeds."""
+
+    __slots__ = ("base", "origin", "root")
+
+    def __init__(self, base_url: str) -> None:
+        self.base = normalize_base_url(base_url)
+        """Absolute URL of the site's front page, ending in ``/``."""
+        parts = urlsplit(self.base)
+        self.origin = f"{parts.scheme}://{parts.netloc}"
+        self.root = parts.path
+        """Path part of the base URL: ``/`` or ``/kabul-brief/``."""
+
+    # -- site paths (relative to the site root, no leading slash) ------------------
+
+    @staticmethod
+    def record_path(kind: str, record_id: str) -> str:
+        if not ANCHOR_RE.match(record_id):  # ids become paths: never let one escape
+            raise ValueError(f"{kind} id {record_id!r} cannot be a path")
+        return f"{FOLDERS[kind]}/{record_id}/"
+
+    @staticmethod
+    def page_path(page_id: str) -> str:
+        """A standing page (``content/pages/about.md``) lives at the top: ``about/``."""
+        if not ANCHOR_RE.match(page_id):
+            raise ValueError(f"page id {page_id!r} cannot be a path")
+        return f"{page_id}/"
+
+    @staticmethod
+    def index_path(kind: str) -> str:
+        return f"{FOLDERS[kind]}/"
+
+    # -- URLs ------------------------------------------------------------------
+
+    def url(self, path: str, fragment: str | None = None) -> str:
+        """Root-relative URL of a site path, honouring the base URL's path."""
+        return self.root + path + (f"#{fragment}" if fragment else "")
+
+    def record(self, kind: str, record_id: str, fragment: str | None = None) -> str:
+        return self.url(self.record_path(kind, record_id), fragment)
+
+    def index(self, kind: str) -> str:
+        return self.url(self.index_path(kind))
+
+    def home(self) -> str:
+        return self.root
+
+    def static(self, name: str) -> str:
+        return self.url(f"static/{name}")
+
+    def absolute(self, url: str) -> str:
+        """Absolute form of a root-relative URL made by this class."""
+        return self.origin + url
+
+    def absolute_path(self, path: str) -> str:
+        return self.absolute(self.url(path))
+
+    # -- Markdown record links -------------------------------------------------
+
+    def rewrite(self, html: str, *, absolute: bool = False) -> str:
+        """Replace ``href="KIND:ID"`` (and ``article:ID#anchor``) by real URLs."""
+
+        def replace(match: re.Match[str]) -> str:
+            fragment = match.group(3)[1:] if match.group(3) else None
+            url = self.record(match.group(1), match.group(2), fragment)
+            return f'href="{self.absolute(url) if absolute else url}"'
+
+        return _RECORD_HREF_RE.sub(replace, html)

@@ -1,0 +1,288 @@
+"""Building blocks of page views: links, dates, citations, events and trends.
+
+Templates only print what a view holds: every URL, every date text, every "which
+facts cite this" is decided here, from the frozen model, so that templates carry
+no logic that a test could not reach. HTML from Markdown arrives here already
+sanitized; it is wrapped as :class:`markupsafe.Markup` after its record links are
+rewritten, and everything else stays plain text for Jinja to escape.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Final
+
+from markupsafe import Markup as SafeHtml
+
+from kabul_brief.content import model as m
+from kabul_brief.content.dates import PartialDate, Precision
+from kabul_brief.publish.urls import Urls, safe_external
+
+_MONTHS: Final = tuple(calendar.month_name)
+ARROWS: Final[dict[str, str]] = {"improved": "↑", "deteriorated": "↓", "unchanged": "→"}
+KIND_LABELS: Final[dict[str, str]] = {
+    "person": "People", "state": "States", "government": "Governments",
+    "organisation": "Organisations", "armed-group": "Armed groups",
+    "multilateral": "Multilateral bodies", "group": "Groups",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    url: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class DateView:
+    iso: str
+    """Exactly the precision given: ``2025``, ``2025-04`` or ``2025-04-22``."""
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class When:
+    """A date or range as an editor gave it, with its hedges."""
+
+    start: DateView
+    end: DateView | None
+    circa: bool
+    as_reported: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """One numbered citation in a page's notes."""
+
+    number: int
+    main: Link
+    detail: str | None
+    external: Link | None
+
+
+@dataclass(frozen=True, slots=True)
+class FactLink:
+    """A sourced fact as listed where it is cited (source and article pages)."""
+
+    link: Link
+    kind: str
+    when: When | None
+
+
+@dataclass(frozen=True, slots=True)
+class ActorRole:
+    link: Link
+    role: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class EventItem:
+    id: str
+    link: Link
+    when: When
+    kind: str
+    place: Link | None
+    actors: tuple[ActorRole, ...]
+    role: str | None
+    """The role of the actor whose page lists the event, if given."""
+
+
+@dataclass(frozen=True, slots=True)
+class TrendView:
+    anchor: str
+    when: When
+    direction: str
+    word: str
+    arrow: str
+    note: SafeHtml | None
+    refs: tuple[int, ...]
+
+
+def date_view(date: PartialDate) -> DateView:
+    return DateView(iso=date.iso, text=date.display())
+
+
+def when(
+    date: PartialDate, end: PartialDate | None = None, *, circa: bool = False,
+    as_reported: str | None = None,
+) -> When:
+    """A date or a range; a range in one month reads "24-25 April 2025" (en dash)."""
+    if end is None or end == date:
+        return When(start=date_view(date), end=None, circa=circa, as_reported=as_reported)
+    first = date.display()
+    if date.precision == end.precision and date.year == end.year:
+        if date.precision is Precision.DAY:
+            same_month = date.month == end.month
+            first = str(date.day) if same_month else f"{date.day} {_MONTHS[date.month or 1]}"
+        elif date.precision is Precision.MONTH:
+            first = _MONTHS[date.month or 1]
+    return When(start=DateView(iso=date.iso, text=first), end=date_view(end), circa=circa,
+                as_reported=as_reported)
+
+
+def trend_anchors(trend: Iterable[m.TrendPoint]) -> list[str]:
+    """``trend_2025-04`` per point; a second point on the same date gets ``_2``."""
+    seen: dict[str, int] = {}
+    anchors = []
+    for point in trend:
+        count = seen[point.date.iso] = seen.get(point.date.iso, 0) + 1
+        anchors.append(f"trend_{point.date.iso}" + (f"_{count}" if count > 1 else ""))
+    return anchors
+
+
+class Kit:
+    """The model and the URLs of one build, with the helpers every page view uses."""
+
+    def __init__(self, site: m.Site, urls: Urls) -> None:
+        self.site = site
+        self.urls = urls
+
+    # -- names and links ---------------------------------------------------------
+
+    def actor(self, actor_id: str) -> Link:
+        return Link(self.urls.record("actor", actor_id), self.site.actors[m.ActorId(actor_id)].name)
+
+    def place(self, place_id: str) -> Link:
+        return Link(self.urls.record("place", place_id), self.site.places[m.PlaceId(place_id)].name)
+
+    def event(self, event_id: str) -> Link:
+        event = self.site.events[m.EventId(event_id)]
+        return Link(self.urls.record("event", event_id), event.title)
+
+    def dispute(self, dispute_id: str) -> Link:
+        dispute = self.site.disputes[m.DisputeId(dispute_id)]
+        return Link(self.urls.record("dispute", dispute_id), dispute.title)
+
+    def relationship(self, relationship_id: str) -> Link:
+        relationship = self.site.relationships[m.RelationshipId(relationship_id)]
+        return Link(self.urls.record("relationship", relationship_id), relationship.title)
+
+    def source(self, source_id: str) -> Link:
+        source = self.site.sources[m.SourceId(source_id)]
+        return Link(self.urls.record("source", source_id), source.title)
+
+    def standing(self, page_id: str) -> Link:
+        return Link(self.urls.url(self.urls.page_path(page_id)),
+                    self.site.pages[m.PageId(page_id)].title)
+
+    def article(self, article_id: str) -> Link:
+        article = self.site.articles[m.ArticleId(article_id)]
+        return Link(self.urls.record("article", article_id), article.title)
+
+    def html(self, markup: m.Markup | None) -> SafeHtml | None:
+        """Sanitized Markdown HTML with its record links made URLs."""
+        if markup is None:
+            return None
+        return SafeHtml(self.urls.rewrite(markup.html))
+
+    # -- events and trends ---------------------------------------------------------
+
+    def event_item(
+        self, event_id: str, role: str | None = None, *, besides: str | None = None
+    ) -> EventItem:
+        """An event for lists; ``besides`` leaves out the actor whose page lists it."""
+        event = self.site.events[m.EventId(event_id)]
+        return EventItem(
+            id=event.id,
+            link=self.event(event_id),
+            when=when(event.date, event.end, circa=event.circa, as_reported=event.as_reported),
+            kind=event.kind,
+            place=self.place(event.place) if event.place else None,
+            actors=tuple(ActorRole(self.actor(a.id), a.role) for a in event.actors
+                         if a.id != besides),
+            role=role,
+        )
+
+    def events(self, event_ids: Iterable[str]) -> tuple[EventItem, ...]:
+        return tuple(self.event_item(e) for e in event_ids)
+
+    def trend(self, trend: tuple[m.TrendPoint, ...], notes: Notes | None) -> tuple[TrendView, ...]:
+        anchors = trend_anchors(trend)
+        return tuple(
+            TrendView(
+                anchor=anchor,
+                when=when(point.date, circa=point.circa, as_reported=point.as_reported),
+                direction=point.direction,
+                word=point.direction.capitalize(),
+                arrow=ARROWS[point.direction],
+                note=self.html(point.note),
+                refs=notes.refs(point.sources) if notes is not None else (),
+            )
+            for anchor, point in zip(anchors, trend, strict=True)
+        )
+
+    # -- facts -------------------------------------------------------------------
+
+    def fact_url(self, fact: m.FactRef) -> str:
+        """Where a cited fact is shown: its event, or its place on its owner's page."""
+        fragment: str | None = None
+        if fact.kind == "claim" and fact.index is not None:
+            fragment = f"claim_{fact.index + 1}"
+        elif fact.kind == "position" and fact.index is not None:
+            fragment = f"position_{fact.index + 1}"
+        elif fact.kind == "trend" and fact.index is not None:
+            owner: m.Dispute | m.Relationship = (
+                self.site.disputes[m.DisputeId(fact.owner_id)] if fact.owner_kind == "dispute"
+                else self.site.relationships[m.RelationshipId(fact.owner_id)]
+            )
+            fragment = trend_anchors(owner.trend)[fact.index]  # index: position as shown
+        return self.urls.record(fact.owner_kind, fact.owner_id, fragment)
+
+    def fact(self, fact: m.FactRef) -> FactLink:
+        return FactLink(
+            link=Link(self.fact_url(fact), fact.label),
+            kind=fact.kind,
+            # A trend point's label already ends with its date.
+            when=when(fact.date) if fact.date is not None and fact.kind != "trend" else None,
+        )
+
+    def facts(self, facts: Iterable[m.FactRef]) -> tuple[FactLink, ...]:
+        return tuple(self.fact(f) for f in facts)
+
+
+class Notes:
+    """Numbers the citations of one page; a citation cited twice keeps its number."""
+
+    def __init__(self, kit: Kit) -> None:
+        self._kit = kit
+        self._numbers: dict[m.Citation, int] = {}
+        self._notes: list[Note] = []
+
+    def refs(self, citations: Iterable[m.Citation]) -> tuple[int, ...]:
+        numbers = []
+        for citation in citations:
+            if citation not in self._numbers:
+                self._numbers[citation] = len(self._notes) + 1
+                self._notes.append(self._note(len(self._notes) + 1, citation))
+            numbers.append(self._numbers[citation])
+        return tuple(dict.fromkeys(numbers))
+
+    @property
+    def items(self) -> tuple[Note, ...]:
+        return tuple(self._notes)
+
+    def _note(self, number: int, citation: m.Citation) -> Note:
+        kit = self._kit
+        if isinstance(citation, m.ArticleCitation):
+            article = kit.site.articles[citation.article]
+            if citation.paragraph is None:
+                return Note(number, kit.article(citation.article), "the whole article", None)
+            url = kit.urls.record("article", citation.article, f"p{citation.paragraph}")
+            return Note(number, Link(url, article.title), f"paragraph {citation.paragraph}", None)
+        if isinstance(citation, m.SourceCitation):
+            source = kit.site.sources[citation.source]
+            detail = ", ".join(
+                part for part in (source.publisher, source.date.display() if source.date else None,
+                                  citation.locator) if part
+            )
+            original = safe_external(source.url)
+            external = Link(original, "original") if original else None
+            return Note(number, kit.source(citation.source), detail or None, external)
+        detail = ", ".join(
+            part for part in (citation.publisher,
+                              citation.date.display() if citation.date else None) if part
+        )
+        target = safe_external(citation.url) or kit.urls.home()
+        return Note(number, Link(target, citation.title), detail or None, None)
