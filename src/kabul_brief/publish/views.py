@@ -257,7 +257,7 @@ class Notes:
                 self._numbers[citation] = len(self._notes) + 1
                 self._notes.append(self._note(len(self._notes) + 1, citation))
             numbers.append(self._numbers[citation])
-        return tuple(dict.fromkeys(numbers))
+        return tuple(sorted(set(numbers)))  # [1][3][4], as readers expect, not [1][4][3]
 
     @property
     def items(self) -> tuple[Note, ...]:
