@@ -37,7 +37,7 @@ def test_clean_content_exits_0_and_says_what_it_checked(
     assert result.code == 0
     assert result.err == ""
     assert result.out.strip() == (
-        "content OK: 1 articles, 3 events, 5 actors, 3 places, 1 disputes,"
+        "content OK: 1 articles, 3 events, 5 actors, 4 places, 1 disputes,"
         " 1 relationships, 1 sources"
     )
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 CALL_RE = re.compile(
-    r"(?:\breport|\badd|_report)\(\s*(?:[^()\"]|\([^()]*\))*?\"([a-z]+(?:-[a-z]+)*)\""
+    r"(?<!def )(?:sink\.add|\breport|_report|\bwarn)\("  # a call that reports a problem,
+    r"\s*(?:[^()\"]|\([^()]*\))*?\"([a-z]+(?:-[a-z]+)*)\""  # its first string argument
 )
 CODE_RE = re.compile(r"\b\w*code\b(?::\s*str)?\s*=\s*\"([a-z]+(?:-[a-z]+)*)\"")
 TABLE_RE = re.compile(r"^\| `([a-z-]+)` \|", re.MULTILINE)

@@ -21,7 +21,7 @@ def site() -> m.Site:
 def test_every_kind_is_loaded_from_single_and_list_files_and_subfolders(site: m.Site) -> None:
     assert set(site.actors) == {"india", "amir-khan-muttaqi", "m-anand-prakash", "taliban",
                                 "pakistan"}
-    assert set(site.places) == {"afghanistan", "india", "kabul"}  # _draft.yaml ignored
+    assert set(site.places) == {"afghanistan", "india", "kabul", "pakistan"}  # not _draft
     assert set(site.events) == {"kabul-meeting", "takeover", "ttp-attacks"}
     assert list(site.articles) == ["kabul-outreach"]  # from articles/analysis/, id = stem
     assert site.articles[m.ArticleId("kabul-outreach")].origin == m.Origin(

@@ -1,4 +1,4 @@
-"""Command line: ``kabul-brief check | build | schema`` (and ``python -m kabul_brief``).
+"""Command line: ``kabul-brief check | build | new | schema`` (and ``python -m kabul_brief``).
 
 The only module that prints. Exit status: 0 success, 1 content errors, 2 bad usage.
 Content errors never show a traceback; a bug does.
@@ -7,16 +7,21 @@ Content errors never show a traceback; a bug does.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from kabul_brief import __version__
+from kabul_brief.content.lint import find_warnings
+from kabul_brief.content.model import Site
+from kabul_brief.content.scaffold import NEW_KINDS, ScaffoldError, create
 from kabul_brief.content.schemas import json_schemas
 from kabul_brief.errors import ContentErrors
-from kabul_brief.pipeline import load_site
+from kabul_brief.pipeline import display_root, load_site
 from kabul_brief.publish.build import build_site
 from kabul_brief.publish.urls import BaseUrlError, normalize_base_url
 from kabul_brief.publish.writer import OutputError, check_output
@@ -37,6 +42,9 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="validate the content; write nothing")
     check.add_argument("--content", type=Path, default=Path("content"),
                        help="content folder (default: content)")
+    check.add_argument("--format", choices=("text", "github"), default="text",
+                       help="text (default), or GitHub Actions annotations")
+    _add_strict(check)
 
     build = commands.add_parser("build", help="validate the content and write the static site")
     build.add_argument("--content", type=Path, default=Path("content"),
@@ -45,6 +53,18 @@ def _parser() -> argparse.ArgumentParser:
                        help="folder the site is written to, replaced whole (default: _site)")
     build.add_argument("--base-url", default=None, metavar="URL",
                        help="absolute URL the site is published at (default: site.yaml base_url)")
+    _add_strict(build)
+    loudness = build.add_mutually_exclusive_group()
+    loudness.add_argument("--quiet", "-q", action="store_true",
+                          help="print nothing but errors")
+    loudness.add_argument("--verbose", "-v", action="store_true",
+                          help="also list every file written")
+
+    new = commands.add_parser("new", help="create a new content file from a title or name")
+    new.add_argument("kind", choices=NEW_KINDS, help="what to create")
+    new.add_argument("title", help="its title or name; the id is made from it")
+    new.add_argument("--content", type=Path, default=Path("content"),
+                     help="content folder (default: content)")
 
     schema = commands.add_parser(
         "schema", help="write a JSON Schema per content kind, for editors' YAML tooling"
@@ -54,30 +74,61 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_strict(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--strict", action="store_true",
+                         help="treat warnings as errors (exit 1)")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "check":
-        return _check(args.content)
+        return _check(args.content, args.format, args.strict)
     if args.command == "schema":
         return _schema(args.out)
     if args.command == "build":
-        return _build(args.content, args.out, args.base_url)
+        return _build(args.content, args.out, args.base_url, args)
+    if args.command == "new":
+        return _new(args.content, args.kind, args.title)
     raise AssertionError(args.command)  # pragma: no cover - argparse rejects others
 
 
-def _report(errors: ContentErrors) -> int:
-    print(errors.format(), file=sys.stderr)
+def _report(errors: ContentErrors, output_format: str = "text") -> int:
+    if output_format == "github":
+        for error in errors.errors:
+            print(error.format_github())
+    else:
+        print(errors.format(), file=sys.stderr)
     count = len(errors.errors)
     print(f"{count} error{'s' if count != 1 else ''} found; nothing was written.",
           file=sys.stderr)
     return EXIT_CONTENT_ERRORS
 
 
-def _check(content: Path) -> int:
+def _warnings(site: Site, content: Path, output_format: str, strict: bool) -> int:
+    """Print the warnings; with --strict they are errors and stop here."""
+    warnings = find_warnings(site, display_root(content))
+    if strict:
+        warnings = tuple(replace(w, severity="error") for w in warnings)
+    for warning in warnings:
+        if output_format == "github":
+            print(warning.format_github())
+        else:
+            print(warning.format(), file=sys.stderr)
+    if warnings and strict:
+        count = len(warnings)
+        print(f"{count} error{'s' if count != 1 else ''} found (warnings, with --strict);"
+              " nothing was written.", file=sys.stderr)
+        return EXIT_CONTENT_ERRORS
+    return EXIT_OK
+
+
+def _check(content: Path, output_format: str = "text", strict: bool = False) -> int:
     try:
         site = load_site(content)
     except ContentErrors as errors:
-        return _report(errors)
+        return _report(errors, output_format)
+    if _warnings(site, content, output_format, strict) != EXIT_OK:
+        return EXIT_CONTENT_ERRORS
     counts = {
         "articles": len(site.articles), "events": len(site.events), "actors": len(site.actors),
         "places": len(site.places), "disputes": len(site.disputes),
@@ -87,7 +138,7 @@ def _check(content: Path) -> int:
     return EXIT_OK
 
 
-def _build(content: Path, out: Path, base_url: str | None) -> int:
+def _build(content: Path, out: Path, base_url: str | None, args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         if base_url is not None:
@@ -100,14 +151,31 @@ def _build(content: Path, out: Path, base_url: str | None) -> int:
         site = load_site(content)
     except ContentErrors as errors:
         return _report(errors)
+    if _warnings(site, content, "text", args.strict) != EXIT_OK:
+        return EXIT_CONTENT_ERRORS
     try:
         report = build_site(site, out, base_url)
     except BaseUrlError as problem:  # site.yaml's base_url, should the loader let one by
         print(f"kabul-brief build: error: {problem}", file=sys.stderr)
         return EXIT_USAGE
     elapsed = time.perf_counter() - started
+    if args.quiet:
+        return EXIT_OK
     print(f"built {report.total} files into {out} for {report.base_url} in {elapsed:.2f} s:")
     print("  " + ", ".join(f"{what} {count}" for what, count in report.counts))
+    if args.verbose:
+        for path in sorted(p for p in out.rglob("*") if p.is_file()):
+            print(f"  {path.relative_to(out).as_posix()}")
+    return EXIT_OK
+
+
+def _new(content: Path, kind: str, title: str) -> int:
+    try:
+        created = create(content, kind, title, dt.date.today())
+    except ScaffoldError as problem:
+        print(f"kabul-brief new: error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    print(created.path)
     return EXIT_OK
 
 

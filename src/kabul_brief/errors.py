@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -44,19 +47,44 @@ class ContentError:
     hint: str | None = None
     also: tuple[Position, ...] = field(default=())
     """Other places involved (the first definition of a duplicate id)."""
+    severity: Severity = "error"
+    """Warnings point at content that is valid but probably not what was meant;
+    they fail the build only with ``--strict``."""
+
+    @property
+    def full_message(self) -> str:
+        if not self.also:
+            return self.message
+        return self.message + " (also at " + ", ".join(_short(p) for p in self.also) + ")"
 
     def format(self) -> str:
         """Render as ``PATH:LINE:COL: error: MESSAGE [code]`` plus indented hint lines."""
-        message = self.message
-        if self.also:
-            message += " (also at " + ", ".join(_short(p) for p in self.also) + ")"
-        lines = [f"{self.position}: error: {message} [{self.code}]"]
+        lines = [f"{self.position}: {self.severity}: {self.full_message} [{self.code}]"]
         if self.hint:
             lines.extend(f"    {hint_line}" for hint_line in self.hint.splitlines())
         return "\n".join(lines)
 
+    def format_github(self) -> str:
+        """A GitHub Actions workflow command, which shows as an annotation on the file."""
+        properties = [f"file={_escape_property(self.position.path)}"]
+        if self.position.line is not None:
+            properties.append(f"line={self.position.line}")
+            if self.position.column is not None:
+                properties.append(f"col={self.position.column}")
+        properties.append(f"title={_escape_property(self.code)}")
+        message = self.full_message + (f"\n{self.hint}" if self.hint else "")
+        return f"::{self.severity} {','.join(properties)}::{_escape_data(message)}"
+
     def sort_key(self) -> tuple[str, int, int, str]:
         return (*self.position.sort_key(), self.message)
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def _short(position: Position) -> str:

@@ -1,0 +1,78 @@
+"""Warnings: content that is valid but probably not what the editor meant.
+
+A record nothing refers to is only reachable from an index page; an event with no
+place is missing from every place page; an article that no fact cites is not
+tied to the structured record. None of these stops a build unless ``--strict``.
+"""
+
+from __future__ import annotations
+
+from kabul_brief.content import model as m
+from kabul_brief.errors import ContentError, Position
+
+
+def find_warnings(site: m.Site, display_root: str) -> tuple[ContentError, ...]:
+    """Every warning for a linked site, sorted by position."""
+    def at(origin: m.Origin) -> Position:
+        path = f"{display_root.rstrip('/')}/{origin.path}" if display_root else origin.path
+        return Position(path=path, line=origin.line, column=1)
+
+    def warn(origin: m.Origin, code: str, message: str, hint: str) -> ContentError:
+        return ContentError(
+            position=at(origin), code=code, message=message, hint=hint, severity="warning"
+        )
+
+    links = site.backlinks
+    warnings: list[ContentError] = []
+    referenced = _actors_referenced_outside_backlinks(site)
+    for actor in site.actors.values():
+        if not (
+            links.actor_events[actor.id] or links.actor_disputes[actor.id]
+            or links.actor_relationships[actor.id] or links.actor_articles[actor.id]
+            or actor.id in referenced
+        ):
+            warnings.append(warn(
+                actor.origin, "unused-actor",
+                f"actor {actor.id!r} is not part of any event, dispute, relationship or article",
+                "Tag it on an event or article, or remove it.",
+            ))
+    countries = {actor.country for actor in site.actors.values()}
+    for place in site.places.values():
+        if not (links.place_events_within[place.id] or links.place_children[place.id]
+                or place.within is not None or place.id in countries):
+            warnings.append(warn(
+                place.origin, "unused-place",
+                f"place {place.id!r} has no events and no page links to it",
+                "Give an event this place, or remove it.",
+            ))
+    listed = {source for article in site.articles.values() for source in article.sources}
+    for source in site.sources.values():
+        if not links.source_citations[source.id] and source.id not in listed:
+            warnings.append(warn(
+                source.origin, "unused-source",
+                f"source {source.id!r} is not cited by any fact or article",
+                "Cite it with {source: " + source.id + "}, or remove it.",
+            ))
+    for event in site.events.values():
+        if event.place is None:
+            warnings.append(warn(
+                event.origin, "event-without-place",
+                f"event {event.id!r} has no place",
+                "Add place: PLACE-ID so the event shows on its place's page.",
+            ))
+    for article in site.articles.values():
+        if not links.article_citations[article.id]:
+            warnings.append(warn(
+                article.origin, "uncited-article",
+                f"no fact cites article {article.id!r}",
+                "Cite its paragraphs from the events, claims and trends it reports:"
+                " {article: " + article.id + ", anchor: p1}.",
+            ))
+    return tuple(sorted(warnings, key=ContentError.sort_key))
+
+
+def _actors_referenced_outside_backlinks(site: m.Site) -> set[m.ActorId]:
+    """Actors named as a role's body or as a claim's speaker."""
+    referenced = {role.of for actor in site.actors.values() for role in actor.roles}
+    referenced |= {claim.by for event in site.events.values() for claim in event.claims}
+    return referenced

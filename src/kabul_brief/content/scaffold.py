@@ -1,0 +1,137 @@
+"""New content files for editors: ``kabul-brief new KIND "Title"``.
+
+The file is written from the same field definitions the validator uses: the
+required fields with their values or a placeholder to fill, the optional ones
+as comments. A placeholder never passes ``check``, so nothing half-filled is
+published by accident.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from kabul_brief.content.fieldtypes import (
+    ID_MAX_LENGTH,
+    Choice,
+    Date,
+    Field,
+    ListOf,
+    Ref,
+    Text,
+)
+from kabul_brief.content.schemas import ARTICLE, PAGE, YAML_KINDS
+
+NEW_KINDS = (*YAML_KINDS, "article", "page")
+_FOLDERS = {**{kind: folder for kind, (folder, _) in YAML_KINDS.items()},
+            "article": "articles", "page": "pages"}
+_STRUCTS = {**{kind: struct for kind, (_, struct) in YAML_KINDS.items()},
+            "article": ARTICLE, "page": PAGE}
+_NAME_FIELDS = ("title", "name")
+
+
+class ScaffoldError(Exception):
+    """The file could not be created (it exists, or the title gives no id)."""
+
+
+@dataclass(frozen=True, slots=True)
+class NewFile:
+    path: Path
+    id: str
+
+
+def slugify(title: str) -> str:
+    """ASCII id from a title: accents transliterated, everything else a hyphen."""
+    decomposed = unicodedata.normalize("NFKD", title)
+    ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    return slug[:ID_MAX_LENGTH].rstrip("-")
+
+
+def create(content_dir: Path, kind: str, title: str, today: dt.date) -> NewFile:
+    """Write a new record file; refuse to overwrite anything."""
+    if kind not in NEW_KINDS:
+        raise ScaffoldError(f"unknown kind {kind!r}; expected one of: {', '.join(NEW_KINDS)}")
+    if not title.strip():
+        raise ScaffoldError("the title may not be empty")
+    base = slugify(title)
+    if not base:
+        raise ScaffoldError(f"{title!r} gives no id: use letters or digits in the title")
+    folder = content_dir / _FOLDERS[kind]
+    suffix = ".md" if kind in ("article", "page") else ".yaml"
+    taken = {path.stem for path in folder.rglob(f"*{suffix}")} if folder.is_dir() else set()
+    record_id, number = base, 1
+    while record_id in taken:
+        number += 1
+        tail = f"-{number}"
+        record_id = base[: ID_MAX_LENGTH - len(tail)].rstrip("-") + tail
+    path = folder / f"{record_id}{suffix}"
+    text = render_new(kind, record_id, title.strip(), today)
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite
+            handle.write(text)
+    except FileExistsError as exc:
+        raise ScaffoldError(f"{path} already exists; nothing was written") from exc
+    return NewFile(path=path, id=record_id)
+
+
+def render_new(kind: str, record_id: str, title: str, today: dt.date) -> str:
+    struct = _STRUCTS[kind]
+    lines = [
+        f"# New {kind}. Fill in the values marked FILL-IN, uncomment what you need,",
+        "# then run: kabul-brief check",
+    ]
+    for spec in struct.fields:
+        if spec.name == "id" and kind in ("article", "page"):
+            continue  # the file name gives the id
+        lines.extend(_field_lines(spec, record_id, title, today))
+    yaml_text = "\n".join(lines) + "\n"
+    if kind in ("article", "page"):
+        return f"---\n{yaml_text}---\nWrite the text here, in Markdown.\n"
+    return yaml_text
+
+
+def _field_lines(spec: Field, record_id: str, title: str, today: dt.date) -> list[str]:
+    if spec.name == "id":
+        return [f"id: {record_id}"]
+    if spec.name in _NAME_FIELDS:  # the title or name given on the command line
+        return [f"{spec.name}: {json.dumps(title, ensure_ascii=False)}"]
+    notes = [note for note in (_choices(spec), spec.doc) if note]
+    comment = f"  # {'; '.join(notes)}" if notes else ""
+    if spec.required:
+        return [f"{spec.name}: {_placeholder(spec, today)}{comment}"]
+    return [f"# {spec.name}: {_example(spec)}{comment}"]
+
+
+def _placeholder(spec: Field, today: dt.date) -> str:
+    field_type = spec.type
+    if isinstance(field_type, Date):
+        return today.isoformat()
+    if spec.name == "sources":
+        return "[{source: FILL-IN}]"
+    if isinstance(field_type, ListOf):
+        return "[FILL-IN, FILL-IN]"
+    return "FILL-IN"
+
+
+def _example(spec: Field) -> str:
+    field_type = spec.type
+    if isinstance(field_type, ListOf):
+        item = field_type.item
+        if isinstance(item, Ref):
+            return f"[{item.example()}]"
+        return "[...]"
+    if isinstance(field_type, Text) and field_type.markdown:
+        return "Markdown text"
+    return field_type.example()
+
+
+def _choices(spec: Field) -> str:
+    if isinstance(spec.type, Choice):
+        return "one of: " + " | ".join(spec.type.choices)
+    return ""

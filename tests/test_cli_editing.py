@@ -1,0 +1,177 @@
+"""The editor's loop on the command line: new files, warnings, CI annotations."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kabul_brief.content.scaffold import NEW_KINDS, slugify
+from tests.conftest import CliResult, mutate
+
+FILLED = {
+    # what an editor writes over each placeholder, by kind
+    "event": [("kind: FILL-IN", "kind: meeting"), ("{source: FILL-IN}", "{source: agency-report}")],
+    "actor": [("kind: FILL-IN", "kind: person")],
+    "place": [("kind: FILL-IN", "kind: city")],
+    "dispute": [("[FILL-IN, FILL-IN]", "[india, pakistan]")],
+    "relationship": [("[FILL-IN, FILL-IN]", "[india, pakistan]")],
+    "source": [],
+    "article": [],
+    "page": [],
+}
+
+
+@pytest.mark.parametrize("kind", NEW_KINDS)
+def test_new_writes_a_file_that_passes_check_once_filled_in(
+    good_site: Path, run_cli: Callable[..., CliResult], kind: str
+) -> None:
+    result = run_cli("new", kind, "Talks in Doha: Round Two")
+    assert result.code == 0, result.err
+    path = Path(result.out.strip())
+    assert path.stem == "talks-in-doha-round-two"
+    assert path.is_file()
+    text = path.read_text(encoding="utf-8")
+    assert "Talks in Doha: Round Two" in text
+    for placeholder, value in FILLED[kind]:
+        mutate(good_site, str(path), placeholder, value)
+    assert not re.search(r"^[^#\n]*FILL-IN", path.read_text(encoding="utf-8"), re.MULTILINE)
+    checked = run_cli("check")
+    assert checked.code == 0, checked.err
+
+
+def test_new_event_and_article_are_dated_today(
+    good_site: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    import datetime as dt
+
+    for kind in ("event", "article"):
+        path = Path(run_cli("new", kind, "Something happened").out.strip())
+        dates = re.findall(r"^date: (\S+)$", path.read_text(encoding="utf-8"), re.MULTILINE)
+        assert dates == [dt.date.today().isoformat()]
+
+
+def test_new_unfilled_file_fails_check_at_its_placeholders(
+    good_site: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    run_cli("new", "place", "Herat")
+    result = run_cli("check")
+    assert result.code == 1
+    assert result.error_lines == [
+        "content/places/herat.yaml:5:7: error: 'FILL-IN' is not a known place kind [choice]"
+    ]
+
+
+def test_new_never_overwrites_and_keeps_ids_unique(
+    good_site: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    before = (good_site / "content/places/kabul.yaml").read_text(encoding="utf-8")
+    result = run_cli("new", "place", "Kabul")
+    assert result.code == 0
+    assert result.out.strip() == "content/places/kabul-2.yaml"
+    assert (good_site / "content/places/kabul.yaml").read_text(encoding="utf-8") == before
+
+
+def test_ids_are_ascii_slugs_with_accents_transliterated() -> None:
+    assert slugify("Herāt \u2013 Kandahār road") == "herat-kandahar-road"
+    assert slugify("Čabahār & Gwādar") == "cabahar-gwadar"
+    assert slugify("  India's  Kabul outreach!  ") == "india-s-kabul-outreach"
+
+
+def test_new_refuses_a_title_without_letters(
+    good_site: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    result = run_cli("new", "actor", "—")
+    assert result.code == 2
+    assert "gives no id" in result.err
+
+
+# -- warnings and --strict ---------------------------------------------------------
+
+def test_warnings_are_printed_but_pass_unless_strict(
+    good_site: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    mutate(good_site, "content/events/kabul-meeting.yaml", "place: kabul\n", "")
+    warning = ("content/events/kabul-meeting.yaml:1:1: warning: event 'kabul-meeting' has no"
+               " place [event-without-place]")
+    result = run_cli("check")
+    assert result.code == 0
+    assert warning in result.err.splitlines()
+    strict = run_cli("check", "--strict")
+    assert strict.code == 1
+    assert warning.replace(": warning: ", ": error: ") in strict.err.splitlines()
+
+
+def test_the_good_fixture_passes_strict_check(
+    good_site: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    assert run_cli("check", "--strict").code == 0
+
+
+def test_each_kind_of_warning(good_site: Path, run_cli: Callable[..., CliResult]) -> None:
+    (good_site / "content/actors/nobody.yaml").write_text(
+        "id: nobody\nname: Nobody\nkind: person\n", encoding="utf-8")
+    (good_site / "content/places/nowhere.yaml").write_text(
+        "id: nowhere\nname: Nowhere\nkind: town\n", encoding="utf-8")
+    (good_site / "content/sources/unread.yaml").write_text(
+        "id: unread\ntitle: Unread report\n", encoding="utf-8")
+    (good_site / "content/articles/lonely.md").write_text(
+        "---\ntitle: Lonely\ndate: 2025\n---\nNo fact cites this.\n", encoding="utf-8")
+    result = run_cli("check")
+    assert result.code == 0
+    assert [line for line in result.err.splitlines() if ": warning: " in line] == [
+        "content/actors/nobody.yaml:1:1: warning: actor 'nobody' is not part of any event,"
+        " dispute, relationship or article [unused-actor]",
+        "content/articles/lonely.md:2:1: warning: no fact cites article 'lonely'"
+        " [uncited-article]",
+        "content/places/nowhere.yaml:1:1: warning: place 'nowhere' has no events and no page"
+        " links to it [unused-place]",
+        "content/sources/unread.yaml:1:1: warning: source 'unread' is not cited by any fact"
+        " or article [unused-source]",
+    ]
+
+
+def test_shipped_content_passes_strict_check(run_cli: Callable[..., CliResult]) -> None:
+    repo = Path(__file__).resolve().parents[1]
+    result = run_cli("check", "--strict", "--content", str(repo / "content"))
+    assert result.code == 0, result.err
+    assert result.err == ""
+
+
+# -- GitHub annotations -------------------------------------------------------------
+
+ANNOTATION_RE = re.compile(
+    r"^::(error|warning) file=(?P<file>[^,:]+),line=\d+(,col=\d+)?,title=[a-z-]+::(?P<msg>.+)$"
+)
+
+
+def test_github_format_prints_one_annotation_per_error(
+    good_site: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    mutate(good_site, "content/events/kabul-meeting.yaml", "place: kabul", "place: kabull")
+    mutate(good_site, "content/places/kabul.yaml", "kind: city", "kind: metropolis")
+    result = run_cli("check", "--format", "github")
+    assert result.code == 1
+    lines = result.out.splitlines()
+    assert lines == [
+        "::error file=content/events/kabul-meeting.yaml,line=6,col=8,title=unknown-reference"
+        "::unknown place 'kabull'%0Adid you mean 'kabul'?",
+        "::error file=content/places/kabul.yaml,line=3,col=7,title=choice"
+        "::'metropolis' is not a known place kind%0AExpected one of: country, region, city,"
+        " town, site, border.",
+    ]
+    for line in lines:
+        match = ANNOTATION_RE.match(line)
+        assert match is not None, line
+        assert "\n" not in match["msg"] and "\r" not in match["msg"]
+
+
+def test_github_format_escapes_what_the_syntax_reserves() -> None:
+    from kabul_brief.errors import ContentError, Position
+
+    error = ContentError(position=Position(path="a,b:c.yaml", line=1, column=2), code="x",
+                         message="100% sure\nreally", hint=None)
+    assert error.format_github() == "::error file=a%2Cb%3Ac.yaml,line=1,col=2,title=x::" \
+        "100%25 sure%0Areally"
