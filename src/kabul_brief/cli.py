@@ -1,4 +1,4 @@
-"""Command line: ``kabul-brief check | build | new | schema`` (and ``python -m kabul_brief``).
+"""Command line: ``kabul-brief check | build | serve | new | schema``, or ``python -m kabul_brief``.
 
 The only module that prints. Exit status: 0 success, 1 content errors, 2 bad usage.
 Content errors never show a traceback; a bug does.
@@ -23,8 +23,10 @@ from kabul_brief.content.schemas import json_schemas
 from kabul_brief.errors import ContentErrors
 from kabul_brief.pipeline import display_root, load_site
 from kabul_brief.publish.build import build_site
+from kabul_brief.publish.render import templates_dir
 from kabul_brief.publish.urls import BaseUrlError, normalize_base_url
 from kabul_brief.publish.writer import OutputError, check_output
+from kabul_brief.serve import serve
 
 EXIT_OK = 0
 EXIT_CONTENT_ERRORS = 1
@@ -60,6 +62,14 @@ def _parser() -> argparse.ArgumentParser:
     loudness.add_argument("--verbose", "-v", action="store_true",
                           help="also list every file written")
 
+    serve = commands.add_parser(
+        "serve", help="preview on 127.0.0.1, rebuilding and reloading on every change"
+    )
+    serve.add_argument("--content", type=Path, default=Path("content"),
+                       help="content folder (default: content)")
+    serve.add_argument("--port", type=int, default=8000,
+                       help="port on 127.0.0.1 (default: 8000; 0 picks a free one)")
+
     new = commands.add_parser("new", help="create a new content file from a title or name")
     new.add_argument("kind", choices=NEW_KINDS, help="what to create")
     new.add_argument("title", help="its title or name; the id is made from it")
@@ -89,6 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _build(args.content, args.out, args.base_url, args)
     if args.command == "new":
         return _new(args.content, args.kind, args.title)
+    if args.command == "serve":
+        return _serve(args.content, args.port)
     raise AssertionError(args.command)  # pragma: no cover - argparse rejects others
 
 
@@ -166,6 +178,20 @@ def _build(content: Path, out: Path, base_url: str | None, args: argparse.Namesp
     if args.verbose:
         for path in sorted(p for p in out.rglob("*") if p.is_file()):
             print(f"  {path.relative_to(out).as_posix()}")
+    return EXIT_OK
+
+
+def _serve(content: Path, port: int) -> int:
+    def say(message: str) -> None:
+        print(message, flush=True)
+
+    try:
+        serve(content, templates_dir(), port, say)
+    except KeyboardInterrupt:
+        print("stopped", flush=True)
+    except OSError as problem:  # the port is taken, or not ours to bind
+        print(f"kabul-brief serve: error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     return EXIT_OK
 
 
