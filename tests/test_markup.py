@@ -625,7 +625,7 @@ def test_empty_autolinker_is_harmless() -> None:
 # -- the whole -------------------------------------------------------------------------------
 
 
-def test_each_call_uses_a_fresh_markdown_instance() -> None:
+def test_no_state_leaks_from_one_text_to_the_next() -> None:
     first = render_markdown("[r]: https://example.org\n\n[a][r]")
     second = render_markdown("[a][r]")
     assert soup(first).a is not None

@@ -21,6 +21,7 @@ import functools
 import html as htmllib
 import re
 import secrets
+import threading
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -217,27 +218,28 @@ def _word_characters() -> str:
 def render_markdown(
     text: str, *, paragraphs: bool = False, autolinker: AutoLinker | None = None
 ) -> Rendered:
-    """Render one editor text with a fresh Markdown instance (no state leaks between texts)."""
-    mark = f"kb{secrets.token_hex(8)}-"
+    """Render one editor text; no state leaks from one text to the next.
+
+    Building a ``markdown.Markdown`` costs more than converting a short summary, so
+    each thread keeps one and calls ``reset()`` before every text (Python-Markdown's
+    documented way to reuse an instance); the per-text state lives in a fresh
+    ``_Processor``.
+    """
+    engine = _engine()
     processor = _Processor(
-        text=text, mark=mark, number_paragraphs=paragraphs, autolinker=autolinker
+        text=text, mark=engine.mark, number_paragraphs=paragraphs, autolinker=autolinker
     )
-    md = markdown.Markdown(
-        extensions=[*_EXTENSIONS, _ProcessorExtension(processor)], output_format="html"
-    )
-    cleaner = nh3.Cleaner(
-        tags=set(_TAGS),
-        clean_content_tags=set(_CLEAN_CONTENT_TAGS),
-        attributes={tag: set(names) for tag, names in _ATTRIBUTES.items()},
-        attribute_filter=_attribute_filter(mark),
-        url_schemes=set(_URL_SCHEMES),
-        filter_style_properties={"text-align"},
-        link_rel=None,
-    )
+    processor.md = engine.md
+    engine.slot.current = processor
+    engine.md.reset()
+    try:
+        converted = engine.md.convert(text)
+    finally:
+        engine.slot.current = None
     # Each top-level block is sanitized on its own: an unclosed raw <iframe>, <style> or
     # <textarea> would otherwise swallow (and the sanitizer drop) the rest of the text.
-    blocks = md.convert(text).split(processor.block_end)
-    clean = "".join(cleaner.clean(block) for block in blocks)
+    blocks = converted.split(processor.block_end)
+    clean = "".join(engine.cleaner.clean(block) for block in blocks)
     problems = sorted(processor.problems, key=lambda p: (p.at.line, p.at.column))
     return Rendered(
         html=clean,
@@ -247,6 +249,51 @@ def render_markdown(
         autolinked=tuple(processor.autolinked),
         mentioned=tuple(sorted(processor.mentioned)),
     )
+
+
+class _Slot(Treeprocessor):
+    """The treeprocessor registered once per engine; runs the current text's processor."""
+
+    current: _Processor | None = None
+
+    def run(self, root: Element) -> None:
+        assert self.current is not None
+        self.current.run(root)
+
+
+@dataclass(slots=True)
+class _Engine:
+    md: markdown.Markdown
+    slot: _Slot
+    cleaner: nh3.Cleaner
+    mark: str
+    """Random per engine: ids and record links carry it from our processor to the
+    sanitizer, so raw HTML (written before the build, unable to know it) can't."""
+
+
+_LOCAL = threading.local()
+
+
+def _engine() -> _Engine:
+    engine: _Engine | None = getattr(_LOCAL, "engine", None)
+    if engine is None:
+        mark = f"kb{secrets.token_hex(8)}-"
+        slot = _Slot()
+        md = markdown.Markdown(
+            extensions=[*_EXTENSIONS, _SlotExtension(slot)], output_format="html"
+        )
+        cleaner = nh3.Cleaner(
+            tags=set(_TAGS),
+            clean_content_tags=set(_CLEAN_CONTENT_TAGS),
+            attributes={tag: set(names) for tag, names in _ATTRIBUTES.items()},
+            attribute_filter=_attribute_filter(mark),
+            url_schemes=set(_URL_SCHEMES),
+            filter_style_properties={"text-align"},
+            link_rel=None,
+        )
+        engine = _Engine(md=md, slot=slot, cleaner=cleaner, mark=mark)
+        _LOCAL.engine = engine
+    return engine
 
 
 def _normalize_url(value: str) -> str:
@@ -651,16 +698,15 @@ class _Processor(Treeprocessor):
         return text[: spans[0][0]], anchors
 
 
-class _ProcessorExtension(Extension):
-    """Registers our processor at priority 5: after inline (20), before unescape (0)."""
+class _SlotExtension(Extension):
+    """Registers the slot at priority 5: after inline (20), before unescape (0)."""
 
-    def __init__(self, processor: _Processor) -> None:
+    def __init__(self, slot: _Slot) -> None:
         super().__init__()
-        self._processor = processor
+        self._slot = slot
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
-        self._processor.md = md
-        md.treeprocessors.register(self._processor, "kabul_brief", 5)
+        md.treeprocessors.register(self._slot, "kabul_brief", 5)
 
 
 def _entity_text(stashed: str) -> str:
