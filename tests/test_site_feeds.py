@@ -67,7 +67,8 @@ def test_robots_points_at_the_sitemap(out: Path) -> None:
 def test_data_files_hold_the_model_one_file_per_kind(out: Path) -> None:
     names = sorted(p.name for p in (out / "data").iterdir())
     assert names == ["actors.json", "articles.json", "disputes.json", "events.json",
-                     "pages.json", "places.json", "relationships.json", "site.json", "sources.json"]
+                     "pages.json", "places.geojson", "places.json", "relationships.json",
+                     "site.json", "sources.json", "timeline.json"]  # + the reader exports
     events = json.loads((out / "data" / "events.json").read_text())
     assert events["kind"] == "event" and events["count"] == 4
     talks = next(e for e in events["items"] if e["id"] == "talks")

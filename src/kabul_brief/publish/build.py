@@ -14,10 +14,12 @@ from pathlib import Path
 from kabul_brief.content import model as m
 from kabul_brief.publish.plan import plan_site
 from kabul_brief.publish.render import Renderer, templates_dir
+from kabul_brief.publish.search import index_site
 from kabul_brief.publish.urls import Urls, output_path
 from kabul_brief.publish.writer import publish_tree
 
 _ROOT_FILES = {"index.html": "front page", "404.html": "404 page"}
+SEARCH_FOLDER = Urls.PAGEFIND_FOLDER
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +52,15 @@ def render_site(site: m.Site, base_url: str | None = None,
 def build_site(site: m.Site, out: Path, base_url: str | None = None,
                templates: Path | None = None) -> BuildReport:
     files = render_site(site, base_url, templates)
-    publish_tree(out, files)
+    indexed: list[int] = []
+
+    def index(folder: Path) -> None:
+        """Pagefind indexes the new site in its temporary folder, before the swap."""
+        index_site(folder)
+        indexed.append(sum(1 for p in (folder / SEARCH_FOLDER).rglob("*") if p.is_file()))
+
+    publish_tree(out, files, before_swap=index)
     counts = Counter(_what(path) for path in files)
-    return BuildReport(counts=tuple(sorted(counts.items())), total=len(files),
+    counts[SEARCH_FOLDER] += sum(indexed)
+    return BuildReport(counts=tuple(sorted(counts.items())), total=len(files) + sum(indexed),
                        base_url=Urls(base_url or site.settings.base_url).base)

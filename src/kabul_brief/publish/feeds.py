@@ -85,7 +85,9 @@ def feed(kit: Kit) -> Page:
 def sitemap(kit: Kit, pages: tuple[Page, ...]) -> Page:
     lastmod: dict[str, str] = {}
     for article_id, article in kit.site.articles.items():
-        lastmod[kit.urls.record_path("article", article_id)] = (article.updated or article.date).iso
+        changed = article.updated or article.date
+        if changed.day is not None:  # the sitemaps.org schema wants a full date: never invent one
+            lastmod[kit.urls.record_path("article", article_id)] = changed.iso
     entries = tuple(
         SitemapEntry(kit.urls.absolute_path(p.meta.path), lastmod.get(p.meta.path))
         for p in sorted(pages, key=lambda p: p.meta.path)

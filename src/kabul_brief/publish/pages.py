@@ -15,6 +15,7 @@ from markupsafe import Markup as SafeHtml
 from kabul_brief.content import model as m
 from kabul_brief.publish import meta
 from kabul_brief.publish.meta import Page, PageMeta
+from kabul_brief.publish.pictures import TimeStrip, time_strip
 from kabul_brief.publish.views import EventItem, FactLink, Kit, Link, TrendView, When, when
 
 FRONT_ARTICLES: Final = 6
@@ -89,6 +90,9 @@ class YearGroup:
 class TimelineView:
     years: tuple[YearGroup, ...]
     count: int
+    strip: TimeStrip | None
+    exports: tuple[Link, ...]
+    """The timeline as iCalendar and TimelineJS JSON."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +192,9 @@ def timeline(kit: Kit) -> Page:
         years=tuple(YearGroup(year=str(year), anchor=f"year_{year}", events=tuple(items))
                     for year, items in years.items()),
         count=len(kit.site.timeline),
+        strip=time_strip(kit, kit.site.timeline, "timeline_strip", "Events on record"),
+        exports=(Link(kit.urls.url(kit.urls.ICS_PATH), "Calendar (iCalendar, .ics)"),
+                 Link(kit.urls.url(kit.urls.TIMELINEJS_PATH), "TimelineJS data (JSON)")),
     )
     page = PageMeta(path="timeline/", title="Timeline", section="timeline",
                     description="Every event on record, in date order, with its place and actors.",

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kabul_brief.content import model as m
-from kabul_brief.publish import feeds, pages, records, topics
+from kabul_brief.publish import feeds, pages, readers, records, topics
 from kabul_brief.publish.data import data_files
+from kabul_brief.publish.exports import export_files
 from kabul_brief.publish.meta import Page
 from kabul_brief.publish.urls import Urls, output_path
 from kabul_brief.publish.views import Kit
@@ -54,6 +55,8 @@ def plan_pages(site: m.Site, urls: Urls) -> tuple[Page, ...]:
         *(topics.relationship(kit, r) for r in site.relationships),
         topics.sources_index(kit),
         *(topics.source(kit, s) for s in site.sources),
+        readers.network_page(kit),
+        readers.search(kit),
         *(pages.standing(kit, p) for p in site.pages),
         pages.not_found(kit),
     ]
@@ -79,6 +82,7 @@ def plan_site(site: m.Site, urls: Urls, templates: Path) -> Plan:
     files = {
         **static_files(templates),
         **data_files(site, urls),
+        **export_files(site, urls),
         "robots.txt": feeds.robots(kit).encode(),
     }
     plan = Plan(pages=plan_pages(site, urls), files=files)
@@ -88,8 +92,11 @@ def plan_site(site: m.Site, urls: Urls, templates: Path) -> Plan:
 
 def check_collisions(paths: Iterable[str]) -> None:
     seen: set[str] = set()
+    bundle = f"{Urls.PAGEFIND_FOLDER}/"
     for path in paths:
         key = path.casefold()  # a case-insensitive file system would merge them too
+        if key.startswith(bundle):
+            raise PathCollision(f"{path!r} is inside {bundle}, where the search index goes")
         if key in seen:
             raise PathCollision(f"two files of the site claim {path!r}")
         seen.add(key)

@@ -15,6 +15,7 @@ from kabul_brief.content import model as m
 from kabul_brief.publish import meta
 from kabul_brief.publish.meta import Page, PageMeta
 from kabul_brief.publish.pages import ArticleCard, article_card
+from kabul_brief.publish.pictures import TimeStrip, time_strip
 from kabul_brief.publish.urls import safe_external
 from kabul_brief.publish.views import (
     KIND_LABELS,
@@ -76,6 +77,7 @@ class ActorView:
     articles: tuple[ArticleCard, ...]
     related: tuple[tuple[Link, int], ...]
     links: tuple[Link, ...]
+    strip: TimeStrip | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +169,8 @@ def actor(kit: Kit, actor_id: m.ActorId) -> Page:
         related=tuple((kit.actor(r.id), r.shared_events) for r in back.related_actors[actor_id]),
         links=tuple(Link(url, link.title) for link in item.links
                     if (url := safe_external(link.url))),
+        strip=time_strip(kit, back.actor_events[actor_id], "actor_strip",
+                         f"Events involving {item.name}"),
     )
     page = PageMeta(path=kit.urls.record_path("actor", actor_id), title=item.name,
                     description=meta.plain(item.summary), section="actors", og_type="profile",

@@ -27,6 +27,8 @@ NAV: Final = (
     ("relationships", "relationship", "Relationships"),
     ("places", "place", "Places"),
     ("sources", "source", "Sources"),
+    ("network", None, "Network"),
+    ("search", None, "Search"),
 )
 
 
@@ -52,6 +54,11 @@ class Chrome:
     data: str
     articles: str
     timeline: str
+    search: str
+    network: str
+    ics: str
+    timelinejs: str
+    geojson: str
     nav: tuple[NavItem, ...]
     standing: tuple[NavItem, ...]
     """Standing pages (``/about/``), linked from the footer."""
@@ -90,6 +97,9 @@ def chrome(site: m.Site, urls: Urls) -> Chrome:
         stylesheet=urls.static("style.css"), feed=urls.url("feed.xml"),
         feed_absolute=urls.absolute_path("feed.xml"), data=urls.url("data/site.json"),
         articles=urls.index("article"), timeline=urls.url("timeline/"),
+        search=urls.search(), network=urls.url(urls.NETWORK_PATH),
+        ics=urls.url(urls.ICS_PATH), timelinejs=urls.url(urls.TIMELINEJS_PATH),
+        geojson=urls.url(urls.GEOJSON_PATH),
         nav=nav,
         standing=tuple(NavItem(page_id, urls.page_path(page_id),
                                urls.url(urls.page_path(page_id)), page.title)

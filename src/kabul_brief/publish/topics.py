@@ -15,6 +15,7 @@ from kabul_brief.content import model as m
 from kabul_brief.publish import meta
 from kabul_brief.publish.meta import Page, PageMeta
 from kabul_brief.publish.pages import DisputeCard, dispute_card
+from kabul_brief.publish.pictures import TrendChart, trend_chart
 from kabul_brief.publish.records import Group
 from kabul_brief.publish.urls import safe_external
 from kabul_brief.publish.views import (
@@ -51,6 +52,7 @@ class DisputeView:
     events: tuple[EventItem, ...]
     articles: tuple[Link, ...]
     notes: tuple[Note, ...]
+    chart: TrendChart | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +69,7 @@ class RelationshipView:
     trend: tuple[TrendView, ...]
     events: tuple[EventItem, ...]
     notes: tuple[Note, ...]
+    chart: TrendChart | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +120,7 @@ def dispute(kit: Kit, dispute_id: m.DisputeId) -> Page:
         articles=tuple(kit.article(a) for a, article in kit.site.articles.items()
                        if dispute_id in article.disputes),
         notes=notes.items,
+        chart=trend_chart(item.trend, "dispute_chart", f"Trend of {item.title}"),
     )
     path = kit.urls.record_path("dispute", dispute_id)
     page = PageMeta(path=path, title=item.title, description=meta.plain(item.summary),
@@ -151,6 +155,7 @@ def relationship(kit: Kit, relationship_id: m.RelationshipId) -> Page:
         card=relationship_card(kit, relationship_id), summary=kit.html(item.summary),
         trend=trend, events=kit.events(kit.site.backlinks.relationship_events[relationship_id]),
         notes=notes.items,
+        chart=trend_chart(item.trend, "relationship_chart", f"Trend of {item.title}"),
     )
     path = kit.urls.record_path("relationship", relationship_id)
     page = PageMeta(path=path, title=item.title, description=meta.plain(item.summary),

@@ -112,6 +112,27 @@ class Urls:
     def static(self, name: str) -> str:
         return self.url(f"static/{name}")
 
+    # -- reader features: search, the network, exports -----------------------------
+
+    SEARCH_PATH: Final = "search/"
+    NETWORK_PATH: Final = "network/"
+    PAGEFIND_FOLDER: Final = "pagefind"
+    ICS_PATH: Final = "timeline.ics"
+    TIMELINEJS_PATH: Final = "data/timeline.json"
+    GEOJSON_PATH: Final = "data/places.geojson"
+
+    def search(self) -> str:
+        return self.url(self.SEARCH_PATH)
+
+    def pagefind(self, name: str = "") -> str:
+        """A file of the Pagefind bundle (``pagefind/pagefind-ui.js``); ``''``: the folder."""
+        return self.url(f"{self.PAGEFIND_FOLDER}/{name}")
+
+    @property
+    def host(self) -> str:
+        """Host of the base URL, for iCalendar UIDs (``example.org``)."""
+        return urlsplit(self.base).hostname or "localhost"
+
     def absolute(self, url: str) -> str:
         """Absolute form of a root-relative URL made by this class."""
         return self.origin + url

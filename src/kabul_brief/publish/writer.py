@@ -17,7 +17,7 @@ import ctypes.util
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Final
 
@@ -107,8 +107,10 @@ def _clean_leftovers(parent: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def publish_tree(out: Path, files: Mapping[str, bytes]) -> None:
-    """Write ``files`` as the whole new content of ``out``, atomically."""
+def publish_tree(out: Path, files: Mapping[str, bytes],
+                 before_swap: Callable[[Path], None] | None = None) -> None:
+    """Write ``files`` as the whole new content of ``out``, atomically; ``before_swap``
+    may add to the new folder (the search index) before it replaces ``out``."""
     out = out.absolute()
     parent = out.parent
     parent.mkdir(parents=True, exist_ok=True)
@@ -117,6 +119,8 @@ def publish_tree(out: Path, files: Mapping[str, bytes]) -> None:
     try:
         (fresh / MARKER).write_bytes(MARKER_TEXT)
         write_files(fresh, files)
+        if before_swap is not None:
+            before_swap(fresh)
         fresh.chmod(0o755)  # mkdtemp makes it private; a site is for serving
         if not out.exists():
             os.rename(fresh, out)

@@ -1,0 +1,373 @@
+"""Pictures drawn at build time: the time strip of events, trend lines, the actor network.
+
+Each picture is plain data (coordinates already rounded to text, so output is
+byte-stable) that a template macro lays out as inline SVG, with its accessible name
+and a text equivalent (a table or list) beside it. Colours are left to the
+stylesheet (``currentColor`` and CSS variables), so dark mode works; no JavaScript.
+
+Precision is honoured: an event dated to a month or a day counts in its month; an
+event dated only to a year counts in that year and is drawn across the whole year,
+never as a particular month. A range counts where it starts.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Final
+
+import networkx as nx
+
+from kabul_brief.content import model as m
+from kabul_brief.content.dates import Precision
+from kabul_brief.publish.views import Kit, Link
+
+_MONTHS: Final = tuple(calendar.month_name)
+_SHORT: Final = tuple(calendar.month_abbr)
+
+STRIP_WIDTH: Final = 480
+STRIP_BARS: Final = 56
+"""Height of the tallest month bar."""
+NETWORK_SIZE: Final = (800, 600)
+LABEL_SIZE: Final = 15
+"""Font size of the network's labels, in SVG units (the stylesheet says the same)."""
+NETWORK_SEED: Final = 20250427
+"""Fixed seed: the same content always gives the same layout."""
+
+
+def _n(value: float) -> str:
+    """A coordinate as short, stable text."""
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+# -- the time strip ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    x: str
+    y: str
+    width: str
+    height: str
+    label: str
+    """"April 2025: 3 events"."""
+
+
+@dataclass(frozen=True, slots=True)
+class Tick:
+    x: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class StripRow:
+    """One line of the text equivalent: a month or a year (year-only dates) and its count."""
+
+    iso: str
+    text: str
+    count: int
+    year_only: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TimeStrip:
+    id: str
+    title: str
+    width: int
+    height: int
+    months: tuple[Bar, ...]
+    years: tuple[Bar, ...]
+    """Events dated only to a year: a band across the year."""
+    ticks: tuple[Tick, ...]
+    rows: tuple[StripRow, ...]
+    total: int
+    baseline: str
+    band_y: str
+    band_height: str
+    right: str
+
+
+def _plural(count: int, word: str = "event") -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
+
+
+def time_strip(kit: Kit, event_ids: Iterable[str], strip_id: str, title: str) -> TimeStrip | None:
+    """Events per month (and per year, for year-only dates); None without events."""
+    events = [kit.site.events[m.EventId(e)] for e in event_ids]
+    if not events:
+        return None
+    by_month: Counter[tuple[int, int]] = Counter()
+    by_year: Counter[int] = Counter()
+    for event in events:
+        if event.date.precision is Precision.YEAR:
+            by_year[event.date.year] += 1
+        else:
+            by_month[(event.date.year, event.date.month or 1)] += 1
+    first = min(e.date.year for e in events)
+    last = max(e.date.year for e in events)
+    span = (last - first + 1) * 12
+    pad = 4.0
+    step = (STRIP_WIDTH - 2 * pad) / span
+    top = 8.0
+    base = top + STRIP_BARS
+    band_y, band_h = base + 6, 14.0
+    tallest = max(by_month.values(), default=1)
+    months = []
+    for (year, month), count in sorted(by_month.items()):
+        index = (year - first) * 12 + month - 1
+        height = max(STRIP_BARS * count / tallest, 3.0)
+        months.append(Bar(
+            x=_n(pad + index * step + step * 0.1), y=_n(base - height),
+            width=_n(max(step * 0.8, 1.0)), height=_n(height),
+            label=f"{_MONTHS[month]} {year}: {_plural(count)}",
+        ))
+    years = []
+    most = max(by_year.values(), default=1)
+    for year, count in sorted(by_year.items()):
+        index = (year - first) * 12
+        years.append(Bar(
+            x=_n(pad + index * step), y=_n(band_y), width=_n(step * 12),
+            height=_n(0.35 + 0.65 * count / most),  # opacity, for a band of fixed height
+            label=f"{year} (date given only as the year): {_plural(count)}",
+        ))
+    ticks = tuple(Tick(_n(pad + (year - first) * 12 * step), str(year))
+                  for year in range(first, last + 1))
+    rows = sorted(
+        [StripRow(f"{y:04d}-{mo:02d}", f"{_MONTHS[mo]} {y}", c, False)
+         for (y, mo), c in by_month.items()]
+        + [StripRow(f"{y:04d}", f"{y} (year only)", c, True) for y, c in by_year.items()],
+        key=lambda row: (row.iso[:4], row.year_only, row.iso),
+    )
+    period = str(first) if first == last else f"{first}\N{EN DASH}{last}"
+    return TimeStrip(
+        id=strip_id, title=f"{title}, {period}: {_plural(len(events))} by month",
+        width=STRIP_WIDTH, height=int(band_y + band_h + 22), months=tuple(months),
+        years=tuple(years), ticks=ticks, rows=tuple(rows), total=len(events),
+        baseline=_n(base), band_y=_n(band_y), band_height=_n(band_h),
+        right=_n(STRIP_WIDTH - pad),
+    )
+
+
+# -- trend lines -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    x: str
+    y: str
+    direction: str
+    shape: str
+    """SVG path data of the mark, centred on (x, y)."""
+    span_x: str | None
+    span_width: str | None
+    """For a month or a year: the period the mark stands for."""
+    text: str
+    """"April 2025: improved"."""
+    iso: str
+    date_text: str
+    word: str
+
+
+@dataclass(frozen=True, slots=True)
+class TrendChart:
+    id: str
+    title: str
+    width: int
+    height: int
+    marks: tuple[Mark, ...]
+    line: str
+    """``points`` of the polyline joining the marks."""
+    ticks: tuple[Tick, ...]
+    zero: str
+    baseline: str
+    right: str
+
+
+_SHAPES: Final[dict[str, str]] = {
+    "improved": "m0,-7 l6.5,11 h-13 z",
+    "deteriorated": "m0,7 l6.5,-11 h-13 z",
+    "unchanged": "m-5.5,0 a5.5,5.5 0 1,0 11,0 a5.5,5.5 0 1,0 -11,0",
+}
+
+
+def _days(date: dt.date) -> int:
+    return date.toordinal()
+
+
+def trend_chart(trend: tuple[m.TrendPoint, ...], chart_id: str, title: str) -> TrendChart | None:
+    """Marks in date order; the line climbs with each improvement and falls with each
+    deterioration (a running balance, not a measurement)."""
+    if not trend:
+        return None
+    width, height, pad = 480, 120, 16.0
+    first_day = min(_days(p.date.start) for p in trend)
+    last_day = max(_days(p.date.end) + 1 for p in trend)
+    margin = max((last_day - first_day) // 20, 15)  # the first and last marks stay clear
+    start, end = first_day - margin, last_day + margin
+    start_year = dt.date.fromordinal(start).year
+    end_year = dt.date.fromordinal(end - 1).year
+    scale = (width - 2 * pad) / (end - start)
+    scores, score = [], 0
+    for point in trend:
+        score += {"improved": 1, "deteriorated": -1}.get(point.direction, 0)
+        scores.append(score)
+    low, high = min([0, *scores]), max([0, *scores])
+    top, bottom = 16.0, height - 34.0
+    unit = (bottom - top) / max(high - low, 1)
+
+    def y_of(value: int) -> float:
+        return bottom - (value - low) * unit if high != low else (top + bottom) / 2
+
+    marks = []
+    for point, value in zip(trend, scores, strict=True):
+        first, last = _days(point.date.start), _days(point.date.end) + 1
+        x = pad + ((first + last) / 2 - start) * scale
+        spans = point.date.precision is not Precision.DAY
+        text = point.date.display()
+        marks.append(Mark(
+            x=_n(x), y=_n(y_of(value)), direction=point.direction,
+            shape=_SHAPES[point.direction],
+            span_x=_n(pad + (first - start) * scale) if spans else None,
+            span_width=_n(max((last - first) * scale, 2.0)) if spans else None,
+            text=f"{'c. ' if point.circa else ''}{text}: {point.direction}",
+            iso=point.date.iso, date_text=text, word=point.direction.capitalize(),
+        ))
+    ticks = tuple(Tick(_n(x), str(year)) for year in range(start_year, end_year + 1)
+                  for x in [pad + (max(_days(dt.date(year, 1, 1)), start) - start) * scale]
+                  if x < width - pad - 36)  # a year that barely begins gets no label
+    return TrendChart(
+        id=chart_id, title=title, width=width, height=height, marks=tuple(marks),
+        line=" ".join(f"{mark.x},{mark.y}" for mark in marks), ticks=ticks,
+        zero=_n(y_of(0)), baseline=_n(bottom + 8), right=_n(width - pad),
+    )
+
+
+# -- the network ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    id: str
+    link: Link
+    x: str
+    y: str
+    label_x: str
+    label_y: str
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    x1: str
+    y1: str
+    x2: str
+    y2: str
+    kind: str
+    """``relationship`` (a recorded relationship) or ``events`` (shared events only)."""
+    weight: str
+
+
+@dataclass(frozen=True, slots=True)
+class Connection:
+    actor: Link
+    relationships: tuple[Link, ...]
+    shared_events: int
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkEntry:
+    actor: Link
+    connections: tuple[Connection, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Network:
+    width: int
+    height: int
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+    entries: tuple[NetworkEntry, ...]
+    """The text equivalent: each connected actor and its connections, by name."""
+    unconnected: tuple[Link, ...]
+
+
+def network_graph(site: m.Site) -> nx.Graph[str]:
+    """Actors as nodes; an edge per pair joined by a relationship or a shared event."""
+    graph: nx.Graph[str] = nx.Graph()
+    graph.add_nodes_from(sorted(site.actors))
+    pairs: dict[tuple[str, str], dict[str, list[str]]] = {}
+
+    def pair(a: str, b: str) -> dict[str, list[str]]:
+        key = (min(a, b), max(a, b))
+        return pairs.setdefault(key, {"relationships": [], "events": []})
+
+    for relationship_id, relationship in site.relationships.items():
+        first, second = relationship.parties
+        pair(first, second)["relationships"].append(relationship_id)
+    for event_id in site.timeline:
+        ids = sorted({str(a.id) for a in site.events[event_id].actors})
+        for i, first_id in enumerate(ids):
+            for second_id in ids[i + 1:]:
+                pair(first_id, second_id)["events"].append(event_id)
+    for (a, b), data in sorted(pairs.items()):
+        graph.add_edge(a, b, relationships=tuple(data["relationships"]),
+                       events=tuple(data["events"]))
+    return graph
+
+
+def network(kit: Kit) -> Network:
+    site = kit.site
+    graph = network_graph(site)
+    connected = sorted(n for n in graph.nodes if graph.degree(n) > 0)
+    sub = graph.subgraph(connected)
+    width, height = NETWORK_SIZE
+    positions = (nx.spring_layout(sub, seed=NETWORK_SEED, iterations=200)
+                 if len(connected) > 1 else {n: (0.0, 0.0) for n in connected})
+    xs = [float(p[0]) for p in positions.values()] or [0.0]
+    ys = [float(p[1]) for p in positions.values()] or [0.0]
+    pad_x, pad_y = 40.0, 28.0
+
+    def place(value: float, low: float, high: float, size: int, pad: float) -> float:
+        if high - low < 1e-9:
+            return size / 2
+        return pad + (value - low) / (high - low) * (size - 2 * pad)
+
+    where = {
+        n: (round(place(float(positions[n][0]), min(xs), max(xs), width, pad_x), 1),
+            round(place(float(positions[n][1]), min(ys), max(ys), height, pad_y), 1))
+        for n in connected
+    }
+    nodes = []
+    for n in connected:
+        x, y = where[n]
+        below = y < height - 40
+        name = site.actors[m.ActorId(n)].name
+        half = len(name) * LABEL_SIZE * 0.3  # about half the label's width
+        label_x = min(max(x, half + 4), width - half - 4)
+        nodes.append(Node(id=n, link=kit.actor(n), x=_n(x), y=_n(y), label_x=_n(label_x),
+                          label_y=_n(y + 22 if below else y - 13)))
+    edges = []
+    for a, b in sorted(tuple(sorted(e)) for e in sub.edges):
+        data = graph.edges[a, b]
+        kind = "relationship" if data["relationships"] else "events"
+        weight = 1.0 + min(len(data["events"]), 4) * 0.6
+        edges.append(Edge(_n(where[a][0]), _n(where[a][1]), _n(where[b][0]), _n(where[b][1]),
+                          kind, _n(weight)))
+    entries = []
+    for n in sorted(connected, key=lambda n: (site.actors[m.ActorId(n)].name.casefold(), n)):
+        connections = []
+        for other in sorted(graph.neighbors(n),
+                            key=lambda o: (site.actors[m.ActorId(o)].name.casefold(), o)):
+            data = graph.edges[n, other]
+            connections.append(Connection(
+                actor=kit.actor(other),
+                relationships=tuple(kit.relationship(r) for r in data["relationships"]),
+                shared_events=len(data["events"]),
+            ))
+        entries.append(NetworkEntry(kit.actor(n), tuple(connections)))
+    unconnected = tuple(kit.actor(a) for a in site.actors if graph.degree(a) == 0)
+    return Network(width=width, height=height, nodes=tuple(nodes), edges=tuple(edges),
+                   entries=tuple(entries), unconnected=unconnected)

@@ -1,0 +1,61 @@
+"""Views of the reader pages: search (Pagefind) and the network of actors.
+
+The search page loads the Pagefind bundle from URLs decided by
+:mod:`~kabul_brief.publish.urls`, so a site under a sub-path finds it; without
+JavaScript it says so and points to the indexes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kabul_brief.publish import meta
+from kabul_brief.publish.meta import Page, PageMeta
+from kabul_brief.publish.pictures import Network, network
+from kabul_brief.publish.views import Kit, Link
+
+
+@dataclass(frozen=True, slots=True)
+class SearchView:
+    script: str
+    stylesheet: str
+    bundle: str
+    """Folder of the Pagefind bundle, ending in ``/``."""
+    base: str
+    """Root-relative URL of the site, which Pagefind puts before each result's path."""
+    loader: str
+    """Our script that starts Pagefind UI and runs ``?q=``."""
+    indexes: tuple[Link, ...]
+
+
+def search(kit: Kit) -> Page:
+    urls = kit.urls
+    view = SearchView(
+        script=urls.pagefind("pagefind-ui.js"), stylesheet=urls.pagefind("pagefind-ui.css"),
+        bundle=urls.pagefind(), base=urls.home(), loader=urls.static("search.js"),
+        indexes=(Link(urls.index("actor"), "Actors"), Link(urls.url("timeline/"), "Timeline"),
+                 Link(urls.index("dispute"), "Disputes"), Link(urls.index("article"), "Articles")),
+    )
+    page = PageMeta(path=urls.SEARCH_PATH, title="Search", section="search",
+                    description="Search the actors, events, disputes and articles of this site.",
+                    jsonld=meta.collection(kit.site, urls, urls.SEARCH_PATH, "Search"))
+    return Page(meta=page, template="search.html", view=view)
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkView:
+    network: Network
+    actors: int
+
+
+def network_page(kit: Kit) -> Page:
+    urls = kit.urls
+    view = NetworkView(network=network(kit), actors=len(kit.site.actors))
+    page = PageMeta(path=urls.NETWORK_PATH, title="Network", section="network",
+                    description="Who is connected to whom: actors joined by a recorded "
+                                "relationship or by events they share.",
+                    jsonld=meta.collection(kit.site, urls, urls.NETWORK_PATH, "Network"))
+    return Page(meta=page, template="network.html", view=view)
+
+
+

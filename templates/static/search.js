@@ -1,0 +1,29 @@
+/* Starts Pagefind UI on the search page and runs the query from ?q=. */
+(function () {
+  "use strict";
+  function start() {
+    var box = document.getElementById("search");
+    if (!box || typeof PagefindUI === "undefined") { return; }
+    var ui = new PagefindUI({
+      element: "#search",
+      bundlePath: box.getAttribute("data-bundle"),
+      baseUrl: box.getAttribute("data-base"),
+      showSubResults: true,
+      showImages: false,
+      autofocus: true
+    });
+    var fallback = document.getElementById("search-fallback");
+    if (fallback) { fallback.hidden = true; }
+    var query = new URLSearchParams(window.location.search).get("q");
+    if (query) {
+      ui.triggerSearch(query);
+      var header = document.getElementById("site-search");
+      if (header) { header.value = query; }
+    }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

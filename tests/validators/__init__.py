@@ -1,0 +1,1 @@
+"""Independent validators the test suite runs over the built site (see tools.py)."""
