@@ -122,13 +122,17 @@ def test_a_failing_render_leaves_out_untouched(
     out = tmp_path / "site"
     assert build(BASIC, out) == 0
     before = tree(out)
+    content = copy_content(BASIC, tmp_path)
+    site_yaml = content / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8").replace(
+        "title: ", "title: Renamed ", 1), encoding="utf-8")  # every page must be rendered
 
     def broken(self: Renderer, page: object) -> bytes:
         raise RuntimeError("template bug")
 
     monkeypatch.setattr(Renderer, "render", broken)
     with pytest.raises(RuntimeError):
-        build(BASIC, out)
+        build(content, out)
     assert tree(out) == before
 
 

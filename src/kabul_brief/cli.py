@@ -175,7 +175,11 @@ def _build(content: Path, out: Path, base_url: str | None, args: argparse.Namesp
         return EXIT_OK
     print(f"built {report.total} files into {out} for {report.base_url} in {elapsed:.2f} s:")
     print("  " + ", ".join(f"{what} {count}" for what, count in report.counts))
+    print(f"  rendered {len(report.rendered)} of {report.pages} pages; "
+          "the others were unchanged since the last build")
     if args.verbose:
+        for rendered in report.rendered:
+            print(f"  rendered {rendered}")
         for path in sorted(p for p in out.rglob("*") if p.is_file()):
             print(f"  {path.relative_to(out).as_posix()}")
     return EXIT_OK

@@ -64,7 +64,7 @@ def rebuild(content: Path, templates: Path | None, state: PreviewState, base_url
     with state.lock:
         state.errors = ()
         state.version += 1
-    say(f"rebuilt {report.total} files")
+    say(f"rebuilt: rendered {len(report.rendered)} of {report.pages} pages")
 
 
 def overlay_page(errors: tuple[ContentError, ...]) -> bytes:

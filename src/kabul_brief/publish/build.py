@@ -2,7 +2,9 @@
 
 Every page is rendered into memory before the first byte reaches the disk, so a
 template error leaves ``--out`` as it was; the writer then swaps the new site in
-whole. Only the CLI prints: this returns a report of what was written.
+whole. A page whose inputs are those of the previous build into the same folder
+is not rendered again (:mod:`~kabul_brief.publish.reuse`): its previous bytes are
+the ones a render would give. Only the CLI prints: this returns a report.
 """
 
 from __future__ import annotations
@@ -11,9 +13,19 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from kabul_brief import __version__
 from kabul_brief.content import model as m
 from kabul_brief.publish.plan import plan_site
 from kabul_brief.publish.render import Renderer, templates_dir
+from kabul_brief.publish.reuse import (
+    MANIFEST,
+    Entry,
+    PreviousBuild,
+    digest,
+    inputs_digest,
+    manifest,
+    templates_digest,
+)
 from kabul_brief.publish.search import index_site
 from kabul_brief.publish.urls import Urls, output_path
 from kabul_brief.publish.writer import publish_tree
@@ -23,11 +35,23 @@ SEARCH_FOLDER = Urls.PAGEFIND_FOLDER
 
 
 @dataclass(frozen=True, slots=True)
+class RenderedSite:
+    files: dict[str, bytes]
+    """Output path -> bytes, the manifest of rendered pages included."""
+    rendered: tuple[str, ...]
+    """Pages rendered by this build (the others were reused unchanged), sorted."""
+    pages: int
+
+
+@dataclass(frozen=True, slots=True)
 class BuildReport:
     counts: tuple[tuple[str, int], ...]
     """(what, how many files), in a fixed order."""
     total: int
     base_url: str
+    pages: int
+    rendered: tuple[str, ...]
+    """Output paths of the pages that had to be rendered again."""
 
 
 def _what(path: str) -> str:
@@ -36,22 +60,34 @@ def _what(path: str) -> str:
     return _ROOT_FILES.get(path, path)
 
 
-def render_site(site: m.Site, base_url: str | None = None,
-                templates: Path | None = None) -> dict[str, bytes]:
+def render_site(site: m.Site, base_url: str | None = None, templates: Path | None = None,
+                previous: PreviousBuild | None = None) -> RenderedSite:
     """Every file of the site, by output path; nothing is written."""
     folder = templates or templates_dir()
     urls = Urls(base_url or site.settings.base_url)
     plan = plan_site(site, urls, folder)
     renderer = Renderer(site, urls, folder)
+    shared = inputs_digest(__version__, templates_digest(folder), renderer.inputs)
+    reusable = previous or PreviousBuild.none()
     files = dict(plan.files)
+    entries: list[tuple[str, Entry]] = []
+    rendered: list[str] = []
     for page in plan.pages:
-        files[output_path(page.meta.path)] = renderer.render(page)
-    return files
+        path = output_path(page.meta.path)
+        inputs = inputs_digest(shared, page.template, page.meta, page.view)
+        data = reusable.reuse(path, inputs)
+        if data is None:
+            data = renderer.render(page)
+            rendered.append(path)
+        files[path] = data
+        entries.append((path, Entry(inputs=inputs, output=digest(data))))
+    files[MANIFEST] = manifest(entries)
+    return RenderedSite(files=files, rendered=tuple(sorted(rendered)), pages=len(plan.pages))
 
 
 def build_site(site: m.Site, out: Path, base_url: str | None = None,
                templates: Path | None = None) -> BuildReport:
-    files = render_site(site, base_url, templates)
+    result = render_site(site, base_url, templates, PreviousBuild.read(out))
     indexed: list[int] = []
 
     def index(folder: Path) -> None:
@@ -59,8 +95,9 @@ def build_site(site: m.Site, out: Path, base_url: str | None = None,
         index_site(folder)
         indexed.append(sum(1 for p in (folder / SEARCH_FOLDER).rglob("*") if p.is_file()))
 
-    publish_tree(out, files, before_swap=index)
-    counts = Counter(_what(path) for path in files)
+    publish_tree(out, result.files, before_swap=index)
+    counts = Counter(_what(path) for path in result.files if path != MANIFEST)
     counts[SEARCH_FOLDER] += sum(indexed)
-    return BuildReport(counts=tuple(sorted(counts.items())), total=len(files) + sum(indexed),
-                       base_url=Urls(base_url or site.settings.base_url).base)
+    return BuildReport(counts=tuple(sorted(counts.items())), total=sum(counts.values()),
+                       base_url=Urls(base_url or site.settings.base_url).base,
+                       pages=result.pages, rendered=result.rendered)

@@ -115,6 +115,11 @@ class Renderer:
         self._urls = urls
         self._chrome = chrome(site, urls)
 
+    @property
+    def inputs(self) -> tuple[str, Chrome]:
+        """What every page's bytes depend on besides its own meta and view."""
+        return self._urls.base, self._chrome
+
     def render(self, page: Page) -> bytes:
         template = self._env.get_template(page.template)
         text = template.render(

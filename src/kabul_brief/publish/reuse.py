@@ -1,0 +1,101 @@
+"""Incremental rendering: a page whose inputs did not change is not rendered again.
+
+A page's HTML is a pure function of its template set, the site chrome, its
+canonical URL, its meta and its view (see :class:`~kabul_brief.publish.render.Renderer`).
+All of those are plain frozen data, so a digest of their ``repr`` names the page's
+inputs exactly: if the digest matches the one recorded for the same path by the
+previous build, the previous bytes are the bytes a fresh render would give, and
+they are reused. Dependency tracking falls out of this for free: editing one event
+changes the views of exactly the pages that show it (its own page, the timeline,
+its actors', places' and disputes' pages, ...) and only those are rendered.
+
+The record of the previous build is a manifest file inside the built folder,
+beside the marker; it maps each page path to its input digest and the digest of the
+bytes written, so a file changed by hand after the build is rendered again rather
+than trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+MANIFEST: Final = ".kabul-brief-manifest.json"
+_FORMAT: Final = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    inputs: str
+    """Digest of everything the page's bytes depend on."""
+    output: str
+    """Digest of the bytes written."""
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def inputs_digest(shared: str, *parts: object) -> str:
+    """Digest of a page's inputs; ``shared`` covers what all pages share (templates, chrome)."""
+    hasher = hashlib.blake2b(shared.encode(), digest_size=16)
+    for part in parts:
+        hasher.update(b"\x00")
+        hasher.update(repr(part).encode("utf-8", "surrogatepass"))
+    return hasher.hexdigest()
+
+
+def templates_digest(folder: Path) -> str:
+    """Every template file's name and bytes: any template edit re-renders every page."""
+    hasher = hashlib.blake2b(digest_size=16)
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        hasher.update(path.relative_to(folder).as_posix().encode() + b"\x00")
+        hasher.update(path.read_bytes() + b"\x00")
+    return hasher.hexdigest()
+
+
+class PreviousBuild:
+    """What the last successful build into ``--out`` rendered, to reuse unchanged pages."""
+
+    def __init__(self, folder: Path | None, entries: Mapping[str, Entry]) -> None:
+        self._folder = folder
+        self._entries = dict(entries)
+
+    @classmethod
+    def none(cls) -> PreviousBuild:
+        return cls(None, {})
+
+    @classmethod
+    def read(cls, folder: Path) -> PreviousBuild:
+        """The manifest of a built folder; an unreadable or foreign one reuses nothing."""
+        try:
+            data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+            if data.get("format") != _FORMAT:
+                return cls.none()
+            entries = {path: Entry(inputs=pair[0], output=pair[1])
+                       for path, pair in data["pages"].items()}
+        except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+            return cls.none()
+        return cls(folder, entries)
+
+    def reuse(self, path: str, inputs: str) -> bytes | None:
+        """The previous bytes of ``path`` if they were made from the same inputs."""
+        entry = self._entries.get(path)
+        if self._folder is None or entry is None or entry.inputs != inputs:
+            return None
+        try:
+            data = (self._folder / path).read_bytes()
+        except OSError:
+            return None
+        return data if digest(data) == entry.output else None
+
+
+def manifest(entries: Iterable[tuple[str, Entry]]) -> bytes:
+    """The manifest for the pages of this build, sorted so that it is deterministic."""
+    pages = {path: [entry.inputs, entry.output] for path, entry in sorted(entries)}
+    return (json.dumps({"format": _FORMAT, "pages": pages}, indent=0, sort_keys=True)
+            + "\n").encode()

@@ -1,0 +1,168 @@
+"""Incremental rebuilds: a rebuild renders only the pages whose inputs changed, and the
+tree it leaves is byte-identical to a full build of the same content."""
+
+from __future__ import annotations
+
+import random
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from test_site_support import BASIC, REPO, SHIPPED, build, copy_content, tree
+
+from kabul_brief.cli import main
+from kabul_brief.pipeline import load_site
+from kabul_brief.publish.build import build_site
+from kabul_brief.publish.reuse import MANIFEST
+
+EDITABLE_LINE = re.compile(r"^(\s*-?\s*(?:title|name|summary|note|text): [A-Za-z][^'\"#:]*)$",
+                           re.MULTILINE)
+
+
+def rendered_pages(capsys: pytest.CaptureFixture[str]) -> list[str]:
+    """The pages a ``build --verbose`` says it rendered."""
+    return [line.split("rendered ", 1)[1] for line in capsys.readouterr().out.splitlines()
+            if line.startswith("  rendered ") and " of " not in line]
+
+
+def full_build(content: Path, into: Path) -> dict[str, bytes]:
+    if into.exists():
+        shutil.rmtree(into)
+    assert build(content, into) == 0
+    return tree(into)
+
+
+def test_an_unchanged_rebuild_renders_no_page(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "site"
+    assert build(BASIC, out) == 0
+    first = capsys.readouterr().out
+    pages = int(re.search(r"rendered (\d+) of (\d+) pages", first).group(2))  # type: ignore[union-attr]
+    assert f"rendered {pages} of {pages} pages" in first
+    assert build(BASIC, out) == 0
+    assert f"rendered 0 of {pages} pages" in capsys.readouterr().out
+
+
+def test_editing_one_event_renders_exactly_the_pages_that_change(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    content = copy_content(SHIPPED, tmp_path)
+    out = tmp_path / "site"
+    assert build(content, out) == 0
+    before = tree(out)
+    event = content / "events" / "kabul-delegation-2025-04.yaml"
+    text = event.read_text(encoding="utf-8")
+    event.write_text(re.sub(r"(?m)^title: .*$", "title: Delegation talks in Kabul, revised",
+                            text, count=1), encoding="utf-8")
+    capsys.readouterr()
+
+    assert main(["build", "--content", str(content), "--out", str(out), "--verbose"]) == 0
+    rendered = rendered_pages(capsys)
+    after = tree(out)
+
+    assert after == full_build(content, tmp_path / "full")
+    changed_pages = sorted(p for p in after if p.endswith(".html") and before.get(p) != after[p])
+    assert rendered == changed_pages
+    assert "events/kabul-delegation-2025-04/index.html" in rendered
+    assert "timeline/index.html" in rendered
+    for actor in ("amir-khan-muttaqi", "m-anand-prakash", "india"):
+        assert f"actors/{actor}/index.html" in rendered
+    assert "places/kabul/index.html" in rendered
+    assert "events/pahalgam-attack/index.html" not in rendered
+    assert "actors/china/index.html" not in rendered
+    assert len(rendered) < len([p for p in after if p.endswith(".html")]) / 3
+
+
+def test_a_page_changed_by_hand_after_the_build_is_rendered_again(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert build(BASIC, out) == 0
+    good = (out / "index.html").read_bytes()
+    (out / "index.html").write_bytes(b"<p>defaced</p>")
+    assert build(BASIC, out) == 0
+    assert (out / "index.html").read_bytes() == good
+
+
+def test_a_corrupt_manifest_means_a_full_render(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "site"
+    assert build(BASIC, out) == 0
+    full = tree(out)
+    (out / MANIFEST).write_text("{not json", encoding="utf-8")
+    capsys.readouterr()
+    assert build(BASIC, out) == 0
+    assert re.search(r"rendered (\d+) of \1 pages", capsys.readouterr().out)
+    assert tree(out) == full
+
+
+def _edit_text(rng: random.Random, content: Path, step: int) -> None:
+    files = sorted(p for p in content.rglob("*.yaml") if EDITABLE_LINE.search(p.read_text()))
+    path = rng.choice(files)
+    text = path.read_text(encoding="utf-8")
+    lines = EDITABLE_LINE.findall(text)
+    line = rng.choice(lines)
+    path.write_text(text.replace(line, f"{line} edit{step}", 1), encoding="utf-8")
+
+
+def _edit_article(rng: random.Random, content: Path, step: int) -> None:
+    path = rng.choice(sorted((content / "articles").rglob("*.md")))
+    path.write_text(path.read_text(encoding="utf-8") + f"\nA closing line, edit {step}.\n",
+                    encoding="utf-8")
+
+
+def _add_event(rng: random.Random, content: Path, step: int) -> None:
+    actors = sorted(p.stem for p in (content / "actors").glob("*.yaml"))
+    sources = sorted(p.stem for p in (content / "sources").glob("*.yaml"))
+    (content / "events" / f"added-{step}.yaml").write_text(
+        f"id: added-{step}\ntitle: Added event {step}\ndate: 2024-0{rng.randint(1, 9)}\n"
+        f"kind: other\nactors: [{rng.choice(actors)}]\n"
+        f"sources: [{{source: {rng.choice(sources)}}}]\n",
+        encoding="utf-8",
+    )
+
+
+def _remove_added_event(rng: random.Random, content: Path, step: int) -> None:
+    added = sorted((content / "events").glob("added-*.yaml"))
+    if added:
+        rng.choice(added).unlink()
+
+
+def _edit_template(rng: random.Random, templates: Path, step: int) -> None:
+    base = templates / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace(
+        "</body>", f"<!-- edit {step} -->\n</body>", 1), encoding="utf-8")
+
+
+def test_random_edits_give_the_same_tree_incrementally_as_in_full(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content = copy_content(SHIPPED, tmp_path)
+    templates = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", templates)
+    monkeypatch.setenv("KABUL_BRIEF_TEMPLATES", str(templates))
+    incremental = tmp_path / "incremental"
+    assert build(content, incremental) == 0
+    rng = random.Random(20250428)
+    content_edits = (_edit_text, _edit_text, _edit_text, _edit_article, _add_event,
+                     _remove_added_event)
+    for step in range(8):
+        edit = rng.choice(content_edits)
+        edit(rng, content, step)
+        if step == 5:
+            _edit_template(rng, templates, step)
+        assert build(content, incremental) == 0, f"step {step}: {edit.__name__}"
+        assert tree(incremental) == full_build(content, tmp_path / "full"), (
+            f"step {step}: {edit.__name__}"
+        )
+
+
+def test_the_report_counts_rendered_pages(tmp_path: Path) -> None:
+    site = load_site(BASIC)
+    out = tmp_path / "site"
+    first = build_site(site, out)
+    assert len(first.rendered) == first.pages > 0
+    second = build_site(site, out)
+    assert second.rendered == ()
+    assert second.counts == first.counts
