@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import re
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from kabul_brief.cli import ProgressBar
 from kabul_brief.content.scaffold import NEW_KINDS, slugify
 from tests.conftest import CliResult, mutate
 
@@ -175,3 +178,25 @@ def test_github_format_escapes_what_the_syntax_reserves() -> None:
                          message="100% sure\nreally", hint=None)
     assert error.format_github() == "::error file=a%2Cb%3Ac.yaml,line=1,col=2,title=x::" \
         "100%25 sure%0Areally"
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("terminal", "pages", "shown"),
+                         [(True, 400, True), (False, 400, False), (True, 40, False)])
+def test_a_progress_bar_shows_only_on_a_terminal_for_large_builds(
+    monkeypatch: pytest.MonkeyPatch, terminal: bool, pages: int, shown: bool
+) -> None:
+    stream = _Terminal() if terminal else io.StringIO()
+    monkeypatch.setattr(sys, "stderr", stream)
+    with ProgressBar(enabled=True) as bar:
+        for done in range(1, pages + 1):
+            bar.update(done, pages)
+        if shown:
+            assert f"/{pages} [" in stream.getvalue()
+            assert "rendering" in stream.getvalue()
+    if not shown:
+        assert stream.getvalue() == ""

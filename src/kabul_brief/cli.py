@@ -14,6 +14,9 @@ import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Final, Never
+
+from tqdm import tqdm
 
 from kabul_brief import __version__
 from kabul_brief.content.lint import find_warnings
@@ -166,7 +169,8 @@ def _build(content: Path, out: Path, base_url: str | None, args: argparse.Namesp
     if _warnings(site, content, "text", args.strict) != EXIT_OK:
         return EXIT_CONTENT_ERRORS
     try:
-        report = build_site(site, out, base_url)
+        with ProgressBar(enabled=not args.quiet) as bar:
+            report = build_site(site, out, base_url, progress=bar.update)
     except BaseUrlError as problem:  # site.yaml's base_url, should the loader let one by
         print(f"kabul-brief build: error: {problem}", file=sys.stderr)
         return EXIT_USAGE
@@ -183,6 +187,32 @@ def _build(content: Path, out: Path, base_url: str | None, args: argparse.Namesp
         for path in sorted(p for p in out.rglob("*") if p.is_file()):
             print(f"  {path.relative_to(out).as_posix()}")
     return EXIT_OK
+
+
+class ProgressBar:
+    """A bar on the terminal for builds of more than a few hundred pages; nothing when
+    stderr is not a terminal (CI logs get the plain report lines only)."""
+
+    MIN_PAGES: Final = 300
+
+    def __init__(self, enabled: bool) -> None:
+        self._enabled = enabled and sys.stderr.isatty()
+        self._bar: tqdm[Never] | None = None
+
+    def update(self, done: int, total: int) -> None:
+        if not self._enabled or total < self.MIN_PAGES:
+            return
+        if self._bar is None:
+            self._bar = tqdm(total=total, unit="page", desc="rendering", leave=False,
+                             file=sys.stderr, dynamic_ncols=True)
+        self._bar.update(done - self._bar.n)
+
+    def __enter__(self) -> ProgressBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.close()
 
 
 def _serve(content: Path, port: int) -> int:

@@ -10,6 +10,7 @@ the ones a render would give. Only the CLI prints: this returns a report.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,8 @@ from kabul_brief.publish.urls import Urls, output_path
 from kabul_brief.publish.writer import publish_tree
 
 _ROOT_FILES = {"index.html": "front page", "404.html": "404 page"}
+Progress = Callable[[int, int], None]
+"""Told (pages done, pages in all) after each page, so the CLI can show a progress bar."""
 SEARCH_FOLDER = Urls.PAGEFIND_FOLDER
 
 
@@ -61,7 +64,8 @@ def _what(path: str) -> str:
 
 
 def render_site(site: m.Site, base_url: str | None = None, templates: Path | None = None,
-                previous: PreviousBuild | None = None) -> RenderedSite:
+                previous: PreviousBuild | None = None,
+                progress: Progress | None = None) -> RenderedSite:
     """Every file of the site, by output path; nothing is written."""
     folder = templates or templates_dir()
     urls = Urls(base_url or site.settings.base_url)
@@ -72,7 +76,7 @@ def render_site(site: m.Site, base_url: str | None = None, templates: Path | Non
     files = dict(plan.files)
     entries: list[tuple[str, Entry]] = []
     rendered: list[str] = []
-    for page in plan.pages:
+    for done, page in enumerate(plan.pages, 1):
         path = output_path(page.meta.path)
         inputs = inputs_digest(shared, page.template, page.meta, page.view)
         data = reusable.reuse(path, inputs)
@@ -81,13 +85,15 @@ def render_site(site: m.Site, base_url: str | None = None, templates: Path | Non
             rendered.append(path)
         files[path] = data
         entries.append((path, Entry(inputs=inputs, output=digest(data))))
+        if progress is not None:
+            progress(done, len(plan.pages))
     files[MANIFEST] = manifest(entries)
     return RenderedSite(files=files, rendered=tuple(sorted(rendered)), pages=len(plan.pages))
 
 
 def build_site(site: m.Site, out: Path, base_url: str | None = None,
-               templates: Path | None = None) -> BuildReport:
-    result = render_site(site, base_url, templates, PreviousBuild.read(out))
+               templates: Path | None = None, progress: Progress | None = None) -> BuildReport:
+    result = render_site(site, base_url, templates, PreviousBuild.read(out), progress)
     indexed: list[int] = []
 
     def index(folder: Path) -> None:
