@@ -13,6 +13,7 @@ from test_site_support import BASIC, REPO, SHIPPED, build, copy_content, tree
 
 from kabul_brief.cli import main
 from kabul_brief.pipeline import load_site
+from kabul_brief.publish import parallel
 from kabul_brief.publish.build import build_site
 from kabul_brief.publish.reuse import MANIFEST
 
@@ -166,3 +167,22 @@ def test_the_report_counts_rendered_pages(tmp_path: Path) -> None:
     second = build_site(site, out)
     assert second.rendered == ()
     assert second.counts == first.counts
+
+
+def test_rendering_on_several_processes_gives_the_same_tree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "MIN_PAGES_PER_WORKER", 1)
+    monkeypatch.setattr(parallel, "_CHUNK", 3)
+    assert parallel.can_fork()
+    serial, forked = tmp_path / "serial", tmp_path / "forked"
+    assert main(["build", "--content", str(BASIC), "--out", str(serial), "--jobs", "1"]) == 0
+    assert main(["build", "--content", str(BASIC), "--out", str(forked), "--jobs", "2"]) == 0
+    assert tree(serial) == tree(forked)
+
+
+def test_jobs_must_be_a_positive_number(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["build", "--jobs", "0"])
+    assert exit_.value.code == 2
+    assert "expected a whole number of 1 or more" in capsys.readouterr().err

@@ -26,6 +26,7 @@ from kabul_brief.content.schemas import json_schemas
 from kabul_brief.errors import ContentErrors
 from kabul_brief.pipeline import display_root, load_site
 from kabul_brief.publish.build import build_site
+from kabul_brief.publish.parallel import default_workers
 from kabul_brief.publish.render import templates_dir
 from kabul_brief.publish.urls import BaseUrlError, normalize_base_url
 from kabul_brief.publish.writer import OutputError, check_output
@@ -34,6 +35,16 @@ from kabul_brief.serve import serve
 EXIT_OK = 0
 EXIT_CONTENT_ERRORS = 1
 EXIT_USAGE = 2
+
+
+def _positive(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {text!r}")
+    return number
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -58,6 +69,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="folder the site is written to, replaced whole (default: _site)")
     build.add_argument("--base-url", default=None, metavar="URL",
                        help="absolute URL the site is published at (default: site.yaml base_url)")
+    build.add_argument("--jobs", "-j", type=_positive, default=default_workers(), metavar="N",
+                       help="render with N processes (default: one per core)")
     _add_strict(build)
     loudness = build.add_mutually_exclusive_group()
     loudness.add_argument("--quiet", "-q", action="store_true",
@@ -170,7 +183,7 @@ def _build(content: Path, out: Path, base_url: str | None, args: argparse.Namesp
         return EXIT_CONTENT_ERRORS
     try:
         with ProgressBar(enabled=not args.quiet) as bar:
-            report = build_site(site, out, base_url, progress=bar.update)
+            report = build_site(site, out, base_url, progress=bar.update, workers=args.jobs)
     except BaseUrlError as problem:  # site.yaml's base_url, should the loader let one by
         print(f"kabul-brief build: error: {problem}", file=sys.stderr)
         return EXIT_USAGE

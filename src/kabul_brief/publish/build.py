@@ -16,6 +16,8 @@ from pathlib import Path
 
 from kabul_brief import __version__
 from kabul_brief.content import model as m
+from kabul_brief.publish.meta import Page
+from kabul_brief.publish.parallel import render_pages
 from kabul_brief.publish.plan import plan_site
 from kabul_brief.publish.render import Renderer, templates_dir
 from kabul_brief.publish.reuse import (
@@ -64,8 +66,8 @@ def _what(path: str) -> str:
 
 
 def render_site(site: m.Site, base_url: str | None = None, templates: Path | None = None,
-                previous: PreviousBuild | None = None,
-                progress: Progress | None = None) -> RenderedSite:
+                previous: PreviousBuild | None = None, progress: Progress | None = None,
+                workers: int = 1) -> RenderedSite:
     """Every file of the site, by output path; nothing is written."""
     folder = templates or templates_dir()
     urls = Urls(base_url or site.settings.base_url)
@@ -74,26 +76,37 @@ def render_site(site: m.Site, base_url: str | None = None, templates: Path | Non
     shared = inputs_digest(__version__, templates_digest(folder), renderer.inputs)
     reusable = previous or PreviousBuild.none()
     files = dict(plan.files)
-    entries: list[tuple[str, Entry]] = []
-    rendered: list[str] = []
-    for done, page in enumerate(plan.pages, 1):
+    inputs: dict[str, str] = {}
+    stale: list[Page] = []
+    for page in plan.pages:
         path = output_path(page.meta.path)
-        inputs = inputs_digest(shared, page.template, page.meta, page.view)
-        data = reusable.reuse(path, inputs)
+        inputs[path] = inputs_digest(shared, page.template, page.meta, page.view)
+        data = reusable.reuse(path, inputs[path])
         if data is None:
-            data = renderer.render(page)
-            rendered.append(path)
-        files[path] = data
-        entries.append((path, Entry(inputs=inputs, output=digest(data))))
+            stale.append(page)
+        else:
+            files[path] = data
+
+    def done(count: int) -> None:
         if progress is not None:
-            progress(done, len(plan.pages))
-    files[MANIFEST] = manifest(entries)
-    return RenderedSite(files=files, rendered=tuple(sorted(rendered)), pages=len(plan.pages))
+            progress(count, len(stale))
+
+    fresh = render_pages(renderer, stale, workers, done)
+    files.update((output_path(page.meta.path), data) for page, data in zip(stale, fresh,
+                                                                           strict=True))
+    files[MANIFEST] = manifest(
+        (path, Entry(inputs=page_inputs, output=digest(files[path])))
+        for path, page_inputs in inputs.items()
+    )
+    rendered = tuple(sorted(output_path(page.meta.path) for page in stale))
+    return RenderedSite(files=files, rendered=rendered, pages=len(plan.pages))
 
 
 def build_site(site: m.Site, out: Path, base_url: str | None = None,
-               templates: Path | None = None, progress: Progress | None = None) -> BuildReport:
-    result = render_site(site, base_url, templates, PreviousBuild.read(out), progress)
+               templates: Path | None = None, progress: Progress | None = None,
+               workers: int = 1) -> BuildReport:
+    """Render the site and put it in place of ``out``; ``workers`` processes render."""
+    result = render_site(site, base_url, templates, PreviousBuild.read(out), progress, workers)
     indexed: list[int] = []
 
     def index(folder: Path) -> None:
