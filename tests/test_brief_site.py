@@ -84,3 +84,23 @@ def test_no_12_word_run_of_the_report_is_in_the_built_site(built: Path) -> None:
     ]
     assert len(texts) > 50
     assert copied_runs("\n".join(texts)) == []
+
+
+def test_a_strip_over_one_year_names_its_quarters(built: Path) -> None:
+    svg = page(built, "actors/vikram-misri").select_one("figure.time-strip svg")
+    assert svg is not None
+    assert [t.get_text() for t in svg.select("text.tick-label")] == ["Jan 2025", "Apr", "Jul",
+                                                                     "Oct"]
+
+
+def test_trend_chart_years_are_labelled_where_they_begin(built: Path) -> None:
+    svg = page(built, "relationships/india-taliban").select_one("figure.trend-chart svg")
+    assert svg is not None
+    ticks = [(float(t["x"]), t.get_text()) for t in svg.select("text.tick-label")]
+    years = [int(label) for _, label in ticks if label.isdigit()]
+    assert years == list(range(years[0], years[0] + len(years)))
+    # The first mark (August 2021) lies between the chart's start and the 2022 tick.
+    first_mark = svg.select("path.mark")[0]
+    first_mark_x = float(str(first_mark["transform"]).split("(")[1].split()[0])
+    x_2022 = next(x for x, label in ticks if label == "2022")
+    assert ticks[0][0] < first_mark_x < x_2022

@@ -15,7 +15,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Final
 
@@ -95,6 +95,22 @@ def _plural(count: int, word: str = "event") -> str:
     return f"{count} {word}{'s' if count != 1 else ''}"
 
 
+def _strip_ticks(first: int, last: int, x_of: Callable[[int], float]) -> tuple[Tick, ...]:
+    """A tick per year; over one or two years, quarters (or half-years) too, so that a
+    reader can tell the months apart. ``x_of`` maps a month index from January of
+    ``first`` to its x."""
+    months = (1, 4, 7, 10) if first == last else (1, 7) if last - first == 1 else (1,)
+    ticks = []
+    for year in range(first, last + 1):
+        for month in months:
+            if month == 1:
+                label = f"{_SHORT[1]} {year}" if first == last else str(year)
+            else:
+                label = _SHORT[month]
+            ticks.append(Tick(_n(x_of((year - first) * 12 + month - 1)), label))
+    return tuple(ticks)
+
+
 def time_strip(kit: Kit, event_ids: Iterable[str], strip_id: str, title: str) -> TimeStrip | None:
     """Events per month (and per year, for year-only dates); None without events."""
     events = [kit.site.events[m.EventId(e)] for e in event_ids]
@@ -134,8 +150,7 @@ def time_strip(kit: Kit, event_ids: Iterable[str], strip_id: str, title: str) ->
             height=_n(0.35 + 0.65 * count / most),  # opacity, for a band of fixed height
             label=f"{year} (date given only as the year): {_plural(count)}",
         ))
-    ticks = tuple(Tick(_n(pad + (year - first) * 12 * step), str(year))
-                  for year in range(first, last + 1))
+    ticks = _strip_ticks(first, last, lambda index: pad + index * step)
     rows = sorted(
         [StripRow(f"{y:04d}-{mo:02d}", f"{_MONTHS[mo]} {y}", c, False)
          for (y, mo), c in by_month.items()]
@@ -145,7 +160,8 @@ def time_strip(kit: Kit, event_ids: Iterable[str], strip_id: str, title: str) ->
     period = str(first) if first == last else f"{first}\N{EN DASH}{last}"
     return TimeStrip(
         id=strip_id, title=f"{title}, {period}: {_plural(len(events))} by month",
-        width=STRIP_WIDTH, height=int(band_y + band_h + 22), months=tuple(months),
+        width=STRIP_WIDTH, height=int((band_y + band_h if years else base) + 22),
+        months=tuple(months),
         years=tuple(years), ticks=ticks, rows=tuple(rows), total=len(events),
         baseline=_n(base), band_y=_n(band_y), band_height=_n(band_h),
         right=_n(STRIP_WIDTH - pad),
@@ -187,10 +203,10 @@ class TrendChart:
     right: str
 
 
-_SHAPES: Final[dict[str, str]] = {
-    "improved": "m0,-7 l6.5,11 h-13 z",
-    "deteriorated": "m0,7 l6.5,-11 h-13 z",
-    "unchanged": "m-5.5,0 a5.5,5.5 0 1,0 11,0 a5.5,5.5 0 1,0 -11,0",
+_SHAPES: Final[dict[str, str]] = {  # big enough to tell apart on a phone
+    "improved": "m0,-9 l8.5,14 h-17 z",
+    "deteriorated": "m0,9 l8.5,-14 h-17 z",
+    "unchanged": "m-7,0 a7,7 0 1,0 14,0 a7,7 0 1,0 -14,0",
 }
 
 
@@ -216,7 +232,7 @@ def trend_chart(trend: tuple[m.TrendPoint, ...], chart_id: str, title: str) -> T
         score += {"improved": 1, "deteriorated": -1}.get(point.direction, 0)
         scores.append(score)
     low, high = min([0, *scores]), max([0, *scores])
-    top, bottom = 16.0, height - 34.0
+    top, bottom = 20.0, height - 34.0  # room for a mark above the highest point
     unit = (bottom - top) / max(high - low, 1)
 
     def y_of(value: int) -> float:
@@ -236,12 +252,18 @@ def trend_chart(trend: tuple[m.TrendPoint, ...], chart_id: str, title: str) -> T
             text=f"{'c. ' if point.circa else ''}{text}: {point.direction}",
             iso=point.date.iso, date_text=text, word=point.direction.capitalize(),
         ))
-    ticks = tuple(Tick(_n(x), str(year)) for year in range(start_year, end_year + 1)
-                  for x in [pad + (max(_days(dt.date(year, 1, 1)), start) - start) * scale]
-                  if x < width - pad - 36)  # a year that barely begins gets no label
+    ticks = [Tick(_n(x), str(year)) for year in range(start_year, end_year + 1)
+             for x in [pad + (_days(dt.date(year, 1, 1)) - start) * scale]
+             if pad <= x < width - pad - 36]  # a year that barely begins gets no label
+    room = (float(ticks[0].x) if ticks else width - pad) - pad
+    opening = dt.date.fromordinal(start)
+    if room >= 90:  # say where the chart starts, as far as its label fits
+        ticks.insert(0, Tick(_n(pad), f"{_SHORT[opening.month]} {opening.year}"))
+    elif room >= 45:
+        ticks.insert(0, Tick(_n(pad), str(opening.year)))
     return TrendChart(
         id=chart_id, title=title, width=width, height=height, marks=tuple(marks),
-        line=" ".join(f"{mark.x},{mark.y}" for mark in marks), ticks=ticks,
+        line=" ".join(f"{mark.x},{mark.y}" for mark in marks), ticks=tuple(ticks),
         zero=_n(y_of(0)), baseline=_n(bottom + 8), right=_n(width - pad),
     )
 
@@ -279,6 +301,8 @@ class Connection:
 
 @dataclass(frozen=True, slots=True)
 class NetworkEntry:
+    anchor: str
+    """Element id of the actor's entry in the list: ``actor_ID``."""
     actor: Link
     connections: tuple[Connection, ...]
 
@@ -367,7 +391,7 @@ def network(kit: Kit) -> Network:
                 relationships=tuple(kit.relationship(r) for r in data["relationships"]),
                 shared_events=len(data["events"]),
             ))
-        entries.append(NetworkEntry(kit.actor(n), tuple(connections)))
+        entries.append(NetworkEntry(f"actor_{n}", kit.actor(n), tuple(connections)))
     unconnected = tuple(kit.actor(a) for a in site.actors if graph.degree(a) == 0)
     return Network(width=width, height=height, nodes=tuple(nodes), edges=tuple(edges),
                    entries=tuple(entries), unconnected=unconnected)
