@@ -40,6 +40,7 @@ def links_to_event(soup: BeautifulSoup, event_id: str) -> bool:
         ("actors/india", KABUL_MEETING),
         ("actors/m-anand-prakash", KABUL_MEETING),
         ("actors/vikram-misri", DUBAI_MEETING),
+        ("actors/vikram-misri", KABUL_MEETING),  # his ministry's, under "Through roles"
         ("relationships/india-taliban", KABUL_MEETING),
         ("places/kabul", KABUL_MEETING),
     ],
@@ -104,3 +105,13 @@ def test_trend_chart_years_are_labelled_where_they_begin(built: Path) -> None:
     first_mark_x = float(str(first_mark["transform"]).split("(")[1].split()[0])
     x_2022 = next(x for x, label in ticks if label == "2022")
     assert ticks[0][0] < first_mark_x < x_2022
+
+
+def test_a_ministry_event_shows_on_its_officials_page_as_such(built: Path) -> None:
+    section = page(built, "actors/vikram-misri").select_one("#actor_role_events")
+    assert section is not None
+    block = section.find_parent("section")
+    assert block is not None
+    assert "Ministry of External Affairs" in block.get_text(" ", strip=True)
+    assert links_to_event(BeautifulSoup(str(block), "html.parser"), KABUL_MEETING)
+    assert not links_to_event(BeautifulSoup(str(block), "html.parser"), DUBAI_MEETING)

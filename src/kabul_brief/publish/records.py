@@ -47,6 +47,16 @@ class RoleView:
 
 
 @dataclass(frozen=True, slots=True)
+class RoleEvents:
+    """Events of a body while this actor held a role in it, which it did not take part in
+    by name: what the Foreign Secretary's ministry did during his tenure."""
+
+    role: str
+    body: Link
+    events: tuple[EventItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ActorDispute:
     link: Link
     status: str
@@ -72,6 +82,7 @@ class ActorView:
     holders: tuple[ActorRole, ...]
     """People and bodies holding a role in this actor."""
     events: tuple[EventItem, ...]
+    through_roles: tuple[RoleEvents, ...]
     disputes: tuple[ActorDispute, ...]
     relationships: tuple[ActorRelationship, ...]
     articles: tuple[ArticleCard, ...]
@@ -164,6 +175,7 @@ def actor(kit: Kit, actor_id: m.ActorId) -> Page:
         holders=holders,
         events=tuple(kit.event_item(e, roles_in.get(e), besides=actor_id)
                      for e in back.actor_events[actor_id]),
+        through_roles=_through_roles(kit, actor_id),
         disputes=tuple(disputes), relationships=tuple(relationships),
         articles=tuple(article_card(kit, a) for a in back.actor_articles[actor_id]),
         related=tuple((kit.actor(r.id), r.shared_events) for r in back.related_actors[actor_id]),
@@ -176,6 +188,24 @@ def actor(kit: Kit, actor_id: m.ActorId) -> Page:
                     description=meta.plain(item.summary), section="actors", og_type="profile",
                     jsonld=meta.actor(site, kit.urls, item))
     return Page(meta=page, template="actor.html", view=view)
+
+
+def _through_roles(kit: Kit, actor_id: m.ActorId) -> tuple[RoleEvents, ...]:
+    """For each role, the body's events dated within the role's period (a role with no
+    ``from`` counts from the start, one with no ``to`` until now)."""
+    site, back = kit.site, kit.site.backlinks
+    own = set(back.actor_events[actor_id])
+    groups = []
+    for role in site.actors[actor_id].roles:
+        events = tuple(
+            kit.event_item(e) for e in back.actor_events[role.of]
+            if e not in own
+            and (role.start is None or site.events[e].date.end >= role.start.start)
+            and (role.end is None or site.events[e].date.start <= role.end.end)
+        )
+        if events:
+            groups.append(RoleEvents(role.title, kit.actor(role.of), events))
+    return tuple(groups)
 
 
 def _place_chain(kit: Kit, place_id: m.PlaceId | None) -> tuple[Link, ...]:
