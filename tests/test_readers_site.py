@@ -15,6 +15,8 @@ import yaml
 from bs4 import BeautifulSoup, Tag
 from test_site_support import BASIC, build, one, page
 
+from kabul_brief.publish import pictures
+
 BASE = "https://example.org/brief/"
 ROOT = "/brief/"
 INDEXED = {"actors": "Actor", "events": "Event", "disputes": "Dispute", "articles": "Article"}
@@ -227,6 +229,27 @@ def test_network_links_every_connected_actor(out: Path) -> None:
         assert entry.select("ul.connections li a"), entry
     coordinates = re.findall(r'c[xy]="([0-9.]+)"', str(svg))
     assert coordinates and all(len(c.partition(".")[2]) <= 1 for c in coordinates)
+
+
+def test_a_large_network_draws_the_most_connected_and_lists_every_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pictures, "NETWORK_MAX_DRAWN", 2)
+    target = tmp_path / "site"
+    assert build(BASIC, target, BASE) == 0
+    soup = page(target, "network/")
+    svg = one(soup, "figure.network svg")
+    drawn = svg.select("a.node")
+    listed = soup.select("ul.network-list > li > h3 a")
+    assert len(drawn) == 2 < len(listed)
+    caption = one(soup, "#network_caption").get_text(" ", strip=True)
+    assert f"the 2 most connected of {len(listed)} actors" in caption
+    degree = {a["href"]: len(li.select("ul.connections li"))
+              for li in soup.select("ul.network-list > li")
+              for a in li.select("h3 a")}
+    least_drawn = min(degree[a["href"]] for a in drawn)
+    assert all(degree[href] <= least_drawn for href in degree
+               if href not in {a["href"] for a in drawn})
 
 
 # -- exports ----------------------------------------------------------------------------

@@ -34,6 +34,9 @@ STRIP_BARS: Final = 56
 NETWORK_SIZE: Final = (800, 600)
 LABEL_SIZE: Final = 15
 """Font size of the network's labels, in SVG units (the stylesheet says the same)."""
+NETWORK_MAX_DRAWN: Final = 60
+"""The picture shows at most this many actors, the most connected: more would be an
+unreadable tangle (and their layout costs minutes); the list below it has them all."""
 NETWORK_SEED: Final = 20250427
 """Fixed seed: the same content always gives the same layout."""
 
@@ -316,6 +319,8 @@ class Network:
     entries: tuple[NetworkEntry, ...]
     """The text equivalent: each connected actor and its connections, by name."""
     unconnected: tuple[Link, ...]
+    drawn: str
+    """Which actors the picture shows: "16 actors" or "the 60 most connected of 2000 actors"."""
 
 
 def network_graph(site: m.Site) -> nx.Graph[str]:
@@ -346,10 +351,11 @@ def network(kit: Kit) -> Network:
     site = kit.site
     graph = network_graph(site)
     connected = sorted(n for n in graph.nodes if graph.degree(n) > 0)
-    sub = graph.subgraph(connected)
+    drawn = sorted(sorted(connected, key=lambda n: (-graph.degree(n), n))[:NETWORK_MAX_DRAWN])
+    sub = graph.subgraph(drawn)
     width, height = NETWORK_SIZE
     positions = (nx.spring_layout(sub, seed=NETWORK_SEED, iterations=200)
-                 if len(connected) > 1 else {n: (0.0, 0.0) for n in connected})
+                 if len(drawn) > 1 else {n: (0.0, 0.0) for n in drawn})
     xs = [float(p[0]) for p in positions.values()] or [0.0]
     ys = [float(p[1]) for p in positions.values()] or [0.0]
     pad_x, pad_y = 40.0, 28.0
@@ -362,10 +368,10 @@ def network(kit: Kit) -> Network:
     where = {
         n: (round(place(float(positions[n][0]), min(xs), max(xs), width, pad_x), 1),
             round(place(float(positions[n][1]), min(ys), max(ys), height, pad_y), 1))
-        for n in connected
+        for n in drawn
     }
     nodes = []
-    for n in connected:
+    for n in drawn:
         x, y = where[n]
         below = y < height - 40
         name = site.actors[m.ActorId(n)].name
@@ -394,4 +400,6 @@ def network(kit: Kit) -> Network:
         entries.append(NetworkEntry(f"actor_{n}", kit.actor(n), tuple(connections)))
     unconnected = tuple(kit.actor(a) for a in site.actors if graph.degree(a) == 0)
     return Network(width=width, height=height, nodes=tuple(nodes), edges=tuple(edges),
-                   entries=tuple(entries), unconnected=unconnected)
+                   entries=tuple(entries), unconnected=unconnected,
+                   drawn=(f"the {len(drawn)} most connected of {len(connected)} actors"
+                          if len(drawn) < len(connected) else _plural(len(drawn), "actor")))
