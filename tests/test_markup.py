@@ -737,3 +737,20 @@ def test_any_text_renders_safely(text: str) -> None:
     assert set(record_hrefs) <= expected
     assert len(rendered.autolinked) == len(set(rendered.autolinked))
     assert not re.search(r"kb[0-9a-f]{16}-", rendered.html)
+
+
+@pytest.mark.parametrize(
+    ("text", "paragraphs", "levels"),
+    [
+        ("# Top\n\nText.\n\n## Under\n\n#### Deep", True, ["h2", "h3", "h5"]),
+        ("## Talks\n\nText.\n\n### Detail", True, ["h2", "h3"]),
+        ("# In a summary\n\nText.", False, ["h3"]),
+        ("###### Smallest\n\n# Top", True, ["h6", "h2"]),
+    ],
+)
+def test_headings_never_compete_with_the_page_title(
+    text: str, paragraphs: bool, levels: list[str]
+) -> None:
+    headings = soup(render_markdown(text, paragraphs=paragraphs)).find_all(
+        re.compile(r"^h[1-6]$"))
+    assert [h.name for h in headings] == levels

@@ -374,6 +374,20 @@ class _Locator:
         return TextPosition(line=1, column=1)
 
 
+def _demote_headings(root: Element, top: int) -> None:
+    """The page's title is its only ``<h1>``: a text whose highest heading is above
+    ``top`` (``<h2>`` in an article body, ``<h3>`` in a summary shown under a section
+    heading) has all its headings moved down by the same step, keeping their order."""
+    headings = [e for e in root.iter()
+                if len(e.tag) == 2 and e.tag[0] == "h" and e.tag[1] in "123456"]
+    if not headings:
+        return
+    step = top - min(int(e.tag[1]) for e in headings)
+    if step > 0:
+        for element in headings:
+            element.tag = f"h{min(int(element.tag[1]) + step, 6)}"
+
+
 class _Processor(Treeprocessor):
     """Checks links, numbers paragraphs and auto-links actors, in one tree walk each.
 
@@ -403,6 +417,7 @@ class _Processor(Treeprocessor):
         self._raw_code = 0
 
     def run(self, root: Element) -> None:
+        _demote_headings(root, 2 if self.number_paragraphs else 3)
         self._check_links(root)
         if self.number_paragraphs:
             self._number_paragraphs(root)
