@@ -106,3 +106,18 @@ def test_content_error_never_shows_a_traceback_via_the_real_command(good_site: P
     assert process.returncode == 1
     assert "Traceback" not in process.stderr
     assert process.stderr.startswith("content/events/bad.yaml:1:")
+
+
+def test_a_misnamed_content_folder_is_an_error_and_other_folders_are_left_alone(
+    good_site: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    (good_site / "content" / "event").mkdir()
+    (good_site / "content" / "event" / "x.yaml").write_text("id: x\n", encoding="utf-8")
+    (good_site / "content" / "images").mkdir()
+    (good_site / "content" / "images" / "map.png").write_bytes(b"\x89PNG")
+    result = run_cli("check")
+    assert result.code == 1
+    assert result.error_lines == [
+        "content/event: error: folder 'event' is not a content folder; did you mean 'events'?"
+        " [unknown-folder]"
+    ]

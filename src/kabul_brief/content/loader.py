@@ -9,6 +9,7 @@ resolved across records here: that is the linker's job.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -90,12 +91,36 @@ def load_content(content_dir: Path, display_root: str, sink: ErrorSink) -> Loade
             loaded.records.extend(
                 _load_yaml_records(path, content_dir, display_root, kind, struct, sink, loaded)
             )
-    for folder, kind, struct in (("articles", "article", ARTICLE), ("pages", "page", PAGE)):
+    for folder, kind, struct in MARKDOWN_KINDS:
         for path in _content_files(content_dir / folder, (".md",)):
             record = _load_markdown(path, content_dir, display_root, sink, loaded, kind, struct)
             if record is not None:
                 loaded.records.append(record)
+    _check_folder_names(content_dir, display_root, sink)
     return loaded
+
+
+def _check_folder_names(content_dir: Path, display_root: str, sink: ErrorSink) -> None:
+    """A folder named like a content folder but not quite (``event/``) would have its
+    files silently left out: that is an error. Other folders and files are the
+    editors' own (images, notes) and are left alone."""
+    known = [folder for folder, _ in YAML_KINDS.values()] + [f for f, _, _ in MARKDOWN_KINDS]
+    for path in sorted(content_dir.iterdir()):
+        if not path.is_dir() or path.name.startswith(("_", ".")) or path.name in known:
+            continue
+        close = difflib.get_close_matches(path.name.lower(), known, n=1, cutoff=0.75)
+        if close:
+            shown, _ = _display(path, content_dir, display_root)
+            sink.add(
+                Position(path=shown),
+                "unknown-folder",
+                f"folder '{path.name}' is not a content folder; did you mean '{close[0]}'?",
+                f"Files in it are not read: rename it to {close[0]}, or start its name with _"
+                " to keep it aside.",
+            )
+
+
+MARKDOWN_KINDS = (("articles", "article", ARTICLE), ("pages", "page", PAGE))
 
 
 def _written_id(node: Node) -> str | None:
