@@ -186,3 +186,62 @@ def test_jobs_must_be_a_positive_number(capsys: pytest.CaptureFixture[str]) -> N
         main(["build", "--jobs", "0"])
     assert exit_.value.code == 2
     assert "expected a whole number of 1 or more" in capsys.readouterr().err
+
+
+def _mtimes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_rebuild_of_unchanged_content_does_nothing_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    content = copy_content(SHIPPED, tmp_path)
+    out = tmp_path / "site"
+    assert build(content, out) == 0
+    before, stamps = tree(out), _mtimes(out)
+    capsys.readouterr()
+    assert build(content, out) == 0
+    report = capsys.readouterr().out
+    assert report.startswith(f"up to date: {out} holds the {len(before) - 1} files")
+    assert tree(out) == before and _mtimes(out) == stamps  # not even rewritten
+
+
+@pytest.mark.parametrize("change", ["content", "output", "base-url"])
+def test_any_change_to_what_the_build_reads_or_wrote_means_a_real_build(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], change: str
+) -> None:
+    content = copy_content(SHIPPED, tmp_path)
+    out = tmp_path / "site"
+    assert build(content, out) == 0
+    base_url = None
+    if change == "content":
+        (content / "places" / "kabul.yaml").write_text(
+            (content / "places" / "kabul.yaml").read_text("utf-8").replace(
+                "name: Kabul", "name: Kabul city"), "utf-8")
+    elif change == "output":
+        (out / "timeline" / "index.html").unlink()
+    else:
+        base_url = "https://mirror.example.org/brief/"
+    capsys.readouterr()
+    assert build(content, out, base_url) == 0
+    assert "up to date" not in capsys.readouterr().out
+    assert tree(out) == full_build_with(content, tmp_path / "full", base_url)
+
+
+def full_build_with(content: Path, into: Path, base_url: str | None) -> dict[str, bytes]:
+    assert build(content, into, base_url) == 0
+    return tree(into)
+
+
+def test_content_with_warnings_is_always_built_so_they_are_printed_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "site"
+    assert build(BASIC, out) == 0
+    first = capsys.readouterr()
+    assert ": warning: " in first.err
+    assert build(BASIC, out) == 0
+    second = capsys.readouterr()
+    assert "up to date" not in second.out
+    assert second.err == first.err

@@ -20,14 +20,14 @@ from tqdm import tqdm
 
 from kabul_brief import __version__
 from kabul_brief.content.lint import find_warnings
-from kabul_brief.content.model import Site
 from kabul_brief.content.scaffold import NEW_KINDS, ScaffoldError, create
 from kabul_brief.content.schemas import json_schemas
-from kabul_brief.errors import ContentErrors
+from kabul_brief.errors import ContentError, ContentErrors
 from kabul_brief.pipeline import display_root, load_site
 from kabul_brief.publish.build import build_site
 from kabul_brief.publish.parallel import default_workers
 from kabul_brief.publish.render import templates_dir
+from kabul_brief.publish.reuse import PreviousBuild, sources_digest
 from kabul_brief.publish.urls import BaseUrlError, normalize_base_url
 from kabul_brief.publish.writer import OutputError, check_output
 from kabul_brief.serve import serve
@@ -132,9 +132,8 @@ def _report(errors: ContentErrors, output_format: str = "text") -> int:
     return EXIT_CONTENT_ERRORS
 
 
-def _warnings(site: Site, content: Path, output_format: str, strict: bool) -> int:
+def _warnings(warnings: Sequence[ContentError], output_format: str, strict: bool) -> int:
     """Print the warnings; with --strict they are errors and stop here."""
-    warnings = find_warnings(site, display_root(content))
     if strict:
         warnings = tuple(replace(w, severity="error") for w in warnings)
     for warning in warnings:
@@ -155,7 +154,8 @@ def _check(content: Path, output_format: str = "text", strict: bool = False) -> 
         site = load_site(content)
     except ContentErrors as errors:
         return _report(errors, output_format)
-    if _warnings(site, content, output_format, strict) != EXIT_OK:
+    if _warnings(find_warnings(site, display_root(content)), output_format,
+                 strict) != EXIT_OK:
         return EXIT_CONTENT_ERRORS
     counts = {
         "articles": len(site.articles), "events": len(site.events), "actors": len(site.actors),
@@ -175,15 +175,25 @@ def _build(content: Path, out: Path, base_url: str | None, args: argparse.Namesp
     except (BaseUrlError, OutputError) as problem:
         print(f"kabul-brief build: error: {problem}", file=sys.stderr)
         return EXIT_USAGE
+    templates = templates_dir()
+    sources = sources_digest(content, templates, __version__, base_url)
+    previous = PreviousBuild.read(out)
+    if previous.is_current(sources):
+        if not args.quiet:
+            print(f"up to date: {out} holds the {previous.files} files this content builds"
+                  f" (checked in {time.perf_counter() - started:.2f} s)")
+        return EXIT_OK
     try:
         site = load_site(content)
     except ContentErrors as errors:
         return _report(errors)
-    if _warnings(site, content, "text", args.strict) != EXIT_OK:
+    warnings = find_warnings(site, display_root(content))
+    if _warnings(warnings, "text", args.strict) != EXIT_OK:
         return EXIT_CONTENT_ERRORS
     try:
         with ProgressBar(enabled=not args.quiet) as bar:
-            report = build_site(site, out, base_url, progress=bar.update, workers=args.jobs)
+            report = build_site(site, out, base_url, templates, progress=bar.update,
+                                workers=args.jobs, sources=None if warnings else sources)
     except BaseUrlError as problem:  # site.yaml's base_url, should the loader let one by
         print(f"kabul-brief build: error: {problem}", file=sys.stderr)
         return EXIT_USAGE

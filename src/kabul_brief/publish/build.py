@@ -21,13 +21,12 @@ from kabul_brief.publish.parallel import render_pages
 from kabul_brief.publish.plan import plan_site
 from kabul_brief.publish.render import Renderer, templates_dir
 from kabul_brief.publish.reuse import (
-    MANIFEST,
     Entry,
     PreviousBuild,
     digest,
     inputs_digest,
-    manifest,
     templates_digest,
+    write_manifest,
 )
 from kabul_brief.publish.search import index_site
 from kabul_brief.publish.urls import Urls, output_path
@@ -42,7 +41,9 @@ SEARCH_FOLDER = Urls.PAGEFIND_FOLDER
 @dataclass(frozen=True, slots=True)
 class RenderedSite:
     files: dict[str, bytes]
-    """Output path -> bytes, the manifest of rendered pages included."""
+    """Output path -> bytes."""
+    entries: tuple[tuple[str, Entry], ...]
+    """Each page's input and output digests, for the manifest."""
     rendered: tuple[str, ...]
     """Pages rendered by this build (the others were reused unchanged), sorted."""
     pages: int
@@ -94,28 +95,30 @@ def render_site(site: m.Site, base_url: str | None = None, templates: Path | Non
     fresh = render_pages(renderer, stale, workers, done)
     files.update((output_path(page.meta.path), data) for page, data in zip(stale, fresh,
                                                                            strict=True))
-    files[MANIFEST] = manifest(
-        (path, Entry(inputs=page_inputs, output=digest(files[path])))
-        for path, page_inputs in inputs.items()
-    )
+    entries = tuple((path, Entry(inputs=page_inputs, output=digest(files[path])))
+                    for path, page_inputs in inputs.items())
     rendered = tuple(sorted(output_path(page.meta.path) for page in stale))
-    return RenderedSite(files=files, rendered=rendered, pages=len(plan.pages))
+    return RenderedSite(files=files, entries=entries, rendered=rendered, pages=len(plan.pages))
 
 
 def build_site(site: m.Site, out: Path, base_url: str | None = None,
                templates: Path | None = None, progress: Progress | None = None,
-               workers: int = 1) -> BuildReport:
-    """Render the site and put it in place of ``out``; ``workers`` processes render."""
+               workers: int = 1, sources: str | None = None) -> BuildReport:
+    """Render the site and put it in place of ``out``; ``workers`` processes render.
+    ``sources`` (see :func:`~kabul_brief.publish.reuse.sources_digest`) lets the next
+    build with the same sources skip all work; leave it None when there were warnings."""
     result = render_site(site, base_url, templates, PreviousBuild.read(out), progress, workers)
     indexed: list[int] = []
 
-    def index(folder: Path) -> None:
-        """Pagefind indexes the new site in its temporary folder, before the swap."""
+    def finish(folder: Path) -> None:
+        """Pagefind indexes the new site in its temporary folder, then the manifest
+        records it, before the swap."""
         index_site(folder)
         indexed.append(sum(1 for p in (folder / SEARCH_FOLDER).rglob("*") if p.is_file()))
+        write_manifest(folder, result.entries, sources)
 
-    publish_tree(out, result.files, before_swap=index)
-    counts = Counter(_what(path) for path in result.files if path != MANIFEST)
+    publish_tree(out, result.files, before_swap=finish)
+    counts = Counter(_what(path) for path in result.files)
     counts[SEARCH_FOLDER] += sum(indexed)
     return BuildReport(counts=tuple(sorted(counts.items())), total=sum(counts.values()),
                        base_url=Urls(base_url or site.settings.base_url).base,

@@ -13,6 +13,12 @@ The record of the previous build is a manifest file inside the built folder,
 beside the marker; it maps each page path to its input digest and the digest of the
 bytes written, so a file changed by hand after the build is rendered again rather
 than trusted.
+
+It also records a digest of everything the build read (every file of the content
+folder and of the templates, the base URL, the program's version) and the size of
+every file it wrote. When a build finds the same sources digest, a previous build
+without warnings, and every file still there at its size, the folder already holds
+exactly what the build would write: it has nothing to do, and says so.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from pathlib import Path
 from typing import Final
 
 MANIFEST: Final = ".kabul-brief-manifest.json"
-_FORMAT: Final = 1
+_FORMAT: Final = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,12 +64,26 @@ def templates_digest(folder: Path) -> str:
     return hasher.hexdigest()
 
 
+def sources_digest(content: Path, templates: Path, *settings: object) -> str:
+    """Every file the build could read, and the settings it runs with."""
+    hasher = hashlib.blake2b(repr(settings).encode(), digest_size=16)
+    for label, folder in (("content", content), ("templates", templates)):
+        hasher.update(f"\x00{label}\x00".encode())
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            hasher.update(path.relative_to(folder).as_posix().encode() + b"\x00")
+            hasher.update(path.read_bytes() + b"\x00")
+    return hasher.hexdigest()
+
+
 class PreviousBuild:
     """What the last successful build into ``--out`` rendered, to reuse unchanged pages."""
 
-    def __init__(self, folder: Path | None, entries: Mapping[str, Entry]) -> None:
+    def __init__(self, folder: Path | None, entries: Mapping[str, Entry],
+                 sources: str | None = None, sizes: Mapping[str, int] | None = None) -> None:
         self._folder = folder
         self._entries = dict(entries)
+        self._sources = sources
+        self._sizes = dict(sizes or {})
 
     @classmethod
     def none(cls) -> PreviousBuild:
@@ -78,9 +98,27 @@ class PreviousBuild:
                 return cls.none()
             entries = {path: Entry(inputs=pair[0], output=pair[1])
                        for path, pair in data["pages"].items()}
+            sources = data["sources"]
+            sizes = {str(path): int(size) for path, size in data["files"].items()}
         except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
             return cls.none()
-        return cls(folder, entries)
+        return cls(folder, entries, sources if isinstance(sources, str) else None, sizes)
+
+    def is_current(self, sources: str) -> bool:
+        """True if the folder holds what a build of exactly these sources writes."""
+        if self._folder is None or self._sources != sources or not self._sizes:
+            return False
+        for path, size in self._sizes.items():
+            try:
+                if (self._folder / path).stat().st_size != size:
+                    return False
+            except OSError:
+                return False
+        return True
+
+    @property
+    def files(self) -> int:
+        return len(self._sizes)
 
     def reuse(self, path: str, inputs: str) -> bytes | None:
         """The previous bytes of ``path`` if they were made from the same inputs."""
@@ -94,8 +132,13 @@ class PreviousBuild:
         return data if digest(data) == entry.output else None
 
 
-def manifest(entries: Iterable[tuple[str, Entry]]) -> bytes:
-    """The manifest for the pages of this build, sorted so that it is deterministic."""
+def write_manifest(folder: Path, entries: Iterable[tuple[str, Entry]],
+                   sources: str | None) -> None:
+    """Record this build in the folder it wrote (after everything else is there);
+    sorted, so that it is deterministic. ``sources`` None: never skip the next build."""
     pages = {path: [entry.inputs, entry.output] for path, entry in sorted(entries)}
-    return (json.dumps({"format": _FORMAT, "pages": pages}, indent=0, sort_keys=True)
-            + "\n").encode()
+    sizes = {path.relative_to(folder).as_posix(): path.stat().st_size
+             for path in sorted(folder.rglob("*")) if path.is_file()}
+    data = {"format": _FORMAT, "sources": sources, "pages": pages, "files": sizes}
+    (folder / MANIFEST).write_text(json.dumps(data, indent=0, sort_keys=True) + "\n",
+                                   encoding="utf-8")
