@@ -245,6 +245,24 @@ def test_output_ignores_time_zone_and_file_listing_order(
     assert tree(tmp_path / "reversed") == baseline
 
 
+def test_output_ignores_the_hash_seed(tmp_path: Path) -> None:
+    """Set and dict-of-set orders change with PYTHONHASHSEED; nothing may leak into
+    the output (a network of few connected actors among many once did)."""
+    content = copy_content(BASIC, tmp_path)
+    for n in range(12):
+        (content / "actors" / f"bystander-{n}.yaml").write_text(
+            f"id: bystander-{n}\nname: Bystander {n}\nkind: group\n", encoding="utf-8")
+    trees = []
+    for seed in ("1", "2", "3"):
+        out = tmp_path / f"seed-{seed}"
+        command = [sys.executable, "-m", "kabul_brief", "build", "--content", str(content),
+                   "--out", str(out)]
+        subprocess.run(command, env={**ENV, "PYTHONHASHSEED": seed}, check=True,
+                       capture_output=True)
+        trees.append(tree(out))
+    assert trees[0] == trees[1] == trees[2]
+
+
 def test_build_py_runs_the_same_build(tmp_path: Path) -> None:
     out = tmp_path / "site"
     result = subprocess.run(

@@ -352,7 +352,11 @@ def network(kit: Kit) -> Network:
     graph = network_graph(site)
     connected = sorted(n for n in graph.nodes if graph.degree(n) > 0)
     drawn = sorted(sorted(connected, key=lambda n: (-graph.degree(n), n))[:NETWORK_MAX_DRAWN])
-    sub = graph.subgraph(drawn)
+    # A new graph, not graph.subgraph(): a subgraph view of few nodes iterates them in
+    # set order, which changes from run to run, and so would the layout.
+    sub: nx.Graph[str] = nx.Graph()
+    sub.add_nodes_from(drawn)
+    sub.add_edges_from(sorted((a, b) for a, b in graph.edges(drawn) if a in sub and b in sub))
     width, height = NETWORK_SIZE
     positions = (nx.spring_layout(sub, seed=NETWORK_SEED, iterations=200)
                  if len(drawn) > 1 else {n: (0.0, 0.0) for n in drawn})
