@@ -10,8 +10,9 @@ rewritten, and everything else stays plain text for Jinja to escape.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Final
 
 from markupsafe import Markup as SafeHtml
@@ -133,43 +134,96 @@ def trend_anchors(trend: Iterable[m.TrendPoint]) -> list[str]:
 
 
 class Kit:
-    """The model and the URLs of one build, with the helpers every page view uses."""
+    """The model and the URLs of one build, with the helpers every page view uses.
+
+    Links and event items are made once per record and shared (they are frozen), and
+    the few lookups no reverse index of the model answers are indexed here on first
+    use: a page view never scans every record of a kind, so planning stays linear."""
 
     def __init__(self, site: m.Site, urls: Urls) -> None:
         self.site = site
         self.urls = urls
+        self._links: dict[tuple[str, str], Link] = {}
+        self._event_items: dict[tuple[str, str | None, str | None], EventItem] = {}
 
     # -- names and links ---------------------------------------------------------
 
+    def _link(self, kind: str, record_id: str, title: Callable[[], str]) -> Link:
+        key = (kind, record_id)
+        link = self._links.get(key)
+        if link is None:
+            link = self._links[key] = Link(self.urls.record(kind, record_id), title())
+        return link
+
     def actor(self, actor_id: str) -> Link:
-        return Link(self.urls.record("actor", actor_id), self.site.actors[m.ActorId(actor_id)].name)
+        return self._link("actor", actor_id,
+                          lambda: self.site.actors[m.ActorId(actor_id)].name)
 
     def place(self, place_id: str) -> Link:
-        return Link(self.urls.record("place", place_id), self.site.places[m.PlaceId(place_id)].name)
+        return self._link("place", place_id,
+                          lambda: self.site.places[m.PlaceId(place_id)].name)
 
     def event(self, event_id: str) -> Link:
-        event = self.site.events[m.EventId(event_id)]
-        return Link(self.urls.record("event", event_id), event.title)
+        return self._link("event", event_id,
+                          lambda: self.site.events[m.EventId(event_id)].title)
 
     def dispute(self, dispute_id: str) -> Link:
-        dispute = self.site.disputes[m.DisputeId(dispute_id)]
-        return Link(self.urls.record("dispute", dispute_id), dispute.title)
+        return self._link("dispute", dispute_id,
+                          lambda: self.site.disputes[m.DisputeId(dispute_id)].title)
 
     def relationship(self, relationship_id: str) -> Link:
-        relationship = self.site.relationships[m.RelationshipId(relationship_id)]
-        return Link(self.urls.record("relationship", relationship_id), relationship.title)
+        return self._link(
+            "relationship", relationship_id,
+            lambda: self.site.relationships[m.RelationshipId(relationship_id)].title)
 
     def source(self, source_id: str) -> Link:
-        source = self.site.sources[m.SourceId(source_id)]
-        return Link(self.urls.record("source", source_id), source.title)
+        return self._link("source", source_id,
+                          lambda: self.site.sources[m.SourceId(source_id)].title)
 
     def standing(self, page_id: str) -> Link:
         return Link(self.urls.url(self.urls.page_path(page_id)),
                     self.site.pages[m.PageId(page_id)].title)
 
     def article(self, article_id: str) -> Link:
-        article = self.site.articles[m.ArticleId(article_id)]
-        return Link(self.urls.record("article", article_id), article.title)
+        return self._link("article", article_id,
+                          lambda: self.site.articles[m.ArticleId(article_id)].title)
+
+    # -- lookups the model has no reverse index for ---------------------------------
+
+    @cached_property
+    def role_holders(self) -> dict[str, tuple[tuple[str, str], ...]]:
+        """Body -> (actor, role title) of the roles held now."""
+        holders: dict[str, list[tuple[str, str]]] = {}
+        for actor in self.site.actors.values():
+            for role in actor.roles:
+                if role.end is None:
+                    holders.setdefault(role.of, []).append((actor.id, role.title))
+        return {body: tuple(items) for body, items in holders.items()}
+
+    @cached_property
+    def actors_by_country(self) -> dict[str, tuple[str, ...]]:
+        found: dict[str, list[str]] = {}
+        for actor_id, actor in self.site.actors.items():
+            if actor.country is not None:
+                found.setdefault(actor.country, []).append(actor_id)
+        return {place: tuple(actors) for place, actors in found.items()}
+
+    @cached_property
+    def articles_drawing_on(self) -> dict[str, tuple[str, ...]]:
+        """Source -> the articles listing it in their front matter ``sources``."""
+        return self._articles_by(lambda article: article.sources)
+
+    @cached_property
+    def articles_tagging_dispute(self) -> dict[str, tuple[str, ...]]:
+        return self._articles_by(lambda article: article.disputes)
+
+    def _articles_by(self, keys: Callable[[m.Article], Iterable[str]]
+                     ) -> dict[str, tuple[str, ...]]:
+        found: dict[str, list[str]] = {}
+        for article_id, article in self.site.articles.items():
+            for key in dict.fromkeys(keys(article)):
+                found.setdefault(key, []).append(article_id)
+        return {key: tuple(articles) for key, articles in found.items()}
 
     def html(self, markup: m.Markup | None) -> SafeHtml | None:
         """Sanitized Markdown HTML with its record links made URLs."""
@@ -183,6 +237,13 @@ class Kit:
         self, event_id: str, role: str | None = None, *, besides: str | None = None
     ) -> EventItem:
         """An event for lists; ``besides`` leaves out the actor whose page lists it."""
+        key = (event_id, role, besides)
+        item = self._event_items.get(key)
+        if item is None:
+            item = self._event_items[key] = self._event_item(event_id, role, besides)
+        return item
+
+    def _event_item(self, event_id: str, role: str | None, besides: str | None) -> EventItem:
         event = self.site.events[m.EventId(event_id)]
         return EventItem(
             id=event.id,
