@@ -1,10 +1,13 @@
 """Publish a validated :class:`~kabul_brief.content.model.Site`: plan, render, write.
 
-Every page is rendered into memory before the first byte reaches the disk, so a
-template error leaves ``--out`` as it was; the writer then swaps the new site in
-whole. A page whose inputs are those of the previous build into the same folder
-is not rendered again (:mod:`~kabul_brief.publish.reuse`): its previous bytes are
-the ones a render would give. Only the CLI prints: this returns a report.
+The whole site is planned first (every page's view, so a view error writes
+nothing), then written into a fresh folder beside ``--out`` page by page as it is
+rendered, and swapped in whole by the writer only when everything is there: a
+template error or a killed build leaves ``--out`` as it was, and memory holds one
+page at a time, not the site. A page whose inputs are those of the previous build
+into the same folder is not rendered again (:mod:`~kabul_brief.publish.reuse`): its
+previous bytes are the ones a render would give. Only the CLI prints: this returns
+a report.
 """
 
 from __future__ import annotations
@@ -16,9 +19,10 @@ from pathlib import Path
 
 from kabul_brief import __version__
 from kabul_brief.content import model as m
+from kabul_brief.publish import writer
 from kabul_brief.publish.meta import Page
 from kabul_brief.publish.parallel import render_pages
-from kabul_brief.publish.plan import plan_site
+from kabul_brief.publish.plan import Plan, plan_site
 from kabul_brief.publish.render import Renderer, templates_dir
 from kabul_brief.publish.reuse import (
     Entry,
@@ -30,23 +34,11 @@ from kabul_brief.publish.reuse import (
 )
 from kabul_brief.publish.search import index_site
 from kabul_brief.publish.urls import Urls, output_path
-from kabul_brief.publish.writer import publish_tree
 
 _ROOT_FILES = {"index.html": "front page", "404.html": "404 page"}
-Progress = Callable[[int, int], None]
-"""Told (pages done, pages in all) after each page, so the CLI can show a progress bar."""
 SEARCH_FOLDER = Urls.PAGEFIND_FOLDER
-
-
-@dataclass(frozen=True, slots=True)
-class RenderedSite:
-    files: dict[str, bytes]
-    """Output path -> bytes."""
-    entries: tuple[tuple[str, Entry], ...]
-    """Each page's input and output digests, for the manifest."""
-    rendered: tuple[str, ...]
-    """Pages rendered by this build (the others were reused unchanged), sorted."""
-    pages: int
+Progress = Callable[[int, int], None]
+"""Told (pages done, pages to render) after each page, so the CLI can show a progress bar."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,60 +58,76 @@ def _what(path: str) -> str:
     return _ROOT_FILES.get(path, path)
 
 
-def render_site(site: m.Site, base_url: str | None = None, templates: Path | None = None,
-                previous: PreviousBuild | None = None, progress: Progress | None = None,
-                workers: int = 1) -> RenderedSite:
-    """Every file of the site, by output path; nothing is written."""
-    folder = templates or templates_dir()
-    urls = Urls(base_url or site.settings.base_url)
-    plan = plan_site(site, urls, folder)
-    renderer = Renderer(site, urls, folder)
-    shared = inputs_digest(__version__, templates_digest(folder), renderer.inputs)
-    reusable = previous or PreviousBuild.none()
-    files = dict(plan.files)
-    inputs: dict[str, str] = {}
-    stale: list[Page] = []
-    for page in plan.pages:
-        path = output_path(page.meta.path)
-        inputs[path] = inputs_digest(shared, page.template, page.meta, page.view)
-        data = reusable.reuse(path, inputs[path])
-        if data is None:
-            stale.append(page)
-        else:
-            files[path] = data
+@dataclass(frozen=True, slots=True)
+class _PageWriter:
+    """Writes the planned pages into the new folder: reused ones from the previous
+    build, the others rendered (on ``workers`` processes)."""
 
-    def done(count: int) -> None:
-        if progress is not None:
-            progress(count, len(stale))
+    plan: Plan
+    renderer: Renderer
+    shared: str
+    """Digest of what every page depends on (templates, chrome, version)."""
+    previous: PreviousBuild
+    workers: int
+    progress: Progress | None
 
-    fresh = render_pages(renderer, stale, workers, done)
-    files.update((output_path(page.meta.path), data) for page, data in zip(stale, fresh,
-                                                                           strict=True))
-    entries = tuple((path, Entry(inputs=page_inputs, output=digest(files[path])))
-                    for path, page_inputs in inputs.items())
-    rendered = tuple(sorted(output_path(page.meta.path) for page in stale))
-    return RenderedSite(files=files, entries=entries, rendered=rendered, pages=len(plan.pages))
+    def write(self, root: Path) -> tuple[tuple[tuple[str, Entry], ...], tuple[str, ...]]:
+        """(manifest entries in plan order, paths rendered)."""
+        entries: dict[str, Entry] = {}
+        stale: list[Page] = []
+        stale_inputs: list[str] = []
+        for page in self.plan.pages:
+            path = output_path(page.meta.path)
+            inputs = inputs_digest(self.shared, page.template, page.meta, page.view)
+            data = self.previous.reuse(path, inputs)
+            if data is None:
+                stale.append(page)
+                stale_inputs.append(inputs)
+                entries[path] = Entry(inputs=inputs, output="")  # filled in when rendered
+            else:
+                writer.write_file(root, path, data)
+                entries[path] = Entry(inputs=inputs, output=digest(data))
+
+        def emit(number: int, data: bytes) -> None:
+            path = output_path(stale[number].meta.path)
+            writer.write_file(root, path, data)
+            entries[path] = Entry(inputs=stale_inputs[number], output=digest(data))
+            if self.progress is not None:
+                self.progress(number + 1, len(stale))
+
+        render_pages(self.renderer, stale, self.workers, emit)
+        rendered = tuple(sorted(output_path(page.meta.path) for page in stale))
+        return tuple(entries.items()), rendered
 
 
 def build_site(site: m.Site, out: Path, base_url: str | None = None,
                templates: Path | None = None, progress: Progress | None = None,
                workers: int = 1, sources: str | None = None) -> BuildReport:
-    """Render the site and put it in place of ``out``; ``workers`` processes render.
+    """Plan, render and write the site in place of ``out``; ``workers`` processes render.
     ``sources`` (see :func:`~kabul_brief.publish.reuse.sources_digest`) lets the next
     build with the same sources skip all work; leave it None when there were warnings."""
-    result = render_site(site, base_url, templates, PreviousBuild.read(out), progress, workers)
+    folder = templates or templates_dir()
+    urls = Urls(base_url or site.settings.base_url)
+    plan = plan_site(site, urls, folder)
+    renderer = Renderer(site, urls, folder)
+    pages = _PageWriter(
+        plan=plan, renderer=renderer, previous=PreviousBuild.read(out), workers=workers,
+        shared=inputs_digest(__version__, templates_digest(folder), renderer.inputs),
+        progress=progress,
+    )
+    rendered: list[str] = []
     indexed: list[int] = []
 
-    def finish(folder: Path) -> None:
-        """Pagefind indexes the new site in its temporary folder, then the manifest
-        records it, before the swap."""
-        index_site(folder)
-        indexed.append(sum(1 for p in (folder / SEARCH_FOLDER).rglob("*") if p.is_file()))
-        write_manifest(folder, result.entries, sources)
+    def produce(root: Path) -> None:
+        writer.write_files(root, plan.files)
+        entries, paths = pages.write(root)
+        rendered.extend(paths)
+        index_site(root)  # Pagefind indexes the new folder, before the swap
+        indexed.append(sum(1 for p in (root / SEARCH_FOLDER).rglob("*") if p.is_file()))
+        write_manifest(root, entries, sources)
 
-    publish_tree(out, result.files, before_swap=finish)
-    counts = Counter(_what(path) for path in result.files)
+    writer.publish_tree(out, produce)
+    counts = Counter(_what(path) for path in plan.output_paths())
     counts[SEARCH_FOLDER] += sum(indexed)
     return BuildReport(counts=tuple(sorted(counts.items())), total=sum(counts.values()),
-                       base_url=Urls(base_url or site.settings.base_url).base,
-                       pages=result.pages, rendered=result.rendered)
+                       base_url=urls.base, pages=len(plan.pages), rendered=tuple(rendered))

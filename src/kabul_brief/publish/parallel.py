@@ -47,16 +47,14 @@ def can_fork() -> bool:
 
 
 def render_pages(renderer: Renderer, pages: Sequence[Page], workers: int,
-                 done: Callable[[int], None] | None = None) -> list[bytes]:
-    """Bytes of every page, in order; ``done`` is told how many are rendered so far."""
+                 emit: Callable[[int, bytes], None]) -> None:
+    """Render every page and hand ``emit`` its number and bytes, in plan order, as soon
+    as they are ready (the caller writes them; nothing piles up in memory)."""
     workers = min(workers, len(pages) // MIN_PAGES_PER_WORKER)
     if workers < 2 or not can_fork():
-        rendered = []
-        for page in pages:
-            rendered.append(renderer.render(page))
-            if done is not None:
-                done(len(rendered))
-        return rendered
+        for number, page in enumerate(pages):
+            emit(number, renderer.render(page))
+        return
     global _job
     _job = (renderer, pages)
     chunks = [range(start, min(start + _CHUNK, len(pages)))
@@ -64,11 +62,8 @@ def render_pages(renderer: Renderer, pages: Sequence[Page], workers: int,
     try:
         context = multiprocessing.get_context("fork")
         with context.Pool(workers) as pool:
-            results: list[bytes] = []
-            for chunk in pool.imap(_render_chunk, chunks):
-                results.extend(chunk)
-                if done is not None:
-                    done(len(results))
-        return results
+            for numbers, chunk in zip(chunks, pool.imap(_render_chunk, chunks), strict=True):
+                for number, data in zip(numbers, chunk, strict=True):
+                    emit(number, data)
     finally:
         _job = None

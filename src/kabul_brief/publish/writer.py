@@ -70,11 +70,15 @@ def _safe_join(root: Path, relative: str) -> Path:
     return root / relative
 
 
+def write_file(root: Path, relative: str, data: bytes) -> None:
+    path = _safe_join(root, relative)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
 def write_files(root: Path, files: Mapping[str, bytes]) -> None:
     for relative in sorted(files):
-        path = _safe_join(root, relative)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(files[relative])
+        write_file(root, relative, files[relative])
 
 
 def _exchange(first: Path, second: Path) -> bool:
@@ -107,10 +111,10 @@ def _clean_leftovers(parent: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def publish_tree(out: Path, files: Mapping[str, bytes],
-                 before_swap: Callable[[Path], None] | None = None) -> None:
-    """Write ``files`` as the whole new content of ``out``, atomically; ``before_swap``
-    may add to the new folder (the search index) before it replaces ``out``."""
+def publish_tree(out: Path, produce: Callable[[Path], None]) -> None:
+    """Let ``produce`` write the whole new content of ``out`` into a fresh folder beside
+    it, then swap that folder in atomically. If ``produce`` fails, or the process is
+    killed, ``out`` is as it was."""
     out = out.absolute()
     parent = out.parent
     parent.mkdir(parents=True, exist_ok=True)
@@ -118,9 +122,7 @@ def publish_tree(out: Path, files: Mapping[str, bytes],
     fresh = Path(tempfile.mkdtemp(prefix=_TEMP_PREFIX, dir=parent))
     try:
         (fresh / MARKER).write_bytes(MARKER_TEXT)
-        write_files(fresh, files)
-        if before_swap is not None:
-            before_swap(fresh)
+        produce(fresh)
         fresh.chmod(0o755)  # mkdtemp makes it private; a site is for serving
         if not out.exists():
             os.rename(fresh, out)
