@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from test_site_support import BASIC, REPO, SHIPPED, build, copy_content, tree
 
+from kabul_brief import workers
 from kabul_brief.cli import main
 from kabul_brief.pipeline import load_site
-from kabul_brief.publish import parallel
 from kabul_brief.publish.build import build_site
 from kabul_brief.publish.reuse import MANIFEST
 
@@ -172,9 +172,9 @@ def test_the_report_counts_rendered_pages(tmp_path: Path) -> None:
 def test_rendering_on_several_processes_gives_the_same_tree(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(parallel, "MIN_PAGES_PER_WORKER", 1)
-    monkeypatch.setattr(parallel, "_CHUNK", 3)
-    assert parallel.can_fork()
+    monkeypatch.setattr(workers, "MIN_ITEMS_PER_WORKER", 1)
+    monkeypatch.setattr(workers, "CHUNK", 3)
+    assert workers.can_fork()
     serial, forked = tmp_path / "serial", tmp_path / "forked"
     assert main(["build", "--content", str(BASIC), "--out", str(serial), "--jobs", "1"]) == 0
     assert main(["build", "--content", str(BASIC), "--out", str(forked), "--jobs", "2"]) == 0

@@ -25,12 +25,12 @@ from kabul_brief.content.schemas import json_schemas
 from kabul_brief.errors import ContentError, ContentErrors
 from kabul_brief.pipeline import display_root, load_site
 from kabul_brief.publish.build import build_site
-from kabul_brief.publish.parallel import default_workers
 from kabul_brief.publish.render import templates_dir
 from kabul_brief.publish.reuse import PreviousBuild, sources_digest
 from kabul_brief.publish.urls import BaseUrlError, normalize_base_url
 from kabul_brief.publish.writer import OutputError, check_output
 from kabul_brief.serve import serve
+from kabul_brief.workers import default_workers
 
 EXIT_OK = 0
 EXIT_CONTENT_ERRORS = 1
@@ -151,7 +151,7 @@ def _warnings(warnings: Sequence[ContentError], output_format: str, strict: bool
 
 def _check(content: Path, output_format: str = "text", strict: bool = False) -> int:
     try:
-        site = load_site(content)
+        site = load_site(content, default_workers())
     except ContentErrors as errors:
         return _report(errors, output_format)
     if _warnings(find_warnings(site, display_root(content)), output_format,
@@ -184,7 +184,7 @@ def _build(content: Path, out: Path, base_url: str | None, args: argparse.Namesp
                   f" (checked in {time.perf_counter() - started:.2f} s)")
         return EXIT_OK
     try:
-        site = load_site(content)
+        site = load_site(content, args.jobs)
     except ContentErrors as errors:
         return _report(errors)
     warnings = find_warnings(site, display_root(content))

@@ -22,8 +22,9 @@ def display_root(content_dir: Path) -> str:
     return os.path.normpath(str(content_dir)).replace(os.sep, "/")
 
 
-def load_site(content_dir: Path) -> Site:
-    """Load, validate and link the content folder; raise ContentErrors listing every problem."""
+def load_site(content_dir: Path, workers: int = 1) -> Site:
+    """Load, validate and link the content folder; raise ContentErrors listing every problem.
+    ``workers`` processes convert the Markdown."""
     sink = ErrorSink()
     shown = display_root(content_dir)
     if not content_dir.is_dir():
@@ -36,7 +37,7 @@ def load_site(content_dir: Path) -> Site:
             )
         ])
     loaded = load_content(content_dir, shown, sink)
-    site = link(loaded, sink)
+    site = link(loaded, sink, workers)
     sink.raise_if_any()
     assert site is not None
     return site

@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, TypeVar, cast
 
 from kabul_brief.content import model as m
@@ -28,6 +29,7 @@ from kabul_brief.content.schemas import (
     YAML_KINDS,
 )
 from kabul_brief.errors import ErrorSink, Position
+from kabul_brief.workers import forked_map
 
 KINDS = ("actor", "place", "event", "dispute", "relationship", "source", "article", "page")
 FOLDERS = {
@@ -50,6 +52,8 @@ class _Linker:
     paragraph_facts: dict[str, dict[int, list[m.FactRef]]] = field(default_factory=dict)
     actor_articles: dict[str, set[m.ArticleId]] = field(default_factory=dict)
     broken: set[tuple[str, str]] = field(default_factory=set)
+    converted: dict[tuple[str, bool], Rendered] = field(default_factory=dict)
+    """Markdown converted ahead of time on every core, by (text, paragraphs)."""
 
     # -- references ------------------------------------------------------------
 
@@ -110,6 +114,9 @@ class _Linker:
         return rendered
 
     def convert(self, text: str, start: Position, *, paragraphs: bool) -> Rendered:
+        ready = self.converted.get((text, paragraphs))
+        if ready is not None:
+            return ready
         try:
             return render_markdown(
                 text, paragraphs=paragraphs, autolinker=self.autolinker if paragraphs else None
@@ -211,8 +218,9 @@ class _Linker:
         return tuple(points)
 
 
-def link(loaded: LoadedContent, sink: ErrorSink) -> m.Site | None:
-    """Resolve and index everything; None if any error was reported."""
+def link(loaded: LoadedContent, sink: ErrorSink, workers: int = 1) -> m.Site | None:
+    """Resolve and index everything; None if any error was reported. With ``workers``
+    above 1, Markdown is converted on that many processes first."""
     linker = _Linker(sink=sink, broken=loaded.broken)
     _index_records(linker, loaded.records)
     actors_raw = linker.index["actor"]
@@ -220,6 +228,12 @@ def link(loaded: LoadedContent, sink: ErrorSink) -> m.Site | None:
         {actor_id: [raw.data["name"], *raw.data.get("aliases", [])]
          for actor_id, raw in actors_raw.items()}
     )
+    if workers > 1:
+        jobs = _markdown_jobs(linker.index)
+        converting = partial(_convert_ahead, linker.autolinker)
+        linker.converted = {job: rendered for job, rendered
+                            in zip(jobs, forked_map(converting, jobs, workers), strict=True)
+                            if rendered is not None}
     _render_article_bodies(linker)
     for raw in loaded.invalid:
         _check_references(linker, raw, raw.data, _STRUCTS[raw.kind], ())
@@ -313,6 +327,44 @@ def _check_references(
     elif isinstance(spec, Struct) and isinstance(value, dict):
         for name, item in value.items():
             _check_references(linker, raw, item, spec.by_name[name].type, (*path, name))
+
+
+MARKDOWN_FIELDS = frozenset({"summary", "note", "text", "position"})
+"""The contract: text fields of these names, and article bodies, are Markdown."""
+
+
+def _markdown_jobs(index: Mapping[str, Mapping[str, RawRecord]]) -> list[tuple[str, bool]]:
+    """Every Markdown text of the content, with whether its paragraphs are numbered."""
+    jobs: set[tuple[str, bool]] = set()
+    for kind, records in index.items():
+        for raw in records.values():
+            if kind in ("article", "page"):
+                jobs.add((raw.body or "", kind == "article"))
+            jobs.update((text, False) for text in _markdown_texts(raw.data))
+    return sorted(jobs)
+
+
+def _markdown_texts(value: Any) -> Iterable[str]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in MARKDOWN_FIELDS and isinstance(item, str):
+                yield item
+            else:
+                yield from _markdown_texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _markdown_texts(item)
+
+
+def _convert_ahead(autolinker: AutoLinker, job: tuple[str, bool]) -> Rendered | None:
+    """One conversion in a worker; None leaves a failing text to the linker's own
+    conversion, which reports it."""
+    text, paragraphs = job
+    try:
+        return render_markdown(text, paragraphs=paragraphs,
+                               autolinker=autolinker if paragraphs else None)
+    except RecursionError:
+        return None
 
 
 def _render_article_bodies(linker: _Linker) -> None:

@@ -21,7 +21,6 @@ from kabul_brief import __version__
 from kabul_brief.content import model as m
 from kabul_brief.publish import writer
 from kabul_brief.publish.meta import Page
-from kabul_brief.publish.parallel import render_pages
 from kabul_brief.publish.plan import Plan, plan_site
 from kabul_brief.publish.render import Renderer, templates_dir
 from kabul_brief.publish.reuse import (
@@ -34,6 +33,7 @@ from kabul_brief.publish.reuse import (
 )
 from kabul_brief.publish.search import index_site
 from kabul_brief.publish.urls import Urls, output_path
+from kabul_brief.workers import forked_map
 
 _ROOT_FILES = {"index.html": "front page", "404.html": "404 page"}
 SEARCH_FOLDER = Urls.PAGEFIND_FOLDER
@@ -88,14 +88,13 @@ class _PageWriter:
                 writer.write_file(root, path, data)
                 entries[path] = Entry(inputs=inputs, output=digest(data))
 
-        def emit(number: int, data: bytes) -> None:
-            path = output_path(stale[number].meta.path)
+        rendered_pages = forked_map(self.renderer.render, stale, self.workers)
+        for number, (page, data) in enumerate(zip(stale, rendered_pages, strict=True)):
+            path = output_path(page.meta.path)
             writer.write_file(root, path, data)
             entries[path] = Entry(inputs=stale_inputs[number], output=digest(data))
             if self.progress is not None:
                 self.progress(number + 1, len(stale))
-
-        render_pages(self.renderer, stale, self.workers, emit)
         rendered = tuple(sorted(output_path(page.meta.path) for page in stale))
         return tuple(entries.items()), rendered
 
