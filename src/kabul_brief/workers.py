@@ -17,7 +17,7 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, Final, TypeVar
+from typing import Any, Final, TypeVar, cast
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -64,3 +64,35 @@ def forked_map(function: Callable[[Item], Result], items: Sequence[Item],
                 yield from chunk
     finally:
         _job = None
+
+
+_background: dict[int, Callable[[], Any]] = {}
+"""Jobs started by :func:`in_background`, inherited by the process forked for each."""
+
+
+def in_background(function: Callable[[], Result], workers: int) -> Callable[[], Result]:
+    """Start ``function()`` on a forked process while the caller goes on; the returned
+    callable waits for its result. Runs in the caller, when asked for, where forking is
+    unsafe or ``workers`` is 1. Only the result is pickled."""
+    if workers < 2 or not can_fork():
+        return function
+    key = len(_background)
+    _background[key] = function
+    try:
+        pool = multiprocessing.get_context("fork").Pool(1)
+    finally:
+        del _background[key]
+    pending = pool.apply_async(_call_background, (key,))
+    pool.close()
+
+    def result() -> Result:
+        try:
+            return cast(Result, pending.get())
+        finally:
+            pool.join()
+
+    return result
+
+
+def _call_background(key: int) -> Any:
+    return _background[key]()

@@ -107,7 +107,7 @@ def build_site(site: m.Site, out: Path, base_url: str | None = None,
     build with the same sources skip all work; leave it None when there were warnings."""
     folder = templates or templates_dir()
     urls = Urls(base_url or site.settings.base_url)
-    plan = plan_site(site, urls, folder)
+    plan = plan_site(site, urls, folder, workers)
     renderer = Renderer(site, urls, folder)
     pages = _PageWriter(
         plan=plan, renderer=renderer, previous=PreviousBuild.read(out), workers=workers,

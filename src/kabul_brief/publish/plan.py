@@ -18,6 +18,7 @@ from kabul_brief.publish.exports import export_files
 from kabul_brief.publish.meta import Page
 from kabul_brief.publish.urls import Urls, output_path
 from kabul_brief.publish.views import Kit
+from kabul_brief.workers import in_background
 
 STATIC_FOLDER = "static"
 
@@ -77,15 +78,19 @@ def static_files(folder: Path) -> dict[str, bytes]:
     }
 
 
-def plan_site(site: m.Site, urls: Urls, templates: Path) -> Plan:
+def plan_site(site: m.Site, urls: Urls, templates: Path, workers: int = 1) -> Plan:
+    """The plan; with ``workers`` above 1 the data files and exports (the calendar is
+    slow to serialize) are made on another process while the pages are planned."""
     kit = Kit(site, urls)
+    data_and_exports = in_background(
+        lambda: {**data_files(site, urls), **export_files(site, urls)}, workers)
+    pages = plan_pages(site, urls)
     files = {
         **static_files(templates),
-        **data_files(site, urls),
-        **export_files(site, urls),
+        **data_and_exports(),
         "robots.txt": feeds.robots(kit).encode(),
     }
-    plan = Plan(pages=plan_pages(site, urls), files=files)
+    plan = Plan(pages=pages, files=files)
     check_collisions(plan.output_paths())
     return plan
 
