@@ -10,6 +10,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from kabul_brief import workers
+from kabul_brief.cli import main
+from kabul_brief.content import linker
 from kabul_brief.content import model as m
 from kabul_brief.content.dates import Precision
 from kabul_brief.errors import ContentErrors
@@ -180,3 +182,42 @@ def test_markdown_errors_are_the_same_on_several_processes(
         reports.append(raised.value.format())
     assert reports[0] == reports[1]
     assert reports[0].count("[link-scheme]") == 2
+
+
+def test_markdown_cache_gives_the_same_model_and_skips_converting(
+    tmp_path: Path, site: m.Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(GOOD_SITE / "content", content)
+    assert load_site(content, cache=True) == site
+    cache_file = tmp_path / ".kabul-brief-cache" / "markdown.pickle"
+    assert cache_file.is_file()
+
+    def no_conversion(*args: object, **kwargs: object) -> None:
+        raise AssertionError("converted again")
+
+    monkeypatch.setattr(linker, "render_markdown", no_conversion)
+    assert load_site(content, cache=True) == site
+
+
+def test_markdown_cache_follows_actor_names_and_survives_corruption(
+    tmp_path: Path, site: m.Site
+) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(GOOD_SITE / "content", content)
+    load_site(content, cache=True)
+    actor = content / "actors" / "taliban.yaml"
+    actor.write_text(actor.read_text("utf-8").replace("[Taliban, Islamic Emirate]",
+                                                      "[Islamic Emirate]"), "utf-8")
+    renamed = load_site(content, cache=True)
+    assert renamed == load_site(content)  # the same as converting afresh
+    assert renamed.articles != site.articles  # "Taliban" is no longer auto-linked
+    (tmp_path / ".kabul-brief-cache" / "markdown.pickle").write_bytes(b"not a pickle")
+    assert load_site(content, cache=True) == renamed
+
+
+def test_check_writes_no_cache(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(GOOD_SITE / "content", content)
+    assert main(["check", "--content", str(content)]) == 0
+    assert not (tmp_path / ".kabul-brief-cache").exists()

@@ -184,7 +184,7 @@ def _build(content: Path, out: Path, base_url: str | None, args: argparse.Namesp
                   f" (checked in {time.perf_counter() - started:.2f} s)")
         return EXIT_OK
     try:
-        site = load_site(content, args.jobs)
+        site = load_site(content, args.jobs, cache=True)
     except ContentErrors as errors:
         return _report(errors)
     warnings = find_warnings(site, display_root(content))

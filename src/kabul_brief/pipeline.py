@@ -12,6 +12,7 @@ from pathlib import Path
 
 from kabul_brief.content.linker import link
 from kabul_brief.content.loader import load_content
+from kabul_brief.content.mdcache import MarkdownCache
 from kabul_brief.content.model import Site
 from kabul_brief.errors import ContentError, ContentErrors, ErrorSink, Position
 
@@ -22,9 +23,10 @@ def display_root(content_dir: Path) -> str:
     return os.path.normpath(str(content_dir)).replace(os.sep, "/")
 
 
-def load_site(content_dir: Path, workers: int = 1) -> Site:
+def load_site(content_dir: Path, workers: int = 1, *, cache: bool = False) -> Site:
     """Load, validate and link the content folder; raise ContentErrors listing every problem.
-    ``workers`` processes convert the Markdown."""
+    ``workers`` processes convert the Markdown; with ``cache``, conversions are kept in
+    ``.kabul-brief-cache/`` beside the content folder for the next build."""
     sink = ErrorSink()
     shown = display_root(content_dir)
     if not content_dir.is_dir():
@@ -37,7 +39,8 @@ def load_site(content_dir: Path, workers: int = 1) -> Site:
             )
         ])
     loaded = load_content(content_dir, shown, sink)
-    site = link(loaded, sink, workers)
+    markdown_cache = MarkdownCache.beside(content_dir) if cache else None
+    site = link(loaded, sink, workers, markdown_cache)
     sink.raise_if_any()
     assert site is not None
     return site

@@ -52,7 +52,7 @@ def rebuild(content: Path, templates: Path | None, state: PreviewState, base_url
             say: Say) -> None:
     """One build; on content errors keep the last good site and show the overlay."""
     try:
-        site = load_site(content)
+        site = load_site(content, cache=True)
         report = build_site(site, state.out, base_url, templates)
     except ContentErrors as problems:
         with state.lock:

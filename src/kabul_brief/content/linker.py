@@ -21,6 +21,7 @@ from kabul_brief.content.dates import sort_key
 from kabul_brief.content.fieldtypes import FieldType, ListOf, OneOf, Ref, Struct
 from kabul_brief.content.loader import LoadedContent, RawRecord
 from kabul_brief.content.markup import AutoLinker, Rendered, TextPosition, render_markdown
+from kabul_brief.content.mdcache import MarkdownCache
 from kabul_brief.content.schemas import (
     ANCHOR_NAME_RE,
     ARTICLE,
@@ -218,22 +219,19 @@ class _Linker:
         return tuple(points)
 
 
-def link(loaded: LoadedContent, sink: ErrorSink, workers: int = 1) -> m.Site | None:
-    """Resolve and index everything; None if any error was reported. With ``workers``
-    above 1, Markdown is converted on that many processes first."""
+def link(loaded: LoadedContent, sink: ErrorSink, workers: int = 1,
+         cache: MarkdownCache | None = None) -> m.Site | None:
+    """Resolve and index everything; None if any error was reported. Markdown is
+    converted first: taken from ``cache`` where an earlier build converted the same
+    text, the rest on ``workers`` processes."""
     linker = _Linker(sink=sink, broken=loaded.broken)
     _index_records(linker, loaded.records)
     actors_raw = linker.index["actor"]
-    linker.autolinker = AutoLinker(
-        {actor_id: [raw.data["name"], *raw.data.get("aliases", [])]
-         for actor_id, raw in actors_raw.items()}
-    )
-    if workers > 1:
-        jobs = _markdown_jobs(linker.index)
-        converting = partial(_convert_ahead, linker.autolinker)
-        linker.converted = {job: rendered for job, rendered
-                            in zip(jobs, forked_map(converting, jobs, workers), strict=True)
-                            if rendered is not None}
+    names = {actor_id: [raw.data["name"], *raw.data.get("aliases", [])]
+             for actor_id, raw in actors_raw.items()}
+    linker.autolinker = AutoLinker(names)
+    _convert_ahead_of_linking(linker, repr(sorted(names.items())), workers,
+                              cache or MarkdownCache.disabled())
     _render_article_bodies(linker)
     for raw in loaded.invalid:
         _check_references(linker, raw, raw.data, _STRUCTS[raw.kind], ())
@@ -354,6 +352,27 @@ def _markdown_texts(value: Any) -> Iterable[str]:
     elif isinstance(value, list):
         for item in value:
             yield from _markdown_texts(item)
+
+
+def _convert_ahead_of_linking(linker: _Linker, names: str, workers: int,
+                              cache: MarkdownCache) -> None:
+    jobs = _markdown_jobs(linker.index)
+    keys = [cache.key(text, paragraphs, names) for text, paragraphs in jobs]
+    missing = []
+    for job, key in zip(jobs, keys, strict=True):
+        cached = cache.get(key)
+        if cached is None:
+            missing.append((job, key))
+        else:
+            linker.converted[job] = cached
+    assert linker.autolinker is not None
+    converting = partial(_convert_ahead, linker.autolinker)
+    converted = forked_map(converting, [job for job, _ in missing], workers)
+    for (job, key), rendered in zip(missing, converted, strict=True):
+        if rendered is not None:
+            linker.converted[job] = rendered
+            cache.put(key, rendered)
+    cache.save()
 
 
 def _convert_ahead(autolinker: AutoLinker, job: tuple[str, bool]) -> Rendered | None:
