@@ -14,6 +14,7 @@ from kabul_brief.cli import main
 from kabul_brief.content import linker
 from kabul_brief.content import model as m
 from kabul_brief.content.dates import Precision
+from kabul_brief.content.mdcache import MarkdownCache
 from kabul_brief.errors import ContentErrors
 from kabul_brief.pipeline import load_site
 from tests.conftest import GOOD_SITE
@@ -189,7 +190,9 @@ def test_markdown_cache_gives_the_same_model_and_skips_converting(
 ) -> None:
     content = tmp_path / "content"
     shutil.copytree(GOOD_SITE / "content", content)
-    assert load_site(content, cache=True) == site
+    cache = MarkdownCache.beside(content)
+    assert load_site(content, cache=cache) == site
+    cache.save()
     cache_file = tmp_path / ".kabul-brief-cache" / "markdown.pickle"
     assert cache_file.is_file()
 
@@ -197,7 +200,7 @@ def test_markdown_cache_gives_the_same_model_and_skips_converting(
         raise AssertionError("converted again")
 
     monkeypatch.setattr(linker, "render_markdown", no_conversion)
-    assert load_site(content, cache=True) == site
+    assert load_site(content, cache=MarkdownCache.beside(content)) == site
 
 
 def test_markdown_cache_follows_actor_names_and_survives_corruption(
@@ -205,15 +208,17 @@ def test_markdown_cache_follows_actor_names_and_survives_corruption(
 ) -> None:
     content = tmp_path / "content"
     shutil.copytree(GOOD_SITE / "content", content)
-    load_site(content, cache=True)
+    first = MarkdownCache.beside(content)
+    load_site(content, cache=first)
+    first.save()
     actor = content / "actors" / "taliban.yaml"
     actor.write_text(actor.read_text("utf-8").replace("[Taliban, Islamic Emirate]",
                                                       "[Islamic Emirate]"), "utf-8")
-    renamed = load_site(content, cache=True)
+    renamed = load_site(content, cache=MarkdownCache.beside(content))
     assert renamed == load_site(content)  # the same as converting afresh
     assert renamed.articles != site.articles  # "Taliban" is no longer auto-linked
     (tmp_path / ".kabul-brief-cache" / "markdown.pickle").write_bytes(b"not a pickle")
-    assert load_site(content, cache=True) == renamed
+    assert load_site(content, cache=MarkdownCache.beside(content)) == renamed
 
 
 def test_check_writes_no_cache(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from tqdm import tqdm
 
 from kabul_brief import __version__
 from kabul_brief.content.lint import find_warnings
+from kabul_brief.content.mdcache import MarkdownCache
 from kabul_brief.content.scaffold import NEW_KINDS, ScaffoldError, create
 from kabul_brief.content.schemas import json_schemas
 from kabul_brief.errors import ContentError, ContentErrors
@@ -183,13 +184,15 @@ def _build(content: Path, out: Path, base_url: str | None, args: argparse.Namesp
             print(f"up to date: {out} holds the {previous.files} files this content builds"
                   f" (checked in {time.perf_counter() - started:.2f} s)")
         return EXIT_OK
+    markdown = MarkdownCache.beside(content)
     try:
-        site = load_site(content, args.jobs, cache=True)
+        site = load_site(content, args.jobs, cache=markdown)
     except ContentErrors as errors:
         return _report(errors)
     warnings = find_warnings(site, display_root(content))
     if _warnings(warnings, "text", args.strict) != EXIT_OK:
         return EXIT_CONTENT_ERRORS
+    markdown.save()
     try:
         with ProgressBar(enabled=not args.quiet) as bar:
             report = build_site(site, out, base_url, templates, progress=bar.update,

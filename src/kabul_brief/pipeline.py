@@ -23,10 +23,11 @@ def display_root(content_dir: Path) -> str:
     return os.path.normpath(str(content_dir)).replace(os.sep, "/")
 
 
-def load_site(content_dir: Path, workers: int = 1, *, cache: bool = False) -> Site:
+def load_site(content_dir: Path, workers: int = 1, *,
+              cache: MarkdownCache | None = None) -> Site:
     """Load, validate and link the content folder; raise ContentErrors listing every problem.
-    ``workers`` processes convert the Markdown; with ``cache``, conversions are kept in
-    ``.kabul-brief-cache/`` beside the content folder for the next build."""
+    ``workers`` processes convert the Markdown that ``cache`` does not hold already
+    (saving the cache is the caller's: only once the build has passed every gate)."""
     sink = ErrorSink()
     shown = display_root(content_dir)
     if not content_dir.is_dir():
@@ -39,8 +40,7 @@ def load_site(content_dir: Path, workers: int = 1, *, cache: bool = False) -> Si
             )
         ])
     loaded = load_content(content_dir, shown, sink)
-    markdown_cache = MarkdownCache.beside(content_dir) if cache else None
-    site = link(loaded, sink, workers, markdown_cache)
+    site = link(loaded, sink, workers, cache)
     sink.raise_if_any()
     assert site is not None
     return site

@@ -23,6 +23,7 @@ from typing import Any
 
 import watchfiles
 
+from kabul_brief.content.mdcache import MarkdownCache
 from kabul_brief.errors import ContentError, ContentErrors
 from kabul_brief.pipeline import load_site
 from kabul_brief.publish.build import build_site
@@ -52,7 +53,9 @@ def rebuild(content: Path, templates: Path | None, state: PreviewState, base_url
             say: Say) -> None:
     """One build; on content errors keep the last good site and show the overlay."""
     try:
-        site = load_site(content, cache=True)
+        markdown = MarkdownCache.beside(content)
+        site = load_site(content, cache=markdown)
+        markdown.save()
         report = build_site(site, state.out, base_url, templates)
     except ContentErrors as problems:
         with state.lock:

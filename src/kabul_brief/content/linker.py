@@ -372,7 +372,6 @@ def _convert_ahead_of_linking(linker: _Linker, names: str, workers: int,
         if rendered is not None:
             linker.converted[job] = rendered
             cache.put(key, rendered)
-    cache.save()
 
 
 def _convert_ahead(autolinker: AutoLinker, job: tuple[str, bool]) -> Rendered | None:
