@@ -79,14 +79,15 @@ class _PageWriter:
         for page in self.plan.pages:
             path = output_path(page.meta.path)
             inputs = inputs_digest(self.shared, page.template, page.meta, page.view)
-            data = self.previous.reuse(path, inputs)
-            if data is None:
+            unchanged = self.previous.reuse(path, inputs)
+            if unchanged is None:
                 stale.append(page)
                 stale_inputs.append(inputs)
                 entries[path] = Entry(inputs=inputs, output="")  # filled in when rendered
             else:
-                writer.write_file(root, path, data)
-                entries[path] = Entry(inputs=inputs, output=digest(data))
+                existing, output = unchanged
+                writer.link_file(root, path, existing)
+                entries[path] = Entry(inputs=inputs, output=output)
 
         rendered_pages = forked_map(self.renderer.render, stale, self.workers)
         for number, (page, data) in enumerate(zip(stale, rendered_pages, strict=True)):

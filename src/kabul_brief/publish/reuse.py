@@ -120,16 +120,18 @@ class PreviousBuild:
     def files(self) -> int:
         return len(self._sizes)
 
-    def reuse(self, path: str, inputs: str) -> bytes | None:
-        """The previous bytes of ``path`` if they were made from the same inputs."""
+    def reuse(self, path: str, inputs: str) -> tuple[Path, str] | None:
+        """The previous file at ``path`` and its digest, if it was made from the same
+        inputs and is still as it was written."""
         entry = self._entries.get(path)
         if self._folder is None or entry is None or entry.inputs != inputs:
             return None
+        file = self._folder / path
         try:
-            data = (self._folder / path).read_bytes()
+            data = file.read_bytes()
         except OSError:
             return None
-        return data if digest(data) == entry.output else None
+        return (file, entry.output) if digest(data) == entry.output else None
 
 
 def write_manifest(folder: Path, entries: Iterable[tuple[str, Entry]],

@@ -76,6 +76,18 @@ def write_file(root: Path, relative: str, data: bytes) -> None:
     path.write_bytes(data)
 
 
+def link_file(root: Path, relative: str, existing: Path) -> None:
+    """Put an unchanged file of the previous build in the new folder without writing
+    its bytes again: a hard link (the previous folder is deleted after the swap), or a
+    copy where the file system has none."""
+    path = _safe_join(root, relative)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(existing, path)
+    except OSError:
+        shutil.copyfile(existing, path)
+
+
 def write_files(root: Path, files: Mapping[str, bytes]) -> None:
     for relative in sorted(files):
         write_file(root, relative, files[relative])
