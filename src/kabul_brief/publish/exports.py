@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Final
-
-import icalendar
+from typing import TYPE_CHECKING, Any, Final
 
 from kabul_brief.content import model as m
 from kabul_brief.content.dates import PartialDate, Precision
 from kabul_brief.publish.meta import plain
 from kabul_brief.publish.urls import Urls
+
+if TYPE_CHECKING:
+    import icalendar
 
 PRODID: Final = "-//Kabul Brief//kabul-brief//EN"
 
@@ -35,6 +36,8 @@ def _approximate(event: m.Event) -> str | None:
 
 
 def calendar_event(site: m.Site, urls: Urls, event: m.Event) -> icalendar.Event:
+    import icalendar  # slow to import; only the export needs it
+
     item = icalendar.Event()
     approximate = _approximate(event)
     summary = event.title + (f" (date approximate: {approximate})" if approximate else "")
@@ -55,6 +58,8 @@ def calendar_event(site: m.Site, urls: Urls, event: m.Event) -> icalendar.Event:
 
 def ics(site: m.Site, urls: Urls) -> bytes:
     """Every event, in timeline order, one all-day ``VEVENT`` each."""
+    import icalendar
+
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

@@ -17,13 +17,14 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Final
-
-import networkx as nx
+from typing import TYPE_CHECKING, Final
 
 from kabul_brief.content import model as m
 from kabul_brief.content.dates import Precision
 from kabul_brief.publish.views import Kit, Link
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 _MONTHS: Final = tuple(calendar.month_name)
 _SHORT: Final = tuple(calendar.month_abbr)
@@ -325,6 +326,8 @@ class Network:
 
 def network_graph(site: m.Site) -> nx.Graph[str]:
     """Actors as nodes; an edge per pair joined by a relationship or a shared event."""
+    import networkx as nx  # here, not at the top: it is slow to import, and only this needs it
+
     graph: nx.Graph[str] = nx.Graph()
     graph.add_nodes_from(sorted(site.actors))
     pairs: dict[tuple[str, str], dict[str, list[str]]] = {}
@@ -348,6 +351,8 @@ def network_graph(site: m.Site) -> nx.Graph[str]:
 
 
 def network(kit: Kit) -> Network:
+    import networkx as nx
+
     site = kit.site
     graph = network_graph(site)
     connected = sorted(n for n in graph.nodes if graph.degree(n) > 0)
