@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +26,13 @@ class CliResult:
     def error_lines(self) -> list[str]:
         """The ``PATH:LINE:COL: error:`` lines, without hints and the summary."""
         return [line for line in self.err.splitlines() if ": error: " in line]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cache_outside_the_repository(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Builds of the fixture folders keep their caches in a temporary folder, not
+    beside the fixtures in the repository."""
+    os.environ["KABUL_BRIEF_CACHE"] = str(tmp_path_factory.mktemp("cache"))
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from kabul_brief.cli import main
 from kabul_brief.content import linker
 from kabul_brief.content import model as m
 from kabul_brief.content.dates import Precision
-from kabul_brief.content.mdcache import MarkdownCache
+from kabul_brief.content.mdcache import MarkdownCache, cache_folder
 from kabul_brief.errors import ContentErrors
 from kabul_brief.pipeline import load_site
 from tests.conftest import GOOD_SITE
@@ -193,7 +193,7 @@ def test_markdown_cache_gives_the_same_model_and_skips_converting(
     cache = MarkdownCache.beside(content)
     assert load_site(content, cache=cache) == site
     cache.save()
-    cache_file = tmp_path / ".kabul-brief-cache" / "markdown.pickle"
+    cache_file = cache_folder(content) / "markdown.pickle"
     assert cache_file.is_file()
 
     def no_conversion(*args: object, **kwargs: object) -> None:
@@ -217,7 +217,7 @@ def test_markdown_cache_follows_actor_names_and_survives_corruption(
     renamed = load_site(content, cache=MarkdownCache.beside(content))
     assert renamed == load_site(content)  # the same as converting afresh
     assert renamed.articles != site.articles  # "Taliban" is no longer auto-linked
-    (tmp_path / ".kabul-brief-cache" / "markdown.pickle").write_bytes(b"not a pickle")
+    (cache_folder(content) / "markdown.pickle").write_bytes(b"not a pickle")
     assert load_site(content, cache=MarkdownCache.beside(content)) == renamed
 
 
@@ -225,4 +225,4 @@ def test_check_writes_no_cache(tmp_path: Path) -> None:
     content = tmp_path / "content"
     shutil.copytree(GOOD_SITE / "content", content)
     assert main(["check", "--content", str(content)]) == 0
-    assert not (tmp_path / ".kabul-brief-cache").exists()
+    assert not cache_folder(content).exists()

@@ -13,6 +13,7 @@ from test_site_support import BASIC, REPO, SHIPPED, build, copy_content, tree
 
 from kabul_brief import workers
 from kabul_brief.cli import main
+from kabul_brief.content.mdcache import cache_folder
 from kabul_brief.pipeline import load_site
 from kabul_brief.publish.build import build_site
 from kabul_brief.publish.reuse import MANIFEST
@@ -37,12 +38,14 @@ def full_build(content: Path, into: Path) -> dict[str, bytes]:
 def test_an_unchanged_rebuild_renders_no_page(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    content = copy_content(BASIC, tmp_path)
     out = tmp_path / "site"
-    assert build(BASIC, out) == 0
+    assert build(content, out) == 0
     first = capsys.readouterr().out
     pages = int(re.search(r"rendered (\d+) of (\d+) pages", first).group(2))  # type: ignore[union-attr]
     assert f"rendered {pages} of {pages} pages" in first
-    assert build(BASIC, out) == 0
+    (content / "sources" / "_draft.yaml").write_text("a draft: the build reads on\n", "utf-8")
+    assert build(content, out) == 0
     assert f"rendered 0 of {pages} pages" in capsys.readouterr().out
 
 
@@ -234,14 +237,20 @@ def full_build_with(content: Path, into: Path, base_url: str | None) -> dict[str
     return tree(into)
 
 
-def test_content_with_warnings_is_always_built_so_they_are_printed_again(
+def test_a_build_with_nothing_to_do_prints_the_same_warnings(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    content = copy_content(BASIC, tmp_path)
     out = tmp_path / "site"
-    assert build(BASIC, out) == 0
+    assert build(content, out) == 0
     first = capsys.readouterr()
     assert ": warning: " in first.err
-    assert build(BASIC, out) == 0
+    assert build(content, out) == 0
     second = capsys.readouterr()
-    assert "up to date" not in second.out
+    assert second.out.startswith("up to date")
     assert second.err == first.err
+    assert main(["build", "--content", str(content), "--out", str(out), "--strict"]) == 1
+    assert "nothing was written" in capsys.readouterr().err
+    shutil.rmtree(cache_folder(content))  # no record of the warnings: build again
+    assert build(content, out) == 0
+    assert "up to date" not in capsys.readouterr().out

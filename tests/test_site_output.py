@@ -140,8 +140,12 @@ def test_a_failing_write_leaves_out_untouched_and_no_temporary_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out = tmp_path / "site"
-    assert build(BASIC, out) == 0
+    content = copy_content(BASIC, tmp_path)
+    assert build(content, out) == 0
     before = tree(out)
+    site_yaml = content / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text("utf-8").replace("title: ", "title: New ", 1),
+                         "utf-8")  # something to build
     real = writer.write_files
 
     def half(root: Path, files: dict[str, bytes]) -> None:
@@ -150,7 +154,7 @@ def test_a_failing_write_leaves_out_untouched_and_no_temporary_folder(
 
     monkeypatch.setattr(writer, "write_files", half)
     with pytest.raises(OSError, match="disk full"):
-        build(BASIC, out)
+        build(content, out)
     assert tree(out) == before
     assert leftovers(tmp_path) == []
 

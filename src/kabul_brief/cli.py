@@ -20,14 +20,19 @@ from tqdm import tqdm
 
 from kabul_brief import __version__
 from kabul_brief.content.lint import find_warnings
-from kabul_brief.content.mdcache import MarkdownCache
+from kabul_brief.content.mdcache import MarkdownCache, cache_folder
 from kabul_brief.content.scaffold import NEW_KINDS, ScaffoldError, create
 from kabul_brief.content.schemas import json_schemas
 from kabul_brief.errors import ContentError, ContentErrors
 from kabul_brief.pipeline import display_root, load_site
 from kabul_brief.publish.build import build_site
 from kabul_brief.publish.render import templates_dir
-from kabul_brief.publish.reuse import PreviousBuild, sources_digest
+from kabul_brief.publish.reuse import (
+    PreviousBuild,
+    load_warnings,
+    save_warnings,
+    sources_digest,
+)
 from kabul_brief.publish.urls import BaseUrlError, normalize_base_url
 from kabul_brief.publish.writer import OutputError, check_output
 from kabul_brief.serve import serve
@@ -179,7 +184,10 @@ def _build(content: Path, out: Path, base_url: str | None, args: argparse.Namesp
     templates = templates_dir()
     sources = sources_digest(content, templates, __version__, base_url)
     previous = PreviousBuild.read(out)
-    if previous.is_current(sources):
+    recorded = load_warnings(cache_folder(content), sources)
+    if recorded is not None and previous.is_current(sources):
+        if _warnings(recorded, "text", args.strict) != EXIT_OK:
+            return EXIT_CONTENT_ERRORS
         if not args.quiet:
             print(f"up to date: {out} holds the {previous.files} files this content builds"
                   f" (checked in {time.perf_counter() - started:.2f} s)")
@@ -196,10 +204,11 @@ def _build(content: Path, out: Path, base_url: str | None, args: argparse.Namesp
     try:
         with ProgressBar(enabled=not args.quiet) as bar:
             report = build_site(site, out, base_url, templates, progress=bar.update,
-                                workers=args.jobs, sources=None if warnings else sources)
+                                workers=args.jobs, sources=sources)
     except BaseUrlError as problem:  # site.yaml's base_url, should the loader let one by
         print(f"kabul-brief build: error: {problem}", file=sys.stderr)
         return EXIT_USAGE
+    save_warnings(cache_folder(content), sources, warnings)
     elapsed = time.perf_counter() - started
     if args.quiet:
         return EXIT_OK

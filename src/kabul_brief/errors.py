@@ -9,8 +9,8 @@ else that goes wrong is a bug and keeps its traceback.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
 
@@ -50,6 +50,17 @@ class ContentError:
     severity: Severity = "error"
     """Warnings point at content that is valid but probably not what was meant;
     they fail the build only with ``--strict``."""
+
+    def to_data(self) -> dict[str, Any]:
+        """Plain data for JSON, so a build can record the warnings it printed."""
+        return asdict(self)
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> ContentError:
+        return cls(position=Position(**data["position"]), code=data["code"],
+                   message=data["message"], hint=data["hint"],
+                   also=tuple(Position(**p) for p in data["also"]),
+                   severity=data["severity"])
 
     @property
     def full_message(self) -> str:

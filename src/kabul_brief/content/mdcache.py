@@ -7,9 +7,10 @@ the Markdown module and the versions of Python-Markdown and nh3), so editing the
 converter or upgrading a library never serves a stale result.
 
 The cache lives in ``.kabul-brief-cache/`` beside the content folder (like
-``.pytest_cache``), is written only by ``build`` and ``serve`` (``check`` writes
-nothing), holds just the texts of the last build, and is replaced atomically. A
-missing, unreadable or foreign cache file is simply rebuilt.
+``.pytest_cache``; ``KABUL_BRIEF_CACHE`` may name another place), is written only
+by ``build`` and ``serve`` (``check`` writes nothing), holds just the texts of the
+last build, and is replaced atomically. A missing, unreadable or foreign cache file
+is simply rebuilt.
 """
 
 from __future__ import annotations
@@ -36,6 +37,16 @@ def _library_version(name: str) -> str:
         return "unknown"
 
 
+def cache_folder(content_dir: Path) -> Path:
+    """Where builds keep what they may reuse: ``.kabul-brief-cache/`` beside ``content/``,
+    or the folder ``KABUL_BRIEF_CACHE`` names (one per content folder inside it)."""
+    content = content_dir.resolve()
+    override = os.environ.get("KABUL_BRIEF_CACHE")
+    if override:
+        return Path(override) / hashlib.blake2b(str(content).encode(), digest_size=8).hexdigest()
+    return content.parent / CACHE_FOLDER
+
+
 def converter_digest() -> str:
     """What a conversion depends on besides its text: our code and its libraries."""
     hasher = hashlib.blake2b(digest_size=16)
@@ -58,7 +69,7 @@ class MarkdownCache:
 
     @classmethod
     def beside(cls, content_dir: Path) -> MarkdownCache:
-        return cls(content_dir.resolve().parent / CACHE_FOLDER)
+        return cls(cache_folder(content_dir))
 
     @classmethod
     def disabled(cls) -> MarkdownCache:

@@ -105,7 +105,7 @@ def build_site(site: m.Site, out: Path, base_url: str | None = None,
                workers: int = 1, sources: str | None = None) -> BuildReport:
     """Plan, render and write the site in place of ``out``; ``workers`` processes render.
     ``sources`` (see :func:`~kabul_brief.publish.reuse.sources_digest`) lets the next
-    build with the same sources skip all work; leave it None when there were warnings."""
+    build with the same sources skip all work."""
     folder = templates or templates_dir()
     urls = Urls(base_url or site.settings.base_url)
     plan = plan_site(site, urls, folder, workers)

@@ -16,19 +16,23 @@ than trusted.
 
 It also records a digest of everything the build read (every file of the content
 folder and of the templates, the base URL, the program's version) and the size of
-every file it wrote. When a build finds the same sources digest, a previous build
-without warnings, and every file still there at its size, the folder already holds
-exactly what the build would write: it has nothing to do, and says so.
+every file it wrote; the warnings that build printed are kept in the cache folder
+beside the content. When a build finds the same sources digest, the warnings on
+record for it, and every file still there at its size, the folder already holds
+exactly what the build would write: it prints the warnings again and has nothing
+else to do.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
+
+from kabul_brief.errors import ContentError
 
 MANIFEST: Final = ".kabul-brief-manifest.json"
 _FORMAT: Final = 2
@@ -108,13 +112,16 @@ class PreviousBuild:
         """True if the folder holds what a build of exactly these sources writes."""
         if self._folder is None or self._sources != sources or not self._sizes:
             return False
-        for path, size in self._sizes.items():
-            try:
-                if (self._folder / path).stat().st_size != size:
-                    return False
-            except OSError:
-                return False
-        return True
+        present = {path.relative_to(self._folder).as_posix(): path
+                   for path in self._folder.rglob("*") if path.is_file()}
+        present.pop(MANIFEST, None)
+        if present.keys() != self._sizes.keys():  # a file lost, or one added by hand
+            return False
+        try:
+            return all(present[path].stat().st_size == size
+                       for path, size in self._sizes.items())
+        except OSError:
+            return False
 
     @property
     def files(self) -> int:
@@ -144,3 +151,28 @@ def write_manifest(folder: Path, entries: Iterable[tuple[str, Entry]],
     data = {"format": _FORMAT, "sources": sources, "pages": pages, "files": sizes}
     (folder / MANIFEST).write_text(json.dumps(data, indent=0, sort_keys=True) + "\n",
                                    encoding="utf-8")
+
+
+_WARNINGS: Final = "warnings.json"
+
+
+def save_warnings(cache: Path, sources: str, warnings: Sequence[ContentError]) -> None:
+    """Remember the warnings of the build of ``sources``, so that a build with nothing
+    to do can print them again (they are not kept in the published folder)."""
+    data = {"sources": sources, "warnings": [w.to_data() for w in warnings]}
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        (cache / _WARNINGS).write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
+    except OSError:
+        return
+
+
+def load_warnings(cache: Path, sources: str) -> tuple[ContentError, ...] | None:
+    """The warnings recorded for exactly these sources, or None if there is no record."""
+    try:
+        data = json.loads((cache / _WARNINGS).read_text(encoding="utf-8"))
+        if data["sources"] != sources:
+            return None
+        return tuple(ContentError.from_data(item) for item in data["warnings"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
