@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,3 +67,16 @@ def mutate(site: Path, relative: str, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.count(old) == 1, f"{old!r} must occur once in {relative}"
     path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def run_isolated(code: str) -> str:
+    """Run Python code in a fresh interpreter and return what it printed. Work spread
+    over forked processes is only done from a single-threaded process, which the test
+    session (with its browser and server threads) is not."""
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
+        check=False, timeout=300,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")},
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout

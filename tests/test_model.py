@@ -9,15 +9,13 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from kabul_brief import workers
 from kabul_brief.cli import main
 from kabul_brief.content import linker
 from kabul_brief.content import model as m
 from kabul_brief.content.dates import Precision
 from kabul_brief.content.mdcache import MarkdownCache, cache_folder
-from kabul_brief.errors import ContentErrors
 from kabul_brief.pipeline import load_site
-from tests.conftest import GOOD_SITE
+from tests.conftest import GOOD_SITE, run_isolated
 
 
 @pytest.fixture(scope="module")
@@ -157,32 +155,44 @@ def test_standing_pages_are_loaded(site: m.Site) -> None:
     assert soup.select("p[id]") == []  # pages have no paragraph anchors
 
 
-def test_converting_markdown_on_several_processes_gives_the_same_model(
-    site: m.Site, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(workers, "MIN_ITEMS_PER_WORKER", 1)
-    monkeypatch.setattr(workers, "CHUNK", 2)
-    assert workers.can_fork()
-    assert load_site(GOOD_SITE / "content", workers=2) == site
+FORKING = """
+from pathlib import Path
+from kabul_brief import workers
+from kabul_brief.errors import ContentErrors
+from kabul_brief.pipeline import load_site
+workers.MIN_ITEMS_PER_WORKER = 1
+workers.CHUNK = 2
+assert workers.can_fork()
+
+def report(count):
+    try:
+        return repr(load_site(Path({content!r}), workers=count))
+    except ContentErrors as errors:
+        return errors.format()
+
+serial, forked = report(1), report(2)
+print(serial == forked)
+print(serial)
+"""
 
 
-def test_markdown_errors_are_the_same_on_several_processes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_converting_markdown_on_several_processes_gives_the_same_model() -> None:
+    same, model = run_isolated(FORKING.format(content=str(GOOD_SITE / "content"))).split(
+        "\n", 1)
+    assert same == "True"
+    assert model.startswith("Site(")
+
+
+def test_markdown_errors_are_the_same_on_several_processes(tmp_path: Path) -> None:
     content = tmp_path / "content"
     shutil.copytree(GOOD_SITE / "content", content)
     event = content / "events" / "kabul-meeting.yaml"
     event.write_text(event.read_text("utf-8").replace(
         "summary: Talks on trade and transit.",
         "summary: Talks on [trade](actr:india) and [transit](javascript:x)."), "utf-8")
-    reports = []
-    for count in (1, 2):
-        monkeypatch.setattr(workers, "MIN_ITEMS_PER_WORKER", 1)
-        with pytest.raises(ContentErrors) as raised:
-            load_site(content, workers=count)
-        reports.append(raised.value.format())
-    assert reports[0] == reports[1]
-    assert reports[0].count("[link-scheme]") == 2
+    same, report = run_isolated(FORKING.format(content=str(content))).split("\n", 1)
+    assert same == "True"
+    assert report.count("[link-scheme]") == 2
 
 
 def test_markdown_cache_gives_the_same_model_and_skips_converting(

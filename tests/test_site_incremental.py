@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from test_site_support import BASIC, REPO, SHIPPED, build, copy_content, tree
 
-from kabul_brief import workers
 from kabul_brief.cli import main
 from kabul_brief.content.mdcache import cache_folder
 from kabul_brief.pipeline import load_site
 from kabul_brief.publish.build import build_site
 from kabul_brief.publish.reuse import MANIFEST
+from tests.conftest import run_isolated
 
 EDITABLE_LINE = re.compile(r"^(\s*-?\s*(?:title|name|summary|note|text): [A-Za-z][^'\"#:]*)$",
                            re.MULTILINE)
@@ -172,15 +172,18 @@ def test_the_report_counts_rendered_pages(tmp_path: Path) -> None:
     assert second.counts == first.counts
 
 
-def test_rendering_on_several_processes_gives_the_same_tree(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(workers, "MIN_ITEMS_PER_WORKER", 1)
-    monkeypatch.setattr(workers, "CHUNK", 3)
-    assert workers.can_fork()
+def test_rendering_on_several_processes_gives_the_same_tree(tmp_path: Path) -> None:
     serial, forked = tmp_path / "serial", tmp_path / "forked"
-    assert main(["build", "--content", str(BASIC), "--out", str(serial), "--jobs", "1"]) == 0
-    assert main(["build", "--content", str(BASIC), "--out", str(forked), "--jobs", "2"]) == 0
+    run_isolated(f"""
+        from kabul_brief import workers
+        from kabul_brief.cli import main
+        workers.MIN_ITEMS_PER_WORKER = 1
+        workers.CHUNK = 3
+        assert workers.can_fork()
+        for out, jobs in (({str(serial)!r}, "1"), ({str(forked)!r}, "2")):
+            assert main(["build", "--content", {str(BASIC)!r}, "--out", out, "--jobs", jobs,
+                         "--quiet"]) == 0
+    """)
     assert tree(serial) == tree(forked)
 
 
