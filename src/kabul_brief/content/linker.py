@@ -53,8 +53,8 @@ class _Linker:
     paragraph_facts: dict[str, dict[int, list[m.FactRef]]] = field(default_factory=dict)
     actor_articles: dict[str, set[m.ArticleId]] = field(default_factory=dict)
     broken: set[tuple[str, str]] = field(default_factory=set)
-    converted: dict[tuple[str, bool], Rendered] = field(default_factory=dict)
-    """Markdown converted ahead of time on every core, by (text, paragraphs)."""
+    converted: dict[MarkdownJob, Rendered] = field(default_factory=dict)
+    """Markdown converted ahead of time, by (text, paragraphs, top heading)."""
 
     # -- references ------------------------------------------------------------
 
@@ -108,19 +108,22 @@ class _Linker:
         return m.Markup(source=text, html=rendered.html)
 
     def render(
-        self, raw: RawRecord, text: str, start: Position, *, paragraphs: bool
+        self, raw: RawRecord, text: str, start: Position, *, paragraphs: bool,
+        top_heading: int | None = None,
     ) -> Rendered:
-        rendered = self.convert(text, start, paragraphs=paragraphs)
+        rendered = self.convert(text, start, paragraphs=paragraphs, top_heading=top_heading)
         self.check(rendered, start)
         return rendered
 
-    def convert(self, text: str, start: Position, *, paragraphs: bool) -> Rendered:
-        ready = self.converted.get((text, paragraphs))
+    def convert(self, text: str, start: Position, *, paragraphs: bool,
+                top_heading: int | None = None) -> Rendered:
+        ready = self.converted.get((text, paragraphs, top_heading))
         if ready is not None:
             return ready
         try:
             return render_markdown(
-                text, paragraphs=paragraphs, autolinker=self.autolinker if paragraphs else None
+                text, paragraphs=paragraphs, autolinker=self.autolinker if paragraphs else None,
+                top_heading=top_heading,
             )
         except RecursionError:
             self.sink.add(start, "markdown", "the text is nested too deeply to render")
@@ -327,19 +330,25 @@ def _check_references(
             _check_references(linker, raw, item, spec.by_name[name].type, (*path, name))
 
 
+MarkdownJob = tuple[str, bool, int | None]
+"""A text to convert: (text, paragraphs numbered, top heading level or the default)."""
+PAGE_TOP_HEADING = 2
+"""A standing page's body is the page, like an article's: its sections are ``<h2>``."""
 MARKDOWN_FIELDS = frozenset({"summary", "note", "text", "position"})
 """The contract: text fields of these names, and article bodies, are Markdown."""
 
 
-def _markdown_jobs(index: Mapping[str, Mapping[str, RawRecord]]) -> list[tuple[str, bool]]:
-    """Every Markdown text of the content, with whether its paragraphs are numbered."""
-    jobs: set[tuple[str, bool]] = set()
+def _markdown_jobs(index: Mapping[str, Mapping[str, RawRecord]]) -> list[MarkdownJob]:
+    """Every Markdown text of the content, as the linker will ask for it."""
+    jobs: set[MarkdownJob] = set()
     for kind, records in index.items():
         for raw in records.values():
-            if kind in ("article", "page"):
-                jobs.add((raw.body or "", kind == "article"))
-            jobs.update((text, False) for text in _markdown_texts(raw.data))
-    return sorted(jobs)
+            if kind == "article":
+                jobs.add((raw.body or "", True, None))
+            elif kind == "page":
+                jobs.add((raw.body or "", False, PAGE_TOP_HEADING))
+            jobs.update((text, False, None) for text in _markdown_texts(raw.data))
+    return sorted(jobs, key=lambda job: (job[0], job[1], job[2] or 0))
 
 
 def _markdown_texts(value: Any) -> Iterable[str]:
@@ -357,7 +366,7 @@ def _markdown_texts(value: Any) -> Iterable[str]:
 def _convert_ahead_of_linking(linker: _Linker, names: str, workers: int,
                               cache: MarkdownCache) -> None:
     jobs = _markdown_jobs(linker.index)
-    keys = [cache.key(text, paragraphs, names) for text, paragraphs in jobs]
+    keys = [cache.key(text, paragraphs, names, top) for text, paragraphs, top in jobs]
     missing = []
     for job, key in zip(jobs, keys, strict=True):
         cached = cache.get(key)
@@ -374,13 +383,14 @@ def _convert_ahead_of_linking(linker: _Linker, names: str, workers: int,
             cache.put(key, rendered)
 
 
-def _convert_ahead(autolinker: AutoLinker, job: tuple[str, bool]) -> Rendered | None:
+def _convert_ahead(autolinker: AutoLinker, job: MarkdownJob) -> Rendered | None:
     """One conversion in a worker; None leaves a failing text to the linker's own
     conversion, which reports it."""
-    text, paragraphs = job
+    text, paragraphs, top_heading = job
     try:
         return render_markdown(text, paragraphs=paragraphs,
-                               autolinker=autolinker if paragraphs else None)
+                               autolinker=autolinker if paragraphs else None,
+                               top_heading=top_heading)
     except RecursionError:
         return None
 
@@ -618,7 +628,8 @@ def _page(linker: _Linker, raw: RawRecord) -> m.Page:
             "Rename the file, or give another id in its front matter.",
         )
     start = Position(path=raw.display_path, line=raw.body_line, column=1)
-    rendered = linker.render(raw, raw.body or "", start, paragraphs=False)
+    rendered = linker.render(raw, raw.body or "", start, paragraphs=False,
+                             top_heading=PAGE_TOP_HEADING)
     return m.Page(
         id=m.PageId(raw.id),
         title=raw.data["title"],

@@ -216,7 +216,8 @@ def _word_characters() -> str:
 
 
 def render_markdown(
-    text: str, *, paragraphs: bool = False, autolinker: AutoLinker | None = None
+    text: str, *, paragraphs: bool = False, autolinker: AutoLinker | None = None,
+    top_heading: int | None = None,
 ) -> Rendered:
     """Render one editor text; no state leaks from one text to the next.
 
@@ -227,7 +228,8 @@ def render_markdown(
     """
     engine = _engine()
     processor = _Processor(
-        text=text, mark=engine.mark, number_paragraphs=paragraphs, autolinker=autolinker
+        text=text, mark=engine.mark, number_paragraphs=paragraphs, autolinker=autolinker,
+        top_heading=top_heading or (2 if paragraphs else 3),
     )
     processor.md = engine.md
     engine.slot.current = processor
@@ -398,9 +400,12 @@ class _Processor(Treeprocessor):
     md: markdown.Markdown
 
     def __init__(
-        self, *, text: str, mark: str, number_paragraphs: bool, autolinker: AutoLinker | None
+        self, *, text: str, mark: str, number_paragraphs: bool, autolinker: AutoLinker | None,
+        top_heading: int,
     ) -> None:
         super().__init__()
+        self.top_heading = top_heading
+        """The highest heading level the text may use: 2 in a body, 3 in a summary."""
         self.text = text
         self.mark = mark
         self.block_end = f"{mark}end"
@@ -417,7 +422,7 @@ class _Processor(Treeprocessor):
         self._raw_code = 0
 
     def run(self, root: Element) -> None:
-        _demote_headings(root, 2 if self.number_paragraphs else 3)
+        _demote_headings(root, self.top_heading)
         self._check_links(root)
         if self.number_paragraphs:
             self._number_paragraphs(root)

@@ -75,10 +75,11 @@ class MarkdownCache:
     def disabled(cls) -> MarkdownCache:
         return cls(None)
 
-    def key(self, text: str, paragraphs: bool, names: str) -> str:
+    def key(self, text: str, paragraphs: bool, names: str, top_heading: int | None) -> str:
         """``names``: digest of the auto-linker's names (for article bodies)."""
         hasher = hashlib.blake2b(self._converter.encode(), digest_size=20)
         hasher.update(b"\x00p" if paragraphs else b"\x00-")
+        hasher.update(f"\x00h{top_heading}".encode())
         hasher.update(names.encode() if paragraphs else b"")
         hasher.update(b"\x00" + text.encode("utf-8", "surrogatepass"))
         return hasher.hexdigest()
