@@ -757,5 +757,5 @@ def test_headings_never_compete_with_the_page_title(
 
 
 def test_a_standing_page_body_starts_its_headings_at_h2() -> None:
-    rendered = render_markdown("### How we date facts\n\nText.", top_heading=2)
+    rendered = render_markdown("# How we date facts\n\nText.", top_heading=2)
     assert [h.name for h in soup(rendered).find_all(re.compile(r"^h[1-6]$"))] == ["h2"]
