@@ -50,6 +50,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -570,6 +571,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     if base is None:
         print("warning: /dev/shm is missing; using the default temporary folder", flush=True)
     root = Path(tempfile.mkdtemp(prefix="kb-bench-", dir=base))
+    for stop in (signal.SIGTERM, signal.SIGHUP):  # so that the work folder is removed
+        signal.signal(stop, lambda number, _frame: sys.exit(128 + number))
     try:
         text = benchmark(args, sizes, root, tmpfs=base is not None)
     except BuildFailed as error:
@@ -615,7 +618,17 @@ def benchmark(args: argparse.Namespace, sizes: list[str], root: Path, tmpfs: boo
     }
     print("measuring start-up (minimal site) ...", flush=True)
     startup = measure_startup(generators, root)
-    results = {size: measure_size(size, generators, root, args.runs) for size in sizes}
+    results: dict[str, dict[str, Result]] = {}
+    for size in sizes:
+        results[size] = measure_size(size, generators, root, args.runs)
+        if size != sizes[-1]:  # a run stopped later still leaves the sizes it finished
+            done = list(results)
+            partial = report(done, generators, startup, results, args.runs, context)
+            note = (f"Partial report: size {', '.join(done)} done, "
+                    f"{', '.join(sizes[len(done):])} still to come.\n\n")
+            print("\n" + note + partial + "\n", flush=True)
+            if args.out_md:
+                args.out_md.write_text(note + partial + "\n", encoding="utf-8")
     context["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     return report(sizes, generators, startup, results, args.runs, context)
 
