@@ -214,8 +214,9 @@ def _build(content: Path, out: Path, base_url: str | None, args: argparse.Namesp
         return EXIT_OK
     print(f"built {report.total} files into {out} for {report.base_url} in {elapsed:.2f} s:")
     print("  " + ", ".join(f"{what} {count}" for what, count in report.counts))
-    print(f"  rendered {len(report.rendered)} of {report.pages} pages; "
-          "the others were unchanged since the last build")
+    reused = report.pages - len(report.rendered)
+    print(f"  rendered {len(report.rendered)} of {report.pages} pages"
+          + (f"; {reused} unchanged since the last build were kept" if reused else ""))
     if args.verbose:
         for rendered in report.rendered:
             print(f"  rendered {rendered}")
