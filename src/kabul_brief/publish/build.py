@@ -72,32 +72,29 @@ class _PageWriter:
     progress: Progress | None
 
     def write(self, root: Path) -> tuple[tuple[tuple[str, Entry], ...], tuple[str, ...]]:
-        """(manifest entries in plan order, paths rendered)."""
-        entries: dict[str, Entry] = {}
-        stale: list[Page] = []
-        stale_inputs: list[str] = []
+        """(manifest entries, paths rendered); the manifest sorts its entries."""
+        entries: list[tuple[str, Entry]] = []
+        stale: list[tuple[str, str, Page]] = []  # (output path, input digest, page) to render
         for page in self.plan.pages:
             path = output_path(page.meta.path)
             inputs = inputs_digest(self.shared, page.template, page.meta, page.view)
             unchanged = self.previous.reuse(path, inputs)
             if unchanged is None:
-                stale.append(page)
-                stale_inputs.append(inputs)
-                entries[path] = Entry(inputs=inputs, output="")  # filled in when rendered
+                stale.append((path, inputs, page))
             else:
                 existing, output = unchanged
                 writer.link_file(root, path, existing)
-                entries[path] = Entry(inputs=inputs, output=output)
+                entries.append((path, Entry(inputs=inputs, output=output)))
 
-        rendered_pages = forked_map(self.renderer.render, stale, self.workers)
-        for number, (page, data) in enumerate(zip(stale, rendered_pages, strict=True)):
-            path = output_path(page.meta.path)
+        rendered_pages = forked_map(self.renderer.render, [page for _, _, page in stale],
+                                    self.workers)
+        for done, ((path, inputs, _), data) in enumerate(zip(stale, rendered_pages,
+                                                             strict=True), start=1):
             writer.write_file(root, path, data)
-            entries[path] = Entry(inputs=stale_inputs[number], output=digest(data))
+            entries.append((path, Entry(inputs=inputs, output=digest(data))))
             if self.progress is not None:
-                self.progress(number + 1, len(stale))
-        rendered = tuple(sorted(output_path(page.meta.path) for page in stale))
-        return tuple(entries.items()), rendered
+                self.progress(done, len(stale))
+        return tuple(entries), tuple(sorted(path for path, _, _ in stale))
 
 
 def build_site(site: m.Site, out: Path, base_url: str | None = None,

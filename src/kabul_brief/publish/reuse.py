@@ -59,12 +59,22 @@ def inputs_digest(shared: str, *parts: object) -> str:
     return hasher.hexdigest()
 
 
+def _files(folder: Path) -> list[tuple[str, Path]]:
+    """Every file under ``folder``, by its path relative to it, sorted."""
+    return sorted((path.relative_to(folder).as_posix(), path)
+                  for path in folder.rglob("*") if path.is_file())
+
+
+def _hash_folder(hasher: hashlib.blake2b, folder: Path) -> None:
+    for relative, path in _files(folder):
+        hasher.update(relative.encode() + b"\x00")
+        hasher.update(path.read_bytes() + b"\x00")
+
+
 def templates_digest(folder: Path) -> str:
     """Every template file's name and bytes: any template edit re-renders every page."""
     hasher = hashlib.blake2b(digest_size=16)
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        hasher.update(path.relative_to(folder).as_posix().encode() + b"\x00")
-        hasher.update(path.read_bytes() + b"\x00")
+    _hash_folder(hasher, folder)
     return hasher.hexdigest()
 
 
@@ -73,9 +83,7 @@ def sources_digest(content: Path, templates: Path, *settings: object) -> str:
     hasher = hashlib.blake2b(repr(settings).encode(), digest_size=16)
     for label, folder in (("content", content), ("templates", templates)):
         hasher.update(f"\x00{label}\x00".encode())
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            hasher.update(path.relative_to(folder).as_posix().encode() + b"\x00")
-            hasher.update(path.read_bytes() + b"\x00")
+        _hash_folder(hasher, folder)
     return hasher.hexdigest()
 
 
@@ -112,8 +120,7 @@ class PreviousBuild:
         """True if the folder holds what a build of exactly these sources writes."""
         if self._folder is None or self._sources != sources or not self._sizes:
             return False
-        present = {path.relative_to(self._folder).as_posix(): path
-                   for path in self._folder.rglob("*") if path.is_file()}
+        present = dict(_files(self._folder))
         present.pop(MANIFEST, None)
         if present.keys() != self._sizes.keys():  # a file lost, or one added by hand
             return False
@@ -146,8 +153,7 @@ def write_manifest(folder: Path, entries: Iterable[tuple[str, Entry]],
     """Record this build in the folder it wrote (after everything else is there);
     sorted, so that it is deterministic. ``sources`` None: never skip the next build."""
     pages = {path: [entry.inputs, entry.output] for path, entry in sorted(entries)}
-    sizes = {path.relative_to(folder).as_posix(): path.stat().st_size
-             for path in sorted(folder.rglob("*")) if path.is_file()}
+    sizes = {relative: path.stat().st_size for relative, path in _files(folder)}
     data = {"format": _FORMAT, "sources": sources, "pages": pages, "files": sizes}
     (folder / MANIFEST).write_text(json.dumps(data, indent=0, sort_keys=True) + "\n",
                                    encoding="utf-8")
