@@ -117,14 +117,12 @@ class _Linker:
 
     def convert(self, text: str, start: Position, *, paragraphs: bool,
                 top_heading: int | None = None) -> Rendered:
-        ready = self.converted.get((text, paragraphs, top_heading))
+        job = (text, paragraphs, top_heading)
+        ready = self.converted.get(job)
         if ready is not None:
             return ready
         try:
-            return render_markdown(
-                text, paragraphs=paragraphs, autolinker=self.autolinker if paragraphs else None,
-                top_heading=top_heading,
-            )
+            return _convert_job(self.autolinker, job)
         except RecursionError:
             self.sink.add(start, "markdown", "the text is nested too deeply to render")
             return Rendered(html="", record_links=(), problems=(), paragraphs=(),
@@ -383,14 +381,19 @@ def _convert_ahead_of_linking(linker: _Linker, names: str, workers: int,
             cache.put(key, rendered)
 
 
+def _convert_job(autolinker: AutoLinker | None, job: MarkdownJob) -> Rendered:
+    """Only article bodies (numbered paragraphs) are auto-linked."""
+    text, paragraphs, top_heading = job
+    return render_markdown(text, paragraphs=paragraphs,
+                           autolinker=autolinker if paragraphs else None,
+                           top_heading=top_heading)
+
+
 def _convert_ahead(autolinker: AutoLinker, job: MarkdownJob) -> Rendered | None:
     """One conversion in a worker; None leaves a failing text to the linker's own
     conversion, which reports it."""
-    text, paragraphs, top_heading = job
     try:
-        return render_markdown(text, paragraphs=paragraphs,
-                               autolinker=autolinker if paragraphs else None,
-                               top_heading=top_heading)
+        return _convert_job(autolinker, job)
     except RecursionError:
         return None
 
