@@ -37,9 +37,9 @@ class Plan:
         return [output_path(p.meta.path) for p in self.pages] + list(self.files)
 
 
-def plan_pages(site: m.Site, urls: Urls) -> tuple[Page, ...]:
+def plan_pages(kit: Kit) -> tuple[Page, ...]:
     """Every HTML page and XML document, in a fixed order."""
-    kit = Kit(site, urls)
+    site = kit.site
     planned: list[Page] = [
         pages.front(kit),
         pages.articles_index(kit),
@@ -84,7 +84,7 @@ def plan_site(site: m.Site, urls: Urls, templates: Path, workers: int = 1) -> Pl
     kit = Kit(site, urls)
     data_and_exports = in_background(
         lambda: {**data_files(site, urls), **export_files(site, urls)}, workers)
-    pages = plan_pages(site, urls)
+    pages = plan_pages(kit)  # one kit: its links and event items are made once
     files = {
         **static_files(templates),
         **data_and_exports(),

@@ -13,7 +13,7 @@ import calendar
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Final
+from typing import Final, TypeVar
 
 from markupsafe import Markup as SafeHtml
 
@@ -133,6 +133,19 @@ def trend_anchors(trend: Iterable[m.TrendPoint]) -> list[str]:
     return anchors
 
 
+Record = TypeVar("Record")
+
+
+def _ids_by(records: Iterable[tuple[str, Record]], keys: Callable[[Record], Iterable[str]]
+            ) -> dict[str, tuple[str, ...]]:
+    """Key -> the ids of the records having it, each once, in the records' order."""
+    found: dict[str, list[str]] = {}
+    for record_id, record in records:
+        for key in dict.fromkeys(keys(record)):
+            found.setdefault(key, []).append(record_id)
+    return {key: tuple(ids) for key, ids in found.items()}
+
+
 class Kit:
     """The model and the URLs of one build, with the helpers every page view uses.
 
@@ -202,28 +215,17 @@ class Kit:
 
     @cached_property
     def actors_by_country(self) -> dict[str, tuple[str, ...]]:
-        found: dict[str, list[str]] = {}
-        for actor_id, actor in self.site.actors.items():
-            if actor.country is not None:
-                found.setdefault(actor.country, []).append(actor_id)
-        return {place: tuple(actors) for place, actors in found.items()}
+        return _ids_by(self.site.actors.items(),
+                       lambda actor: () if actor.country is None else (actor.country,))
 
     @cached_property
     def articles_drawing_on(self) -> dict[str, tuple[str, ...]]:
         """Source -> the articles listing it in their front matter ``sources``."""
-        return self._articles_by(lambda article: article.sources)
+        return _ids_by(self.site.articles.items(), lambda article: article.sources)
 
     @cached_property
     def articles_tagging_dispute(self) -> dict[str, tuple[str, ...]]:
-        return self._articles_by(lambda article: article.disputes)
-
-    def _articles_by(self, keys: Callable[[m.Article], Iterable[str]]
-                     ) -> dict[str, tuple[str, ...]]:
-        found: dict[str, list[str]] = {}
-        for article_id, article in self.site.articles.items():
-            for key in dict.fromkeys(keys(article)):
-                found.setdefault(key, []).append(article_id)
-        return {key: tuple(articles) for key, articles in found.items()}
+        return _ids_by(self.site.articles.items(), lambda article: article.disputes)
 
     def html(self, markup: m.Markup | None) -> SafeHtml | None:
         """Sanitized Markdown HTML with its record links made URLs."""
