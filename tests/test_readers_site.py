@@ -13,9 +13,13 @@ import icalendar
 import pytest
 import yaml
 from bs4 import BeautifulSoup, Tag
-from test_site_support import BASIC, build, one, page
+from test_site_support import BASIC, HOSTILE, build, one, page
 
-from kabul_brief.publish import pictures
+from kabul_brief.content import model as m
+from kabul_brief.pipeline import load_site
+from kabul_brief.publish import exports, pictures
+from kabul_brief.publish.meta import plain
+from kabul_brief.publish.urls import Urls
 
 BASE = "https://example.org/brief/"
 ROOT = "/brief/"
@@ -312,3 +316,39 @@ def test_geojson_points_are_longitude_then_latitude(out: Path) -> None:
         assert feature["geometry"] == {"type": "Point", "coordinates": [lon, lat]}
         assert feature["properties"]["url"] == f"{BASE}places/{feature['properties']['id']}/"
         assert set(feature["properties"]) == {"id", "name", "kind", "url"}
+
+
+def _library_calendar(site: m.Site, urls: Urls) -> bytes:
+    """The calendar as the iCalendar library builds and serializes it: the reference
+    the fast writer must match byte for byte."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", exports.PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", f"{site.settings.title}: timeline")
+    for event_id in site.timeline:
+        event = site.events[event_id]
+        item = icalendar.Event()
+        approximate = exports._approximate(event)
+        url = urls.absolute(urls.record("event", event.id))
+        item.add("uid", f"{event.id}@{urls.host}")
+        item.add("dtstamp", dt.datetime.combine(event.date.start, dt.time(), tzinfo=dt.UTC))
+        item.add("dtstart", event.date.start)
+        item.add("dtend", (event.end or event.date).end + dt.timedelta(days=1))
+        item.add("summary", event.title
+                 + (f" (date approximate: {approximate})" if approximate else ""))
+        description = plain(event.summary, limit=2000)
+        item.add("description", f"{description}\n\n{url}" if description else url)
+        item.add("url", url)
+        if event.place is not None:
+            item.add("location", site.places[event.place].name)
+        item.add("categories", [event.kind])
+        calendar.add_component(item)
+    return bytes(calendar.to_ical())
+
+
+@pytest.mark.parametrize("content", [BASIC, HOSTILE], ids=["basic", "hostile"])
+def test_the_calendar_has_the_bytes_the_icalendar_library_would_write(content: Path) -> None:
+    site = load_site(content)
+    urls = Urls(BASE)
+    assert exports.ics(site, urls) == _library_calendar(site, urls)

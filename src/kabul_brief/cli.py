@@ -36,6 +36,7 @@ from kabul_brief.publish.reuse import (
 from kabul_brief.publish.urls import BaseUrlError, normalize_base_url
 from kabul_brief.publish.writer import OutputError, check_output
 from kabul_brief.serve import serve
+from kabul_brief.stopwatch import Stopwatch
 from kabul_brief.workers import default_workers
 
 EXIT_OK = 0
@@ -83,6 +84,8 @@ def _parser() -> argparse.ArgumentParser:
                           help="print nothing but errors")
     loudness.add_argument("--verbose", "-v", action="store_true",
                           help="also list every file written")
+    build.add_argument("--timings", action="store_true",
+                       help="also print the time each phase of the build took")
 
     serve = commands.add_parser(
         "serve", help="preview on 127.0.0.1, rebuilding and reloading on every change"
@@ -181,6 +184,8 @@ def _build(content: Path, out: Path, base_url: str | None, args: argparse.Namesp
     except (BaseUrlError, OutputError) as problem:
         print(f"kabul-brief build: error: {problem}", file=sys.stderr)
         return EXIT_USAGE
+    clock = Stopwatch()
+    clock.start("check for changes")
     templates = templates_dir()
     sources = sources_digest(content, templates, __version__, base_url)
     previous = PreviousBuild.read(out)
@@ -193,10 +198,12 @@ def _build(content: Path, out: Path, base_url: str | None, args: argparse.Namesp
                   f" (checked in {time.perf_counter() - started:.2f} s)")
         return EXIT_OK
     markdown = MarkdownCache.beside(content)
+    clock.start("load and link")
     try:
         site = load_site(content, args.jobs, cache=markdown)
     except ContentErrors as errors:
         return _report(errors)
+    clock.start("warnings")
     warnings = find_warnings(site, display_root(content))
     if _warnings(warnings, "text", args.strict) != EXIT_OK:
         return EXIT_CONTENT_ERRORS
@@ -204,7 +211,7 @@ def _build(content: Path, out: Path, base_url: str | None, args: argparse.Namesp
     try:
         with ProgressBar(enabled=not args.quiet) as bar:
             report = build_site(site, out, base_url, templates, progress=bar.update,
-                                workers=args.jobs, sources=sources)
+                                workers=args.jobs, sources=sources, stopwatch=clock)
     except BaseUrlError as problem:  # site.yaml's base_url, should the loader let one by
         print(f"kabul-brief build: error: {problem}", file=sys.stderr)
         return EXIT_USAGE
@@ -217,6 +224,9 @@ def _build(content: Path, out: Path, base_url: str | None, args: argparse.Namesp
     reused = report.pages - len(report.rendered)
     print(f"  rendered {len(report.rendered)} of {report.pages} pages"
           + (f"; {reused} unchanged since the last build were kept" if reused else ""))
+    if args.timings:
+        for phase, seconds in clock.phases:
+            print(f"  {seconds:7.2f} s  {phase}")
     if args.verbose:
         for rendered in report.rendered:
             print(f"  rendered {rendered}")

@@ -33,6 +33,7 @@ from kabul_brief.publish.reuse import (
 )
 from kabul_brief.publish.search import index_site
 from kabul_brief.publish.urls import Urls, output_path
+from kabul_brief.stopwatch import Stopwatch
 from kabul_brief.workers import forked_map
 
 _ROOT_FILES = {"index.html": "front page", "404.html": "404 page"}
@@ -99,12 +100,15 @@ class _PageWriter:
 
 def build_site(site: m.Site, out: Path, base_url: str | None = None,
                templates: Path | None = None, progress: Progress | None = None,
-               workers: int = 1, sources: str | None = None) -> BuildReport:
+               workers: int = 1, sources: str | None = None,
+               stopwatch: Stopwatch | None = None) -> BuildReport:
     """Plan, render and write the site in place of ``out``; ``workers`` processes render.
     ``sources`` (see :func:`~kabul_brief.publish.reuse.sources_digest`) lets the next
-    build with the same sources skip all work."""
+    build with the same sources skip all work; ``stopwatch`` times the phases."""
+    clock = stopwatch or Stopwatch()
     folder = templates or templates_dir()
     urls = Urls(base_url or site.settings.base_url)
+    clock.start("plan")
     plan = plan_site(site, urls, folder, workers)
     renderer = Renderer(site, urls, folder)
     pages = _PageWriter(
@@ -116,14 +120,19 @@ def build_site(site: m.Site, out: Path, base_url: str | None = None,
     indexed: list[int] = []
 
     def produce(root: Path) -> None:
+        clock.start("render and write")
         writer.write_files(root, plan.files)
         entries, paths = pages.write(root)
         rendered.extend(paths)
+        clock.start("search index")
         index_site(root)  # Pagefind indexes the new folder, before the swap
         indexed.append(sum(1 for p in (root / SEARCH_FOLDER).rglob("*") if p.is_file()))
+        clock.start("manifest")
         write_manifest(root, entries, sources)
+        clock.start("swap")
 
     writer.publish_tree(out, produce)
+    clock.stop()
     counts = Counter(_what(path) for path in plan.output_paths())
     counts[SEARCH_FOLDER] += sum(indexed)
     return BuildReport(counts=tuple(sorted(counts.items())), total=sum(counts.values()),

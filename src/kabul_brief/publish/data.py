@@ -10,9 +10,11 @@ are sorted and no build time is written, so the files are deterministic.
 from __future__ import annotations
 
 import dataclasses
-import json
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from typing import Any, Final
+
+import orjson
 
 from kabul_brief.content import model as m
 from kabul_brief.content.dates import PartialDate
@@ -25,30 +27,47 @@ _LEFT_OUT: Final = frozenset({"origin"})
 """Where a record was written is the editors' business, not the readers'."""
 
 
-def _json(value: Any, urls: Urls) -> Any:
-    if isinstance(value, PartialDate):
-        return value.iso
-    if isinstance(value, m.Markup):
-        return {"markdown": value.source, "html": urls.rewrite(value.html, absolute=True)}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        data = {
-            f.name: _json(getattr(value, f.name), urls)
-            for f in dataclasses.fields(value) if f.name not in _LEFT_OUT
-        }
-        if type(value) in _CITATION_TYPES:
-            data["type"] = _CITATION_TYPES[type(value)]
-        return data
-    if isinstance(value, Mapping):
-        return {str(k): _json(v, urls) for k, v in value.items()}
-    if isinstance(value, tuple | list):
-        return [_json(v, urls) for v in value]
-    return value
+def pretty_json(document: Any, default: Callable[[Any], Any] | None = None) -> bytes:
+    """Indented, key-sorted UTF-8 JSON ending in a newline: the layout of
+    ``json.dumps(indent=2, sort_keys=True, ensure_ascii=False)``, written by orjson,
+    which takes a fraction of the time on an archive's ten thousand records."""
+    return orjson.dumps(
+        document, default=default,
+        option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
+        | orjson.OPT_PASSTHROUGH_DATACLASS,
+    )
 
 
-def _records(kind: str, records: Mapping[Any, Any], urls: Urls) -> dict[str, Any]:
+@functools.cache
+def _fields(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(kind) if f.name not in _LEFT_OUT)
+
+
+def _record_json(urls: Urls) -> Callable[[Any], Any]:
+    """What orjson calls for each value it cannot write itself: records, dates, Markdown."""
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, PartialDate):
+            return value.iso
+        if isinstance(value, m.Markup):
+            return {"markdown": value.source, "html": urls.rewrite(value.html, absolute=True)}
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            data = {name: getattr(value, name) for name in _fields(type(value))}
+            if type(value) in _CITATION_TYPES:
+                data["type"] = _CITATION_TYPES[type(value)]
+            return data
+        if isinstance(value, Mapping):
+            return {str(k): v for k, v in value.items()}
+        raise TypeError(f"no JSON for {type(value).__name__}")
+
+    return convert
+
+
+def _records(kind: str, records: Mapping[Any, Any], urls: Urls,
+             convert: Callable[[Any], Any]) -> dict[str, Any]:
     items = []
     for record_id, record in records.items():
-        item = _json(record, urls)
+        item = convert(record)
         item["url"] = urls.absolute(urls.record(kind, record_id))
         items.append(item)
     return {"kind": kind, "count": len(items), "items": items}
@@ -61,22 +80,20 @@ def data_files(site: m.Site, urls: Urls) -> dict[str, bytes]:
         "dispute": site.disputes, "relationship": site.relationships,
         "source": site.sources, "article": site.articles,
     }
+    convert = _record_json(urls)
     documents: dict[str, Any] = {
-        f"data/{FOLDERS[kind]}.json": _records(kind, records, urls)
+        f"data/{FOLDERS[kind]}.json": _records(kind, records, urls, convert)
         for kind, records in collections.items()
     }
     pages = [
-        _json(page, urls) | {"url": urls.absolute_path(urls.page_path(page_id))}
+        convert(page) | {"url": urls.absolute_path(urls.page_path(page_id))}
         for page_id, page in site.pages.items()
     ]
     documents["data/pages.json"] = {"kind": "page", "count": len(pages), "items": pages}
     documents["data/site.json"] = {
         "kind": "site",
-        "settings": _json(site.settings, urls) | {"base_url": urls.base},
+        "settings": convert(site.settings) | {"base_url": urls.base},
         "timeline": list(site.timeline),
         "files": sorted(documents),
     }
-    return {
-        path: (json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
-        for path, doc in documents.items()
-    }
+    return {path: pretty_json(doc, convert) for path, doc in documents.items()}

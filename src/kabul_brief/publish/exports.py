@@ -11,18 +11,17 @@ a date that were given; GeoJSON coordinates are ``[longitude, latitude]``.
 from __future__ import annotations
 
 import datetime as dt
-import json
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 from kabul_brief.content import model as m
 from kabul_brief.content.dates import PartialDate, Precision
+from kabul_brief.publish.data import pretty_json
 from kabul_brief.publish.meta import plain
 from kabul_brief.publish.urls import Urls
 
-if TYPE_CHECKING:
-    import icalendar
-
 PRODID: Final = "-//Kabul Brief//kabul-brief//EN"
+_FOLD_AT: Final = 75
+"""Octets from which a content line is folded (RFC 5545, section 3.1)."""
 
 
 def _approximate(event: m.Event) -> str | None:
@@ -35,39 +34,67 @@ def _approximate(event: m.Event) -> str | None:
     return f"c. {text}" if event.circa else text
 
 
-def calendar_event(site: m.Site, urls: Urls, event: m.Event) -> icalendar.Event:
-    import icalendar  # slow to import; only the export needs it
+def _ical_date(day: dt.date) -> str:
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
 
-    item = icalendar.Event()
+
+def _text(value: str) -> str:
+    """A TEXT value escaped by the iCalendar library (commas, semicolons, newlines)."""
+    from icalendar import vText
+
+    return bytes(vText(value).to_ical()).decode()
+
+
+def _content_line(name: str, value: str) -> str:
+    """``NAME:value``, folded at 75 octets by the iCalendar library's own rule."""
+    from icalendar.parser import Contentline
+
+    line = f"{name}:{value}"
+    if len(line.encode()) < _FOLD_AT:
+        return line
+    folded = Contentline(line).to_ical()  # type: ignore[no-untyped-call]
+    return bytes(folded).decode()
+
+
+def _vevent(site: m.Site, urls: Urls, event: m.Event) -> list[str]:
     approximate = _approximate(event)
     summary = event.title + (f" (date approximate: {approximate})" if approximate else "")
     url = urls.absolute(urls.record("event", event.id))
-    item.add("uid", f"{event.id}@{urls.host}")
-    item.add("dtstamp", dt.datetime.combine(event.date.start, dt.time(), tzinfo=dt.UTC))
-    item.add("dtstart", event.date.start)
-    item.add("dtend", (event.end or event.date).end + dt.timedelta(days=1))  # exclusive
-    item.add("summary", summary)
     description = plain(event.summary, limit=2000)
-    item.add("description", f"{description}\n\n{url}" if description else url)
-    item.add("url", url)
+    end = (event.end or event.date).end + dt.timedelta(days=1)  # exclusive
+    properties = [
+        ("SUMMARY", _text(summary)),
+        ("DTSTART;VALUE=DATE", _ical_date(event.date.start)),
+        ("DTEND;VALUE=DATE", _ical_date(end)),
+        ("DTSTAMP", f"{_ical_date(event.date.start)}T000000Z"),
+        ("UID", _text(f"{event.id}@{urls.host}")),
+        ("CATEGORIES", _text(event.kind)),
+        ("DESCRIPTION", _text(f"{description}\n\n{url}" if description else url)),
+    ]
     if event.place is not None:
-        item.add("location", site.places[event.place].name)
-    item.add("categories", [event.kind])
-    return item
+        properties.append(("LOCATION", _text(site.places[event.place].name)))
+    properties.append(("URL", url))
+    return ["BEGIN:VEVENT", *(_content_line(n, v) for n, v in properties), "END:VEVENT"]
 
 
 def ics(site: m.Site, urls: Urls) -> bytes:
-    """Every event, in timeline order, one all-day ``VEVENT`` each."""
-    import icalendar
+    """Every event, in timeline order, one all-day ``VEVENT`` each.
 
-    cal = icalendar.Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", f"{site.settings.title}: timeline")
+    The lines are put together here and escaped and folded by the iCalendar library's
+    functions: building a ``Calendar`` of ten thousand events and serializing it with
+    the library took seconds; this takes a fraction of that and gives the same bytes
+    (a test compares the two)."""
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        _content_line("PRODID", PRODID),
+        "CALSCALE:GREGORIAN",
+        _content_line("X-WR-CALNAME", _text(f"{site.settings.title}: timeline")),
+    ]
     for event_id in site.timeline:
-        cal.add_component(calendar_event(site, urls, site.events[event_id]))
-    return bytes(cal.to_ical())
+        lines.extend(_vevent(site, urls, site.events[event_id]))
+    lines.append("END:VCALENDAR")
+    return ("\r\n".join(lines) + "\r\n").encode()
 
 
 def timelinejs_date(date: PartialDate) -> dict[str, str]:
@@ -122,14 +149,10 @@ def geojson(site: m.Site, urls: Urls) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
-def _dump(document: dict[str, Any]) -> bytes:
-    return (json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
-
-
 def export_files(site: m.Site, urls: Urls) -> dict[str, bytes]:
     """Output path -> content of each export."""
     return {
         urls.ICS_PATH: ics(site, urls),
-        urls.TIMELINEJS_PATH: _dump(timelinejs(site, urls)),
-        urls.GEOJSON_PATH: _dump(geojson(site, urls)),
+        urls.TIMELINEJS_PATH: pretty_json(timelinejs(site, urls)),
+        urls.GEOJSON_PATH: pretty_json(geojson(site, urls)),
     }
