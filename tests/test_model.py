@@ -13,7 +13,8 @@ from kabul_brief.cli import main
 from kabul_brief.content import linker
 from kabul_brief.content import model as m
 from kabul_brief.content.dates import Precision
-from kabul_brief.content.mdcache import MarkdownCache, cache_folder
+from kabul_brief.content.mdcache import MarkdownCache
+from kabul_brief.folders import cache_folder
 from kabul_brief.pipeline import load_site
 from tests.conftest import GOOD_SITE, run_isolated
 

@@ -3,6 +3,7 @@ tree it leaves is byte-identical to a full build of the same content."""
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import shutil
@@ -12,7 +13,7 @@ import pytest
 from test_site_support import BASIC, REPO, SHIPPED, build, copy_content, tree
 
 from kabul_brief.cli import main
-from kabul_brief.content.mdcache import cache_folder
+from kabul_brief.folders import cache_folder
 from kabul_brief.pipeline import load_site
 from kabul_brief.publish.build import build_site
 from kabul_brief.publish.reuse import MANIFEST
@@ -253,3 +254,27 @@ def test_a_build_with_nothing_to_do_prints_the_same_warnings(
     shutil.rmtree(cache_folder(content))  # no record of the warnings: build again
     assert build(content, out) == 0
     assert "up to date" not in capsys.readouterr().out
+
+
+def test_the_manifest_records_every_file_written_at_its_size(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert build(copy_content(BASIC, tmp_path), out) == 0
+    recorded = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"]
+    written = {path: len(data) for path, data in tree(out).items() if path != MANIFEST}
+    assert recorded == written
+
+
+def test_an_edit_that_keeps_the_file_size_is_not_mistaken_for_no_change(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    content = copy_content(SHIPPED, tmp_path)
+    out = tmp_path / "site"
+    assert build(content, out) == 0
+    kabul = content / "places" / "kabul.yaml"
+    text = kabul.read_text("utf-8")
+    assert "name: Kabul\n" in text
+    kabul.write_text(text.replace("name: Kabul\n", "name: Kabol\n"), "utf-8")  # same size
+    capsys.readouterr()
+    assert build(content, out) == 0
+    assert "up to date" not in capsys.readouterr().out
+    assert "Kabol" in (out / "places" / "kabul" / "index.html").read_text("utf-8")

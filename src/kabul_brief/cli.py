@@ -14,30 +14,26 @@ import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Final, Never
-
-from tqdm import tqdm
+from typing import TYPE_CHECKING, Final, Never
 
 from kabul_brief import __version__
-from kabul_brief.content.lint import find_warnings
-from kabul_brief.content.mdcache import MarkdownCache, cache_folder
-from kabul_brief.content.scaffold import NEW_KINDS, ScaffoldError, create
-from kabul_brief.content.schemas import json_schemas
 from kabul_brief.errors import ContentError, ContentErrors
-from kabul_brief.pipeline import display_root, load_site
-from kabul_brief.publish.build import build_site
-from kabul_brief.publish.render import templates_dir
+from kabul_brief.folders import cache_folder, templates_dir
 from kabul_brief.publish.reuse import (
     PreviousBuild,
     load_warnings,
     save_warnings,
     sources_digest,
 )
-from kabul_brief.publish.urls import BaseUrlError, normalize_base_url
 from kabul_brief.publish.writer import OutputError, check_output
-from kabul_brief.serve import serve
 from kabul_brief.stopwatch import Stopwatch
 from kabul_brief.workers import default_workers
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
+
+# The commands import the rest of the program when they run: a build with nothing to
+# do answers "up to date" without loading Markdown, Jinja or the content model.
 
 EXIT_OK = 0
 EXIT_CONTENT_ERRORS = 1
@@ -55,6 +51,8 @@ def _positive(text: str) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from kabul_brief.content.scaffold import NEW_KINDS
+
     parser = argparse.ArgumentParser(
         prog="kabul-brief",
         description="Validate structured news-analysis content and publish it as a static site.",
@@ -159,6 +157,9 @@ def _warnings(warnings: Sequence[ContentError], output_format: str, strict: bool
 
 
 def _check(content: Path, output_format: str = "text", strict: bool = False) -> int:
+    from kabul_brief.content.lint import find_warnings
+    from kabul_brief.pipeline import display_root, load_site
+
     try:
         site = load_site(content, default_workers())
     except ContentErrors as errors:
@@ -179,15 +180,16 @@ def _build(content: Path, out: Path, base_url: str | None, args: argparse.Namesp
     started = time.perf_counter()
     try:
         if base_url is not None:
-            base_url = normalize_base_url(base_url)
+            base_url = _normalized(base_url)
         check_output(out, content)
-    except (BaseUrlError, OutputError) as problem:
+    except OutputError as problem:  # also what _normalized raises for a bad base URL
         print(f"kabul-brief build: error: {problem}", file=sys.stderr)
         return EXIT_USAGE
     clock = Stopwatch()
     clock.start("check for changes")
     templates = templates_dir()
-    sources = sources_digest(content, templates, __version__, base_url)
+    sources = sources_digest(content, templates, __version__, base_url,
+                             cache=cache_folder(content))
     previous = PreviousBuild.read(out)
     recorded = load_warnings(cache_folder(content), sources)
     if recorded is not None and previous.is_current(sources):
@@ -197,6 +199,12 @@ def _build(content: Path, out: Path, base_url: str | None, args: argparse.Namesp
             print(f"up to date: {out} holds the {previous.files} files this content builds"
                   f" (checked in {time.perf_counter() - started:.2f} s)")
         return EXIT_OK
+    from kabul_brief.content.lint import find_warnings
+    from kabul_brief.content.mdcache import MarkdownCache
+    from kabul_brief.pipeline import display_root, load_site
+    from kabul_brief.publish.build import build_site
+    from kabul_brief.publish.urls import BaseUrlError
+
     markdown = MarkdownCache.beside(content)
     clock.start("load and link")
     try:
@@ -235,6 +243,15 @@ def _build(content: Path, out: Path, base_url: str | None, args: argparse.Namesp
     return EXIT_OK
 
 
+def _normalized(base_url: str) -> str:
+    from kabul_brief.publish.urls import BaseUrlError, normalize_base_url
+
+    try:
+        return normalize_base_url(base_url)
+    except BaseUrlError as problem:
+        raise OutputError(str(problem)) from problem
+
+
 class ProgressBar:
     """A bar on the terminal for builds of more than a few hundred pages; nothing when
     stderr is not a terminal (CI logs get the plain report lines only)."""
@@ -249,6 +266,8 @@ class ProgressBar:
         if not self._enabled or total < self.MIN_PAGES:
             return
         if self._bar is None:
+            from tqdm import tqdm
+
             self._bar = tqdm(total=total, unit="page", desc="rendering", leave=False,
                              file=sys.stderr, dynamic_ncols=True)
         self._bar.update(done - self._bar.n)
@@ -262,6 +281,8 @@ class ProgressBar:
 
 
 def _serve(content: Path, port: int) -> int:
+    from kabul_brief.serve import serve
+
     def say(message: str) -> None:
         print(message, flush=True)
 
@@ -276,6 +297,8 @@ def _serve(content: Path, port: int) -> int:
 
 
 def _new(content: Path, kind: str, title: str) -> int:
+    from kabul_brief.content.scaffold import ScaffoldError, create
+
     try:
         created = create(content, kind, title, dt.date.today())
     except ScaffoldError as problem:
@@ -286,6 +309,8 @@ def _new(content: Path, kind: str, title: str) -> int:
 
 
 def _schema(out: Path) -> int:
+    from kabul_brief.content.schemas import json_schemas
+
     out.mkdir(parents=True, exist_ok=True)
     for name, schema in json_schemas().items():
         (out / name).write_text(json.dumps(schema, indent=2, sort_keys=True) + "\n",

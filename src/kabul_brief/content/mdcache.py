@@ -25,8 +25,8 @@ from typing import Final
 
 from kabul_brief.content import markup
 from kabul_brief.content.markup import Rendered
+from kabul_brief.folders import cache_folder
 
-CACHE_FOLDER: Final = ".kabul-brief-cache"
 _FILE: Final = "markdown.pickle"
 
 
@@ -35,16 +35,6 @@ def _library_version(name: str) -> str:
         return version(name)
     except PackageNotFoundError:  # pragma: no cover - installed without metadata
         return "unknown"
-
-
-def cache_folder(content_dir: Path) -> Path:
-    """Where builds keep what they may reuse: ``.kabul-brief-cache/`` beside ``content/``,
-    or the folder ``KABUL_BRIEF_CACHE`` names (one per content folder inside it)."""
-    content = content_dir.resolve()
-    override = os.environ.get("KABUL_BRIEF_CACHE")
-    if override:
-        return Path(override) / hashlib.blake2b(str(content).encode(), digest_size=8).hexdigest()
-    return content.parent / CACHE_FOLDER
 
 
 def converter_digest() -> str:

@@ -19,14 +19,16 @@ from pathlib import Path
 
 from kabul_brief import __version__
 from kabul_brief.content import model as m
+from kabul_brief.folders import templates_dir
 from kabul_brief.publish import writer
 from kabul_brief.publish.meta import Page
 from kabul_brief.publish.plan import Plan, plan_site
-from kabul_brief.publish.render import Renderer, templates_dir
+from kabul_brief.publish.render import Renderer
 from kabul_brief.publish.reuse import (
     Entry,
     PreviousBuild,
     digest,
+    file_sizes,
     inputs_digest,
     templates_digest,
     write_manifest,
@@ -83,16 +85,16 @@ class _PageWriter:
             if unchanged is None:
                 stale.append((path, inputs, page))
             else:
-                existing, output = unchanged
+                existing, entry = unchanged
                 writer.link_file(root, path, existing)
-                entries.append((path, Entry(inputs=inputs, output=output)))
+                entries.append((path, entry))
 
         rendered_pages = forked_map(self.renderer.render, [page for _, _, page in stale],
                                     self.workers)
         for done, ((path, inputs, _), data) in enumerate(zip(stale, rendered_pages,
                                                              strict=True), start=1):
             writer.write_file(root, path, data)
-            entries.append((path, Entry(inputs=inputs, output=digest(data))))
+            entries.append((path, Entry(inputs=inputs, output=digest(data), size=len(data))))
             if self.progress is not None:
                 self.progress(done, len(stale))
         return tuple(entries), tuple(sorted(path for path, _, _ in stale))
@@ -126,9 +128,11 @@ def build_site(site: m.Site, out: Path, base_url: str | None = None,
         rendered.extend(paths)
         clock.start("search index")
         index_site(root)  # Pagefind indexes the new folder, before the swap
-        indexed.append(sum(1 for p in (root / SEARCH_FOLDER).rglob("*") if p.is_file()))
+        bundle = file_sizes(root / SEARCH_FOLDER, f"{SEARCH_FOLDER}/")
+        indexed.append(len(bundle))
         clock.start("manifest")
-        write_manifest(root, entries, sources)
+        files = {path: len(data) for path, data in plan.files.items()}
+        write_manifest(root, entries, {**files, **bundle, **writer.marker_size()}, sources)
         clock.start("swap")
 
     writer.publish_tree(out, produce)

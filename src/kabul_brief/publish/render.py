@@ -8,7 +8,6 @@ Markdown HTML as :class:`markupsafe.Markup`; nothing else is trusted.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -16,6 +15,7 @@ from typing import Final
 import jinja2
 
 from kabul_brief.content import model as m
+from kabul_brief.folders import templates_dir
 from kabul_brief.publish.meta import Page
 from kabul_brief.publish.urls import Urls
 
@@ -62,15 +62,6 @@ class Chrome:
     nav: tuple[NavItem, ...]
     standing: tuple[NavItem, ...]
     """Standing pages (``/about/``), linked from the footer."""
-
-
-def templates_dir() -> Path:
-    """``templates/`` of the checkout this package runs from, else of the working folder."""
-    override = os.environ.get("KABUL_BRIEF_TEMPLATES")
-    if override:
-        return Path(override)
-    checkout = Path(__file__).resolve().parents[3] / "templates"
-    return checkout if checkout.is_dir() else Path.cwd() / "templates"
 
 
 def environment(folder: Path | None = None) -> jinja2.Environment:

@@ -27,15 +27,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from kabul_brief.errors import ContentError
 
 MANIFEST: Final = ".kabul-brief-manifest.json"
-_FORMAT: Final = 2
+_FORMAT: Final = 3
+_FILE_DIGESTS: Final = "file-digests.json"
+_SETTLED_NS: Final = 2_000_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +48,7 @@ class Entry:
     """Digest of everything the page's bytes depend on."""
     output: str
     """Digest of the bytes written."""
+    size: int
 
 
 def digest(data: bytes) -> str:
@@ -59,43 +64,106 @@ def inputs_digest(shared: str, *parts: object) -> str:
     return hasher.hexdigest()
 
 
-def _files(folder: Path) -> list[tuple[str, Path]]:
-    """Every file under ``folder``, by its path relative to it, sorted."""
-    return sorted((path.relative_to(folder).as_posix(), path)
-                  for path in folder.rglob("*") if path.is_file())
+def _files(folder: Path) -> list[tuple[str, str]]:
+    """Every file under ``folder``: (path relative to it, path to open), sorted.
+
+    ``os.scandir`` rather than ``Path.rglob``: an archive's output holds tens of
+    thousands of files, and this walk runs on every build, even one with nothing to do.
+    """
+    found: list[tuple[str, str]] = []
+    pending = [("", os.fspath(folder))]
+    while pending:
+        prefix, directory = pending.pop()
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                relative = prefix + entry.name
+                if entry.is_dir():
+                    pending.append((relative + "/", entry.path))
+                elif entry.is_file():
+                    found.append((relative, entry.path))
+    found.sort()
+    return found
 
 
-def _hash_folder(hasher: hashlib.blake2b, folder: Path) -> None:
+class FileDigests:
+    """Digests of source files, remembered by size and modification time in the cache
+    folder, so that a build of a large archive with nothing to do does not read every
+    file again. A file modified within two seconds of being digested is read again the
+    next time: it could change once more within the clock's resolution unseen."""
+
+    def __init__(self, cache: Path | None) -> None:
+        self._path = cache / _FILE_DIGESTS if cache is not None else None
+        self._known: dict[str, list[Any]] = {}
+        self._kept: dict[str, list[Any]] = {}
+        if self._path is not None:
+            try:
+                known = json.loads(self._path.read_text(encoding="utf-8"))
+                if isinstance(known, dict):
+                    self._known = known
+            except (OSError, ValueError):
+                pass
+
+    def digest(self, path: str) -> str:
+        stat = os.stat(path)
+        known = self._known.get(path)
+        if known is not None and known[:2] == [stat.st_size, stat.st_mtime_ns]:
+            self._kept[path] = known
+            return str(known[2])
+        with open(path, "rb") as file:
+            found = digest(file.read())
+        if time.time_ns() - stat.st_mtime_ns > _SETTLED_NS:
+            self._kept[path] = [stat.st_size, stat.st_mtime_ns, found]
+        return found
+
+    def save(self) -> None:
+        """Keep the digests of the files seen this time (a cache: failing to write is
+        harmless)."""
+        if self._path is None or self._kept == self._known:
+            return
+        try:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self._path.with_suffix(".tmp")
+            temporary.write_text(json.dumps(self._kept), encoding="utf-8")
+            os.replace(temporary, self._path)
+        except OSError:
+            return
+
+
+def _hash_folder(hasher: hashlib.blake2b, folder: Path, digests: FileDigests) -> None:
     for relative, path in _files(folder):
-        hasher.update(relative.encode() + b"\x00")
-        hasher.update(path.read_bytes() + b"\x00")
+        hasher.update(f"{relative}\x00{digests.digest(path)}\x00".encode())
 
 
 def templates_digest(folder: Path) -> str:
     """Every template file's name and bytes: any template edit re-renders every page."""
     hasher = hashlib.blake2b(digest_size=16)
-    _hash_folder(hasher, folder)
+    _hash_folder(hasher, folder, FileDigests(None))
     return hasher.hexdigest()
 
 
-def sources_digest(content: Path, templates: Path, *settings: object) -> str:
-    """Every file the build could read, and the settings it runs with."""
+def sources_digest(content: Path, templates: Path, *settings: object,
+                   cache: Path | None = None) -> str:
+    """Every file the build could read, and the settings it runs with; ``cache`` is
+    where the digests of unchanged files are remembered between builds."""
+    digests = FileDigests(cache)
     hasher = hashlib.blake2b(repr(settings).encode(), digest_size=16)
     for label, folder in (("content", content), ("templates", templates)):
         hasher.update(f"\x00{label}\x00".encode())
-        _hash_folder(hasher, folder)
+        _hash_folder(hasher, folder.absolute(), digests)
+    digests.save()
     return hasher.hexdigest()
 
 
 class PreviousBuild:
     """What the last successful build into ``--out`` rendered, to reuse unchanged pages."""
 
-    def __init__(self, folder: Path | None, entries: Mapping[str, Entry],
+    def __init__(self, folder: Path | None, entries: Mapping[str, Sequence[str]],
                  sources: str | None = None, sizes: Mapping[str, int] | None = None) -> None:
         self._folder = folder
-        self._entries = dict(entries)
+        self._entries = entries
+        """Page path -> [input digest, output digest], as read."""
         self._sources = sources
-        self._sizes = dict(sizes or {})
+        self._sizes = sizes or {}
 
     @classmethod
     def none(cls) -> PreviousBuild:
@@ -108,11 +176,10 @@ class PreviousBuild:
             data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
             if data.get("format") != _FORMAT:
                 return cls.none()
-            entries = {path: Entry(inputs=pair[0], output=pair[1])
-                       for path, pair in data["pages"].items()}
-            sources = data["sources"]
-            sizes = {str(path): int(size) for path, size in data["files"].items()}
-        except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+            entries, sources, sizes = data["pages"], data["sources"], data["files"]
+            if not (isinstance(entries, dict) and isinstance(sizes, dict)):
+                return cls.none()
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return cls.none()
         return cls(folder, entries, sources if isinstance(sources, str) else None, sizes)
 
@@ -120,43 +187,52 @@ class PreviousBuild:
         """True if the folder holds what a build of exactly these sources writes."""
         if self._folder is None or self._sources != sources or not self._sizes:
             return False
-        present = dict(_files(self._folder))
-        present.pop(MANIFEST, None)
-        if present.keys() != self._sizes.keys():  # a file lost, or one added by hand
-            return False
-        try:
-            return all(present[path].stat().st_size == size
+        root = os.fspath(self._folder)
+        try:  # every file still there at its size (a file added by hand is left alone)
+            return all(os.stat(f"{root}/{path}").st_size == size
                        for path, size in self._sizes.items())
-        except OSError:
+        except (OSError, TypeError):
             return False
 
     @property
     def files(self) -> int:
         return len(self._sizes)
 
-    def reuse(self, path: str, inputs: str) -> tuple[Path, str] | None:
-        """The previous file at ``path`` and its digest, if it was made from the same
+    def reuse(self, path: str, inputs: str) -> tuple[Path, Entry] | None:
+        """The previous file at ``path`` and its entry, if it was made from the same
         inputs and is still as it was written."""
         entry = self._entries.get(path)
-        if self._folder is None or entry is None or entry.inputs != inputs:
+        if self._folder is None or not isinstance(entry, list) or entry[:1] != [inputs]:
             return None
+        output = entry[1] if len(entry) == 2 else None
         file = self._folder / path
         try:
             data = file.read_bytes()
         except OSError:
             return None
-        return (file, entry.output) if digest(data) == entry.output else None
+        if not isinstance(output, str) or digest(data) != output:
+            return None
+        return file, Entry(inputs=inputs, output=output, size=len(data))
 
 
 def write_manifest(folder: Path, entries: Iterable[tuple[str, Entry]],
-                   sources: str | None) -> None:
+                   sizes: Mapping[str, int], sources: str | None) -> None:
     """Record this build in the folder it wrote (after everything else is there);
-    sorted, so that it is deterministic. ``sources`` None: never skip the next build."""
-    pages = {path: [entry.inputs, entry.output] for path, entry in sorted(entries)}
-    sizes = {relative: path.stat().st_size for relative, path in _files(folder)}
-    data = {"format": _FORMAT, "sources": sources, "pages": pages, "files": sizes}
+    sorted, so that it is deterministic. ``sizes``: every other file written, by path
+    (a page's size is in its entry). ``sources`` None: never skip the next build."""
+    pages: dict[str, list[str]] = {}
+    files = dict(sizes)
+    for path, entry in entries:
+        pages[path] = [entry.inputs, entry.output]
+        files[path] = entry.size
+    data = {"format": _FORMAT, "sources": sources, "pages": pages, "files": files}
     (folder / MANIFEST).write_text(json.dumps(data, indent=0, sort_keys=True) + "\n",
                                    encoding="utf-8")
+
+
+def file_sizes(folder: Path, under: str = "") -> dict[str, int]:
+    """Size of every file in ``folder``, by its path relative to it, prefixed ``under``."""
+    return {under + relative: os.stat(path).st_size for relative, path in _files(folder)}
 
 
 _WARNINGS: Final = "warnings.json"

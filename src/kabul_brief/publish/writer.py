@@ -93,6 +93,11 @@ def write_files(root: Path, files: Mapping[str, bytes]) -> None:
         write_file(root, relative, files[relative])
 
 
+def marker_size() -> dict[str, int]:
+    """The marker file every built folder holds, by path -> size, for the manifest."""
+    return {MARKER: len(MARKER_TEXT)}
+
+
 def _exchange(first: Path, second: Path) -> bool:
     """Swap two paths atomically (Linux ``renameat2``); False where unsupported."""
     libc_name = ctypes.util.find_library("c")

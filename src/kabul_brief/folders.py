@@ -1,0 +1,33 @@
+"""Where the program finds its templates and keeps what builds may reuse.
+
+A module of its own, importing nothing heavy: a build with nothing to do needs these
+two answers and should not pay for loading Markdown, Jinja or the content model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Final
+
+CACHE_FOLDER: Final = ".kabul-brief-cache"
+
+
+def templates_dir() -> Path:
+    """``templates/`` of the checkout this package runs from, else of the working folder."""
+    override = os.environ.get("KABUL_BRIEF_TEMPLATES")
+    if override:
+        return Path(override)
+    checkout = Path(__file__).resolve().parents[2] / "templates"
+    return checkout if checkout.is_dir() else Path.cwd() / "templates"
+
+
+def cache_folder(content_dir: Path) -> Path:
+    """Where builds keep what they may reuse: ``.kabul-brief-cache/`` beside ``content/``,
+    or the folder ``KABUL_BRIEF_CACHE`` names (one per content folder inside it)."""
+    content = content_dir.resolve()
+    override = os.environ.get("KABUL_BRIEF_CACHE")
+    if override:
+        return Path(override) / hashlib.blake2b(str(content).encode(), digest_size=8).hexdigest()
+    return content.parent / CACHE_FOLDER
