@@ -365,6 +365,10 @@ def median_sample(samples: list[Sample]) -> Sample:
                   rss_kib=max(s.rss_kib for s in samples))
 
 
+OURS_CACHE = "kabul-brief-cache"
+"""Our cache folder, inside the work folder; removed before every cold build."""
+
+
 def measure_size(size: str, generators: list[Generator], root: Path,
                  runs: int) -> dict[str, Result]:
     spec = SIZES[size]
@@ -383,6 +387,7 @@ def measure_size(size: str, generators: list[Generator], root: Path,
         for generator in generators:
             out = outs[generator.name]
             remove(out)
+            remove(root / OURS_CACHE)  # cold: no Markdown conversions or digests kept
             sample = generator.measure(sites[generator.name], out, root)
             results[generator.name].cold.append(sample)
             results[generator.name].pages = count_pages(out)
@@ -589,6 +594,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 def benchmark(args: argparse.Namespace, sizes: list[str], root: Path, tmpfs: bool) -> str:
     """Measure everything in the work folder ``root``; return the Markdown report."""
+    os.environ["KABUL_BRIEF_CACHE"] = str(root / OURS_CACHE)  # before the snapshot's env
     if args.ref:
         commit = git("rev-parse", "--short", f"{args.ref}^{{commit}}")
         ours_env: dict[str, str] | None = snapshot(args.ref, root / "kabul-brief")

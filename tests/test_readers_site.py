@@ -352,3 +352,13 @@ def test_the_calendar_has_the_bytes_the_icalendar_library_would_write(content: P
     site = load_site(content)
     urls = Urls(BASE)
     assert exports.ics(site, urls) == _library_calendar(site, urls)
+
+
+def test_event_lists_are_left_out_of_the_search_index(out: Path) -> None:
+    """A search for an event finds its own page, not every page listing it."""
+    lists = 0
+    for file in html_pages(out):
+        for listing in soup_of(file).select("[data-pagefind-body] ol.event-list"):
+            lists += 1
+            assert listing.has_attr("data-pagefind-ignore"), file
+    assert lists > 0

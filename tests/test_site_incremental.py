@@ -278,3 +278,18 @@ def test_an_edit_that_keeps_the_file_size_is_not_mistaken_for_no_change(
     assert build(content, out) == 0
     assert "up to date" not in capsys.readouterr().out
     assert "Kabol" in (out / "places" / "kabul" / "index.html").read_text("utf-8")
+
+
+def test_a_file_added_by_hand_stays_until_a_build_has_something_to_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As documented: the "up to date" check stats the files it wrote, it does not
+    walk the folder for strangers; the next real build removes them."""
+    content = copy_content(BASIC, tmp_path)
+    out = tmp_path / "site"
+    assert build(content, out) == 0
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    assert build(content, out) == 0
+    assert (out / "notes.txt").is_file()
+    assert build(content, out, "https://mirror.example.org/") == 0
+    assert not (out / "notes.txt").exists()

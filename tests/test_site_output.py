@@ -214,7 +214,9 @@ def test_the_swap_also_works_without_renameat2(
     assert build(BASIC, out) == 0
     (out / "stale.html").write_text("old")
     monkeypatch.setattr(writer, "_exchange", lambda first, second: False)
-    assert build(BASIC, out) == 0
+    # Another base URL: a build with something to do (a build with nothing to do
+    # leaves a file added by hand alone, and swaps nothing).
+    assert build(BASIC, out, "https://mirror.example.org/") == 0
     assert not (out / "stale.html").exists()
     assert leftovers(tmp_path) == []
 

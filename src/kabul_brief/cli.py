@@ -268,7 +268,7 @@ class ProgressBar:
         if self._bar is None:
             from tqdm import tqdm
 
-            self._bar = tqdm(total=total, unit="page", desc="rendering", leave=False,
+            self._bar = tqdm(total=total, unit="page", desc="pages", leave=False,
                              file=sys.stderr, dynamic_ncols=True)
         self._bar.update(done - self._bar.n)
 

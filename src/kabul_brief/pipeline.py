@@ -26,8 +26,9 @@ def display_root(content_dir: Path) -> str:
 def load_site(content_dir: Path, workers: int = 1, *,
               cache: MarkdownCache | None = None) -> Site:
     """Load, validate and link the content folder; raise ContentErrors listing every problem.
-    ``workers`` processes convert the Markdown that ``cache`` does not hold already
-    (saving the cache is the caller's: only once the build has passed every gate)."""
+    ``workers`` processes read the files and convert the Markdown that ``cache`` does
+    not hold already (saving the cache is the caller's: only once the build has passed
+    every gate)."""
     sink = ErrorSink()
     shown = display_root(content_dir)
     if not content_dir.is_dir():
@@ -39,7 +40,7 @@ def load_site(content_dir: Path, workers: int = 1, *,
                 hint="Pass --content DIR, or run from the folder that holds content/.",
             )
         ])
-    loaded = load_content(content_dir, shown, sink)
+    loaded = load_content(content_dir, shown, sink, workers)
     site = link(loaded, sink, workers, cache)
     sink.raise_if_any()
     assert site is not None

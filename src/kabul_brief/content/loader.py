@@ -10,6 +10,7 @@ resolved across records here: that is the linker's job.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -34,7 +35,8 @@ from kabul_brief.content.yamlsource import (
     SourceText,
     compose,
 )
-from kabul_brief.errors import ErrorSink, Position
+from kabul_brief.errors import ContentError, ErrorSink, Position
+from kabul_brief.workers import forked_map
 
 YAML_SUFFIXES = (".yaml", ".yml")
 _FRONT_MATTER_END = re.compile(r"^(---|\.\.\.)[ \t]*$")
@@ -82,22 +84,61 @@ class LoadedContent:
     """The valid fields of records that had errors, for checking their references."""
 
 
-def load_content(content_dir: Path, display_root: str, sink: ErrorSink) -> LoadedContent:
-    """Read every file under ``content_dir``; errors go to ``sink``."""
+@dataclass(frozen=True, slots=True)
+class _FileJob:
+    path: Path
+    kind: str
+    struct: Struct
+    markdown: bool
+
+
+@dataclass(slots=True)
+class _FileResult:
+    """What one file gave: its records, its errors, and what it marked broken or invalid."""
+
+    records: list[RawRecord]
+    errors: tuple[ContentError, ...]
+    broken: set[tuple[str, str]]
+    invalid: list[RawRecord]
+
+
+def load_content(content_dir: Path, display_root: str, sink: ErrorSink,
+                 workers: int = 1) -> LoadedContent:
+    """Read every file under ``content_dir``; errors go to ``sink``. Files are read on
+    up to ``workers`` processes (each file on its own: parsing is most of the load of a
+    large archive), and their results merged in the files' order."""
     settings = _load_settings(content_dir, display_root, sink)
     loaded = LoadedContent(settings=settings)
-    for kind, (folder, struct) in YAML_KINDS.items():
-        for path in _content_files(content_dir / folder, YAML_SUFFIXES):
-            loaded.records.extend(
-                _load_yaml_records(path, content_dir, display_root, kind, struct, sink, loaded)
-            )
-    for folder, kind, struct in MARKDOWN_KINDS:
-        for path in _content_files(content_dir / folder, (".md",)):
-            record = _load_markdown(path, content_dir, display_root, sink, loaded, kind, struct)
-            if record is not None:
-                loaded.records.append(record)
+    jobs = [
+        _FileJob(path, kind, struct, markdown=False)
+        for kind, (folder, struct) in YAML_KINDS.items()
+        for path in _content_files(content_dir / folder, YAML_SUFFIXES)
+    ] + [
+        _FileJob(path, kind, struct, markdown=True)
+        for folder, kind, struct in MARKDOWN_KINDS
+        for path in _content_files(content_dir / folder, (".md",))
+    ]
+    read = functools.partial(_load_file, content_dir, display_root)
+    for result in forked_map(read, jobs, workers):
+        loaded.records.extend(result.records)
+        sink.extend(result.errors)
+        loaded.broken.update(result.broken)
+        loaded.invalid.extend(result.invalid)
     _check_folder_names(content_dir, display_root, sink)
     return loaded
+
+
+def _load_file(content_dir: Path, display_root: str, job: _FileJob) -> _FileResult:
+    sink = ErrorSink()
+    loaded = LoadedContent(settings=None)
+    if job.markdown:
+        record = _load_markdown(job.path, content_dir, display_root, sink, loaded, job.kind,
+                                job.struct)
+        records = [record] if record is not None else []
+    else:
+        records = _load_yaml_records(job.path, content_dir, display_root, job.kind,
+                                     job.struct, sink, loaded)
+    return _FileResult(records, sink.errors, loaded.broken, loaded.invalid)
 
 
 def _check_folder_names(content_dir: Path, display_root: str, sink: ErrorSink) -> None:

@@ -12,6 +12,7 @@ a report.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,7 +42,7 @@ from kabul_brief.workers import forked_map
 _ROOT_FILES = {"index.html": "front page", "404.html": "404 page"}
 SEARCH_FOLDER = Urls.PAGEFIND_FOLDER
 Progress = Callable[[int, int], None]
-"""Told (pages done, pages to render) after each page, so the CLI can show a progress bar."""
+"""Told (pages done, pages in all) after each page, so the CLI can show a progress bar."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,27 +78,35 @@ class _PageWriter:
     def write(self, root: Path) -> tuple[tuple[tuple[str, Entry], ...], tuple[str, ...]]:
         """(manifest entries, paths rendered); the manifest sorts its entries."""
         entries: list[tuple[str, Entry]] = []
-        stale: list[tuple[str, str, Page]] = []  # (output path, input digest, page) to render
-        for page in self.plan.pages:
+        rendered: list[str] = []
+        pages = self.plan.pages
+        outcomes = forked_map(functools.partial(self._write_page, root), pages, self.workers)
+        for done, (page, (entry, was_rendered)) in enumerate(zip(pages, outcomes, strict=True),
+                                                             start=1):
             path = output_path(page.meta.path)
-            inputs = inputs_digest(self.shared, page.template, page.meta, page.view)
-            unchanged = self.previous.reuse(path, inputs)
-            if unchanged is None:
-                stale.append((path, inputs, page))
-            else:
-                existing, entry = unchanged
-                writer.link_file(root, path, existing)
-                entries.append((path, entry))
-
-        rendered_pages = forked_map(self.renderer.render, [page for _, _, page in stale],
-                                    self.workers)
-        for done, ((path, inputs, _), data) in enumerate(zip(stale, rendered_pages,
-                                                             strict=True), start=1):
-            writer.write_file(root, path, data)
-            entries.append((path, Entry(inputs=inputs, output=digest(data), size=len(data))))
+            entries.append((path, entry))
+            if was_rendered:
+                rendered.append(path)
             if self.progress is not None:
-                self.progress(done, len(stale))
-        return tuple(entries), tuple(sorted(path for path, _, _ in stale))
+                self.progress(done, len(pages))
+        return tuple(entries), tuple(sorted(rendered))
+
+    def _write_page(self, root: Path, page: Page) -> tuple[Entry, bool]:
+        """Put one page in the new folder: kept from the previous build if its inputs
+        are unchanged, else rendered. Returns its manifest entry and whether it was
+        rendered. Runs on the workers, which write the files themselves: digesting,
+        rendering and writing all scale with the cores, and no page's bytes travel
+        back to the parent."""
+        path = output_path(page.meta.path)
+        inputs = inputs_digest(self.shared, page.template, page.meta, page.view)
+        unchanged = self.previous.reuse(path, inputs)
+        if unchanged is not None:
+            existing, entry = unchanged
+            writer.link_file(root, path, existing)
+            return entry, False
+        data = self.renderer.render(page)
+        writer.write_file(root, path, data)
+        return Entry(inputs=inputs, output=digest(data), size=len(data)), True
 
 
 def build_site(site: m.Site, out: Path, base_url: str | None = None,

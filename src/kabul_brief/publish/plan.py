@@ -7,7 +7,7 @@ here rather than discovered as a page silently overwritten on disk.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,8 +37,9 @@ class Plan:
         return [output_path(p.meta.path) for p in self.pages] + list(self.files)
 
 
-def plan_pages(kit: Kit) -> tuple[Page, ...]:
-    """Every HTML page and XML document, in a fixed order."""
+def plan_pages(kit: Kit, network: Callable[[], Page] | None = None) -> tuple[Page, ...]:
+    """Every HTML page and XML document, in a fixed order; ``network`` gives the network
+    page when another process lays it out."""
     site = kit.site
     planned: list[Page] = [
         pages.front(kit),
@@ -56,7 +57,7 @@ def plan_pages(kit: Kit) -> tuple[Page, ...]:
         *(topics.relationship(kit, r) for r in site.relationships),
         topics.sources_index(kit),
         *(topics.source(kit, s) for s in site.sources),
-        readers.network_page(kit),
+        network() if network is not None else readers.network_page(kit),
         readers.search(kit),
         *(pages.standing(kit, p) for p in site.pages),
         pages.not_found(kit),
@@ -78,16 +79,33 @@ def static_files(folder: Path) -> dict[str, bytes]:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class _Slow:
+    """The parts of the plan that take long and that no page waits for."""
+
+    network: Page
+    files: dict[str, bytes]
+
+
 def plan_site(site: m.Site, urls: Urls, templates: Path, workers: int = 1) -> Plan:
-    """The plan; with ``workers`` above 1 the data files and exports (the calendar is
-    slow to serialize) are made on another process while the pages are planned."""
+    """The plan; with ``workers`` above 1 the network page (its layout) and the data
+    files and exports are made on another process while the pages are planned."""
     kit = Kit(site, urls)
-    data_and_exports = in_background(
-        lambda: {**data_files(site, urls), **export_files(site, urls)}, workers)
-    pages = plan_pages(kit)  # one kit: its links and event items are made once
+    slow = in_background(
+        lambda: _Slow(network=readers.network_page(kit),
+                      files={**data_files(site, urls), **export_files(site, urls)}),
+        workers)
+    waited: list[_Slow] = []
+
+    def slow_parts() -> _Slow:
+        if not waited:
+            waited.append(slow())
+        return waited[0]
+
+    pages = plan_pages(kit, lambda: slow_parts().network)  # one kit: links made once
     files = {
         **static_files(templates),
-        **data_and_exports(),
+        **slow_parts().files,
         "robots.txt": feeds.robots(kit).encode(),
     }
     plan = Plan(pages=pages, files=files)
