@@ -17,7 +17,8 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, Final, TypeVar, cast
+from multiprocessing.connection import Connection
+from typing import Any, Final, Generic, TypeVar, cast
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -66,33 +67,63 @@ def forked_map(function: Callable[[Item], Result], items: Sequence[Item],
         _job = None
 
 
-_background: dict[int, Callable[[], Any]] = {}
-"""Jobs started by :func:`in_background`, inherited by the process forked for each."""
+class BackgroundJob(Generic[Result]):
+    """A function running on a forked process; :meth:`result` waits for it (once)."""
 
+    def __init__(self, function: Callable[[], Result], fork: bool) -> None:
+        self._function: Callable[[], Result] | None = function
+        self._child: multiprocessing.process.BaseProcess | None = None
+        if fork:
+            context = multiprocessing.get_context("fork")
+            self._receiver, sender = context.Pipe(duplex=False)
+            self._child = context.Process(target=_send_result, args=(function, sender),
+                                          daemon=True)
+            self._child.start()
+            sender.close()
 
-def in_background(function: Callable[[], Result], workers: int) -> Callable[[], Result]:
-    """Start ``function()`` on a forked process while the caller goes on; the returned
-    callable waits for its result. Runs in the caller, when asked for, where forking is
-    unsafe or ``workers`` is 1. Only the result is pickled."""
-    if workers < 2 or not can_fork():
-        return function
-    key = len(_background)
-    _background[key] = function
-    try:
-        pool = multiprocessing.get_context("fork").Pool(1)
-    finally:
-        del _background[key]
-    pending = pool.apply_async(_call_background, (key,))
-    pool.close()
-
-    def result() -> Result:
+    def result(self) -> Result:
+        if self._child is None:  # not forked: run it here, now
+            assert self._function is not None, "result() was already taken"
+            function, self._function = self._function, None
+            return function()
         try:
-            return cast(Result, pending.get())
+            failed, value = self._receiver.recv()
+        except EOFError:
+            raise RuntimeError(
+                f"background job died (exit {self._child.exitcode})") from None
         finally:
-            pool.join()
+            self._receiver.close()
+            self._child.join()
+        if failed:
+            raise value
+        return cast(Result, value)
 
-    return result
+    def cancel(self) -> None:
+        """Stop the job if it still runs (a build that failed will not want its result)."""
+        if self._child is not None and self._child.exitcode is None:
+            self._child.terminate()
+            self._child.join()
+            self._receiver.close()
 
 
-def _call_background(key: int) -> Any:
-    return _background[key]()
+def in_background(function: Callable[[], Result], workers: int) -> BackgroundJob[Result]:
+    """Start ``function()`` on a forked process while the caller goes on; where forking
+    is unsafe or ``workers`` is 1 it runs in the caller, when its result is asked for.
+    Only the result is pickled.
+
+    A bare process and a pipe, not a pool: a pool runs threads in the caller, and while
+    they live :func:`forked_map` could not fork its workers."""
+    return BackgroundJob(function, fork=workers >= 2 and can_fork())
+
+
+def _send_result(function: Callable[[], Any], sender: Connection) -> None:
+    try:
+        outcome: tuple[bool, Any] = (False, function())
+    except BaseException as error:  # handed to the parent, which raises it
+        outcome = (True, error)
+    try:
+        sender.send(outcome)
+    except Exception as error:  # the error itself would not pickle
+        sender.send((True, RuntimeError(f"background job failed: {outcome[1]!r} ({error})")))
+    finally:
+        sender.close()

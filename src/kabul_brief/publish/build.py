@@ -1,10 +1,11 @@
 """Publish a validated :class:`~kabul_brief.content.model.Site`: plan, render, write.
 
-The whole site is planned first (every page's view, so a view error writes
-nothing), then written into a fresh folder beside ``--out`` page by page as it is
-rendered, and swapped in whole by the writer only when everything is there: a
-template error or a killed build leaves ``--out`` as it was, and memory holds one
-page at a time, not the site. A page whose inputs are those of the previous build
+The whole site is planned first (every path, so two pages can never claim one; the
+views of record pages are made later, on the workers that render them), then
+written into a fresh folder beside ``--out`` page by page as it is rendered, and
+swapped in whole by the writer only when everything is there: a view or template
+error or a killed build leaves ``--out`` as it was, and memory holds one page at a
+time, not the site. A page whose inputs are those of the previous build
 into the same folder is not rendered again (:mod:`~kabul_brief.publish.reuse`): its
 previous bytes are the ones a render would give. Only the CLI prints: this returns
 a report.
@@ -22,7 +23,7 @@ from kabul_brief import __version__
 from kabul_brief.content import model as m
 from kabul_brief.folders import templates_dir
 from kabul_brief.publish import writer
-from kabul_brief.publish.meta import Page
+from kabul_brief.publish.meta import PlannedPage, made, planned_path
 from kabul_brief.publish.plan import Plan, plan_site
 from kabul_brief.publish.render import Renderer
 from kabul_brief.publish.reuse import (
@@ -83,7 +84,7 @@ class _PageWriter:
         outcomes = forked_map(functools.partial(self._write_page, root), pages, self.workers)
         for done, (page, (entry, was_rendered)) in enumerate(zip(pages, outcomes, strict=True),
                                                              start=1):
-            path = output_path(page.meta.path)
+            path = output_path(planned_path(page))
             entries.append((path, entry))
             if was_rendered:
                 rendered.append(path)
@@ -91,12 +92,13 @@ class _PageWriter:
                 self.progress(done, len(pages))
         return tuple(entries), tuple(sorted(rendered))
 
-    def _write_page(self, root: Path, page: Page) -> tuple[Entry, bool]:
+    def _write_page(self, root: Path, planned: PlannedPage) -> tuple[Entry, bool]:
         """Put one page in the new folder: kept from the previous build if its inputs
         are unchanged, else rendered. Returns its manifest entry and whether it was
         rendered. Runs on the workers, which write the files themselves: digesting,
         rendering and writing all scale with the cores, and no page's bytes travel
-        back to the parent."""
+        back to the parent. A lazily planned page's view is made here."""
+        page = made(planned)
         path = output_path(page.meta.path)
         inputs = inputs_digest(self.shared, page.template, page.meta, page.view)
         unchanged = self.previous.reuse(path, inputs)
@@ -132,19 +134,22 @@ def build_site(site: m.Site, out: Path, base_url: str | None = None,
 
     def produce(root: Path) -> None:
         clock.start("render and write")
-        writer.write_files(root, plan.files)
         entries, paths = pages.write(root)
         rendered.extend(paths)
+        writer.write_files(root, plan.files())
         clock.start("search index")
         index_site(root)  # Pagefind indexes the new folder, before the swap
         bundle = file_sizes(root / SEARCH_FOLDER, f"{SEARCH_FOLDER}/")
         indexed.append(len(bundle))
         clock.start("manifest")
-        files = {path: len(data) for path, data in plan.files.items()}
+        files = {path: len(data) for path, data in plan.files().items()}
         write_manifest(root, entries, {**files, **bundle, **writer.marker_size()}, sources)
         clock.start("swap")
 
-    writer.publish_tree(out, produce)
+    try:
+        writer.publish_tree(out, produce)
+    finally:
+        plan.abandon()  # nothing left to stop once the files were written
     clock.stop()
     counts = Counter(_what(path) for path in plan.output_paths())
     counts[SEARCH_FOLDER] += sum(indexed)

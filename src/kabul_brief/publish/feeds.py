@@ -8,6 +8,7 @@ Atom needs a full timestamp with a time zone.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
@@ -82,16 +83,17 @@ def feed(kit: Kit) -> Page:
     return Page(meta=page, template="feed.xml", view=view)
 
 
-def sitemap(kit: Kit, pages: tuple[Page, ...]) -> Page:
+def sitemap(kit: Kit, paths: Iterable[str]) -> Page:
+    """Every page of the site (``paths``: as planned), with the date an article changed."""
     lastmod: dict[str, str] = {}
     for article_id, article in kit.site.articles.items():
         changed = article.updated or article.date
         if changed.day is not None:  # the sitemaps.org schema wants a full date: never invent one
             lastmod[kit.urls.record_path("article", article_id)] = changed.iso
     entries = tuple(
-        SitemapEntry(kit.urls.absolute_path(p.meta.path), lastmod.get(p.meta.path))
-        for p in sorted(pages, key=lambda p: p.meta.path)
-        if p.meta.path == "" or p.meta.path.endswith("/")
+        SitemapEntry(kit.urls.absolute_path(path), lastmod.get(path))
+        for path in sorted(paths)
+        if path == "" or path.endswith("/")
     )
     page = PageMeta(path=SITEMAP_PATH, title="Sitemap", description=None, section=None)
     return Page(meta=page, template="sitemap.xml", view=entries)

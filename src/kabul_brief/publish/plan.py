@@ -7,18 +7,19 @@ here rather than discovered as a page silently overwritten on disk.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kabul_brief.content import model as m
 from kabul_brief.publish import feeds, pages, readers, records, topics
 from kabul_brief.publish.data import data_files
 from kabul_brief.publish.exports import export_files
-from kabul_brief.publish.meta import Page
+from kabul_brief.publish.meta import LazyPage, Page, PlannedPage, planned_path
 from kabul_brief.publish.urls import Urls, output_path
 from kabul_brief.publish.views import Kit
-from kabul_brief.workers import in_background
+from kabul_brief.workers import BackgroundJob, in_background
 
 STATIC_FOLDER = "static"
 
@@ -27,43 +28,71 @@ class PathCollision(Exception):
     """Two planned files would be written to the same path."""
 
 
-@dataclass(frozen=True, slots=True)
 class Plan:
-    pages: tuple[Page, ...]
-    files: dict[str, bytes]
-    """Output path -> content, for files that need no template."""
+    """The pages (record pages planned lazily, see
+    :class:`~kabul_brief.publish.meta.LazyPage`) and the plain files: those made at
+    once, and the data files and exports, made meanwhile on another process and
+    waited for by :meth:`files` (after the pages are written)."""
+
+    def __init__(self, pages: tuple[PlannedPage, ...], files: dict[str, bytes],
+                 later: BackgroundJob[dict[str, bytes]] | None = None) -> None:
+        self.pages = pages
+        self._files = files
+        self._later = later
+
+    def files(self) -> dict[str, bytes]:
+        """Output path -> content, for every file that needs no template."""
+        if self._later is not None:
+            later, self._later = self._later, None
+            self._files = {**self._files, **later.result()}
+            check_collisions(self.output_paths())
+        return self._files
+
+    def abandon(self) -> None:
+        """The build failed: stop making the files still on their way."""
+        if self._later is not None:
+            self._later.cancel()
+            self._later = None
 
     def output_paths(self) -> list[str]:
-        return [output_path(p.meta.path) for p in self.pages] + list(self.files)
+        """Every path planned so far (the data files once :meth:`files` has given them)."""
+        return [output_path(planned_path(p)) for p in self.pages] + list(self._files)
 
 
-def plan_pages(kit: Kit, network: Callable[[], Page] | None = None) -> tuple[Page, ...]:
-    """Every HTML page and XML document, in a fixed order; ``network`` gives the network
-    page when another process lays it out."""
+def _lazy(kit: Kit, kind: str, ids: Iterable[str],
+          make: Callable[[Kit, Any], Page]) -> list[PlannedPage]:
+    return [LazyPage(kit.urls.record_path(kind, record_id),
+                     functools.partial(make, kit, record_id))
+            for record_id in ids]
+
+
+def plan_pages(kit: Kit) -> tuple[PlannedPage, ...]:
+    """Every HTML page and XML document, in a fixed order. Record pages and the network
+    page are lazy: their views are made where they are rendered."""
     site = kit.site
-    planned: list[Page] = [
+    planned: list[PlannedPage] = [
         pages.front(kit),
         pages.articles_index(kit),
-        *(pages.article(kit, a) for a in site.articles),
+        *_lazy(kit, "article", site.articles, pages.article),
         pages.timeline(kit),
         records.actors_index(kit),
-        *(records.actor(kit, a) for a in site.actors),
-        *(records.event(kit, e) for e in site.events),
+        *_lazy(kit, "actor", site.actors, records.actor),
+        *_lazy(kit, "event", site.events, records.event),
         records.places_index(kit),
-        *(records.place(kit, p) for p in site.places),
+        *_lazy(kit, "place", site.places, records.place),
         topics.disputes_index(kit),
-        *(topics.dispute(kit, d) for d in site.disputes),
+        *_lazy(kit, "dispute", site.disputes, topics.dispute),
         topics.relationships_index(kit),
-        *(topics.relationship(kit, r) for r in site.relationships),
+        *_lazy(kit, "relationship", site.relationships, topics.relationship),
         topics.sources_index(kit),
-        *(topics.source(kit, s) for s in site.sources),
-        network() if network is not None else readers.network_page(kit),
+        *_lazy(kit, "source", site.sources, topics.source),
+        LazyPage(kit.urls.NETWORK_PATH, functools.partial(readers.network_page, kit)),
         readers.search(kit),
         *(pages.standing(kit, p) for p in site.pages),
         pages.not_found(kit),
     ]
     planned.append(feeds.feed(kit))
-    planned.append(feeds.sitemap(kit, tuple(planned)))
+    planned.append(feeds.sitemap(kit, [planned_path(p) for p in planned]))
     return tuple(planned)
 
 
@@ -79,37 +108,19 @@ def static_files(folder: Path) -> dict[str, bytes]:
     }
 
 
-@dataclass(frozen=True, slots=True)
-class _Slow:
-    """The parts of the plan that take long and that no page waits for."""
-
-    network: Page
-    files: dict[str, bytes]
-
-
 def plan_site(site: m.Site, urls: Urls, templates: Path, workers: int = 1) -> Plan:
-    """The plan; with ``workers`` above 1 the network page (its layout) and the data
-    files and exports are made on another process while the pages are planned."""
+    """The plan; with ``workers`` above 1 the data files and exports are made on another
+    process, while the pages are planned and rendered."""
     kit = Kit(site, urls)
-    slow = in_background(
-        lambda: _Slow(network=readers.network_page(kit),
-                      files={**data_files(site, urls), **export_files(site, urls)}),
-        workers)
-    waited: list[_Slow] = []
-
-    def slow_parts() -> _Slow:
-        if not waited:
-            waited.append(slow())
-        return waited[0]
-
-    pages = plan_pages(kit, lambda: slow_parts().network)  # one kit: links made once
-    files = {
-        **static_files(templates),
-        **slow_parts().files,
-        "robots.txt": feeds.robots(kit).encode(),
-    }
-    plan = Plan(pages=pages, files=files)
-    check_collisions(plan.output_paths())
+    later = in_background(lambda: {**data_files(site, urls), **export_files(site, urls)},
+                          workers)
+    try:
+        files = {**static_files(templates), "robots.txt": feeds.robots(kit).encode()}
+        plan = Plan(pages=plan_pages(kit), files=files, later=later)
+        check_collisions(plan.output_paths())
+    except BaseException:
+        later.cancel()
+        raise
     return plan
 
 
