@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 from typing import Final
 
-from kabul_brief.publish.urls import Urls
+from kabul_brief.publish.urls import FOLDERS, Urls
 
 _SIGNATURE: Final = b"pagefind_dcd"
 _HASHED_RE: Final = re.compile(r"^(?P<lang>.+)_(?P<hash>[0-9a-f]+)$")
@@ -40,7 +40,7 @@ class SearchIndexError(RuntimeError):
 def index_site(folder: Path) -> None:
     """Write the Pagefind bundle into ``folder/pagefind/``."""
     command = [sys.executable, "-m", "pagefind", "--site", str(folder),
-               "--output-subdir", Urls.PAGEFIND_FOLDER, "--quiet"]
+               "--output-subdir", Urls.PAGEFIND_FOLDER, "--glob", indexed_glob(), "--quiet"]
     try:
         result = subprocess.run(command, capture_output=True, text=True, check=False,
                                 timeout=300)
@@ -50,6 +50,12 @@ def index_site(folder: Path) -> None:
         output = (result.stderr or result.stdout)[-2000:]
         raise SearchIndexError(f"Pagefind failed (exit {result.returncode}): {output}")
     canonical_filters(folder / Urls.PAGEFIND_FOLDER)
+
+
+def indexed_glob() -> str:
+    """Only the folders of indexed kinds: Pagefind then does not parse the other pages
+    (the timeline and the network page alone are megabytes) to find them unmarked."""
+    return "{" + ",".join(FOLDERS[kind] for kind in SEARCH_KINDS) + "}/**/*.html"
 
 
 def _head(data: bytes, i: int) -> tuple[int, int, int]:
