@@ -8,11 +8,19 @@ Playwright for Python drives Debian's Chromium. scripts/test installs both.
 
 from __future__ import annotations
 
+import functools
+import threading
 from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
+from test_site_support import REPO
 from validators import tools
+
+from kabul_brief.cli import main
+from kabul_brief.publish import search
 
 
 @pytest.fixture(scope="session")
@@ -178,3 +186,33 @@ def test_every_page_kind_tabs_to_the_skip_link_first_then_the_search_box(
     finally:
         context.close()
     assert not failures, "\n".join(failures)
+
+
+def test_search_merges_the_shards_of_a_large_index(
+    tmp_path: Path, browser: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ten pages a shard: the results for Muttaqi come from several shards."""
+    monkeypatch.setattr(search, "PAGES_PER_SHARD", 10)
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(SimpleHTTPRequestHandler, directory=str(tmp_path)))
+    base_url = f"http://127.0.0.1:{server.server_address[1]}/brief/"
+    assert main(["build", "--content", str(REPO / "content"), "--out", str(tmp_path / "brief"),
+                 "--base-url", base_url, "--quiet"]) == 0
+    shards = len(list((tmp_path / "brief" / "pagefind").glob("shard-*"))) + 1
+    assert shards > 2
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    context = _open(browser)
+    page = context.new_page()
+    try:
+        page.goto(base_url + "search/?q=Muttaqi")
+        page.wait_for_selector(".pagefind-ui__result-link", timeout=20_000)
+        hrefs = page.eval_on_selector_all(
+            ".pagefind-ui__result-link", "links => links.map(a => a.href)")
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()
+    paths = [href.removeprefix(base_url) for href in hrefs]
+    assert "actors/amir-khan-muttaqi/" in paths, paths
+    assert len({search.shard_of(path, shards) for path in paths}) > 1, paths

@@ -1,13 +1,18 @@
-/* Starts Pagefind UI on the search page and runs the query from ?q=. */
+/* Starts Pagefind UI on the search page and runs the query from ?q=. A large archive's
+   index comes in shards: data-merge lists the other shards' bundles, merged in. */
 (function () {
   "use strict";
   function start() {
     var box = document.getElementById("search");
     if (!box || typeof PagefindUI === "undefined") { return; }
+    var base = box.getAttribute("data-base");
+    var merge = (box.getAttribute("data-merge") || "").split(" ").filter(Boolean)
+      .map(function (bundle) { return { bundlePath: bundle, baseUrl: base }; });
     var ui = new PagefindUI({
       element: "#search",
       bundlePath: box.getAttribute("data-bundle"),
-      baseUrl: box.getAttribute("data-base"),
+      baseUrl: base,
+      mergeIndex: merge,
       showSubResults: true,
       showImages: false,
       autofocus: true

@@ -35,7 +35,7 @@ from kabul_brief.publish.reuse import (
     templates_digest,
     write_manifest,
 )
-from kabul_brief.publish.search import index_site
+from kabul_brief.publish.search import index_site, shard_digests
 from kabul_brief.publish.urls import Urls, output_path
 from kabul_brief.stopwatch import Stopwatch
 from kabul_brief.workers import forked_map
@@ -138,12 +138,18 @@ def build_site(site: m.Site, out: Path, base_url: str | None = None,
         rendered.extend(paths)
         writer.write_files(root, plan.files())
         clock.start("search index")
-        index_site(root)  # Pagefind indexes the new folder, before the swap
+        shards = plan.search_shards
+        search = shard_digests(shards, {path: entry.output for path, entry in entries})
+        unchanged = [shard for shard, value in search.items()
+                     if pages.previous.search.get(shard) == value]
+        # Pagefind indexes the new folder, before the swap; unchanged shards are kept.
+        index_site(root, shards, pages.previous.folder, unchanged)
         bundle = file_sizes(root / SEARCH_FOLDER, f"{SEARCH_FOLDER}/")
         indexed.append(len(bundle))
         clock.start("manifest")
         files = {path: len(data) for path, data in plan.files().items()}
-        write_manifest(root, entries, {**files, **bundle, **writer.marker_size()}, sources)
+        write_manifest(root, entries, {**files, **bundle, **writer.marker_size()}, sources,
+                       search)
         clock.start("swap")
 
     try:

@@ -8,7 +8,7 @@ here rather than discovered as a page silently overwritten on disk.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from kabul_brief.publish import feeds, pages, readers, records, topics
 from kabul_brief.publish.data import data_files
 from kabul_brief.publish.exports import export_files
 from kabul_brief.publish.meta import LazyPage, Page, PlannedPage, planned_path
+from kabul_brief.publish.search import indexed_paths, plan_shards
 from kabul_brief.publish.urls import Urls, output_path
 from kabul_brief.publish.views import Kit
 from kabul_brief.workers import BackgroundJob, in_background
@@ -35,10 +36,13 @@ class Plan:
     waited for by :meth:`files` (after the pages are written)."""
 
     def __init__(self, pages: tuple[PlannedPage, ...], files: dict[str, bytes],
-                 later: BackgroundJob[dict[str, bytes]] | None = None) -> None:
+                 later: BackgroundJob[dict[str, bytes]] | None = None,
+                 search_shards: Mapping[str, tuple[str, ...]] | None = None) -> None:
         self.pages = pages
         self._files = files
         self._later = later
+        self.search_shards = dict(search_shards or {})
+        """Shard folder of the search index -> the site paths of its pages."""
 
     def files(self) -> dict[str, bytes]:
         """Output path -> content, for every file that needs no template."""
@@ -66,7 +70,7 @@ def _lazy(kit: Kit, kind: str, ids: Iterable[str],
             for record_id in ids]
 
 
-def plan_pages(kit: Kit) -> tuple[PlannedPage, ...]:
+def plan_pages(kit: Kit, search_shards: Iterable[str] = ("",)) -> tuple[PlannedPage, ...]:
     """Every HTML page and XML document, in a fixed order. Record pages and the network
     page are lazy: their views are made where they are rendered."""
     site = kit.site
@@ -87,7 +91,7 @@ def plan_pages(kit: Kit) -> tuple[PlannedPage, ...]:
         topics.sources_index(kit),
         *_lazy(kit, "source", site.sources, topics.source),
         LazyPage(kit.urls.NETWORK_PATH, functools.partial(readers.network_page, kit)),
-        readers.search(kit),
+        readers.search(kit, search_shards),
         *(pages.standing(kit, p) for p in site.pages),
         pages.not_found(kit),
     ]
@@ -116,7 +120,9 @@ def plan_site(site: m.Site, urls: Urls, templates: Path, workers: int = 1) -> Pl
                           workers)
     try:
         files = {**static_files(templates), "robots.txt": feeds.robots(kit).encode()}
-        plan = Plan(pages=plan_pages(kit), files=files, later=later)
+        shards = plan_shards(indexed_paths(site, urls))
+        plan = Plan(pages=plan_pages(kit, shards), files=files, later=later,
+                    search_shards=shards)
         check_collisions(plan.output_paths())
     except BaseException:
         later.cancel()

@@ -7,6 +7,7 @@ JavaScript it says so and points to the indexes.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kabul_brief.publish import meta
@@ -26,15 +27,19 @@ class SearchView:
     loader: str
     """Our script that starts Pagefind UI and runs ``?q=``."""
     indexes: tuple[Link, ...]
+    merge: str
+    """Folders of the other shards' bundles, space-separated (see ``search``)."""
 
 
-def search(kit: Kit) -> Page:
+def search(kit: Kit, shards: Iterable[str] = ("",)) -> Page:
+    """The search page; ``shards``: the shard folders of the index (the first is "")."""
     urls = kit.urls
     view = SearchView(
         script=urls.pagefind("pagefind-ui.js"), stylesheet=urls.pagefind("pagefind-ui.css"),
         bundle=urls.pagefind(), base=urls.home(), loader=urls.static("search.js"),
         indexes=(Link(urls.index("actor"), "Actors"), Link(urls.url("timeline/"), "Timeline"),
                  Link(urls.index("dispute"), "Disputes"), Link(urls.index("article"), "Articles")),
+        merge=" ".join(urls.pagefind(shard) for shard in shards if shard),
     )
     page = PageMeta(path=urls.SEARCH_PATH, title="Search", section="search",
                     description="Search the actors, events, disputes and articles of this site.",

@@ -164,6 +164,8 @@ class PreviousBuild:
         """Page path -> [input digest, output digest], as read."""
         self._sources = sources
         self._sizes = sizes or {}
+        self.search: Mapping[str, str] = {}
+        """Shard folder -> digest, of the search index that build wrote."""
 
     @classmethod
     def none(cls) -> PreviousBuild:
@@ -177,11 +179,14 @@ class PreviousBuild:
             if data.get("format") != _FORMAT:
                 return cls.none()
             entries, sources, sizes = data["pages"], data["sources"], data["files"]
-            if not (isinstance(entries, dict) and isinstance(sizes, dict)):
+            search = data.get("search", {})
+            if not all(isinstance(x, dict) for x in (entries, sizes, search)):
                 return cls.none()
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return cls.none()
-        return cls(folder, entries, sources if isinstance(sources, str) else None, sizes)
+        previous = cls(folder, entries, sources if isinstance(sources, str) else None, sizes)
+        previous.search = search
+        return previous
 
     def is_current(self, sources: str) -> bool:
         """True if the folder holds what a build of exactly these sources writes."""
@@ -197,6 +202,10 @@ class PreviousBuild:
     @property
     def files(self) -> int:
         return len(self._sizes)
+
+    @property
+    def folder(self) -> Path | None:
+        return self._folder
 
     def reuse(self, path: str, inputs: str) -> tuple[Path, Entry] | None:
         """The previous file at ``path`` and its entry, if it was made from the same
@@ -216,16 +225,19 @@ class PreviousBuild:
 
 
 def write_manifest(folder: Path, entries: Iterable[tuple[str, Entry]],
-                   sizes: Mapping[str, int], sources: str | None) -> None:
+                   sizes: Mapping[str, int], sources: str | None,
+                   search: Mapping[str, str] | None = None) -> None:
     """Record this build in the folder it wrote (after everything else is there);
     sorted, so that it is deterministic. ``sizes``: every other file written, by path
-    (a page's size is in its entry). ``sources`` None: never skip the next build."""
+    (a page's size is in its entry). ``sources`` None: never skip the next build.
+    ``search``: the digest of each shard of the search index, by shard folder."""
     pages: dict[str, list[str]] = {}
     files = dict(sizes)
     for path, entry in entries:
         pages[path] = [entry.inputs, entry.output]
         files[path] = entry.size
-    data = {"format": _FORMAT, "sources": sources, "pages": pages, "files": files}
+    data = {"format": _FORMAT, "sources": sources, "pages": pages, "files": files,
+            "search": dict(search or {})}
     (folder / MANIFEST).write_text(json.dumps(data, indent=0, sort_keys=True) + "\n",
                                    encoding="utf-8")
 

@@ -4,6 +4,15 @@ before the swap, so ``--out`` never holds a site without its index.
 Only pages that mark their main content with ``data-pagefind-body`` are indexed
 (actors, events, disputes, articles); each carries a ``kind`` filter.
 
+Shards: an archive's pages are indexed in shards of about a thousand pages, each its
+own Pagefind bundle (the first at ``pagefind/``, the others at
+``pagefind/shard-N/``), which the search page merges (Pagefind's ``mergeIndex``).
+A page's shard follows from a hash of its path, so it stays put as the archive
+grows, until the number of shards changes. A shard whose pages are all unchanged
+since the previous build is kept as it was (hard-linked), not indexed again: an
+edit re-indexes the thousand pages around it, not the archive. Shards are indexed
+two at a time, and Pagefind's memory stays that of one shard, not of the archive.
+
 Determinism: Pagefind 1.5 writes the values of a filter in hash-map order, which
 changes from run to run, and names the filter file and the metadata file after
 their content. :func:`canonical_filters` sorts the values and renames both files
@@ -16,13 +25,19 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import math
+import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Final
 
-from kabul_brief.publish.urls import FOLDERS, Urls
+from kabul_brief.content import model as m
+from kabul_brief.publish.urls import FOLDERS, Urls, output_path
 
 _SIGNATURE: Final = b"pagefind_dcd"
 _HASHED_RE: Final = re.compile(r"^(?P<lang>.+)_(?P<hash>[0-9a-f]+)$")
@@ -33,23 +48,123 @@ SEARCH_KINDS: Final[dict[str, str]] = {
 """Record kinds whose pages are indexed -> the value of their ``kind`` filter."""
 
 
+PAGES_PER_SHARD: Final = 1000
+_SHARD_PREFIX: Final = "shard-"
+_CONCURRENT: Final = 2
+"""Pagefind runs at once: it uses about one and a half cores for a shard."""
+
+
 class SearchIndexError(RuntimeError):
     """Pagefind failed; the build stops and ``--out`` keeps the previous site."""
 
 
-def index_site(folder: Path) -> None:
-    """Write the Pagefind bundle into ``folder/pagefind/``."""
-    command = [sys.executable, "-m", "pagefind", "--site", str(folder),
-               "--output-subdir", Urls.PAGEFIND_FOLDER, "--glob", indexed_glob(), "--quiet"]
+def indexed_paths(site: m.Site, urls: Urls) -> list[str]:
+    """Site paths of every indexed page."""
+    records: dict[str, Iterable[str]] = {
+        "actor": site.actors, "event": site.events, "dispute": site.disputes,
+        "article": site.articles,
+    }
+    return [urls.record_path(kind, record_id)
+            for kind in SEARCH_KINDS for record_id in records[kind]]
+
+
+def shard_of(path: str, shards: int) -> int:
+    return int.from_bytes(hashlib.blake2b(path.encode(), digest_size=8).digest(), "big") % shards
+
+
+def shard_folder(number: int) -> str:
+    """Where shard ``number`` goes inside the bundle folder ("" for the first)."""
+    return "" if number == 0 else f"{_SHARD_PREFIX}{number}/"
+
+
+def plan_shards(paths: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Shard folder ("" for the first) -> the site paths of its pages, sorted."""
+    paths = sorted(paths)
+    count = max(1, math.ceil(len(paths) / PAGES_PER_SHARD))
+    shards: dict[str, list[str]] = {shard_folder(n): [] for n in range(count)}
+    for path in paths:
+        shards[shard_folder(shard_of(path, count))].append(path)
+    return {folder: tuple(pages) for folder, pages in shards.items()}
+
+
+def index_site(folder: Path, shards: Mapping[str, Sequence[str]],
+               previous: Path | None = None, unchanged: Iterable[str] = ()) -> None:
+    """Write the Pagefind bundles into ``folder/pagefind/``: the ``unchanged`` shards
+    linked from the ``previous`` bundle folder, the others indexed now. Each shard is
+    indexed in a staging folder of its own (links to its pages) and moved into place
+    when done, so no run of Pagefind sees or writes another shard's files."""
+    bundle = folder / Urls.PAGEFIND_FOLDER
+    bundle.mkdir(exist_ok=True)
+    kept: set[str] = set()
+    if previous is not None:
+        kept = set(unchanged) & set(shards)
+        for shard in sorted(kept):
+            _link_shard(previous / Urls.PAGEFIND_FOLDER, bundle, shard)
+    staging = Path(tempfile.mkdtemp(prefix=".kabul-brief-search-", dir=folder.parent))
     try:
-        result = subprocess.run(command, capture_output=True, text=True, check=False,
-                                timeout=300)
-    except (OSError, subprocess.TimeoutExpired) as error:
+        running: list[tuple[str, Path, subprocess.Popen[str]]] = []
+        for number, shard in enumerate(s for s in shards if s not in kept):
+            site, output = staging / f"site-{number}", staging / f"bundle-{number}"
+            for path in shards[shard]:
+                page = output_path(path)
+                _link(folder / page, site / page)
+            running.append((shard, output, _start(site, output)))
+            if len(running) >= _CONCURRENT:
+                _finish(*running.pop(0), bundle)
+        for shard, output, process in running:
+            _finish(shard, output, process, bundle)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _link(existing: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(existing, target)
+    except OSError:
+        shutil.copyfile(existing, target)
+
+
+def _shard_files(bundle: Path, shard: str) -> Iterable[Path]:
+    """The files of one shard in a bundle folder (the first shard's: all but the others')."""
+    root = bundle / shard
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and not (
+            shard == "" and path.relative_to(root).parts[0].startswith(_SHARD_PREFIX)
+        ):
+            yield path
+
+
+def _link_shard(previous: Path, bundle: Path, shard: str) -> None:
+    for path in _shard_files(previous, shard):
+        _link(path, bundle / path.relative_to(previous))
+
+
+def _start(site: Path, output: Path) -> subprocess.Popen[str]:
+    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path",
+               str(output), "--glob", indexed_glob(), "--quiet"]
+    try:
+        return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                text=True)
+    except OSError as error:
         raise SearchIndexError(f"could not run Pagefind: {error}") from error
-    if result.returncode != 0 or not (folder / Urls.PAGEFIND_FOLDER / "pagefind.js").is_file():
-        output = (result.stderr or result.stdout)[-2000:]
-        raise SearchIndexError(f"Pagefind failed (exit {result.returncode}): {output}")
-    canonical_filters(folder / Urls.PAGEFIND_FOLDER)
+
+
+def _finish(shard: str, output: Path, process: subprocess.Popen[str], bundle: Path) -> None:
+    """Wait for one shard's Pagefind, check it, and move its bundle into place."""
+    try:
+        printed, _ = process.communicate(timeout=600)
+    except subprocess.TimeoutExpired as error:
+        process.kill()
+        raise SearchIndexError(f"Pagefind took too long: {error}") from error
+    if process.returncode != 0 or not (output / "pagefind.js").is_file():
+        raise SearchIndexError(f"Pagefind failed (exit {process.returncode}): {printed[-2000:]}")
+    canonical_filters(output)
+    if shard:
+        os.rename(output, bundle / shard.rstrip("/"))
+    else:
+        for entry in sorted(output.iterdir()):
+            os.rename(entry, bundle / entry.name)
 
 
 def indexed_glob() -> str:
@@ -140,3 +255,17 @@ def canonical_filters(bundle: Path) -> None:
         _write(bundle / f"pagefind.{new_meta}.pf_meta", meta)
         entry = entry.replace(f'"{old_meta}"', f'"{new_meta}"')
     entry_path.write_text(entry, encoding="utf-8")
+
+
+def shard_digests(shards: Mapping[str, Sequence[str]], outputs: Mapping[str, str]
+                  ) -> dict[str, str]:
+    """Shard -> digest of its pages' output digests (``outputs``: by output path): a
+    shard whose digest is the previous build's indexes to the same bundle."""
+    digests = {}
+    for shard, paths in shards.items():
+        hasher = hashlib.blake2b(digest_size=16)
+        for path in paths:
+            page = output_path(path)
+            hasher.update(f"{page}\x00{outputs[page]}\n".encode())
+        digests[shard] = hasher.hexdigest()
+    return digests

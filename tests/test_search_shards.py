@@ -1,0 +1,86 @@
+"""A large archive's search index comes in shards: each a Pagefind bundle of about a
+thousand pages, merged by the search page; an edit re-indexes only its shard."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from test_site_support import SHIPPED, build, copy_content, page, tree
+
+from kabul_brief.publish import search
+
+BASE = "https://example.org/brief/"
+
+
+@pytest.fixture(autouse=True)
+def small_shards(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "PAGES_PER_SHARD", 10)
+
+
+def _shards(out: Path) -> list[Path]:
+    bundle = out / "pagefind"
+    return [bundle, *sorted(p for p in bundle.iterdir() if p.name.startswith("shard-"))]
+
+
+def _page_count(bundle: Path) -> int:
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    (language,) = entry["languages"].values()
+    return int(language["page_count"])
+
+
+def test_every_indexed_page_is_in_exactly_one_shard_and_the_search_page_merges_them(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "site"
+    assert build(SHIPPED, out, BASE) == 0
+    shards = _shards(out)
+    indexed = sum(1 for kind in ("actors", "events", "disputes", "articles")
+                  for _ in (out / kind).glob("*/index.html"))
+    assert len(shards) == -(-indexed // 10) > 2
+    assert sum(_page_count(bundle) for bundle in shards) == indexed
+    box = page(out, "search/").select_one("#search")
+    assert box is not None
+    assert box["data-bundle"] == "/brief/pagefind/"
+    assert str(box["data-merge"]).split() == [
+        f"/brief/pagefind/{bundle.name}/" for bundle in shards[1:]
+    ]
+
+
+def test_an_edit_reindexes_only_the_shard_of_the_page_it_changes(tmp_path: Path) -> None:
+    content = copy_content(SHIPPED, tmp_path)
+    out = tmp_path / "site"
+    assert build(content, out, BASE) == 0
+    before = {path: (out / path).stat().st_ino for path in tree(out) if
+              path.startswith("pagefind/")}
+    event = content / "events" / "kabul-delegation-2025-04.yaml"
+    text = event.read_text(encoding="utf-8")
+    assert "summary: |\n  " in text
+    event.write_text(text.replace("summary: |\n  ", "summary: |\n  Edited. ", 1),
+                     encoding="utf-8")
+    assert build(content, out, BASE) == 0
+    edited = search.shard_folder(search.shard_of("events/kabul-delegation-2025-04/",
+                                                 len(_shards(out))))
+    after = {path: (out / path).stat().st_ino for path in tree(out) if
+             path.startswith("pagefind/")}
+    relinked = {path for path in after if before.get(path) == after[path]}
+    in_edited = {path for path in after
+                 if path.startswith(f"pagefind/{edited}") and (
+                     edited or not path.startswith("pagefind/shard-"))}
+    assert relinked == set(after) - in_edited  # every other shard kept as it was
+    assert not relinked & in_edited
+
+
+def test_incremental_and_full_builds_give_the_same_sharded_index(tmp_path: Path) -> None:
+    content = copy_content(SHIPPED, tmp_path)
+    out, full = tmp_path / "site", tmp_path / "full"
+    assert build(content, out, BASE) == 0
+    actor = content / "actors" / "amir-khan-muttaqi.yaml"
+    text = actor.read_text(encoding="utf-8")
+    assert "aliases:\n  - Muttaqi\n" in text
+    actor.write_text(text.replace("aliases:\n  - Muttaqi\n", "aliases:\n  - Muttaqi\n  - AKM\n"),
+                     encoding="utf-8")
+    assert build(content, out, BASE) == 0
+    assert build(content, full, BASE) == 0
+    assert tree(out) == tree(full)
