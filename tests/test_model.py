@@ -5,14 +5,16 @@ from __future__ import annotations
 import dataclasses
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
 
 from kabul_brief.cli import main
-from kabul_brief.content import linker
+from kabul_brief.content import linker, loader
 from kabul_brief.content import model as m
 from kabul_brief.content.dates import Precision
+from kabul_brief.content.loader import LoadCache
 from kabul_brief.content.mdcache import MarkdownCache
 from kabul_brief.folders import cache_folder
 from kabul_brief.pipeline import load_site
@@ -237,3 +239,31 @@ def test_check_writes_no_cache(tmp_path: Path) -> None:
     shutil.copytree(GOOD_SITE / "content", content)
     assert main(["check", "--content", str(content)]) == 0
     assert not cache_folder(content).exists()
+
+
+def test_content_cache_gives_the_same_model_reads_only_changed_files_and_survives_corruption(
+    tmp_path: Path, site: m.Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(GOOD_SITE / "content", content)
+    first = LoadCache.beside(content)
+    assert load_site(content, files=first) == site
+    first.save()
+    assert (cache_folder(content) / "content.pickle").is_file()
+    actor = content / "actors" / "taliban.yaml"
+    actor.write_text(actor.read_text("utf-8").replace("[Taliban, Islamic Emirate]",
+                                                      "[Islamic Emirate]"), "utf-8")
+    read: list[str] = []
+    original = loader._load_file
+
+    def counting(content_dir: Path, display_root: str, job: Any) -> bytes:
+        read.append(job.path.name)
+        return original(content_dir, display_root, job)
+
+    monkeypatch.setattr(loader, "_load_file", counting)
+    edited = load_site(content, files=LoadCache.beside(content))
+    assert read == ["taliban.yaml"]
+    assert edited == load_site(content, files=LoadCache.disabled())
+    assert edited != site
+    (cache_folder(content) / "content.pickle").write_bytes(b"not a pickle")
+    assert load_site(content, files=LoadCache.beside(content)) == edited

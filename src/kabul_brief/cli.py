@@ -200,15 +200,16 @@ def _build(content: Path, out: Path, base_url: str | None, args: argparse.Namesp
                   f" (checked in {time.perf_counter() - started:.2f} s)")
         return EXIT_OK
     from kabul_brief.content.lint import find_warnings
+    from kabul_brief.content.loader import LoadCache
     from kabul_brief.content.mdcache import MarkdownCache
     from kabul_brief.pipeline import display_root, load_site
     from kabul_brief.publish.build import build_site
     from kabul_brief.publish.urls import BaseUrlError
 
-    markdown = MarkdownCache.beside(content)
+    markdown, files = MarkdownCache.beside(content), LoadCache.beside(content)
     clock.start("load and link")
     try:
-        site = load_site(content, args.jobs, cache=markdown)
+        site = load_site(content, args.jobs, cache=markdown, files=files)
     except ContentErrors as errors:
         return _report(errors)
     clock.start("warnings")
@@ -216,6 +217,7 @@ def _build(content: Path, out: Path, base_url: str | None, args: argparse.Namesp
     if _warnings(warnings, "text", args.strict) != EXIT_OK:
         return EXIT_CONTENT_ERRORS
     markdown.save()
+    files.save()
     try:
         with ProgressBar(enabled=not args.quiet) as bar:
             report = build_site(site, out, base_url, templates, progress=bar.update,

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 from kabul_brief.content.linker import link
-from kabul_brief.content.loader import load_content
+from kabul_brief.content.loader import LoadCache, load_content
 from kabul_brief.content.mdcache import MarkdownCache
 from kabul_brief.content.model import Site
 from kabul_brief.errors import ContentError, ContentErrors, ErrorSink, Position
@@ -24,11 +24,11 @@ def display_root(content_dir: Path) -> str:
 
 
 def load_site(content_dir: Path, workers: int = 1, *,
-              cache: MarkdownCache | None = None) -> Site:
+              cache: MarkdownCache | None = None, files: LoadCache | None = None) -> Site:
     """Load, validate and link the content folder; raise ContentErrors listing every problem.
-    ``workers`` processes read the files and convert the Markdown that ``cache`` does
-    not hold already (saving the cache is the caller's: only once the build has passed
-    every gate)."""
+    ``workers`` processes read the files that ``files`` does not hold already and
+    convert the Markdown that ``cache`` does not (saving the caches is the caller's:
+    only once the build has passed every gate)."""
     sink = ErrorSink()
     shown = display_root(content_dir)
     if not content_dir.is_dir():
@@ -40,7 +40,7 @@ def load_site(content_dir: Path, workers: int = 1, *,
                 hint="Pass --content DIR, or run from the folder that holds content/.",
             )
         ])
-    loaded = load_content(content_dir, shown, sink, workers)
+    loaded = load_content(content_dir, shown, sink, workers, files)
     site = link(loaded, sink, workers, cache)
     sink.raise_if_any()
     assert site is not None

@@ -23,6 +23,7 @@ from typing import Any
 
 import watchfiles
 
+from kabul_brief.content.loader import LoadCache
 from kabul_brief.content.mdcache import MarkdownCache
 from kabul_brief.errors import ContentError, ContentErrors
 from kabul_brief.pipeline import load_site
@@ -53,9 +54,10 @@ def rebuild(content: Path, templates: Path | None, state: PreviewState, base_url
             say: Say) -> None:
     """One build; on content errors keep the last good site and show the overlay."""
     try:
-        markdown = MarkdownCache.beside(content)
-        site = load_site(content, cache=markdown)
+        markdown, files = MarkdownCache.beside(content), LoadCache.beside(content)
+        site = load_site(content, cache=markdown, files=files)
         markdown.save()
+        files.save()
         report = build_site(site, state.out, base_url, templates)
     except ContentErrors as problems:
         with state.lock:

@@ -11,12 +11,18 @@ from __future__ import annotations
 
 import difflib
 import functools
+import hashlib
+import pickle
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kabul_brief import errors
+from kabul_brief.content import dates, fieldtypes, schemas, yamlsource
+from kabul_brief.content.diskcache import KeyedCache, code_digest
 from kabul_brief.content.fieldtypes import (
     ID_HINT,
     ID_MAX_LENGTH,
@@ -36,9 +42,11 @@ from kabul_brief.content.yamlsource import (
     compose,
 )
 from kabul_brief.errors import ContentError, ErrorSink, Position
+from kabul_brief.folders import cache_folder
 from kabul_brief.workers import forked_map
 
 YAML_SUFFIXES = (".yaml", ".yml")
+_CACHE_FILE = "content.pickle"
 _FRONT_MATTER_END = re.compile(r"^(---|\.\.\.)[ \t]*$")
 
 
@@ -102,13 +110,53 @@ class _FileResult:
     invalid: list[RawRecord]
 
 
+class LoadCache:
+    """What each content file gave when an earlier build read it, keyed by the file's
+    name and bytes and the reading code: an edit re-reads one file, not the archive.
+    Values are kept pickled, so nothing a later stage does to the records reaches the
+    cache."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self._store: KeyedCache[bytes] = KeyedCache(
+            folder / _CACHE_FILE if folder is not None else None,
+            lambda value: isinstance(value, bytes))
+        self._code = code_digest(
+            [sys.modules[__name__], fieldtypes, schemas, yamlsource, dates, errors],
+            ["PyYAML"])
+
+    @classmethod
+    def beside(cls, content_dir: Path) -> LoadCache:
+        return cls(cache_folder(content_dir))
+
+    @classmethod
+    def disabled(cls) -> LoadCache:
+        return cls(None)
+
+    def key(self, shown: str, data: bytes) -> str:
+        hasher = hashlib.blake2b(self._code.encode(), digest_size=20)
+        hasher.update(b"\x00" + shown.encode("utf-8", "surrogatepass") + b"\x00")
+        hasher.update(data)
+        return hasher.hexdigest()
+
+    def get(self, key: str) -> bytes | None:
+        return self._store.get(key)
+
+    def put(self, key: str, value: bytes) -> None:
+        self._store.put(key, value)
+
+    def save(self) -> None:
+        self._store.save()
+
+
 def load_content(content_dir: Path, display_root: str, sink: ErrorSink,
-                 workers: int = 1) -> LoadedContent:
-    """Read every file under ``content_dir``; errors go to ``sink``. Files are read on
-    up to ``workers`` processes (each file on its own: parsing is most of the load of a
-    large archive), and their results merged in the files' order."""
+                 workers: int = 1, cache: LoadCache | None = None) -> LoadedContent:
+    """Read every file under ``content_dir``; errors go to ``sink``. Files that
+    ``cache`` does not know are read on up to ``workers`` processes (each file on its
+    own: parsing is most of the load of a large archive), and all results merged in
+    the files' order."""
     settings = _load_settings(content_dir, display_root, sink)
     loaded = LoadedContent(settings=settings)
+    cache = cache or LoadCache.disabled()
     jobs = [
         _FileJob(path, kind, struct, markdown=False)
         for kind, (folder, struct) in YAML_KINDS.items()
@@ -118,17 +166,28 @@ def load_content(content_dir: Path, display_root: str, sink: ErrorSink,
         for folder, kind, struct in MARKDOWN_KINDS
         for path in _content_files(content_dir / folder, (".md",))
     ]
+    keys = [cache.key(_display(job.path, content_dir, display_root)[0], job.path.read_bytes())
+            for job in jobs]
+    results: list[bytes | None] = [cache.get(key) for key in keys]
+    missing = [n for n, result in enumerate(results) if result is None]
     read = functools.partial(_load_file, content_dir, display_root)
-    for result in forked_map(read, jobs, workers):
-        loaded.records.extend(result.records)
-        sink.extend(result.errors)
-        loaded.broken.update(result.broken)
-        loaded.invalid.extend(result.invalid)
+    for n, result in zip(missing, forked_map(read, [jobs[n] for n in missing], workers),
+                         strict=True):
+        results[n] = result
+        cache.put(keys[n], result)
+    for pickled in results:
+        assert pickled is not None
+        file_result: _FileResult = pickle.loads(pickled)
+        loaded.records.extend(file_result.records)
+        sink.extend(file_result.errors)
+        loaded.broken.update(file_result.broken)
+        loaded.invalid.extend(file_result.invalid)
     _check_folder_names(content_dir, display_root, sink)
     return loaded
 
 
-def _load_file(content_dir: Path, display_root: str, job: _FileJob) -> _FileResult:
+def _load_file(content_dir: Path, display_root: str, job: _FileJob) -> bytes:
+    """What one file gives, pickled: as the worker sends it back and the cache keeps it."""
     sink = ErrorSink()
     loaded = LoadedContent(settings=None)
     if job.markdown:
@@ -138,7 +197,8 @@ def _load_file(content_dir: Path, display_root: str, job: _FileJob) -> _FileResu
     else:
         records = _load_yaml_records(job.path, content_dir, display_root, job.kind,
                                      job.struct, sink, loaded)
-    return _FileResult(records, sink.errors, loaded.broken, loaded.invalid)
+    result = _FileResult(records, sink.errors, loaded.broken, loaded.invalid)
+    return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _check_folder_names(content_dir: Path, display_root: str, sink: ErrorSink) -> None:

@@ -1,0 +1,82 @@
+"""A keyed pickle file in the cache folder: what earlier builds computed, by key.
+
+Shared by the Markdown conversions and the loaded content files. A key digests
+everything a value depends on, code included, so a stale value is never served. Only
+the entries this build used are kept (the file does not grow with old versions), the
+file is replaced atomically, and a missing, unreadable or foreign file is simply
+rebuilt: deleting the cache folder only makes the next build slower.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Callable, Iterable
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Generic, TypeVar
+
+Value = TypeVar("Value")
+
+
+def code_digest(modules: Iterable[ModuleType], libraries: Iterable[str]) -> str:
+    """Digest of our modules' source and the versions of the libraries a value
+    depends on: editing the code or upgrading a library changes every key."""
+    hasher = hashlib.blake2b(digest_size=16)
+    for module in modules:
+        hasher.update(Path(str(module.__file__)).read_bytes() + b"\x00")
+    for name in libraries:
+        try:
+            found = version(name)
+        except PackageNotFoundError:  # pragma: no cover - installed without metadata
+            found = "unknown"
+        hasher.update(f"{name}={found}\x00".encode())
+    return hasher.hexdigest()
+
+
+class KeyedCache(Generic[Value]):
+    """Values by key; those used by this build are what :meth:`save` keeps."""
+
+    def __init__(self, path: Path | None, accepts: Callable[[Any], bool]) -> None:
+        self._path = path
+        self._known: dict[str, Value] = _read(path, accepts) if path is not None else {}
+        self._used: dict[str, Value] = {}
+
+    def get(self, key: str) -> Value | None:
+        found = self._known.get(key)
+        if found is not None:
+            self._used[key] = found
+        return found
+
+    def put(self, key: str, value: Value) -> None:
+        self._used[key] = value
+
+    def save(self) -> None:
+        """Keep this build's values; never fail a build over the cache."""
+        if self._path is None or self._used.keys() == self._known.keys():
+            return
+        try:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self._path.parent,
+                                                 prefix=f".{self._path.stem}-")
+            with os.fdopen(handle, "wb") as stream:
+                pickle.dump(self._used, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self._path)
+        except OSError:
+            return
+
+
+def _read(path: Path, accepts: Callable[[Any], bool]) -> dict[str, Any]:
+    try:
+        with path.open("rb") as stream:
+            data = pickle.load(stream)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
+            IndexError, TypeError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {key: value for key, value in data.items()
+            if isinstance(key, str) and accepts(value)}
