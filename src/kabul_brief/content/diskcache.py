@@ -17,7 +17,9 @@ from collections.abc import Callable, Iterable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, Self, TypeVar
+
+from kabul_brief.folders import cache_folder
 
 Value = TypeVar("Value")
 
@@ -38,12 +40,28 @@ def code_digest(modules: Iterable[ModuleType], libraries: Iterable[str]) -> str:
 
 
 class KeyedCache(Generic[Value]):
-    """Values by key; those used by this build are what :meth:`save` keeps."""
+    """Values by key; those used by this build are what :meth:`save` keeps. A subclass
+    names its file and says which values it accepts from disk."""
 
-    def __init__(self, path: Path | None, accepts: Callable[[Any], bool]) -> None:
-        self._path = path
-        self._known: dict[str, Value] = _read(path, accepts) if path is not None else {}
+    FILE: ClassVar[str]
+
+    def __init__(self, folder: Path | None) -> None:
+        self._path = folder / self.FILE if folder is not None else None
+        self._known: dict[str, Value] = (
+            _read(self._path, self.accepts) if self._path is not None else {})
         self._used: dict[str, Value] = {}
+
+    @classmethod
+    def beside(cls, content_dir: Path) -> Self:
+        """The cache of the builds of ``content_dir`` (see ``folders.cache_folder``)."""
+        return cls(cache_folder(content_dir))
+
+    @classmethod
+    def disabled(cls) -> Self:
+        return cls(None)
+
+    def accepts(self, value: object) -> bool:
+        raise NotImplementedError
 
     def get(self, key: str) -> Value | None:
         found = self._known.get(key)

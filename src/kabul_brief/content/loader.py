@@ -42,11 +42,9 @@ from kabul_brief.content.yamlsource import (
     compose,
 )
 from kabul_brief.errors import ContentError, ErrorSink, Position
-from kabul_brief.folders import cache_folder
 from kabul_brief.workers import forked_map
 
 YAML_SUFFIXES = (".yaml", ".yml")
-_CACHE_FILE = "content.pickle"
 _FRONT_MATTER_END = re.compile(r"^(---|\.\.\.)[ \t]*$")
 
 
@@ -110,42 +108,28 @@ class _FileResult:
     invalid: list[RawRecord]
 
 
-class LoadCache:
+class LoadCache(KeyedCache[bytes]):
     """What each content file gave when an earlier build read it, keyed by the file's
     name and bytes and the reading code: an edit re-reads one file, not the archive.
     Values are kept pickled, so nothing a later stage does to the records reaches the
     cache."""
 
+    FILE = "content.pickle"
+
     def __init__(self, folder: Path | None) -> None:
-        self._store: KeyedCache[bytes] = KeyedCache(
-            folder / _CACHE_FILE if folder is not None else None,
-            lambda value: isinstance(value, bytes))
+        super().__init__(folder)
         self._code = code_digest(
             [sys.modules[__name__], fieldtypes, schemas, yamlsource, dates, errors],
             ["PyYAML"])
 
-    @classmethod
-    def beside(cls, content_dir: Path) -> LoadCache:
-        return cls(cache_folder(content_dir))
-
-    @classmethod
-    def disabled(cls) -> LoadCache:
-        return cls(None)
+    def accepts(self, value: object) -> bool:
+        return isinstance(value, bytes)
 
     def key(self, shown: str, data: bytes) -> str:
         hasher = hashlib.blake2b(self._code.encode(), digest_size=20)
         hasher.update(b"\x00" + shown.encode("utf-8", "surrogatepass") + b"\x00")
         hasher.update(data)
         return hasher.hexdigest()
-
-    def get(self, key: str) -> bytes | None:
-        return self._store.get(key)
-
-    def put(self, key: str, value: bytes) -> None:
-        self._store.put(key, value)
-
-    def save(self) -> None:
-        self._store.save()
 
 
 def load_content(content_dir: Path, display_root: str, sink: ErrorSink,

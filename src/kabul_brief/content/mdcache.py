@@ -17,14 +17,10 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Final
 
 from kabul_brief.content import markup
 from kabul_brief.content.diskcache import KeyedCache, code_digest
 from kabul_brief.content.markup import Rendered
-from kabul_brief.folders import cache_folder
-
-_FILE: Final = "markdown.pickle"
 
 
 def converter_digest() -> str:
@@ -32,22 +28,17 @@ def converter_digest() -> str:
     return code_digest([markup], ["markdown", "nh3"])
 
 
-class MarkdownCache:
+class MarkdownCache(KeyedCache[Rendered]):
     """Conversions by key; those used by this build are what :meth:`save` keeps."""
 
+    FILE = "markdown.pickle"
+
     def __init__(self, folder: Path | None) -> None:
-        self._store: KeyedCache[Rendered] = KeyedCache(
-            folder / _FILE if folder is not None else None,
-            lambda value: isinstance(value, Rendered))
+        super().__init__(folder)
         self._converter = converter_digest()
 
-    @classmethod
-    def beside(cls, content_dir: Path) -> MarkdownCache:
-        return cls(cache_folder(content_dir))
-
-    @classmethod
-    def disabled(cls) -> MarkdownCache:
-        return cls(None)
+    def accepts(self, value: object) -> bool:
+        return isinstance(value, Rendered)
 
     def key(self, text: str, paragraphs: bool, names: str, top_heading: int | None) -> str:
         """``names``: digest of the auto-linker's names (for article bodies)."""
@@ -57,13 +48,3 @@ class MarkdownCache:
         hasher.update(names.encode() if paragraphs else b"")
         hasher.update(b"\x00" + text.encode("utf-8", "surrogatepass"))
         return hasher.hexdigest()
-
-    def get(self, key: str) -> Rendered | None:
-        return self._store.get(key)
-
-    def put(self, key: str, rendered: Rendered) -> None:
-        self._store.put(key, rendered)
-
-    def save(self) -> None:
-        """Keep this build's conversions; never fail a build over the cache."""
-        self._store.save()
