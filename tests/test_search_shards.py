@@ -60,8 +60,11 @@ def test_an_edit_reindexes_only_the_shard_of_the_page_it_changes(tmp_path: Path)
     event.write_text(text.replace("summary: |\n  ", "summary: |\n  Edited. ", 1),
                      encoding="utf-8")
     assert build(content, out, BASE) == 0
-    edited = search.shard_folder(search.shard_of("events/kabul-delegation-2025-04/",
-                                                 len(_shards(out))))
+    shards = search.plan_shards(
+        f"{bundle.relative_to(out).as_posix()}/" for kind in ("actors", "events", "disputes",
+                                                             "articles")
+        for bundle in (p.parent for p in (out / kind).glob("*/index.html")))
+    edited = search.shard_holding(shards, "events/kabul-delegation-2025-04/")
     after = {path: (out / path).stat().st_ino for path in tree(out) if
              path.startswith("pagefind/")}
     relinked = {path for path in after if before.get(path) == after[path]}
@@ -84,3 +87,25 @@ def test_incremental_and_full_builds_give_the_same_sharded_index(tmp_path: Path)
     assert build(content, out, BASE) == 0
     assert build(content, full, BASE) == 0
     assert tree(out) == tree(full)
+
+
+def test_an_archive_with_nothing_to_index_still_gets_a_search_bundle(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "site.yaml").write_text(
+        "title: Empty Brief\nbase_url: https://example.org/\nlanguage: en\n", encoding="utf-8")
+    out = tmp_path / "site"
+    assert build(content, out) == 0
+    for name in ("pagefind-ui.js", "pagefind-ui.css", "pagefind.js", "pagefind-entry.json"):
+        assert (out / "pagefind" / name).is_file()
+    assert not page(out, "search/").select_one("#search[data-merge]")
+
+
+def test_shards_are_never_empty(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "PAGES_PER_SHARD", 1)
+    paths = [f"events/e{n}/" for n in range(40)]
+    shards = search.plan_shards(paths)
+    assert all(shards.values())
+    assert sorted(p for pages in shards.values() for p in pages) == sorted(paths)
+    assert list(shards) == [search.shard_folder(n) for n in range(len(shards))]
+    assert search.plan_shards([]) == {"": ()}

@@ -78,13 +78,24 @@ def shard_folder(number: int) -> str:
 
 
 def plan_shards(paths: Iterable[str]) -> dict[str, tuple[str, ...]]:
-    """Shard folder ("" for the first) -> the site paths of its pages, sorted."""
+    """Shard folder ("" for the first) -> the site paths of its pages, sorted. A shard
+    the hash left empty (only ever in a small site) is left out and the others
+    numbered on; with nothing to index at all there is one empty shard (see
+    :func:`index_site`)."""
     paths = sorted(paths)
     count = max(1, math.ceil(len(paths) / PAGES_PER_SHARD))
-    shards: dict[str, list[str]] = {shard_folder(n): [] for n in range(count)}
+    by_number: dict[int, list[str]] = {n: [] for n in range(count)}
     for path in paths:
-        shards[shard_folder(shard_of(path, count))].append(path)
-    return {folder: tuple(pages) for folder, pages in shards.items()}
+        by_number[shard_of(path, count)].append(path)
+    filled = [pages for _, pages in sorted(by_number.items()) if pages]
+    if not filled:
+        return {shard_folder(0): ()}
+    return {shard_folder(n): tuple(pages) for n, pages in enumerate(filled)}
+
+
+def shard_holding(shards: Mapping[str, Sequence[str]], path: str) -> str:
+    """The shard folder whose pages include ``path``."""
+    return next(folder for folder, paths in shards.items() if path in paths)
 
 
 def index_site(folder: Path, shards: Mapping[str, Sequence[str]],
@@ -108,7 +119,9 @@ def index_site(folder: Path, shards: Mapping[str, Sequence[str]],
             for path in shards[shard]:
                 page = output_path(path)
                 _link(folder / page, site / page)
-            running.append((shard, output, _start(site, output)))
+            if not shards[shard]:  # an archive with no record yet: index every page, so
+                site = folder      # that the search page has its bundle all the same
+            running.append((shard, output, _start(site, output, glob=bool(shards[shard]))))
             if len(running) >= _CONCURRENT:
                 _finish(*running.pop(0), bundle)
         for shard, output, process in running:
@@ -140,9 +153,9 @@ def _link_shard(previous: Path, bundle: Path, shard: str) -> None:
         _link(path, bundle / path.relative_to(previous))
 
 
-def _start(site: Path, output: Path) -> subprocess.Popen[str]:
+def _start(site: Path, output: Path, glob: bool = True) -> subprocess.Popen[str]:
     command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path",
-               str(output), "--glob", indexed_glob(), "--quiet"]
+               str(output), *(["--glob", indexed_glob()] if glob else []), "--quiet"]
     try:
         return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                 text=True)
