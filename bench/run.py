@@ -387,7 +387,8 @@ def measure_size(size: str, generators: list[Generator], root: Path,
         for generator in generators:
             out = outs[generator.name]
             remove(out)
-            remove(root / OURS_CACHE)  # cold: no Markdown conversions or digests kept
+            if generator is ours:  # cold: none of our caches either
+                remove(root / OURS_CACHE)
             sample = generator.measure(sites[generator.name], out, root)
             results[generator.name].cold.append(sample)
             results[generator.name].pages = count_pages(out)
