@@ -108,10 +108,13 @@ def index_site(folder: Path, shards: Mapping[str, Sequence[str]],
     bundle.mkdir(exist_ok=True)
     kept: set[str] = set()
     if previous is not None:
-        kept = set(unchanged) & set(shards)
+        earlier = previous / Urls.PAGEFIND_FOLDER
+        kept = {shard for shard in set(unchanged) & set(shards)
+                if (earlier / shard / "pagefind-entry.json").is_file()}  # else index anew
         for shard in sorted(kept):
-            _link_shard(previous / Urls.PAGEFIND_FOLDER, bundle, shard)
-    staging = Path(tempfile.mkdtemp(prefix=".kabul-brief-search-", dir=folder.parent))
+            _link_shard(earlier, bundle, shard)
+    # Inside the new folder: a build killed now leaves it to the writer's clean-up.
+    staging = Path(tempfile.mkdtemp(prefix=".search-staging-", dir=folder))
     try:
         running: list[tuple[str, Path, subprocess.Popen[str]]] = []
         for number, shard in enumerate(s for s in shards if s not in kept):
