@@ -178,13 +178,17 @@ def _check(content: Path, output_format: str = "text", strict: bool = False) -> 
 
 def _build(content: Path, out: Path, base_url: str | None, args: argparse.Namespace) -> int:
     started = time.perf_counter()
+    if base_url is not None:
+        from kabul_brief.publish.urls import BaseUrlError, normalize_base_url
+
+        try:
+            base_url = normalize_base_url(base_url)
+        except BaseUrlError as problem:
+            return _usage_error(problem)
     try:
-        if base_url is not None:
-            base_url = _normalized(base_url)
         check_output(out, content)
-    except OutputError as problem:  # also what _normalized raises for a bad base URL
-        print(f"kabul-brief build: error: {problem}", file=sys.stderr)
-        return EXIT_USAGE
+    except OutputError as problem:
+        return _usage_error(problem)
     clock = Stopwatch()
     clock.start("check for changes")
     templates = templates_dir()
@@ -223,8 +227,7 @@ def _build(content: Path, out: Path, base_url: str | None, args: argparse.Namesp
             report = build_site(site, out, base_url, templates, progress=bar.update,
                                 workers=args.jobs, sources=sources, stopwatch=clock)
     except BaseUrlError as problem:  # site.yaml's base_url, should the loader let one by
-        print(f"kabul-brief build: error: {problem}", file=sys.stderr)
-        return EXIT_USAGE
+        return _usage_error(problem)
     save_warnings(cache_folder(content), sources, warnings)
     elapsed = time.perf_counter() - started
     if args.quiet:
@@ -245,13 +248,9 @@ def _build(content: Path, out: Path, base_url: str | None, args: argparse.Namesp
     return EXIT_OK
 
 
-def _normalized(base_url: str) -> str:
-    from kabul_brief.publish.urls import BaseUrlError, normalize_base_url
-
-    try:
-        return normalize_base_url(base_url)
-    except BaseUrlError as problem:
-        raise OutputError(str(problem)) from problem
+def _usage_error(problem: Exception) -> int:
+    print(f"kabul-brief build: error: {problem}", file=sys.stderr)
+    return EXIT_USAGE
 
 
 class ProgressBar:

@@ -1,4 +1,5 @@
-"""Where the program finds its templates and keeps what builds may reuse.
+"""Where the program finds its templates and keeps what builds may reuse, and what
+files a folder holds.
 
 A module of its own, importing nothing heavy: a build with nothing to do needs these
 two answers and should not pay for loading Markdown, Jinja or the content model.
@@ -31,3 +32,24 @@ def cache_folder(content_dir: Path) -> Path:
     if override:
         return Path(override) / hashlib.blake2b(str(content).encode(), digest_size=8).hexdigest()
     return content.parent / CACHE_FOLDER
+
+
+def files_in(folder: Path) -> list[tuple[str, str]]:
+    """Every file under ``folder``: (path relative to it, path to open), sorted.
+
+    ``os.scandir`` rather than ``Path.rglob``: an archive's output holds tens of
+    thousands of files, and this walk runs on every build, even one with nothing to do.
+    """
+    found: list[tuple[str, str]] = []
+    pending = [("", os.fspath(folder))]
+    while pending:
+        prefix, directory = pending.pop()
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                relative = prefix + entry.name
+                if entry.is_dir():
+                    pending.append((relative + "/", entry.path))
+                elif entry.is_file():
+                    found.append((relative, entry.path))
+    found.sort()
+    return found

@@ -1,10 +1,12 @@
 """A keyed pickle file in the cache folder: what earlier builds computed, by key.
 
-Shared by the Markdown conversions and the loaded content files. A key digests
-everything a value depends on, code included, so a stale value is never served. Only
-the entries this build used are kept (the file does not grow with old versions), the
-file is replaced atomically, and a missing, unreadable or foreign file is simply
-rebuilt: deleting the cache folder only makes the next build slower.
+Shared by the Markdown conversions and the loaded content files, whose keys digest
+everything a value depends on, code included, so a stale value is never served, and
+by the digests of source files (keyed by path, each value carrying the size and
+modification time it holds for). Only the entries this build used or wrote are kept
+(the file does not grow with old versions), the file is replaced atomically, and a
+missing, unreadable or foreign file is simply rebuilt: deleting the cache folder only
+makes the next build slower.
 """
 
 from __future__ import annotations
@@ -74,7 +76,8 @@ class KeyedCache(Generic[Value]):
 
     def save(self) -> None:
         """Keep this build's values; never fail a build over the cache."""
-        if self._path is None or self._used.keys() == self._known.keys():
+        # Values equal to those read are mostly the very same objects: cheap to compare.
+        if self._path is None or self._used == self._known:
             return
         try:
             self._path.parent.mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal, NewType
+from typing import Any, Literal, NewType
 
 from kabul_brief.content.dates import PartialDate
 
@@ -312,3 +312,12 @@ class Site:
     articles_by_date: tuple[ArticleId, ...]
     """Newest first."""
     backlinks: Backlinks
+
+    def records(self, kind: str) -> Mapping[Any, Any]:
+        """The records of one kind (``"actor"``, ``"event"``, ...), by id."""
+        by_kind: dict[str, Mapping[Any, Any]] = {
+            "actor": self.actors, "place": self.places, "event": self.events,
+            "dispute": self.disputes, "relationship": self.relationships,
+            "source": self.sources, "article": self.articles,
+        }
+        return by_kind[kind]

@@ -136,7 +136,8 @@ def build_site(site: m.Site, out: Path, base_url: str | None = None,
         clock.start("render and write")
         entries, paths = pages.write(root)
         rendered.extend(paths)
-        writer.write_files(root, plan.files())
+        files = plan.files()  # the data files and exports, made meanwhile
+        writer.write_files(root, files)
         clock.start("search index")
         shards = plan.search_shards
         search = shard_digests(shards, {path: entry.output for path, entry in entries})
@@ -147,8 +148,8 @@ def build_site(site: m.Site, out: Path, base_url: str | None = None,
         bundle = file_sizes(root / SEARCH_FOLDER, f"{SEARCH_FOLDER}/")
         indexed.append(len(bundle))
         clock.start("manifest")
-        files = {path: len(data) for path, data in plan.files().items()}
-        write_manifest(root, entries, {**files, **bundle, **writer.marker_size()}, sources,
+        sizes = {path: len(data) for path, data in files.items()}
+        write_manifest(root, entries, {**sizes, **bundle, **writer.marker_size()}, sources,
                        search)
         clock.start("swap")
 

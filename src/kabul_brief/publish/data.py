@@ -75,15 +75,10 @@ def _records(kind: str, records: Mapping[Any, Any], urls: Urls,
 
 def data_files(site: m.Site, urls: Urls) -> dict[str, bytes]:
     """Site path -> file content, for every ``data/*.json``."""
-    collections: dict[str, Mapping[Any, Any]] = {
-        "actor": site.actors, "place": site.places, "event": site.events,
-        "dispute": site.disputes, "relationship": site.relationships,
-        "source": site.sources, "article": site.articles,
-    }
     convert = _record_json(urls)
     documents: dict[str, Any] = {
-        f"data/{FOLDERS[kind]}.json": _records(kind, records, urls, convert)
-        for kind, records in collections.items()
+        f"data/{folder}.json": _records(kind, site.records(kind), urls, convert)
+        for kind, folder in FOLDERS.items()
     }
     pages = [
         convert(page) | {"url": urls.absolute_path(urls.page_path(page_id))}

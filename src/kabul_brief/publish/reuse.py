@@ -34,11 +34,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+from kabul_brief.content.diskcache import KeyedCache
 from kabul_brief.errors import ContentError
+from kabul_brief.folders import files_in
 
 MANIFEST: Final = ".kabul-brief-manifest.json"
 _FORMAT: Final = 3
-_FILE_DIGESTS: Final = "file-digests.json"
 _SETTLED_NS: Final = 2_000_000_000
 
 
@@ -64,73 +65,31 @@ def inputs_digest(shared: str, *parts: object) -> str:
     return hasher.hexdigest()
 
 
-def _files(folder: Path) -> list[tuple[str, str]]:
-    """Every file under ``folder``: (path relative to it, path to open), sorted.
-
-    ``os.scandir`` rather than ``Path.rglob``: an archive's output holds tens of
-    thousands of files, and this walk runs on every build, even one with nothing to do.
-    """
-    found: list[tuple[str, str]] = []
-    pending = [("", os.fspath(folder))]
-    while pending:
-        prefix, directory = pending.pop()
-        with os.scandir(directory) as entries:
-            for entry in entries:
-                relative = prefix + entry.name
-                if entry.is_dir():
-                    pending.append((relative + "/", entry.path))
-                elif entry.is_file():
-                    found.append((relative, entry.path))
-    found.sort()
-    return found
-
-
-class FileDigests:
+class FileDigests(KeyedCache[list[Any]]):
     """Digests of source files, remembered by size and modification time in the cache
     folder, so that a build of a large archive with nothing to do does not read every
     file again. A file modified within two seconds of being digested is read again the
     next time: it could change once more within the clock's resolution unseen."""
 
-    def __init__(self, cache: Path | None) -> None:
-        self._path = cache / _FILE_DIGESTS if cache is not None else None
-        self._known: dict[str, list[Any]] = {}
-        self._kept: dict[str, list[Any]] = {}
-        if self._path is not None:
-            try:
-                known = json.loads(self._path.read_text(encoding="utf-8"))
-                if isinstance(known, dict):
-                    self._known = known
-            except (OSError, ValueError):
-                pass
+    FILE = "file-digests.pickle"
+
+    def accepts(self, value: object) -> bool:
+        return isinstance(value, list) and len(value) == 3
 
     def digest(self, path: str) -> str:
         stat = os.stat(path)
-        known = self._known.get(path)
+        known = self.get(path)
         if known is not None and known[:2] == [stat.st_size, stat.st_mtime_ns]:
-            self._kept[path] = known
             return str(known[2])
         with open(path, "rb") as file:
             found = digest(file.read())
         if time.time_ns() - stat.st_mtime_ns > _SETTLED_NS:
-            self._kept[path] = [stat.st_size, stat.st_mtime_ns, found]
+            self.put(path, [stat.st_size, stat.st_mtime_ns, found])
         return found
-
-    def save(self) -> None:
-        """Keep the digests of the files seen this time (a cache: failing to write is
-        harmless)."""
-        if self._path is None or self._kept == self._known:
-            return
-        try:
-            self._path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self._path.with_suffix(".tmp")
-            temporary.write_text(json.dumps(self._kept), encoding="utf-8")
-            os.replace(temporary, self._path)
-        except OSError:
-            return
 
 
 def _hash_folder(hasher: hashlib.blake2b, folder: Path, digests: FileDigests) -> None:
-    for relative, path in _files(folder):
+    for relative, path in files_in(folder):
         hasher.update(f"{relative}\x00{digests.digest(path)}\x00".encode())
 
 
@@ -244,7 +203,7 @@ def write_manifest(folder: Path, entries: Iterable[tuple[str, Entry]],
 
 def file_sizes(folder: Path, under: str = "") -> dict[str, int]:
     """Size of every file in ``folder``, by its path relative to it, prefixed ``under``."""
-    return {under + relative: os.stat(path).st_size for relative, path in _files(folder)}
+    return {under + relative: os.stat(path).st_size for relative, path in files_in(folder)}
 
 
 _WARNINGS: Final = "warnings.json"

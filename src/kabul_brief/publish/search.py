@@ -37,6 +37,8 @@ from pathlib import Path
 from typing import Final
 
 from kabul_brief.content import model as m
+from kabul_brief.folders import files_in
+from kabul_brief.publish import writer
 from kabul_brief.publish.urls import FOLDERS, Urls, output_path
 
 _SIGNATURE: Final = b"pagefind_dcd"
@@ -60,12 +62,8 @@ class SearchIndexError(RuntimeError):
 
 def indexed_paths(site: m.Site, urls: Urls) -> list[str]:
     """Site paths of every indexed page."""
-    records: dict[str, Iterable[str]] = {
-        "actor": site.actors, "event": site.events, "dispute": site.disputes,
-        "article": site.articles,
-    }
     return [urls.record_path(kind, record_id)
-            for kind in SEARCH_KINDS for record_id in records[kind]]
+            for kind in SEARCH_KINDS for record_id in site.records(kind)]
 
 
 def shard_of(path: str, shards: int) -> int:
@@ -121,7 +119,7 @@ def index_site(folder: Path, shards: Mapping[str, Sequence[str]],
             site, output = staging / f"site-{number}", staging / f"bundle-{number}"
             for path in shards[shard]:
                 page = output_path(path)
-                _link(folder / page, site / page)
+                writer.link_file(site, page, folder / page)
             if not shards[shard]:  # an archive with no record yet: index every page, so
                 site = folder      # that the search page has its bundle all the same
             running.append((shard, output, _start(site, output, glob=bool(shards[shard]))))
@@ -133,27 +131,12 @@ def index_site(folder: Path, shards: Mapping[str, Sequence[str]],
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _link(existing: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(existing, target)
-    except OSError:
-        shutil.copyfile(existing, target)
-
-
-def _shard_files(bundle: Path, shard: str) -> Iterable[Path]:
-    """The files of one shard in a bundle folder (the first shard's: all but the others')."""
-    root = bundle / shard
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and not (
-            shard == "" and path.relative_to(root).parts[0].startswith(_SHARD_PREFIX)
-        ):
-            yield path
-
-
 def _link_shard(previous: Path, bundle: Path, shard: str) -> None:
-    for path in _shard_files(previous, shard):
-        _link(path, bundle / path.relative_to(previous))
+    """Link the files of one shard of the previous bundle folder into the new one
+    (the first shard's: all but the other shards')."""
+    for relative, path in files_in(previous / shard):
+        if shard or not relative.startswith(_SHARD_PREFIX):
+            writer.link_file(bundle, shard + relative, Path(path))
 
 
 def _start(site: Path, output: Path, glob: bool = True) -> subprocess.Popen[str]:
