@@ -15,15 +15,17 @@ import hashlib
 import os
 import pickle
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from types import ModuleType
 from typing import Any, ClassVar, Generic, Self, TypeVar
 
 from kabul_brief.folders import cache_folder
+from kabul_brief.workers import forked_map
 
 Value = TypeVar("Value")
+Item = TypeVar("Item")
 
 
 def code_digest(modules: Iterable[ModuleType], libraries: Iterable[str]) -> str:
@@ -73,6 +75,20 @@ class KeyedCache(Generic[Value]):
 
     def put(self, key: str, value: Value) -> None:
         self._used[key] = value
+
+    def map(self, keys: Sequence[str], function: Callable[[Item], Value | None],
+            items: Sequence[Item], workers: int) -> list[Value | None]:
+        """``function(item)`` for every item, in order: from the cache under the item's
+        key where an earlier build computed it, the rest on ``workers`` processes and
+        kept (a None result is not)."""
+        results = [self.get(key) for key in keys]
+        missing = [n for n, result in enumerate(results) if result is None]
+        computed = forked_map(function, [items[n] for n in missing], workers)
+        for n, result in zip(missing, computed, strict=True):
+            results[n] = result
+            if result is not None:
+                self.put(keys[n], result)
+        return results
 
     def save(self) -> None:
         """Keep this build's values; never fail a build over the cache."""

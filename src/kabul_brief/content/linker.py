@@ -30,7 +30,6 @@ from kabul_brief.content.schemas import (
     YAML_KINDS,
 )
 from kabul_brief.errors import ErrorSink, Position
-from kabul_brief.workers import forked_map
 
 KINDS = ("actor", "place", "event", "dispute", "relationship", "source", "article", "page")
 FOLDERS = {
@@ -365,20 +364,12 @@ def _convert_ahead_of_linking(linker: _Linker, names: str, workers: int,
                               cache: MarkdownCache) -> None:
     jobs = _markdown_jobs(linker.index)
     keys = [cache.key(text, paragraphs, names, top) for text, paragraphs, top in jobs]
-    missing = []
-    for job, key in zip(jobs, keys, strict=True):
-        cached = cache.get(key)
-        if cached is None:
-            missing.append((job, key))
-        else:
-            linker.converted[job] = cached
     assert linker.autolinker is not None
     converting = partial(_convert_ahead, linker.autolinker)
-    converted = forked_map(converting, [job for job, _ in missing], workers)
-    for (job, key), rendered in zip(missing, converted, strict=True):
+    for job, rendered in zip(jobs, cache.map(keys, converting, jobs, workers),
+                             strict=True):
         if rendered is not None:
             linker.converted[job] = rendered
-            cache.put(key, rendered)
 
 
 def _convert_job(autolinker: AutoLinker | None, job: MarkdownJob) -> Rendered:

@@ -42,7 +42,6 @@ from kabul_brief.content.yamlsource import (
     compose,
 )
 from kabul_brief.errors import ContentError, ErrorSink, Position
-from kabul_brief.workers import forked_map
 
 YAML_SUFFIXES = (".yaml", ".yml")
 _FRONT_MATTER_END = re.compile(r"^(---|\.\.\.)[ \t]*$")
@@ -152,14 +151,8 @@ def load_content(content_dir: Path, display_root: str, sink: ErrorSink,
     ]
     keys = [cache.key(_display(job.path, content_dir, display_root)[0], job.path.read_bytes())
             for job in jobs]
-    results: list[bytes | None] = [cache.get(key) for key in keys]
-    missing = [n for n, result in enumerate(results) if result is None]
     read = functools.partial(_load_file, content_dir, display_root)
-    for n, result in zip(missing, forked_map(read, [jobs[n] for n in missing], workers),
-                         strict=True):
-        results[n] = result
-        cache.put(keys[n], result)
-    for pickled in results:
+    for pickled in cache.map(keys, read, jobs, workers):
         assert pickled is not None
         file_result: _FileResult = pickle.loads(pickled)
         loaded.records.extend(file_result.records)
