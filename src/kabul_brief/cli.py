@@ -179,7 +179,7 @@ def _check(content: Path, output_format: str = "text", strict: bool = False) -> 
 def _build(content: Path, out: Path, base_url: str | None, args: argparse.Namespace) -> int:
     started = time.perf_counter()
     if base_url is not None:
-        from kabul_brief.publish.urls import BaseUrlError, normalize_base_url
+        from kabul_brief.baseurl import BaseUrlError, normalize_base_url
 
         try:
             base_url = normalize_base_url(base_url)

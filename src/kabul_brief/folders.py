@@ -1,5 +1,5 @@
-"""Where the program finds its templates and keeps what builds may reuse, and what
-files a folder holds.
+"""Where the program finds its templates and keeps what builds may reuse (and the key
+that vouches for it), and what files a folder holds.
 
 A module of its own, importing nothing heavy: a build with nothing to do needs these
 two answers and should not pay for loading Markdown, Jinja or the content model.
@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Final
 
 CACHE_FOLDER: Final = ".kabul-brief-cache"
+CACHE_KEY: Final = "cache-key"
 
 
 def templates_dir() -> Path:
@@ -32,6 +33,16 @@ def cache_folder(content_dir: Path) -> Path:
     if override:
         return Path(override) / hashlib.blake2b(str(content).encode(), digest_size=8).hexdigest()
     return content.parent / CACHE_FOLDER
+
+
+def cache_key_file() -> Path:
+    """The per-user key that authenticates cache files, in the user's own cache folder
+    (``~/.cache/kabul-brief/`` and its equivalents): never beside the content, never
+    in the folder ``KABUL_BRIEF_CACHE`` names, so neither a pull request nor a restored
+    CI cache can bring one along."""
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("kabul-brief", appauthor=False)) / CACHE_KEY
 
 
 def files_in(folder: Path) -> list[tuple[str, str]]:

@@ -7,25 +7,83 @@ modification time it holds for). Only the entries this build used or wrote are k
 (the file does not grow with old versions), the file is replaced atomically, and a
 missing, unreadable or foreign file is simply rebuilt: deleting the cache folder only
 makes the next build slower.
+
+Unpickling runs whatever the file says, and the cache folder sits beside the content,
+where a pull request or a restored CI cache can put a file. So every file carries an
+HMAC of its bytes under a per-user key kept outside the repository and outside the
+cache folder (``folders.cache_key_file``, created on first use, readable by its owner
+only), and nothing is unpickled unless the HMAC matches: a planted, truncated or
+foreign file is an empty cache. Without a usable key the cache is off.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
+import hmac
 import os
 import pickle
+import secrets
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from types import ModuleType
-from typing import Any, ClassVar, Generic, Self, TypeVar
+from typing import Any, ClassVar, Final, Generic, Self, TypeVar
 
-from kabul_brief.folders import cache_folder
+from kabul_brief.folders import cache_folder, cache_key_file
 from kabul_brief.workers import forked_map
 
 Value = TypeVar("Value")
 Item = TypeVar("Item")
+
+_MAGIC: Final = b"kabul-brief cache 1\n"
+_KEY_BYTES: Final = 32
+_TAG_BYTES: Final = hashlib.sha256().digest_size
+
+
+@functools.cache
+def cache_key() -> bytes | None:
+    """This user's key for cache files, made on first use; None if there is none to be
+    had (a read-only home, a key file others may read or write): no cache then."""
+    path = cache_key_file()
+    try:
+        return _read_key(path)
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return None
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".cache-key-")
+        try:  # mkstemp makes it 0600; linking it in fails if another build was first
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(secrets.token_bytes(_KEY_BYTES))
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, path)
+        finally:
+            os.unlink(temporary)
+        return _read_key(path)
+    except OSError:
+        return None
+
+
+def _read_key(path: Path) -> bytes | None:
+    with path.open("rb") as stream:
+        status = os.fstat(stream.fileno())
+        key = stream.read(_KEY_BYTES + 1)
+    if os.name == "posix" and (status.st_uid != os.getuid() or status.st_mode & 0o077):
+        return None
+    return key if len(key) == _KEY_BYTES else None
+
+
+def _tag(key: bytes, name: str, payload: bytes) -> bytes:
+    """The HMAC of a cache file's payload, bound to the file's name: one cache's file
+    copied under another's name does not pass."""
+    mac = hmac.new(key, name.encode() + b"\x00", hashlib.sha256)
+    mac.update(payload)
+    return mac.digest()
 
 
 def code_digest(modules: Iterable[ModuleType], libraries: Iterable[str]) -> str:
@@ -52,7 +110,7 @@ class KeyedCache(Generic[Value]):
     def __init__(self, folder: Path | None) -> None:
         self._path = folder / self.FILE if folder is not None else None
         self._known: dict[str, Value] = (
-            _read(self._path, self.accepts) if self._path is not None else {})
+            _read(self._path, self.FILE, self.accepts) if self._path is not None else {})
         self._used: dict[str, Value] = {}
 
     @classmethod
@@ -95,23 +153,39 @@ class KeyedCache(Generic[Value]):
         # Values equal to those read are mostly the very same objects: cheap to compare.
         if self._path is None or self._used == self._known:
             return
+        key = cache_key()
+        if key is None:
+            return
+        payload = pickle.dumps(self._used, protocol=pickle.HIGHEST_PROTOCOL)
         try:
             self._path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self._path.parent,
                                                  prefix=f".{self._path.stem}-")
             with os.fdopen(handle, "wb") as stream:
-                pickle.dump(self._used, stream, protocol=pickle.HIGHEST_PROTOCOL)
+                stream.write(_MAGIC + _tag(key, self.FILE, payload) + payload)
             os.replace(temporary, self._path)
         except OSError:
             return
 
 
-def _read(path: Path, accepts: Callable[[Any], bool]) -> dict[str, Any]:
+def _read(path: Path, name: str, accepts: Callable[[Any], bool]) -> dict[str, Any]:
+    """The entries of a cache file that this user's key vouches for; else nothing, and
+    nothing of the file unpickled."""
+    key = cache_key()
+    if key is None:
+        return {}
     try:
-        with path.open("rb") as stream:
-            data = pickle.load(stream)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
-            IndexError, TypeError, ValueError):
+        content = path.read_bytes()
+    except OSError:
+        return {}
+    start = len(_MAGIC) + _TAG_BYTES
+    if not content.startswith(_MAGIC) or not hmac.compare_digest(
+            content[len(_MAGIC):start], _tag(key, name, content[start:])):
+        return {}
+    try:
+        data = pickle.loads(content[start:])
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError,
+            IndexError, TypeError, ValueError):  # written by this user, by older code
         return {}
     if not isinstance(data, dict):
         return {}

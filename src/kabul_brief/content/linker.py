@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, TypeVar, cast
 
+from kabul_brief.baseurl import BASE_URL_HINT, BaseUrlError, normalize_base_url
 from kabul_brief.content import model as m
 from kabul_brief.content.backlinks import Citings, compute_backlinks
 from kabul_brief.content.dates import sort_key
@@ -236,7 +237,7 @@ def link(loaded: LoadedContent, sink: ErrorSink, workers: int = 1,
     for raw in loaded.invalid:
         _check_references(linker, raw, raw.data, _STRUCTS[raw.kind], ())
 
-    settings = _settings(loaded.settings)
+    settings = _settings(linker, loaded.settings)
     places = {m.PlaceId(i): _place(linker, raw) for i, raw in linker.index["place"].items()}
     _check_place_cycles(linker, places)
     actors = {m.ActorId(i): _actor(linker, raw) for i, raw in actors_raw.items()}
@@ -408,14 +409,19 @@ def _render_article_bodies(linker: _Linker) -> None:
         linker.check(rendered, starts[article_id])
 
 
-def _settings(raw: RawRecord | None) -> m.SiteSettings | None:
+def _settings(linker: _Linker, raw: RawRecord | None) -> m.SiteSettings | None:
     if raw is None:
         return None
     data = raw.data
+    base_url = data["base_url"]
+    try:  # the check --base-url gets too: what check accepts, build builds with
+        base_url = normalize_base_url(base_url)
+    except BaseUrlError as problem:
+        linker.sink.add(raw.position("base_url"), "base-url", str(problem), BASE_URL_HINT)
     return m.SiteSettings(
         title=data["title"],
         tagline=data.get("tagline"),
-        base_url=data["base_url"] if data["base_url"].endswith("/") else data["base_url"] + "/",
+        base_url=base_url,
         language=data.get("language", "en"),
         description=data.get("description"),
     )

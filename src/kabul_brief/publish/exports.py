@@ -11,6 +11,7 @@ a date that were given; GeoJSON coordinates are ``[longitude, latitude]``.
 from __future__ import annotations
 
 import datetime as dt
+from html import escape
 from typing import Any, Final
 
 from kabul_brief.content import model as m
@@ -108,6 +109,8 @@ def timelinejs_date(date: PartialDate) -> dict[str, str]:
 
 
 def timelinejs(site: m.Site, urls: Urls) -> dict[str, Any]:
+    """TimelineJS shows its headlines, texts, dates and groups as HTML: plain text goes
+    in escaped, and only the sanitized Markdown of a summary goes in as HTML."""
     events = []
     for event_id in site.timeline:
         event = site.events[event_id]
@@ -115,20 +118,20 @@ def timelinejs(site: m.Site, urls: Urls) -> dict[str, Any]:
         summary = urls.rewrite(event.summary.html, absolute=True) if event.summary else ""
         item: dict[str, Any] = {
             "start_date": timelinejs_date(event.date),
-            "text": {"headline": event.title,
-                     "text": f'{summary}<p><a href="{url}">{event.title}</a></p>'},
+            "text": {"headline": escape(event.title),
+                     "text": f'{summary}<p><a href="{escape(url)}">{escape(event.title)}</a></p>'},
             "unique_id": event.id,
-            "group": event.kind,
+            "group": escape(event.kind),
         }
         if event.end is not None and event.end != event.date:
             item["end_date"] = timelinejs_date(event.end)
         if event.date.precision is not Precision.DAY or event.circa:
             shown = event.date.display()
-            item["display_date"] = f"c. {shown}" if event.circa else shown
+            item["display_date"] = escape(f"c. {shown}" if event.circa else shown)
         events.append(item)
     return {
-        "title": {"text": {"headline": f"{site.settings.title}: timeline",
-                           "text": site.settings.tagline or ""}},
+        "title": {"text": {"headline": escape(f"{site.settings.title}: timeline"),
+                           "text": escape(site.settings.tagline or "")}},
         "events": events,
     }
 

@@ -140,11 +140,16 @@ def _link_shard(previous: Path, bundle: Path, shard: str) -> None:
 
 
 def _start(site: Path, output: Path, glob: bool = True) -> subprocess.Popen[str]:
-    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path",
-               str(output), *(["--glob", indexed_glob()] if glob else []), "--quiet"]
+    """Pagefind through its Python package, which finds the binary it ships. ``-P``:
+    ``python -m`` would put the working folder first on ``sys.path``, and a
+    ``pagefind/`` or ``pagefind.py`` there (a pull request can add one) would run
+    instead; and it runs in the output's folder, not the build's."""
+    command = [sys.executable, "-P", "-m", "pagefind", "--site", str(site.resolve()),
+               "--output-path", str(output.resolve()),
+               *(["--glob", indexed_glob()] if glob else []), "--quiet"]
     try:
         return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                text=True)
+                                text=True, cwd=output.resolve().parent)
     except OSError as error:
         raise SearchIndexError(f"could not run Pagefind: {error}") from error
 

@@ -11,10 +11,16 @@ here too, so templates never build a URL by hand.
 from __future__ import annotations
 
 import re
+from html import escape as escape_html
 from typing import Final
 from urllib.parse import urlsplit
 
+from kabul_brief.baseurl import BaseUrlError, normalize_base_url
 from kabul_brief.content.markup import ANCHOR_RE
+
+# The base URL's check is kabul_brief.baseurl's, shared with the content model.
+__all__ = ["FOLDERS", "BaseUrlError", "Urls", "normalize_base_url", "output_path",
+           "safe_external"]
 
 FOLDERS: Final[dict[str, str]] = {
     "actor": "actors",
@@ -31,23 +37,6 @@ _RECORD_HREF_RE: Final = re.compile(
     r'href="(actor|place|event|dispute|relationship|source|article):([a-z0-9-]+)(#[a-z0-9-]+)?"'
 )
 _SAFE_URL_RE: Final = re.compile(r"^https?://", re.IGNORECASE)
-
-
-class BaseUrlError(ValueError):
-    """The base URL is not an absolute http(s) URL: a usage error, not a content one."""
-
-
-def normalize_base_url(text: str) -> str:
-    """An absolute http(s) URL without query or fragment, ending in ``/``."""
-    parts = urlsplit(text.strip())
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        raise BaseUrlError(
-            f"base URL {text!r} is not an absolute http(s) URL such as https://example.org/"
-        )
-    if parts.query or parts.fragment:
-        raise BaseUrlError(f"base URL {text!r} must not have a query or a #fragment")
-    path = parts.path if parts.path.endswith("/") else parts.path + "/"
-    return f"{parts.scheme.lower()}://{parts.netloc}{path}"
 
 
 def safe_external(url: str | None) -> str | None:
@@ -148,6 +137,7 @@ class Urls:
         def replace(match: re.Match[str]) -> str:
             fragment = match.group(3)[1:] if match.group(3) else None
             url = self.record(match.group(1), match.group(2), fragment)
-            return f'href="{self.absolute(url) if absolute else url}"'
+            # Escaped though the base URL was checked: this is HTML, whatever it holds.
+            return f'href="{escape_html(self.absolute(url) if absolute else url)}"'
 
         return _RECORD_HREF_RE.sub(replace, html)
