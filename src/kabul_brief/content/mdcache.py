@@ -9,8 +9,8 @@ converter or upgrading a library never serves a stale result.
 The cache lives in ``.kabul-brief-cache/`` beside the content folder (like
 ``.pytest_cache``; ``KABUL_BRIEF_CACHE`` may name another place), is written only
 by ``build`` and ``serve`` (``check`` writes nothing), holds just the texts of the
-last build, and is replaced atomically. A missing, unreadable or foreign cache file
-is simply rebuilt.
+last build, and is replaced atomically. A missing, unreadable, foreign or
+unauthenticated cache file (see ``diskcache``) is simply rebuilt.
 """
 
 from __future__ import annotations
