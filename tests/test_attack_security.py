@@ -54,6 +54,10 @@ HOSTILE_BASE_URLS = [
     "ftp://example.org/",
     "//example.org/",
     "example.org",
+    "",
+    " https://example.org/",
+    "https://example.org/\n",
+    "https://example.org/\u2028/",
 ]
 
 
@@ -114,7 +118,7 @@ def test_a_hostile_base_url_in_site_yaml_is_the_same_positioned_error_in_check_a
         assert "Traceback" not in result.err + result.out
         assert len(result.error_lines) == 1, result.err
         assert result.error_lines[0].startswith("content/site.yaml:3:11: error: "), result.err
-        assert result.error_lines[0].endswith(("[base-url]", "[url]")), result.err
+        assert result.error_lines[0].endswith(("[base-url]", "[url]", "[empty]")), result.err
     assert checked.error_lines == built.error_lines
     assert tree(site / "out") == before  # the old --out is left as it was
 
@@ -364,9 +368,12 @@ _PLANT = "open({marker!r}, 'w').write('ran')\n"
 
 
 def _plant_pagefind(folder: Path, marker: Path) -> None:
-    package = folder / "pagefind"
-    package.mkdir(parents=True)
-    for file in (package / "__init__.py", package / "__main__.py", folder / "pagefind.py"):
+    """``pagefind`` as a package and a module, and the binary packages it looks in."""
+    files = [folder / "pagefind.py"]
+    for name in ("pagefind", "pagefind_bin", "pagefind_bin_extended"):
+        (folder / name).mkdir(parents=True)
+        files += [folder / name / "__init__.py", folder / name / "__main__.py"]
+    for file in files:
         file.write_text(_PLANT.format(marker=str(marker)), encoding="utf-8")
 
 
@@ -396,3 +403,25 @@ def test_a_pagefind_module_in_the_working_folder_of_python_m_does_not_run(
     assert "Traceback" not in result.stderr
     assert not marker.exists()
     assert (site / "out" / "pagefind" / "pagefind.js").is_file()
+
+
+def test_the_caches_a_build_writes_are_read_back_and_the_key_is_kept_elsewhere(
+        site: Path, run_cli: Callable[..., CliResult], clean_build: dict[str, bytes]) -> None:
+    """Authentication does not turn the caches off: a second build reads every file
+    back and, having nothing new, does not write them again; the key is the user's,
+    readable by the user alone, and not in any folder a repository or CI cache holds."""
+    from kabul_brief.folders import cache_key_file
+
+    files = _cache_files(site / "content", default=False)
+    written = {path.name: path.stat().st_ino for path in files}
+    result = run_cli("build", "--content", "content", "--out", "second", "--quiet")
+    assert result.code == 0, result.err
+    assert {path.name: path.stat().st_ino for path in files} == written
+    assert tree(site / "second") == clean_build
+    key = cache_key_file()
+    assert key.is_file() and key.stat().st_mode & 0o777 == 0o600
+    for folder in (site, Path(os.environ["KABUL_BRIEF_CACHE"])):
+        assert not key.resolve().is_relative_to(folder.resolve())
+    secret = key.read_bytes()
+    for path in files:
+        assert secret not in path.read_bytes()
