@@ -18,13 +18,22 @@ from typing import Any, TypeVar, cast
 from kabul_brief.content import model as m
 from kabul_brief.content.backlinks import Citings, compute_backlinks
 from kabul_brief.content.dates import sort_key
-from kabul_brief.content.fieldtypes import FieldType, ListOf, OneOf, Ref, Struct
+from kabul_brief.content.fieldtypes import (
+    INVALID,
+    FieldType,
+    ListOf,
+    OneOf,
+    Ref,
+    Struct,
+    Text,
+)
 from kabul_brief.content.loader import LoadedContent, RawRecord
 from kabul_brief.content.markup import AutoLinker, Rendered, TextPosition, render_markdown
 from kabul_brief.content.mdcache import MarkdownCache
 from kabul_brief.content.schemas import (
     ANCHOR_NAME_RE,
     ARTICLE,
+    ARTICLE_CITATION,
     PAGE,
     RESERVED_PAGE_IDS,
     YAML_KINDS,
@@ -52,6 +61,8 @@ class _Linker:
     paragraph_facts: dict[str, dict[int, list[m.FactRef]]] = field(default_factory=dict)
     actor_articles: dict[str, set[m.ArticleId]] = field(default_factory=dict)
     broken: set[tuple[str, str]] = field(default_factory=set)
+    duplicates: list[RawRecord] = field(default_factory=list)
+    """Records whose id an earlier one took: not linked, but their references checked."""
     converted: dict[MarkdownJob, Rendered] = field(default_factory=dict)
     """Markdown converted ahead of time, by (text, paragraphs, top heading)."""
 
@@ -161,15 +172,8 @@ class _Linker:
                 anchor = item.get("anchor")
                 paragraph: int | None = None
                 if anchor is not None:
-                    anchors = self.article_anchors.get(article_id, {})
-                    paragraph = anchors.get(anchor)
+                    paragraph = self.anchor(raw, article_id, anchor, (*where, "anchor"))
                     if paragraph is None:
-                        self.sink.add(
-                            raw.position(*where, "anchor"),
-                            "unknown-anchor",
-                            f"article {article_id!r} has no paragraph {anchor!r}",
-                            _anchor_hint(anchors),
-                        )
                         continue
                 self.paragraph_facts.setdefault(article_id, {}).setdefault(
                     paragraph or 0, []
@@ -194,6 +198,20 @@ class _Linker:
                     )
                 )
         return tuple(result)
+
+    def anchor(self, raw: RawRecord, article_id: str, anchor: str,
+               path: tuple[str | int, ...]) -> int | None:
+        """The paragraph an anchor of a known article names; else report it."""
+        anchors = self.article_anchors.get(article_id, {})
+        paragraph = anchors.get(anchor)
+        if paragraph is None:
+            self.sink.add(
+                raw.position(*path),
+                "unknown-anchor",
+                f"article {article_id!r} has no paragraph {anchor!r}",
+                _anchor_hint(anchors),
+            )
+        return paragraph
 
     def trend(self, raw: RawRecord, owner_kind: Any, label: str) -> tuple[m.TrendPoint, ...]:
         points: list[m.TrendPoint] = []
@@ -233,8 +251,8 @@ def link(loaded: LoadedContent, sink: ErrorSink, workers: int = 1,
     _convert_ahead_of_linking(linker, repr(sorted(names.items())), workers,
                               cache or MarkdownCache.disabled())
     _render_article_bodies(linker)
-    for raw in loaded.invalid:
-        _check_references(linker, raw, raw.data, _STRUCTS[raw.kind], ())
+    for raw in [*loaded.invalid, *linker.duplicates]:
+        _check_unlinked(linker, raw)
 
     settings = _settings(loaded.settings)
     places = {m.PlaceId(i): _place(linker, raw) for i, raw in linker.index["place"].items()}
@@ -299,6 +317,7 @@ def _index_records(linker: _Linker, records: Iterable[RawRecord]) -> None:
                 "Ids are unique within a kind: rename one of them.",
                 also=(first_position,),
             )
+            linker.duplicates.append(raw)
             continue
         known[raw.id] = raw
 
@@ -309,12 +328,30 @@ _STRUCTS: dict[str, FieldType] = {
 }
 
 
+def _check_unlinked(linker: _Linker, raw: RawRecord) -> None:
+    """Everything the linker would report of a record it cannot link (one with errors,
+    or a duplicate): its references, its Markdown, its body. Reported in the same
+    pass as the rest, so fixing one error never reveals others."""
+    _check_references(linker, raw, raw.data, _STRUCTS[raw.kind], ())
+    if raw.body is not None:
+        start = Position(path=raw.display_path, line=raw.body_line, column=1)
+        if raw.kind == "article":
+            linker.render(raw, raw.body, start, paragraphs=True)
+        else:
+            linker.render(raw, raw.body, start, paragraphs=False,
+                          top_heading=PAGE_TOP_HEADING)
+
+
 def _check_references(
     linker: _Linker, raw: RawRecord, value: Any, spec: FieldType, path: tuple[str | int, ...]
 ) -> None:
     """Check the references among the valid fields of a record that had errors."""
+    if value is INVALID:
+        return
     if isinstance(spec, Ref):
         linker.exists(raw, spec.kind, value, path)
+    elif isinstance(spec, Text) and spec.markdown and isinstance(value, str):
+        linker.render(raw, value, raw.position(*path), paragraphs=False)
     elif isinstance(spec, ListOf) and isinstance(value, list):
         for i, item in enumerate(value):
             _check_references(linker, raw, item, spec.item, (*path, i))
@@ -325,6 +362,11 @@ def _check_references(
     elif isinstance(spec, Struct) and isinstance(value, dict):
         for name, item in value.items():
             _check_references(linker, raw, item, spec.by_name[name].type, (*path, name))
+        article_id, anchor = value.get("article"), value.get("anchor")
+        if spec is ARTICLE_CITATION and anchor is not None and (
+            article_id in linker.index["article"]
+        ):
+            linker.anchor(raw, article_id, anchor, (*path, "anchor"))
 
 
 MarkdownJob = tuple[str, bool, int | None]
