@@ -30,6 +30,7 @@ from kabul_brief.content.fieldtypes import (
 from kabul_brief.content.loader import LoadedContent, RawRecord
 from kabul_brief.content.markup import AutoLinker, Rendered, TextPosition, render_markdown
 from kabul_brief.content.mdcache import MarkdownCache
+from kabul_brief.content.scaffold import slugify
 from kabul_brief.content.schemas import (
     ANCHOR_NAME_RE,
     ARTICLE,
@@ -62,6 +63,8 @@ class _Linker:
     actor_articles: dict[str, set[m.ArticleId]] = field(default_factory=dict)
     broken: set[tuple[str, str]] = field(default_factory=set)
     duplicates: list[RawRecord] = field(default_factory=list)
+    names: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Kind -> what a reference may have meant -> id (see :meth:`known_as`)."""
     """Records whose id an earlier one took: not linked, but their references checked."""
     converted: dict[MarkdownJob, Rendered] = field(default_factory=dict)
     """Markdown converted ahead of time, by (text, paragraphs, top heading)."""
@@ -78,10 +81,10 @@ class _Linker:
 
     def report_unknown(self, position: Position, kind: str, target: str) -> None:
         hints: list[str] = []
-        candidates = [*self.index[kind], *(i for k, i in self.broken if k == kind)]
-        close = difflib.get_close_matches(target, candidates, n=1, cutoff=0.6)
+        candidates = self.known_as(kind)
+        close = difflib.get_close_matches(target, list(candidates), n=1, cutoff=0.6)
         if close:
-            hints.append(f"did you mean {close[0]!r}?")
+            hints.append(f"did you mean {candidates[close[0]]!r}?")
         others = [k for k in KINDS if k != kind and target in self.index[k]]
         if others:
             hints.append(f"{target!r} is {_a(others[0])}, not {_a(kind)}.")
@@ -93,6 +96,20 @@ class _Linker:
         self.sink.add(
             position, "unknown-reference", f"unknown {kind} {target!r}", " ".join(hints)
         )
+
+    def known_as(self, kind: str) -> dict[str, str]:
+        """What a reference to ``kind`` may have meant -> the id: every id, and the
+        slug of every name and alias (``muttaqi`` for Amir Khan Muttaqi)."""
+        known = self.names.get(kind)
+        if known is None:
+            known = {i: i for i in self.index[kind]}
+            known.update((i, i) for k, i in self.broken if k == kind)
+            for record_id, raw in self.index[kind].items():
+                for name in [raw.data.get("name"), *raw.data.get("aliases", ())]:
+                    if isinstance(name, str) and slugify(name):
+                        known.setdefault(slugify(name), record_id)
+            self.names[kind] = known
+        return known
 
     def ids(self, raw: RawRecord, kind: str, field_name: str) -> tuple[Any, ...]:
         values = raw.data.get(field_name, [])
