@@ -485,7 +485,8 @@ def _place(linker: _Linker, raw: RawRecord) -> m.Place:
     within = linker.optional_id(raw, "place", "within")
     if within == raw.id:
         linker.sink.add(raw.position("within"), "place-cycle",
-                        f"place {raw.id!r} cannot be within itself")
+                        f"place {raw.id!r} cannot be within itself",
+                        "Name the place that holds this one, or remove within:.")
         within = None
     coordinates = data.get("coordinates")
     return m.Place(
@@ -524,6 +525,13 @@ def _actor(linker: _Linker, raw: RawRecord) -> m.Actor:
     data = raw.data
     roles = []
     for i, role in enumerate(data.get("roles", [])):
+        if role["of"] == raw.id:
+            linker.sink.add(
+                raw.position("roles", i, "of"), "self-reference",
+                f"actor {raw.id!r} cannot hold a role in itself",
+                "A role's of: names the other actor the role is held in.",
+            )
+            continue
         if not linker.exists(raw, "actor", role["of"], ("roles", i, "of")):
             continue
         roles.append(
@@ -559,7 +567,14 @@ def _source(linker: _Linker, raw: RawRecord) -> m.Source:
 def _event(linker: _Linker, raw: RawRecord) -> m.Event:
     data = raw.data
     actors = []
+    listed: set[str] = set()
     for i, item in enumerate(data.get("actors", [])):
+        if item["id"] in listed:
+            linker.sink.add(raw.position("actors", i), "duplicate-item",
+                            f"{item['id']!r} is listed twice",
+                            "List each actor once, with its role if it has one.")
+            continue
+        listed.add(item["id"])
         if linker.exists(raw, "actor", item["id"], ("actors", i)):
             actors.append(m.EventActor(id=item["id"], role=item.get("role")))
     claims = []
@@ -613,6 +628,14 @@ def _dispute(linker: _Linker, raw: RawRecord) -> m.Dispute:
                 sources=linker.citations(raw, ("positions", i, "sources"), fact),
             )
         )
+    parties = data.get("parties", [])
+    for i, actor_id in enumerate(data.get("involves", [])):
+        if actor_id in parties:
+            linker.sink.add(
+                raw.position("involves", i), "duplicate-item",
+                f"{actor_id!r} is a party already: it cannot also be involved",
+                "Keep it in parties: and remove it from involves:.",
+            )
     return m.Dispute(
         id=m.DisputeId(raw.id),
         title=data["title"],
