@@ -36,10 +36,10 @@ from kabul_brief.content.schemas import (
     ARTICLE,
     ARTICLE_CITATION,
     PAGE,
-    RESERVED_PAGE_IDS,
     YAML_KINDS,
 )
 from kabul_brief.errors import ErrorSink, Position
+from kabul_brief.publish.urls import Urls
 
 KINDS = ("actor", "place", "event", "dispute", "relationship", "source", "article", "page")
 FOLDERS = {
@@ -274,6 +274,7 @@ def link(loaded: LoadedContent, sink: ErrorSink, workers: int = 1,
     settings = _settings(loaded.settings)
     places = {m.PlaceId(i): _place(linker, raw) for i, raw in linker.index["place"].items()}
     _check_place_cycles(linker, places)
+    _check_site_paths(linker)
     actors = {m.ActorId(i): _actor(linker, raw) for i, raw in actors_raw.items()}
     sources = {m.SourceId(i): _source(linker, raw) for i, raw in linker.index["source"].items()}
     events = {m.EventId(i): _event(linker, raw) for i, raw in linker.index["event"].items()}
@@ -521,6 +522,25 @@ def _check_place_cycles(linker: _Linker, places: Mapping[m.PlaceId, m.Place]) ->
             )
 
 
+def _check_site_paths(linker: _Linker) -> None:
+    """A record whose page would take a path the site uses for its own pages or files
+    (a standing page ``pagefind`` or ``actors``) is an error here, in check as in build,
+    not a collision found while planning the build."""
+    for kind, records in linker.index.items():
+        for record_id, raw in records.items():
+            path = (Urls.page_path(record_id) if kind == "page"
+                    else Urls.record_path(kind, record_id))
+            taken = Urls.taken_by_site(path)
+            if taken is not None:
+                linker.sink.add(
+                    raw.position("id"),
+                    "reserved-id",
+                    f"{kind} id {record_id!r} is reserved for the site's own pages",
+                    "Rename the file, or give another id in its front matter."
+                    f" The site's own /{taken} is there.",
+                )
+
+
 def _actor(linker: _Linker, raw: RawRecord) -> m.Actor:
     data = raw.data
     roles = []
@@ -696,13 +716,6 @@ def _article(linker: _Linker, raw: RawRecord) -> m.Article:
 
 
 def _page(linker: _Linker, raw: RawRecord) -> m.Page:
-    if raw.id in RESERVED_PAGE_IDS:
-        linker.sink.add(
-            raw.position("id"),
-            "reserved-id",
-            f"page id {raw.id!r} is reserved for the site's own pages",
-            "Rename the file, or give another id in its front matter.",
-        )
     start = Position(path=raw.display_path, line=raw.body_line, column=1)
     rendered = linker.render(raw, raw.body or "", start, paragraphs=False,
                              top_heading=PAGE_TOP_HEADING)
