@@ -39,7 +39,6 @@ from kabul_brief.content.schemas import (
     YAML_KINDS,
 )
 from kabul_brief.errors import ErrorSink, Position
-from kabul_brief.publish.urls import Urls
 
 KINDS = ("actor", "place", "event", "dispute", "relationship", "source", "article", "page")
 FOLDERS = {
@@ -254,11 +253,18 @@ class _Linker:
         return tuple(points)
 
 
+SitePathTaken = Callable[[str, str], "str | None"]
+"""(kind, id) -> the path of the site's own that the record's page would take, or None."""
+
+
 def link(loaded: LoadedContent, sink: ErrorSink, workers: int = 1,
-         cache: MarkdownCache | None = None) -> m.Site | None:
+         cache: MarkdownCache | None = None,
+         taken_by_site: SitePathTaken | None = None) -> m.Site | None:
     """Resolve and index everything; None if any error was reported. Markdown is
     converted first: taken from ``cache`` where an earlier build converted the same
-    text, the rest on ``workers`` processes."""
+    text, the rest on ``workers`` processes. ``taken_by_site`` says which records'
+    pages would take a path the site uses for itself (the publishing side knows:
+    nothing here imports it)."""
     linker = _Linker(sink=sink, broken=loaded.broken)
     _index_records(linker, loaded.records)
     actors_raw = linker.index["actor"]
@@ -274,7 +280,8 @@ def link(loaded: LoadedContent, sink: ErrorSink, workers: int = 1,
     settings = _settings(loaded.settings)
     places = {m.PlaceId(i): _place(linker, raw) for i, raw in linker.index["place"].items()}
     _check_place_cycles(linker, places)
-    _check_site_paths(linker)
+    if taken_by_site is not None:
+        _check_site_paths(linker, taken_by_site)
     actors = {m.ActorId(i): _actor(linker, raw) for i, raw in actors_raw.items()}
     sources = {m.SourceId(i): _source(linker, raw) for i, raw in linker.index["source"].items()}
     events = {m.EventId(i): _event(linker, raw) for i, raw in linker.index["event"].items()}
@@ -522,15 +529,13 @@ def _check_place_cycles(linker: _Linker, places: Mapping[m.PlaceId, m.Place]) ->
             )
 
 
-def _check_site_paths(linker: _Linker) -> None:
+def _check_site_paths(linker: _Linker, taken_by_site: SitePathTaken) -> None:
     """A record whose page would take a path the site uses for its own pages or files
     (a standing page ``pagefind`` or ``actors``) is an error here, in check as in build,
     not a collision found while planning the build."""
     for kind, records in linker.index.items():
         for record_id, raw in records.items():
-            path = (Urls.page_path(record_id) if kind == "page"
-                    else Urls.record_path(kind, record_id))
-            taken = Urls.taken_by_site(path)
+            taken = taken_by_site(kind, record_id)
             if taken is not None:
                 linker.sink.add(
                     raw.position("id"),
