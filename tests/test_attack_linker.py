@@ -149,6 +149,20 @@ def test_a_bad_item_does_not_hide_the_errors_of_the_others(
     ]
 
 
+def test_a_list_of_the_wrong_length_still_has_its_references_checked(
+    good_site: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    mutate(good_site, "content/relationships/india-taliban.yaml",
+           "parties: [india, taliban]", "parties: [india, taliban, nobody]")
+    result = run_cli("check")
+    assert result.error_lines == [
+        "content/relationships/india-taliban.yaml:2:10: error: expected exactly 2 distinct"
+        " actors, found 3 [count]",
+        "content/relationships/india-taliban.yaml:2:27: error: unknown actor 'nobody'"
+        " [unknown-reference]",
+    ]
+
+
 # -- 2. "did you mean" knows names and aliases -----------------------------------
 
 

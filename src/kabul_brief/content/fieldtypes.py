@@ -398,13 +398,14 @@ class ListOf(FieldType):
                 ok = False
                 partial.append(INVALID if ctx.partial is None else ctx.partial)
                 continue
-            partial.append(value)
             if self.unique and isinstance(value, str):
                 if value in seen:
                     ctx.report(child, "duplicate-item", f"{value!r} is listed twice")
                     ok = False
+                    partial.append(INVALID)
                     continue
                 seen[value] = index
+            partial.append(value)
             values.append(value)
         if not ok:
             ctx.partial = partial
@@ -420,7 +421,9 @@ class ListOf(FieldType):
             noun = self.noun if wanted.endswith(" 1") else self.noun + "s"
             if self.unique:
                 noun = "distinct " + noun
-            return ctx.report(node, "count", f"expected {wanted} {noun}, found {count}")
+            ctx.report(node, "count", f"expected {wanted} {noun}, found {count}")
+            ctx.partial = partial
+            return INVALID
         ctx.remember(path, node)
         return values
 
