@@ -62,9 +62,9 @@ class _Linker:
     actor_articles: dict[str, set[m.ArticleId]] = field(default_factory=dict)
     broken: set[tuple[str, str]] = field(default_factory=set)
     duplicates: list[RawRecord] = field(default_factory=list)
+    """Records whose id an earlier one took: not linked, but their references checked."""
     names: dict[str, dict[str, str]] = field(default_factory=dict)
     """Kind -> what a reference may have meant -> id (see :meth:`known_as`)."""
-    """Records whose id an earlier one took: not linked, but their references checked."""
     converted: dict[MarkdownJob, Rendered] = field(default_factory=dict)
     """Markdown converted ahead of time, by (text, paragraphs, top heading)."""
 
