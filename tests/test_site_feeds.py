@@ -73,7 +73,7 @@ def test_data_files_hold_the_model_one_file_per_kind(out: Path) -> None:
     assert events["kind"] == "event" and events["count"] == 4
     talks = next(e for e in events["items"] if e["id"] == "talks")
     assert (talks["date"], talks["end"]) == ("2025-04-27", "2025-04-28")
-    assert talks["url"] == "https://example.org/brief/events/talks/"
+    assert talks["permalink"] == "https://example.org/brief/events/talks/"
     assert talks["sources"][0] == {
         "type": "article", "article": "outreach", "anchor": "talks", "paragraph": 4}
     assert talks["claims"][0]["text"]["markdown"].startswith("Afghan soil")

@@ -15,12 +15,23 @@ from kabul_brief.content.loader import LoadCache, load_content
 from kabul_brief.content.mdcache import MarkdownCache
 from kabul_brief.content.model import Site
 from kabul_brief.errors import ContentError, ContentErrors, ErrorSink, Position
+from kabul_brief.publish.urls import Urls
 
 
 def display_root(content_dir: Path) -> str:
     """How paths under the content folder are shown: as the editor gave the folder,
     so that ``PATH:LINE`` can be pasted into an editor from where the command ran."""
     return os.path.normpath(str(content_dir)).replace(os.sep, "/")
+
+
+def taken_by_site(kind: str, record_id: str) -> str | None:
+    """The site's own path (``pagefind/``, ``actors/``) a record's page would take."""
+    try:
+        path = (Urls.page_path(record_id) if kind == "page"
+                else Urls.record_path(kind, record_id))
+    except ValueError:  # not a path at all: the loader's to report
+        return None
+    return Urls.taken_by_site(path)
 
 
 def load_site(content_dir: Path, workers: int = 1, *,
@@ -41,7 +52,7 @@ def load_site(content_dir: Path, workers: int = 1, *,
             )
         ])
     loaded = load_content(content_dir, shown, sink, workers, files)
-    site = link(loaded, sink, workers, cache)
+    site = link(loaded, sink, workers, cache, taken_by_site)
     sink.raise_if_any()
     assert site is not None
     return site

@@ -42,6 +42,10 @@ class _Invalid:
     def __repr__(self) -> str:
         return "INVALID"
 
+    def __reduce__(self) -> str:
+        """Unpickled (from a worker or the load cache) as the one INVALID."""
+        return "INVALID"
+
 
 INVALID: Final = _Invalid()
 
@@ -55,9 +59,10 @@ class ReadContext:
     positions: dict[FieldPath, tuple[int, int]]
     """Field path -> (line, column) in the file, 1-based, for later stages' errors."""
     _lines: list[str] | None = None
-    partial: dict[str, Any] | None = None
-    """The fields that were valid in the last mapping that was not: the linker still
-    checks their references, so that one run reports every error."""
+    partial: Any = None
+    """What was valid in the last mapping or list that was not (a list keeps INVALID in
+    place of its bad items): the linker still checks its references, so that one run
+    reports every error."""
 
     def report(self, node: Node, code: str, message: str, hint: str | None = None) -> _Invalid:
         self.errors.append(
@@ -383,21 +388,27 @@ class ListOf(FieldType):
                 "Write a list as [a, b] or as lines starting with '- '.",
             )
         values: list[Any] = []
+        partial: list[Any] = []
         seen: dict[Any, int] = {}
         ok = True
         for index, child in enumerate(node.value):
+            ctx.partial = None
             value = self.item.read(child, (*path, index), ctx)
             if value is INVALID:
                 ok = False
+                partial.append(INVALID if ctx.partial is None else ctx.partial)
                 continue
             if self.unique and isinstance(value, str):
                 if value in seen:
                     ctx.report(child, "duplicate-item", f"{value!r} is listed twice")
                     ok = False
+                    partial.append(INVALID)
                     continue
                 seen[value] = index
+            partial.append(value)
             values.append(value)
         if not ok:
+            ctx.partial = partial
             return INVALID
         count = len(values)
         if count < self.min_items or (self.max_items is not None and count > self.max_items):
@@ -410,7 +421,9 @@ class ListOf(FieldType):
             noun = self.noun if wanted.endswith(" 1") else self.noun + "s"
             if self.unique:
                 noun = "distinct " + noun
-            return ctx.report(node, "count", f"expected {wanted} {noun}, found {count}")
+            ctx.report(node, "count", f"expected {wanted} {noun}, found {count}")
+            ctx.partial = partial
+            return INVALID
         ctx.remember(path, node)
         return values
 
@@ -459,6 +472,7 @@ class Struct(FieldType):
                 f"expected {self.name} (a mapping of fields), found {describe_node(node)}",
             )
         values: dict[str, Any] = {}
+        partial: dict[str, Any] = {}
         ok = True
         misspelt: set[str] = set()
         for key_node, value_node in node.value:
@@ -484,9 +498,12 @@ class Struct(FieldType):
                 elif isinstance(spec.type, Date) and spec.type.nullable:
                     values[key] = None
                 continue
+            ctx.partial = None
             value = spec.type.read(value_node, (*path, key), ctx)
             if value is INVALID:
                 ok = False
+                if ctx.partial is not None:
+                    partial[key] = ctx.partial
             else:
                 values[key] = value
         missing = [f for f in self.fields if f.required and f.name not in values]
@@ -502,16 +519,13 @@ class Struct(FieldType):
                 f"{self.name} is missing required field {spec.name!r}",
                 f"Add a line such as: {spec.name}: {spec.type.example()}",
             )
-        if not ok:
-            ctx.partial = values
+        errors_before = len(ctx.errors)
+        for check in self.checks:  # on the fields that were read, even if others were not
+            check(values, node, ctx)
+        if not ok or len(ctx.errors) > errors_before:
+            ctx.partial = values | partial
             return INVALID
         ctx.remember(path, node)
-        for check in self.checks:
-            errors_before = len(ctx.errors)
-            check(values, node, ctx)
-            if len(ctx.errors) > errors_before:
-                ctx.partial = values
-                return INVALID
         return values
 
     def json_schema(self) -> JSONSchema:

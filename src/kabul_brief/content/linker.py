@@ -19,15 +19,24 @@ from kabul_brief.baseurl import BASE_URL_HINT, BaseUrlError, normalize_base_url
 from kabul_brief.content import model as m
 from kabul_brief.content.backlinks import Citings, compute_backlinks
 from kabul_brief.content.dates import sort_key
-from kabul_brief.content.fieldtypes import FieldType, ListOf, OneOf, Ref, Struct
+from kabul_brief.content.fieldtypes import (
+    INVALID,
+    FieldType,
+    ListOf,
+    OneOf,
+    Ref,
+    Struct,
+    Text,
+)
 from kabul_brief.content.loader import LoadedContent, RawRecord
 from kabul_brief.content.markup import AutoLinker, Rendered, TextPosition, render_markdown
 from kabul_brief.content.mdcache import MarkdownCache
+from kabul_brief.content.scaffold import slugify
 from kabul_brief.content.schemas import (
     ANCHOR_NAME_RE,
     ARTICLE,
+    ARTICLE_CITATION,
     PAGE,
-    RESERVED_PAGE_IDS,
     YAML_KINDS,
 )
 from kabul_brief.errors import ErrorSink, Position
@@ -53,6 +62,10 @@ class _Linker:
     paragraph_facts: dict[str, dict[int, list[m.FactRef]]] = field(default_factory=dict)
     actor_articles: dict[str, set[m.ArticleId]] = field(default_factory=dict)
     broken: set[tuple[str, str]] = field(default_factory=set)
+    duplicates: list[RawRecord] = field(default_factory=list)
+    """Records whose id an earlier one took: not linked, but their references checked."""
+    names: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Kind -> what a reference may have meant -> id (see :meth:`known_as`)."""
     converted: dict[MarkdownJob, Rendered] = field(default_factory=dict)
     """Markdown converted ahead of time, by (text, paragraphs, top heading)."""
 
@@ -68,10 +81,10 @@ class _Linker:
 
     def report_unknown(self, position: Position, kind: str, target: str) -> None:
         hints: list[str] = []
-        candidates = [*self.index[kind], *(i for k, i in self.broken if k == kind)]
-        close = difflib.get_close_matches(target, candidates, n=1, cutoff=0.6)
+        candidates = self.known_as(kind)
+        close = difflib.get_close_matches(target, list(candidates), n=1, cutoff=0.6)
         if close:
-            hints.append(f"did you mean {close[0]!r}?")
+            hints.append(f"did you mean {candidates[close[0]]!r}?")
         others = [k for k in KINDS if k != kind and target in self.index[k]]
         if others:
             hints.append(f"{target!r} is {_a(others[0])}, not {_a(kind)}.")
@@ -83,6 +96,20 @@ class _Linker:
         self.sink.add(
             position, "unknown-reference", f"unknown {kind} {target!r}", " ".join(hints)
         )
+
+    def known_as(self, kind: str) -> dict[str, str]:
+        """What a reference to ``kind`` may have meant -> the id: every id, and the
+        slug of every name and alias (``muttaqi`` for Amir Khan Muttaqi)."""
+        known = self.names.get(kind)
+        if known is None:
+            known = {i: i for i in self.index[kind]}
+            known.update((i, i) for k, i in self.broken if k == kind)
+            for record_id, raw in self.index[kind].items():
+                for name in [raw.data.get("name"), *raw.data.get("aliases", ())]:
+                    if isinstance(name, str) and slugify(name):
+                        known.setdefault(slugify(name), record_id)
+            self.names[kind] = known
+        return known
 
     def ids(self, raw: RawRecord, kind: str, field_name: str) -> tuple[Any, ...]:
         values = raw.data.get(field_name, [])
@@ -162,15 +189,8 @@ class _Linker:
                 anchor = item.get("anchor")
                 paragraph: int | None = None
                 if anchor is not None:
-                    anchors = self.article_anchors.get(article_id, {})
-                    paragraph = anchors.get(anchor)
+                    paragraph = self.anchor(raw, article_id, anchor, (*where, "anchor"))
                     if paragraph is None:
-                        self.sink.add(
-                            raw.position(*where, "anchor"),
-                            "unknown-anchor",
-                            f"article {article_id!r} has no paragraph {anchor!r}",
-                            _anchor_hint(anchors),
-                        )
                         continue
                 self.paragraph_facts.setdefault(article_id, {}).setdefault(
                     paragraph or 0, []
@@ -196,6 +216,20 @@ class _Linker:
                 )
         return tuple(result)
 
+    def anchor(self, raw: RawRecord, article_id: str, anchor: str,
+               path: tuple[str | int, ...]) -> int | None:
+        """The paragraph an anchor of a known article names; else report it."""
+        anchors = self.article_anchors.get(article_id, {})
+        paragraph = anchors.get(anchor)
+        if paragraph is None:
+            self.sink.add(
+                raw.position(*path),
+                "unknown-anchor",
+                f"article {article_id!r} has no paragraph {anchor!r}",
+                _anchor_hint(anchors),
+            )
+        return paragraph
+
     def trend(self, raw: RawRecord, owner_kind: Any, label: str) -> tuple[m.TrendPoint, ...]:
         points: list[m.TrendPoint] = []
         written = list(enumerate(raw.data.get("trend", [])))
@@ -220,11 +254,18 @@ class _Linker:
         return tuple(points)
 
 
+SitePathTaken = Callable[[str, str], "str | None"]
+"""(kind, id) -> the path of the site's own that the record's page would take, or None."""
+
+
 def link(loaded: LoadedContent, sink: ErrorSink, workers: int = 1,
-         cache: MarkdownCache | None = None) -> m.Site | None:
+         cache: MarkdownCache | None = None,
+         taken_by_site: SitePathTaken | None = None) -> m.Site | None:
     """Resolve and index everything; None if any error was reported. Markdown is
     converted first: taken from ``cache`` where an earlier build converted the same
-    text, the rest on ``workers`` processes."""
+    text, the rest on ``workers`` processes. ``taken_by_site`` says which records'
+    pages would take a path the site uses for itself (the publishing side knows:
+    nothing here imports it)."""
     linker = _Linker(sink=sink, broken=loaded.broken)
     _index_records(linker, loaded.records)
     actors_raw = linker.index["actor"]
@@ -234,12 +275,14 @@ def link(loaded: LoadedContent, sink: ErrorSink, workers: int = 1,
     _convert_ahead_of_linking(linker, repr(sorted(names.items())), workers,
                               cache or MarkdownCache.disabled())
     _render_article_bodies(linker)
-    for raw in loaded.invalid:
-        _check_references(linker, raw, raw.data, _STRUCTS[raw.kind], ())
+    for raw in [*loaded.invalid, *linker.duplicates]:
+        _check_unlinked(linker, raw)
 
     settings = _settings(linker, loaded.settings)
     places = {m.PlaceId(i): _place(linker, raw) for i, raw in linker.index["place"].items()}
     _check_place_cycles(linker, places)
+    if taken_by_site is not None:
+        _check_site_paths(linker, taken_by_site)
     actors = {m.ActorId(i): _actor(linker, raw) for i, raw in actors_raw.items()}
     sources = {m.SourceId(i): _source(linker, raw) for i, raw in linker.index["source"].items()}
     events = {m.EventId(i): _event(linker, raw) for i, raw in linker.index["event"].items()}
@@ -300,6 +343,7 @@ def _index_records(linker: _Linker, records: Iterable[RawRecord]) -> None:
                 "Ids are unique within a kind: rename one of them.",
                 also=(first_position,),
             )
+            linker.duplicates.append(raw)
             continue
         known[raw.id] = raw
 
@@ -310,12 +354,30 @@ _STRUCTS: dict[str, FieldType] = {
 }
 
 
+def _check_unlinked(linker: _Linker, raw: RawRecord) -> None:
+    """Everything the linker would report of a record it cannot link (one with errors,
+    or a duplicate): its references, its Markdown, its body. Reported in the same
+    pass as the rest, so fixing one error never reveals others."""
+    _check_references(linker, raw, raw.data, _STRUCTS[raw.kind], ())
+    if raw.body is not None:
+        start = Position(path=raw.display_path, line=raw.body_line, column=1)
+        if raw.kind == "article":
+            linker.render(raw, raw.body, start, paragraphs=True)
+        else:
+            linker.render(raw, raw.body, start, paragraphs=False,
+                          top_heading=PAGE_TOP_HEADING)
+
+
 def _check_references(
     linker: _Linker, raw: RawRecord, value: Any, spec: FieldType, path: tuple[str | int, ...]
 ) -> None:
     """Check the references among the valid fields of a record that had errors."""
+    if value is INVALID:
+        return
     if isinstance(spec, Ref):
         linker.exists(raw, spec.kind, value, path)
+    elif isinstance(spec, Text) and spec.markdown and isinstance(value, str):
+        linker.render(raw, value, raw.position(*path), paragraphs=False)
     elif isinstance(spec, ListOf) and isinstance(value, list):
         for i, item in enumerate(value):
             _check_references(linker, raw, item, spec.item, (*path, i))
@@ -326,6 +388,11 @@ def _check_references(
     elif isinstance(spec, Struct) and isinstance(value, dict):
         for name, item in value.items():
             _check_references(linker, raw, item, spec.by_name[name].type, (*path, name))
+        article_id, anchor = value.get("article"), value.get("anchor")
+        if spec is ARTICLE_CITATION and anchor is not None and (
+            article_id in linker.index["article"]
+        ):
+            linker.anchor(raw, article_id, anchor, (*path, "anchor"))
 
 
 MarkdownJob = tuple[str, bool, int | None]
@@ -432,7 +499,8 @@ def _place(linker: _Linker, raw: RawRecord) -> m.Place:
     within = linker.optional_id(raw, "place", "within")
     if within == raw.id:
         linker.sink.add(raw.position("within"), "place-cycle",
-                        f"place {raw.id!r} cannot be within itself")
+                        f"place {raw.id!r} cannot be within itself",
+                        "Name the place that holds this one, or remove within:.")
         within = None
     coordinates = data.get("coordinates")
     return m.Place(
@@ -467,10 +535,34 @@ def _check_place_cycles(linker: _Linker, places: Mapping[m.PlaceId, m.Place]) ->
             )
 
 
+def _check_site_paths(linker: _Linker, taken_by_site: SitePathTaken) -> None:
+    """A record whose page would take a path the site uses for its own pages or files
+    (a standing page ``pagefind`` or ``actors``) is an error here, in check as in build,
+    not a collision found while planning the build."""
+    for kind, records in linker.index.items():
+        for record_id, raw in records.items():
+            taken = taken_by_site(kind, record_id)
+            if taken is not None:
+                linker.sink.add(
+                    raw.position("id"),
+                    "reserved-id",
+                    f"{kind} id {record_id!r} is reserved for the site's own pages",
+                    "Rename the file, or give another id in its front matter."
+                    f" The site's own /{taken} is there.",
+                )
+
+
 def _actor(linker: _Linker, raw: RawRecord) -> m.Actor:
     data = raw.data
     roles = []
     for i, role in enumerate(data.get("roles", [])):
+        if role["of"] == raw.id:
+            linker.sink.add(
+                raw.position("roles", i, "of"), "self-reference",
+                f"actor {raw.id!r} cannot hold a role in itself",
+                "A role's of: names the other actor the role is held in.",
+            )
+            continue
         if not linker.exists(raw, "actor", role["of"], ("roles", i, "of")):
             continue
         roles.append(
@@ -506,7 +598,14 @@ def _source(linker: _Linker, raw: RawRecord) -> m.Source:
 def _event(linker: _Linker, raw: RawRecord) -> m.Event:
     data = raw.data
     actors = []
+    listed: set[str] = set()
     for i, item in enumerate(data.get("actors", [])):
+        if item["id"] in listed:
+            linker.sink.add(raw.position("actors", i), "duplicate-item",
+                            f"{item['id']!r} is listed twice",
+                            "List each actor once, with its role if it has one.")
+            continue
+        listed.add(item["id"])
         if linker.exists(raw, "actor", item["id"], ("actors", i)):
             actors.append(m.EventActor(id=item["id"], role=item.get("role")))
     claims = []
@@ -560,6 +659,14 @@ def _dispute(linker: _Linker, raw: RawRecord) -> m.Dispute:
                 sources=linker.citations(raw, ("positions", i, "sources"), fact),
             )
         )
+    parties = data.get("parties", [])
+    for i, actor_id in enumerate(data.get("involves", [])):
+        if actor_id in parties:
+            linker.sink.add(
+                raw.position("involves", i), "duplicate-item",
+                f"{actor_id!r} is a party already: it cannot also be involved",
+                "Keep it in parties: and remove it from involves:.",
+            )
     return m.Dispute(
         id=m.DisputeId(raw.id),
         title=data["title"],
@@ -620,13 +727,6 @@ def _article(linker: _Linker, raw: RawRecord) -> m.Article:
 
 
 def _page(linker: _Linker, raw: RawRecord) -> m.Page:
-    if raw.id in RESERVED_PAGE_IDS:
-        linker.sink.add(
-            raw.position("id"),
-            "reserved-id",
-            f"page id {raw.id!r} is reserved for the site's own pages",
-            "Rename the file, or give another id in its front matter.",
-        )
     start = Position(path=raw.display_path, line=raw.body_line, column=1)
     rendered = linker.render(raw, raw.body or "", start, paragraphs=False,
                              top_heading=PAGE_TOP_HEADING)

@@ -408,15 +408,17 @@ def _load_markdown(
         )
         return None
     source = SourceText("".join(lines[1:closing]), shown, line_offset=1)
+    invalid_before = len(loaded.invalid)
     records = _read_records(
         source, kind, struct, relative, sink, allow_list=False, broken=broken,
         invalid=loaded.invalid,
     )
+    for article in [*records, *loaded.invalid[invalid_before:]]:  # the body is checked too
+        article.body = "".join(lines[closing + 1 :])
+        article.body_line = closing + 2
     if not records:
         return None
     article = records[0]
-    article.body = "".join(lines[closing + 1 :])
-    article.body_line = closing + 2
     if "id" not in article.data:
         stem = path.stem
         if not ID_RE.match(stem) or len(stem) > ID_MAX_LENGTH:

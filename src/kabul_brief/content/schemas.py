@@ -322,13 +322,6 @@ PAGE: Final = Struct(
     ),
 )
 
-#: Page ids that would collide with the site's own addresses.
-RESERVED_PAGE_IDS: Final = frozenset({
-    "actors", "places", "events", "disputes", "relationships", "sources", "articles",
-    "timeline", "data", "static", "search", "network", "feed", "sitemap", "robots", "404",
-    "pages", "schema",
-})
-
 SITE: Final = Struct(
     "site settings",
     (

@@ -3,8 +3,10 @@
 Shape (documented in ``docs/data.md``): ``{"kind": ..., "count": N, "items": [...]}``
 with records in the site's display order; dates are ISO strings at the precision
 given, Markdown fields are ``{"markdown", "html"}`` with record links resolved to
-absolute URLs, citations carry a ``type``, and every record its page ``url``. Keys
-are sorted and no build time is written, so the files are deterministic.
+absolute URLs, citations carry a ``type``. Fields keep the names and values the
+editor wrote (a source's ``url`` is its own address), and every record adds the
+``permalink`` of its page here. Keys are sorted and no build time is written, so
+the files are deterministic.
 """
 
 from __future__ import annotations
@@ -25,6 +27,12 @@ _CITATION_TYPES: Final[dict[type, str]] = {
 }
 _LEFT_OUT: Final = frozenset({"origin"})
 """Where a record was written is the editors' business, not the readers'."""
+_AS_WRITTEN: Final[dict[type, dict[str, str]]] = {
+    m.Role: {"start": "from", "end": "to"},
+    m.Position: {"text": "position"},
+}
+"""Model fields named otherwise than the editor's field: shown by the editor's name."""
+PERMALINK: Final = "permalink"
 
 
 def pretty_json(document: Any, default: Callable[[Any], Any] | None = None) -> bytes:
@@ -43,6 +51,13 @@ def _fields(kind: type) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(kind) if f.name not in _LEFT_OUT)
 
 
+@functools.cache
+def _names(kind: type) -> tuple[tuple[str, str], ...]:
+    """(model field, JSON key) of each field written."""
+    renamed = _AS_WRITTEN.get(kind, {})
+    return tuple((name, renamed.get(name, name)) for name in _fields(kind))
+
+
 def _record_json(urls: Urls) -> Callable[[Any], Any]:
     """What orjson calls for each value it cannot write itself: records, dates, Markdown."""
 
@@ -52,7 +67,7 @@ def _record_json(urls: Urls) -> Callable[[Any], Any]:
         if isinstance(value, m.Markup):
             return {"markdown": value.source, "html": urls.rewrite(value.html, absolute=True)}
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            data = {name: getattr(value, name) for name in _fields(type(value))}
+            data = {key: getattr(value, name) for name, key in _names(type(value))}
             if type(value) in _CITATION_TYPES:
                 data["type"] = _CITATION_TYPES[type(value)]
             return data
@@ -68,7 +83,7 @@ def _records(kind: str, records: Mapping[Any, Any], urls: Urls,
     items = []
     for record_id, record in records.items():
         item = convert(record)
-        item["url"] = urls.absolute(urls.record(kind, record_id))
+        item[PERMALINK] = urls.absolute(urls.record(kind, record_id))
         items.append(item)
     return {"kind": kind, "count": len(items), "items": items}
 
@@ -77,15 +92,16 @@ def data_files(site: m.Site, urls: Urls) -> dict[str, bytes]:
     """Site path -> file content, for every ``data/*.json``."""
     convert = _record_json(urls)
     documents: dict[str, Any] = {
-        f"data/{folder}.json": _records(kind, site.records(kind), urls, convert)
+        f"{Urls.DATA_FOLDER}/{folder}.json": _records(kind, site.records(kind), urls, convert)
         for kind, folder in FOLDERS.items()
     }
     pages = [
-        convert(page) | {"url": urls.absolute_path(urls.page_path(page_id))}
+        convert(page) | {PERMALINK: urls.absolute_path(urls.page_path(page_id))}
         for page_id, page in site.pages.items()
     ]
-    documents["data/pages.json"] = {"kind": "page", "count": len(pages), "items": pages}
-    documents["data/site.json"] = {
+    documents[f"{Urls.DATA_FOLDER}/pages.json"] = {
+        "kind": "page", "count": len(pages), "items": pages}
+    documents[f"{Urls.DATA_FOLDER}/site.json"] = {
         "kind": "site",
         "settings": convert(site.settings) | {"base_url": urls.base},
         "timeline": list(site.timeline),

@@ -15,10 +15,11 @@ from typing import Final
 from kabul_brief.content import model as m
 from kabul_brief.content.dates import PartialDate
 from kabul_brief.publish.meta import Page, PageMeta, plain
+from kabul_brief.publish.urls import Urls
 from kabul_brief.publish.views import Kit
 
-FEED_PATH: Final = "feed.xml"
-SITEMAP_PATH: Final = "sitemap.xml"
+FEED_PATH: Final = Urls.FEED_PATH
+SITEMAP_PATH: Final = Urls.SITEMAP_PATH
 _NO_ARTICLES: Final = "1970-01-01T00:00:00Z"
 
 

@@ -16,6 +16,7 @@ from kabul_brief.content import model as m
 from kabul_brief.publish import meta
 from kabul_brief.publish.meta import Page, PageMeta
 from kabul_brief.publish.pictures import TimeStrip, time_strip
+from kabul_brief.publish.urls import Urls
 from kabul_brief.publish.views import EventItem, FactLink, Kit, Link, TrendView, When, when
 
 FRONT_ARTICLES: Final = 6
@@ -196,9 +197,10 @@ def timeline(kit: Kit) -> Page:
         exports=(Link(kit.urls.url(kit.urls.ICS_PATH), "Calendar (iCalendar, .ics)"),
                  Link(kit.urls.url(kit.urls.TIMELINEJS_PATH), "TimelineJS data (JSON)")),
     )
-    page = PageMeta(path="timeline/", title="Timeline", section="timeline",
+    page = PageMeta(path=Urls.TIMELINE_PATH, title="Timeline", section="timeline",
                     description="Every event on record, in date order, with its place and actors.",
-                    jsonld=meta.collection(kit.site, kit.urls, "timeline/", "Timeline"))
+                    jsonld=meta.collection(kit.site, kit.urls, Urls.TIMELINE_PATH,
+                                           "Timeline"))
     return Page(meta=page, template="timeline.html", view=view)
 
 
@@ -222,5 +224,6 @@ def standing(kit: Kit, page_id: m.PageId) -> Page:
 
 
 def not_found(kit: Kit) -> Page:
-    page = PageMeta(path="404.html", title="Page not found", description=None, section=None)
+    page = PageMeta(path=Urls.NOT_FOUND_PATH, title="Page not found", description=None,
+                    section=None)
     return Page(meta=page, template="404.html", view=ListView(items=()))

@@ -22,7 +22,7 @@ from kabul_brief.publish.urls import Urls, output_path
 from kabul_brief.publish.views import Kit
 from kabul_brief.workers import BackgroundJob, in_background
 
-STATIC_FOLDER = "static"
+STATIC_FOLDER = Urls.STATIC_FOLDER
 
 
 class PathCollision(Exception):
@@ -119,7 +119,7 @@ def plan_site(site: m.Site, urls: Urls, templates: Path, workers: int = 1) -> Pl
     later = in_background(lambda: {**data_files(site, urls), **export_files(site, urls)},
                           workers)
     try:
-        files = {**static_files(templates), "robots.txt": feeds.robots(kit).encode()}
+        files = {**static_files(templates), Urls.ROBOTS_PATH: feeds.robots(kit).encode()}
         shards = plan_shards(indexed_paths(site, urls))
         plan = Plan(pages=plan_pages(kit, shards), files=files, later=later,
                     search_shards=shards)

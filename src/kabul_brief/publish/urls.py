@@ -107,8 +107,45 @@ class Urls:
     NETWORK_PATH: Final = "network/"
     PAGEFIND_FOLDER: Final = "pagefind"
     ICS_PATH: Final = "timeline.ics"
-    TIMELINEJS_PATH: Final = "data/timeline.json"
-    GEOJSON_PATH: Final = "data/places.geojson"
+    DATA_FOLDER: Final = "data"
+    TIMELINEJS_PATH: Final = f"{DATA_FOLDER}/timeline.json"
+    GEOJSON_PATH: Final = f"{DATA_FOLDER}/places.geojson"
+
+    # -- the site's own pages and files -------------------------------------------
+
+    TIMELINE_PATH: Final = "timeline/"
+    FEED_PATH: Final = "feed.xml"
+    SITEMAP_PATH: Final = "sitemap.xml"
+    ROBOTS_PATH: Final = "robots.txt"
+    NOT_FOUND_PATH: Final = "404.html"
+    STATIC_FOLDER: Final = "static"
+
+    @classmethod
+    def site_paths(cls) -> tuple[str, ...]:
+        """The site paths of the site's own pages and files (front page, indexes,
+        feeds), not those of records and standing pages."""
+        return ("", *(f"{folder}/" for folder in FOLDERS.values()), cls.TIMELINE_PATH,
+                cls.SEARCH_PATH, cls.NETWORK_PATH, cls.ICS_PATH, cls.FEED_PATH,
+                cls.SITEMAP_PATH, cls.ROBOTS_PATH, cls.NOT_FOUND_PATH)
+
+    @classmethod
+    def site_folders(cls) -> tuple[str, ...]:
+        """Folders the build fills on its own (``data/``, ``static/``, the search index):
+        nothing of the content may go inside."""
+        return (f"{cls.DATA_FOLDER}/", f"{cls.STATIC_FOLDER}/", f"{cls.PAGEFIND_FOLDER}/")
+
+    @classmethod
+    def taken_by_site(cls, path: str) -> str | None:
+        """The site's own path or folder that a content page at ``path`` would take
+        (``pagefind/``, ``actors/``), or None: as file names, case ignored."""
+        written = output_path(path).casefold()
+        for own in cls.site_paths():
+            if output_path(own).casefold() == written:
+                return own
+        for folder in cls.site_folders():
+            if written.startswith(folder.casefold()):
+                return folder
+        return None
 
     def search(self) -> str:
         return self.url(self.SEARCH_PATH)
