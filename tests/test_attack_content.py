@@ -23,6 +23,7 @@ import icalendar
 import pytest
 from bs4 import BeautifulSoup
 
+import kabul_brief
 from tests.conftest import GOOD_SITE, CliResult, mutate
 
 EVENT = "content/events/kabul-meeting.yaml"
@@ -33,7 +34,8 @@ DISPUTE = "content/disputes/ttp-sanctuary.yaml"
 RELATIONSHIP = "content/relationships/india-taliban.yaml"
 SITE = "content/site.yaml"
 PEOPLE = "content/actors/people.yaml"
-SRC = Path(__file__).resolve().parents[1] / "src"
+SRC = Path(kabul_brief.__file__).resolve().parents[1]
+"""The code under test, for the commands run in a process of their own."""
 
 Run = Callable[..., CliResult]
 
@@ -139,18 +141,35 @@ def test_an_article_dated_9999_gives_a_feed_date_a_parser_reads(
     assert dt.datetime.fromisoformat(updated.replace("Z", "+00:00")).year == 9999
 
 
-@pytest.mark.parametrize("year", ["0001", "0050", "0100", "9999"])
-def test_trend_points_in_early_and_late_years_draw_a_chart(
-    good_site: Path, run_cli: Run, year: str
+@pytest.mark.parametrize(("month", "shown"), [
+    ("0001-01", "January 1"), ("0050-06", "June 50"), ("0100-12", "December 100"),
+    ("9999-12", "December 9999"),
+])
+def test_a_trend_point_in_an_early_or_late_year_draws_a_chart(
+    good_site: Path, run_cli: Run, month: str, shown: str
 ) -> None:
-    mutate(good_site, DISPUTE, "  - date: 2025-05\n", f"  - date: {year}-01\n")
+    mutate(good_site, DISPUTE, "  - date: 2025-05\n", f"  - date: {month}\n")
     out = _builds(run_cli)
     chart = _page(out, "disputes/ttp-sanctuary").select_one("figure.trend-chart")
     assert chart is not None
     data = [(t["datetime"], t.get_text()) for t in chart.select(".trend-data time")]
-    assert data == [(f"{year}-01", f"January {int(year)}")]
+    assert data == [(month, shown)]
     labels = [t.get_text() for t in chart.select("text.tick-label")]
     assert 1 <= len(labels) <= 12, labels
+
+
+@pytest.mark.parametrize("month", ["0001-08", "0050-08", "0100-08"])
+def test_a_trend_from_an_early_year_to_now_draws_a_chart_with_few_labels(
+    good_site: Path, run_cli: Run, month: str
+) -> None:
+    mutate(good_site, RELATIONSHIP, "  - date: 2021-08\n", f"  - date: {month}\n")
+    out = _builds(run_cli)
+    chart = _page(out, "relationships/india-taliban").select_one("figure.trend-chart")
+    assert chart is not None
+    data = [t["datetime"] for t in chart.select(".trend-data time")]
+    assert data == [month, "2025-04"]
+    labels = [t.get_text() for t in chart.select("text.tick-label")]
+    assert 2 <= len(labels) <= 12, labels
 
 
 def test_a_timeline_from_year_1_to_9999_is_drawn_with_few_labels(

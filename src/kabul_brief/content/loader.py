@@ -194,7 +194,14 @@ def _check_folder_names(content_dir: Path, display_root: str, sink: ErrorSink) -
     files silently left out: that is an error. Other folders and files are the
     editors' own (images, notes) and are left alone."""
     known = [folder for folder, _ in YAML_KINDS.values()] + [f for f, _, _ in MARKDOWN_KINDS]
-    for path in sorted(content_dir.iterdir()):
+    try:
+        listed = sorted(content_dir.iterdir())
+    except OSError as exc:
+        sink.add(Position(path=display_root), "unreadable",
+                 f"the content folder cannot be read ({_reason(exc)})",
+                 "Give the folder read permission.")
+        return
+    for path in listed:
         if not path.is_dir() or path.name.startswith(("_", ".")) or path.name in known:
             continue
         close = difflib.get_close_matches(path.name.lower(), known, n=1, cutoff=0.75)
