@@ -50,20 +50,20 @@ _SAFE_TO_COMPOSE = 2000
 """A text with at most this many characters that can open a list or mapping cannot
 nest deeper than that, which the parser survives; others are measured first."""
 
-_NONCHARACTERS = "".join(
+_ASTRAL_NONCHARACTERS = re.compile("[" + "".join(
     f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}" for plane in range(0x10000, 0x110000, 0x10000)
-)
+) + "]")
 #: C0 controls but tab, line feed and carriage return; DEL and the C1 controls (NEL
-#: included); lone surrogates; noncharacters. XML 1.0 (the feed) and HTML forbid or
-#: warn about them, and none is ever meant in an article.
-FORBIDDEN_CHARACTERS = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
-    f"\ufffe\uffff{_NONCHARACTERS}]"
+#: included); lone surrogates; noncharacters (those beyond U+FFFF are matched apart:
+#: a class that holds them makes every search many times slower). XML 1.0 (the feed)
+#: and HTML forbid or warn about them, and none is ever meant in an article.
+_BMP_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"
 )
 
 
 def character_problem(char: str) -> tuple[str, str]:
-    """Message and hint for a character of ``FORBIDDEN_CHARACTERS``."""
+    """Message and hint for a character that ``forbidden_characters`` found."""
     code_point = f"U+{ord(char):04X}"
     if 0xD800 <= ord(char) <= 0xDFFF:
         what = "half of a surrogate pair"
@@ -80,10 +80,20 @@ def character_problem(char: str) -> tuple[str, str]:
 
 def forbidden_characters(text: str) -> Iterator[tuple[int, int, str]]:
     """(0-based line, 0-based column, character) of each forbidden character."""
-    for match in FORBIDDEN_CHARACTERS.finditer(text):
-        start = match.start()
+    found = [(m.start(), m.group()) for m in _BMP_FORBIDDEN.finditer(text)]
+    if not text.isascii():
+        found = sorted(found + [(m.start(), m.group())
+                                for m in _ASTRAL_NONCHARACTERS.finditer(text)])
+    for start, char in found:
         line_start = text.rfind("\n", 0, start) + 1
-        yield text.count("\n", 0, start), start - line_start, match.group()
+        yield text.count("\n", 0, start), start - line_start, char
+
+
+def first_forbidden(text: str) -> str | None:
+    """The first forbidden character of ``text``, if any."""
+    if text.isprintable():  # each forbidden character is in category Cc, Cs or Cn
+        return None
+    return next((char for _, _, char in forbidden_characters(text)), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,9 +277,9 @@ class _NodeChecker:
     def _check_characters(self, node: ScalarNode) -> None:
         """Characters a quoted scalar's escapes (``"\\x01"``) put in; raw ones in the
         file were refused before it was parsed."""
-        found = FORBIDDEN_CHARACTERS.search(node.value)
+        found = first_forbidden(node.value)
         if found is not None:
-            message, hint = character_problem(found.group())
+            message, hint = character_problem(found)
             self.errors.append(
                 ContentError(position=self.source.position(node), code="control-character",
                              message=message, hint=hint)
