@@ -223,15 +223,12 @@ def test_an_article_file_name_ending_in_a_newline_gives_no_id(
 ) -> None:
     articles = good_site / "content/articles/analysis"
     (articles / "kabul-outreach.md").rename(articles / "kabul-outreach\n.md")
-    # the article is cited by its id: a second error would be a cascade, so only this one
     result = run_cli("check")
     assert result.code == 1
     assert "Traceback" not in result.err
-    assert result.error_lines[0] == (
-        "content/articles/analysis/kabul-outreach\n.md:1:1: error: the file name"
-        " 'kabul-outreach\\n.md' does not give a valid article id [pattern]"
-    ) or any("does not give a valid article id [pattern]" in line
-             for line in result.err.splitlines())
+    # the path itself holds the newline, so the message is on the line after it
+    assert ".md:1:1: error: the file name 'kabul-outreach\\n.md' does not give a valid" \
+        " article id [pattern]" in result.err.splitlines()
 
 
 def test_a_url_ending_in_a_newline_is_refused(good_site: Path, run_cli: Run) -> None:
@@ -344,12 +341,7 @@ def test_an_unreadable_file_is_an_error(
         return real_read_bytes(path)
 
     monkeypatch.setattr(Path, "read_bytes", refusing_read_bytes)
-    result = run_cli("check")
-    assert "Traceback" not in result.err
-    assert result.error_lines[0] == (
-        f"{PLACE}: error: the file cannot be read (permission denied) [unreadable]"
-    )
-    assert result.code == 1
+    _refused(run_cli, f"{PLACE}: error: the file cannot be read (permission denied) [unreadable]")
 
 
 def test_an_unreadable_folder_is_an_error(
@@ -365,13 +357,8 @@ def test_an_unreadable_folder_is_an_error(
         return real_scandir(path)
 
     monkeypatch.setattr(os, "scandir", refusing_scandir)
-    result = run_cli("check")
-    assert "Traceback" not in result.err
-    assert result.error_lines == [
-        "content/places/more: error: the folder cannot be read (permission denied)"
-        " [unreadable]"
-    ]
-    assert result.code == 1
+    _refused(run_cli, "content/places/more: error: the folder cannot be read"
+             " (permission denied) [unreadable]")
 
 
 def _as_nobody() -> list[str] | None:
