@@ -304,8 +304,14 @@ def test_a_linked_file_and_folder_are_read(good_site: Path, run_cli: Run) -> Non
     outside.mkdir()
     shutil.move(good_site / PLACE, outside / "kabul.yaml")
     (good_site / PLACE).symlink_to(outside / "kabul.yaml")
+    more = good_site / "shared-places"
+    more.mkdir()
+    (more / "herat.yaml").write_text(
+        "id: herat\nname: Herat\nkind: city\nwithin: afghanistan\n", encoding="utf-8")
+    (good_site / "content/places/more").symlink_to(more)
     out = _builds(run_cli)
     assert (out / "places/kabul/index.html").is_file()
+    assert (out / "places/herat/index.html").is_file()
 
 
 def test_a_folder_named_like_a_yaml_file_is_an_error(good_site: Path, run_cli: Run) -> None:
