@@ -50,17 +50,30 @@ def files_in(folder: Path) -> list[tuple[str, str]]:
 
     ``os.scandir`` rather than ``Path.rglob``: an archive's output holds tens of
     thousands of files, and this walk runs on every build, even one with nothing to do.
+    Folder links are followed, but not round a loop; a folder that cannot be read
+    (or a link to nothing) is left out: the content loader reports those.
     """
     found: list[tuple[str, str]] = []
-    pending = [("", os.fspath(folder))]
+    pending = [("", os.fspath(folder), frozenset[tuple[int, int]]())]
     while pending:
-        prefix, directory = pending.pop()
-        with os.scandir(directory) as entries:
-            for entry in entries:
-                relative = prefix + entry.name
+        prefix, directory, holding = pending.pop()
+        try:
+            stat = os.stat(directory)
+            with os.scandir(directory) as scan:
+                entries = list(scan)
+        except OSError:
+            continue
+        inside = holding | {(stat.st_dev, stat.st_ino)}
+        for entry in entries:
+            relative = prefix + entry.name
+            try:
                 if entry.is_dir():
-                    pending.append((relative + "/", entry.path))
+                    target = os.stat(entry.path)
+                    if (target.st_dev, target.st_ino) not in inside:
+                        pending.append((relative + "/", entry.path, inside))
                 elif entry.is_file():
                     found.append((relative, entry.path))
+            except OSError:
+                continue
     found.sort()
     return found

@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-_ISO_RE = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
+# [0-9], not \d: Python's \d and int() also take Arabic-Indic, fullwidth and other digits.
+_ISO_RE = re.compile(r"(?P<year>[0-9]{4})(?:-(?P<month>[0-9]{2})(?:-(?P<day>[0-9]{2}))?)?")
 
 _MONTHS = tuple(calendar.month_name)
 
@@ -74,7 +75,7 @@ class PartialDate:
 
 def parse_date(text: str) -> PartialDate | str:
     """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; return the problem as text otherwise."""
-    match = _ISO_RE.match(text.strip())
+    match = _ISO_RE.fullmatch(text.strip())
     if match is None:
         return (
             f"{text!r} is not a date in ISO form: write YYYY, YYYY-MM or YYYY-MM-DD"

@@ -27,6 +27,9 @@ from kabul_brief.content.yamlsource import (
 from kabul_brief.errors import ContentError
 
 ID_RE: Final = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+"""The one pattern of ids (and of the anchors and file names that become ids). Always
+match it with ``fullmatch``: ``$`` alone also matches before a final newline, so
+``match`` would let ``"abc\n"`` (a block scalar ``id: |``) through."""
 ID_MAX_LENGTH: Final = 64
 STR_TAG: Final = TAG_PREFIX + "str"
 NULL_TAG: Final = TAG_PREFIX + "null"
@@ -174,7 +177,7 @@ class Text(FieldType):
                 "too-long",
                 f"{value!r} is {len(value)} characters long; at most {self.max_length} allowed",
             )
-        if self.pattern is not None and not self.pattern.match(value):
+        if self.pattern is not None and not self.pattern.fullmatch(value):
             return ctx.report(
                 node, "pattern", f"{value!r} is not a valid {self.description}", self.pattern_hint
             )
@@ -235,10 +238,12 @@ class Date(FieldType):
             return ctx.report(node, "type", f"expected a date, found {describe_node(node)}")
         parsed = parse_date(node.value)
         if isinstance(parsed, str):
+            other_digits = any(c.isdigit() and not c.isascii() for c in node.value)
             return ctx.report(
                 node,
                 "date",
                 parsed,
+                "Write the date in ASCII digits 0-9, e.g. 2025-04-22." if other_digits else
                 "Give only the precision the sources give: 2025, 2025-04 or 2025-04-22;"
                 " put the source's own wording in as_reported.",
             )
@@ -247,7 +252,8 @@ class Date(FieldType):
 
     def json_schema(self) -> JSONSchema:
         options: list[JSONSchema] = [
-            {"type": "string", "pattern": r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"},
+            {"type": "string",
+             "pattern": r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"},
             {"type": "integer", "minimum": 1, "maximum": 9999},
         ]
         if self.nullable:
@@ -325,7 +331,7 @@ class Url(FieldType):
         value = Text(description="a URL").read(node, path, ctx)
         if value is INVALID:
             return value
-        if not re.match(r"^https?://[^\s/?#]+[^\s]*$", value, re.IGNORECASE):
+        if not re.fullmatch(r"https?://[^\s/?#]+[^\s]*", value, re.IGNORECASE):
             return ctx.report(
                 node,
                 "url",

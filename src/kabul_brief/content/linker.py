@@ -779,7 +779,7 @@ def _anchor_hint(anchors: Mapping[str, int]) -> str:
     if not anchors:
         return "That article has no paragraphs to cite."
     count = max(anchors.values())
-    names = sorted(name for name in anchors if ANCHOR_NAME_RE.match(name))
+    names = sorted(name for name in anchors if ANCHOR_NAME_RE.fullmatch(name))
     hint = f"Use p1 to p{count}"
     if names:
         hint += " or one of its named anchors: " + ", ".join(names[:12])

@@ -12,10 +12,12 @@ from __future__ import annotations
 import difflib
 import functools
 import hashlib
+import os
 import pickle
 import re
+import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -140,17 +142,26 @@ def load_content(content_dir: Path, display_root: str, sink: ErrorSink,
     settings = _load_settings(content_dir, display_root, sink)
     loaded = LoadedContent(settings=settings)
     cache = cache or LoadCache.disabled()
-    jobs = [
+    walk = functools.partial(_content_files, content_dir=content_dir,
+                             display_root=display_root, sink=sink)
+    found = [
         _FileJob(path, kind, struct, markdown=False)
         for kind, (folder, struct) in YAML_KINDS.items()
-        for path in _content_files(content_dir / folder, YAML_SUFFIXES)
+        for path in walk(content_dir / folder, YAML_SUFFIXES)
     ] + [
         _FileJob(path, kind, struct, markdown=True)
         for folder, kind, struct in MARKDOWN_KINDS
-        for path in _content_files(content_dir / folder, (".md",))
+        for path in walk(content_dir / folder, (".md",))
     ]
-    keys = [cache.key(_display(job.path, content_dir, display_root)[0], job.path.read_bytes())
-            for job in jobs]
+    jobs, keys = [], []
+    for job in found:
+        shown = _display(job.path, content_dir, display_root)[0]
+        data = _read_bytes(job.path, shown, sink)
+        if data is None:
+            loaded.broken.add((job.kind, job.path.stem))
+            continue
+        jobs.append(job)
+        keys.append(cache.key(shown, data))
     read = functools.partial(_load_file, content_dir, display_root)
     for pickled in cache.map(keys, read, jobs, workers):
         assert pickled is not None
@@ -183,7 +194,14 @@ def _check_folder_names(content_dir: Path, display_root: str, sink: ErrorSink) -
     files silently left out: that is an error. Other folders and files are the
     editors' own (images, notes) and are left alone."""
     known = [folder for folder, _ in YAML_KINDS.values()] + [f for f, _, _ in MARKDOWN_KINDS]
-    for path in sorted(content_dir.iterdir()):
+    try:
+        listed = sorted(content_dir.iterdir())
+    except OSError as exc:
+        sink.add(Position(path=display_root), "unreadable",
+                 f"the content folder cannot be read ({_reason(exc)})",
+                 "Give the folder read permission.")
+        return
+    for path in listed:
         if not path.is_dir() or path.name.startswith(("_", ".")) or path.name in known:
             continue
         close = difflib.get_close_matches(path.name.lower(), known, n=1, cutoff=0.75)
@@ -211,17 +229,110 @@ def _written_id(node: Node) -> str | None:
     return None
 
 
-def _content_files(folder: Path, suffixes: tuple[str, ...]) -> Iterator[Path]:
+def _content_files(folder: Path, suffixes: tuple[str, ...], *, content_dir: Path,
+                   display_root: str, sink: ErrorSink) -> list[Path]:
     """Files of the given kinds, sorted; anything named ``_*`` or ``.*`` is skipped,
-    folders included (drafts and editor backups live there)."""
+    folders included (drafts and editor backups live there).
+
+    Links are followed, to files and to folders, except a folder link back into a
+    folder that holds it (a loop). Nothing an editor meant as content is skipped
+    without a word: a link to nothing, a folder that cannot be read, and a folder or
+    named pipe named like a content file are errors."""
     if not folder.is_dir():
+        return []
+    found: list[Path] = []
+    _walk_folder(folder, suffixes, frozenset({os.path.realpath(folder)}), found,
+                 lambda path: _display(path, content_dir, display_root)[0], sink)
+    return found
+
+
+def _is_loop(link: Path, holding: frozenset[str]) -> bool:
+    """Whether the folder ``link`` leads to one the walk is already inside: one it came
+    through (``holding``, real paths), or one that really holds the link."""
+    target = os.path.realpath(link)
+    here = os.path.realpath(link.parent)
+    return target in holding or here == target or here.startswith(target.rstrip(os.sep) + os.sep)
+
+
+def _walk_folder(folder: Path, suffixes: tuple[str, ...], holding: frozenset[str],
+                 found: list[Path], shown: Callable[[Path], str], sink: ErrorSink) -> None:
+    """``holding``: the real paths of the folders walked through to this one, itself
+    included."""
+    try:
+        with os.scandir(folder) as scan:
+            entries = sorted(scan, key=lambda entry: entry.name)
+    except OSError as exc:
+        sink.add(Position(path=shown(folder)), "unreadable",
+                 f"the folder cannot be read ({_reason(exc)})",
+                 "Give the folder read permission, or start its name with _ to keep it aside.")
         return
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder)
-        if any(part.startswith(("_", ".")) for part in relative.parts):
+    for entry in entries:
+        if entry.name.startswith(("_", ".")):
             continue
-        if path.suffix.lower() in suffixes and path.is_file():
-            yield path
+        path = folder / entry.name
+        where = Position(path=shown(path))
+        named_as_content = path.suffix.lower() in suffixes
+        try:
+            is_dir, is_file = entry.is_dir(), entry.is_file()
+            mode = os.stat(path).st_mode
+        except OSError as exc:  # a link to nothing, or round a loop of links
+            missing = isinstance(exc, FileNotFoundError)
+            sink.add(where, "broken-link",
+                     f"this link points to {_link_target(path)!r}, which"
+                     f" {'does not exist' if missing else 'cannot be followed'}",
+                     "Point the link at an existing file or folder, or remove it.")
+            continue
+        if is_dir:
+            if _is_loop(path, holding):
+                sink.add(where, "symlink-loop",
+                         "this folder link leads back into a folder that holds it",
+                         "Remove the link, or point it at a folder outside this one.")
+                continue
+            if named_as_content:
+                sink.add(where, "not-a-file",
+                         f"{entry.name!r} is a folder, not a file",
+                         "Rename the folder: a name ending in "
+                         f"{path.suffix} is read as one content file.")
+            _walk_folder(path, suffixes, holding | {os.path.realpath(path)}, found, shown, sink)
+        elif named_as_content and is_file:
+            found.append(path)
+        elif named_as_content:
+            sink.add(where, "not-a-file",
+                     f"{entry.name!r} is not a regular file ({_file_kind(mode)})",
+                     "Content files must be plain files: replace it with one, or rename it.")
+
+
+def _link_target(path: Path) -> str:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return path.name
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a plain file"
+
+
+def _reason(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    return exc.strerror.lower() if exc.strerror else type(exc).__name__
+
+
+def _read_bytes(path: Path, shown: str, sink: ErrorSink) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        sink.add(Position(path=shown), "unreadable", f"the file cannot be read ({_reason(exc)})",
+                 "Give the file read permission, or rename it with a leading _ to keep it"
+                 " aside.")
+        return None
 
 
 def _display(path: Path, content_dir: Path, display_root: str) -> tuple[str, str]:
@@ -231,8 +342,12 @@ def _display(path: Path, content_dir: Path, display_root: str) -> tuple[str, str
 
 
 def _read_text(path: Path, shown: str, sink: ErrorSink) -> str | None:
-    """Strict UTF-8; the error names the line and column of the first bad byte."""
-    data = path.read_bytes()
+    """Strict UTF-8 without control characters; an error names the line and column of
+    the first bad byte, and of every forbidden character (raw in the file, so that
+    YAML's reader, which gives no line, never meets them)."""
+    data = _read_bytes(path, shown, sink)
+    if data is None:
+        return None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -255,12 +370,22 @@ def _read_text(path: Path, shown: str, sink: ErrorSink) -> str | None:
             "the file contains a NUL character; is it a binary file?",
         )
         return None
-    return text
+    bad = False
+    for line0, column0, char in yamlsource.forbidden_characters(text):
+        message, hint = yamlsource.character_problem(char)
+        sink.add(Position(path=shown, line=line0 + 1, column=column0 + 1),
+                 "control-character", message, hint)
+        bad = True
+    return None if bad else text
 
 
 def _load_settings(content_dir: Path, display_root: str, sink: ErrorSink) -> RawRecord | None:
     path = content_dir / "site.yaml"
     shown, relative = _display(path, content_dir, display_root)
+    if path.exists() and not path.is_file():
+        sink.add(Position(path=shown), "not-a-file", "site.yaml is not a regular file",
+                 "Make site.yaml a plain file with at least title and base_url.")
+        return None
     if not path.is_file():
         sink.add(
             Position(path=shown),
@@ -421,7 +546,7 @@ def _load_markdown(
     article = records[0]
     if "id" not in article.data:
         stem = path.stem
-        if not ID_RE.match(stem) or len(stem) > ID_MAX_LENGTH:
+        if not ID_RE.fullmatch(stem) or len(stem) > ID_MAX_LENGTH:
             sink.add(
                 Position(path=shown, line=1, column=1),
                 "pattern",

@@ -34,6 +34,8 @@ from markdown import util as md_util
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from kabul_brief.content.fieldtypes import ID_MAX_LENGTH, ID_RE
+
 RECORD_KINDS: Final[tuple[str, ...]] = (
     "actor",
     "place",
@@ -43,8 +45,10 @@ RECORD_KINDS: Final[tuple[str, ...]] = (
     "source",
     "article",
 )
-ANCHOR_RE: Final[re.Pattern[str]] = re.compile(r"^(?=[a-z0-9-]{1,64}\Z)[a-z0-9]+(?:-[a-z0-9]+)*\Z")
-"""Ids and paragraph names; ``\\Z`` rather than ``$`` so ``"india\\n"`` is refused."""
+ANCHOR_RE: Final[re.Pattern[str]] = re.compile(
+    rf"(?=[a-z0-9-]{{1,{ID_MAX_LENGTH}}}\Z)" + ID_RE.pattern)  # an id, of an id's length
+"""Ids and paragraph names: the id pattern, matched whole (``fullmatch``, and ``\\Z``
+in the length check) so that ``"india\\n"`` is refused."""
 
 _SAFE_SCHEMES: Final = ("http", "https", "mailto")
 _SCHEME_RE: Final = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
@@ -515,7 +519,7 @@ class _Processor(Treeprocessor):
         """Parse ``ID`` or ``ID#anchor`` after a record scheme; report what is malformed."""
         record_id, hash_sign, fragment = rest.partition("#")
         shown = _show(target)
-        if not ANCHOR_RE.match(record_id):
+        if not ANCHOR_RE.fullmatch(record_id):
             suggestion = _slug(record_id)
             hint = (
                 f"did you mean `{kind}:{suggestion}`?"
@@ -529,7 +533,7 @@ class _Processor(Treeprocessor):
             message = f"record link `{shown}` has a #fragment; only article links take one"
             self._report("bad-record-link", message, f"write `{kind}:{record_id}`", at)
             return None
-        if hash_sign and not ANCHOR_RE.match(fragment):
+        if hash_sign and not ANCHOR_RE.fullmatch(fragment):
             message = f"record link `{shown}` has a malformed anchor `{_show(fragment)}`"
             hint = (
                 "an anchor is a paragraph number such as `p3` or a `{#name}` given in the article"
@@ -601,7 +605,7 @@ class _Processor(Treeprocessor):
         raw_name = match.group(1)
         name = self._plain(raw_name)
         at = self._claim(["{#" + self._as_written(raw_name) + "}", "{#" + name + "}"], link=False)
-        if not ANCHOR_RE.match(name):
+        if not ANCHOR_RE.fullmatch(name):
             suggestion = _slug(name)
             hint = f"did you mean `{{#{suggestion}}}`?" if suggestion else None
             message = (
@@ -610,7 +614,7 @@ class _Processor(Treeprocessor):
             )
             self._report("bad-anchor", message, hint, at)
             return None
-        if _RESERVED_ANCHOR_RE.match(name):
+        if _RESERVED_ANCHOR_RE.fullmatch(name):
             message = f"paragraph anchor `{{#{name}}}` looks like a paragraph number"
             hint = "names of the form p + digits are reserved: cite the paragraph by number"
             self._report("bad-anchor", message, hint, at)
@@ -737,7 +741,7 @@ def _entity_text(stashed: str) -> str:
 def _slug(value: str) -> str | None:
     """A well-formed id close to what was written, for a "did you mean" hint."""
     slug = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
-    return slug if slug != value and ANCHOR_RE.match(slug) else None
+    return slug if slug != value and ANCHOR_RE.fullmatch(slug) else None
 
 
 def _preorder_with_parent(root: Element) -> list[tuple[Element, Element]]:

@@ -41,7 +41,10 @@ EVENT_KINDS: Final = (
 ARTICLE_KINDS: Final = ("analysis", "news", "explainer")
 DIRECTIONS: Final = ("improved", "deteriorated", "unchanged")
 DISPUTE_STATUSES: Final = ("active", "dormant", "resolved")
-ANCHOR_NAME_RE: Final = re.compile(r"^(?!p\d+$)[a-z0-9]+(-[a-z0-9]+)*$")
+ANCHOR_NAME_RE: Final = re.compile(r"^(?!p[0-9]+$)" + ID_RE.pattern.removeprefix("^"))
+"""A ``{#name}`` anchor: an id that is not ``pN``. Match with ``fullmatch``."""
+LANGUAGE_RE: Final = re.compile(r"^[a-zA-Z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+"""A BCP 47 language tag, as ``site.yaml`` gives it. Match with ``fullmatch``."""
 
 
 def markdown(description: str = "text") -> Text:
@@ -74,7 +77,7 @@ ARTICLE_CITATION: Final = Struct(
         Field(
             name="anchor",
             type=Text(description="paragraph anchor",
-                      pattern=re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$"),
+                      pattern=ID_RE,
                       pattern_hint="An anchor is pN (paragraph N) or a name given with {#name}."),
             doc="pN for paragraph N, or a name given with {#name} at a paragraph's end",
         ),
@@ -331,7 +334,7 @@ SITE: Final = Struct(
               doc="absolute URL the site is published at"),
         Field(name="language", type=Text(
             description="language tag",
-            pattern=re.compile(r"^[a-zA-Z]{2,3}(-[A-Za-z0-9]{2,8})*$"),
+            pattern=LANGUAGE_RE,
             pattern_hint="Use a BCP 47 language tag such as en or en-GB.",
         ), doc="defaults to en"),
         Field(name="description", type=Text(description="description")),
@@ -375,7 +378,6 @@ def record_json_schema(kind: str) -> JSONSchema:
 
 
 SCHEMA_KINDS: Final = ("site", "article", "page", *YAML_KINDS)
-assert ID_RE.pattern == ANCHOR_NAME_RE.pattern.replace("(?!p\\d+$)", "")
 
 
 def json_schemas() -> dict[str, JSONSchema]:

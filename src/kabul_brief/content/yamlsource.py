@@ -3,8 +3,10 @@
 We compose YAML into nodes (never construct Python objects), so no tag can run
 code and every value keeps its line and column for error messages. On the
 composed nodes we refuse what would silently lose an editor's data: duplicate
-keys, non-standard tags, merge keys, recursive aliases and alias expansion
-beyond a small multiple of the document's size ("billion laughs").
+keys, non-standard tags, merge keys, recursive aliases, alias expansion
+beyond a small multiple of the document's size ("billion laughs"), nesting deeper
+than any record needs (which would exhaust the parser's stack) and characters that
+pages and feeds cannot carry (control characters, noncharacters, lone surrogates).
 
 Interpreting scalars (is ``no`` a boolean? is ``012`` text?) is left to the
 field types, which know what each field expects.
@@ -12,6 +14,8 @@ field types, which know what each field expects.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import yaml
@@ -39,6 +43,58 @@ STANDARD_TAGS = frozenset(
 MAX_EXPANDED_NODES = 1_000_000
 MAX_EXPANSION_FACTOR = 20
 
+#: Lists and mappings nested deeper than this are refused: a record needs a handful of
+#: levels, and thousands overflow the C parser's stack (a crash, not an error).
+MAX_DEPTH = 100
+_SAFE_TO_COMPOSE = 2000
+"""A text with at most this many characters that can open a list or mapping cannot
+nest deeper than that, which the parser survives; others are measured first."""
+
+_ASTRAL_NONCHARACTERS = re.compile("[" + "".join(
+    f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}" for plane in range(0x10000, 0x110000, 0x10000)
+) + "]")
+#: C0 controls but tab, line feed and carriage return; DEL and the C1 controls (NEL
+#: included); lone surrogates; noncharacters (those beyond U+FFFF are matched apart:
+#: a class that holds them makes every search many times slower). XML 1.0 (the feed)
+#: and HTML forbid or warn about them, and none is ever meant in an article.
+_BMP_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"
+)
+
+
+def character_problem(char: str) -> tuple[str, str]:
+    """Message and hint for a character that ``forbidden_characters`` found."""
+    code_point = f"U+{ord(char):04X}"
+    if 0xD800 <= ord(char) <= 0xDFFF:
+        what = "half of a surrogate pair"
+    elif ord(char) < 0xA0:
+        what = "a control character"
+    else:
+        what = "a noncharacter"
+    return (
+        f"the text holds {code_point}, {what}, which pages and feeds cannot carry",
+        f"Remove it: {code_point} is invisible, and usually comes from text copied out"
+        " of a PDF, a terminal or a word processor. Tabs and line breaks are fine.",
+    )
+
+
+def forbidden_characters(text: str) -> Iterator[tuple[int, int, str]]:
+    """(0-based line, 0-based column, character) of each forbidden character."""
+    found = [(m.start(), m.group()) for m in _BMP_FORBIDDEN.finditer(text)]
+    if not text.isascii():
+        found = sorted(found + [(m.start(), m.group())
+                                for m in _ASTRAL_NONCHARACTERS.finditer(text)])
+    for start, char in found:
+        line_start = text.rfind("\n", 0, start) + 1
+        yield text.count("\n", 0, start), start - line_start, char
+
+
+def first_forbidden(text: str) -> str | None:
+    """The first forbidden character of ``text``, if any."""
+    if text.isprintable():  # each forbidden character is in category Cc, Cs or Cn
+        return None
+    return next((char for _, _, char in forbidden_characters(text)), None)
+
 
 @dataclass(frozen=True, slots=True)
 class SourceText:
@@ -60,6 +116,9 @@ class SourceText:
 def compose(source: SourceText) -> tuple[Node | None, list[ContentError]]:
     """Compose one YAML document and check it. With errors, the root (if any) is only
     for finding which ids the file meant to define; its values must not be used."""
+    too_deep = _too_deep(source)
+    if too_deep is not None:
+        return None, [too_deep]
     try:
         root = yaml.compose(source.text, Loader=_BaseLoader)
     except yaml.MarkedYAMLError as exc:
@@ -76,6 +135,36 @@ def compose(source: SourceText) -> tuple[Node | None, list[ContentError]]:
         return None, []
     errors = _NodeChecker(source).check(root)
     return root, errors
+
+
+def _depth_error(source: SourceText, line0: int, column0: int) -> ContentError:
+    return ContentError(
+        position=source.at(line0, column0),
+        code="yaml-too-deep",
+        message=f"values are nested more than {MAX_DEPTH} deep",
+        hint="Flatten the lists and mappings: a record needs only a few levels.",
+    )
+
+
+def _too_deep(source: SourceText) -> ContentError | None:
+    """Measure the nesting from the parser's events (which need no stack) before
+    composing, when the text could nest deep enough to crash the composer."""
+    text = source.text
+    if sum(text.count(c) for c in "[{-:?") <= _SAFE_TO_COMPOSE:
+        return None
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_BaseLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                mark = event.start_mark
+                if depth > MAX_DEPTH and mark is not None:
+                    return _depth_error(source, mark.line, mark.column)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # composing reports it, with its position
+    return None
 
 
 def _syntax_error(source: SourceText, exc: yaml.MarkedYAMLError) -> ContentError:
@@ -110,9 +199,10 @@ class _NodeChecker:
         self._expanded_size: dict[int, int] = {}
         self._on_stack: set[int] = set()
         self._distinct = 0
+        self._depth_reported = False
 
     def check(self, root: Node) -> list[ContentError]:
-        total = self._walk(root)
+        total = self._walk(root, 1)
         if total is not None and (
             total > MAX_EXPANDED_NODES
             or total > MAX_EXPANSION_FACTOR * max(self._distinct, 50)
@@ -134,13 +224,22 @@ class _NodeChecker:
             )
         return self.errors
 
-    def _walk(self, node: Node) -> int | None:
+    def _walk(self, node: Node, depth: int) -> int | None:
         """Expanded size of ``node`` (memoised, so shared aliases cost nothing), or
-        None when a cycle was found."""
+        None when a cycle or too deep a nesting was found. ``depth`` counts the lists
+        and mappings down to ``node``, through aliases too."""
         key = id(node)
         known = self._expanded_size.get(key)
         if known is not None:
             return known
+        if isinstance(node, ScalarNode):
+            self._check_characters(node)
+        elif depth > MAX_DEPTH:
+            if not self._depth_reported:
+                self.errors.append(
+                    _depth_error(self.source, node.start_mark.line, node.start_mark.column))
+            self._depth_reported = True
+            return None
         if key in self._on_stack:
             self.errors.append(
                 ContentError(
@@ -163,7 +262,7 @@ class _NodeChecker:
         elif isinstance(node, SequenceNode):
             children.extend(node.value)
         for child in children:
-            child_size = self._walk(child)
+            child_size = self._walk(child, depth + 1)
             if child_size is None or size is None:
                 size = None
             else:
@@ -174,6 +273,17 @@ class _NodeChecker:
         if size is not None:
             self._expanded_size[key] = size
         return size
+
+    def _check_characters(self, node: ScalarNode) -> None:
+        """Characters a quoted scalar's escapes (``"\\x01"``) put in; raw ones in the
+        file were refused before it was parsed."""
+        found = first_forbidden(node.value)
+        if found is not None:
+            message, hint = character_problem(found)
+            self.errors.append(
+                ContentError(position=self.source.position(node), code="control-character",
+                             message=message, hint=hint)
+            )
 
     def _check_tag(self, node: Node) -> None:
         if node.tag in STANDARD_TAGS:

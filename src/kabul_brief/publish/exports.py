@@ -40,9 +40,12 @@ def _ical_date(day: dt.date) -> str:
 
 
 def _text(value: str) -> str:
-    """A TEXT value escaped by the iCalendar library (commas, semicolons, newlines)."""
+    """A TEXT value escaped by the iCalendar library (commas, semicolons, newlines).
+    Unicode's line and paragraph separators become newlines first: some calendar
+    readers break a content line at them."""
     from icalendar import vText
 
+    value = value.replace("\u2028", "\n").replace("\u2029", "\n")
     return bytes(vText(value).to_ical()).decode()
 
 
@@ -62,11 +65,15 @@ def _vevent(site: m.Site, urls: Urls, event: m.Event) -> list[str]:
     summary = event.title + (f" (date approximate: {approximate})" if approximate else "")
     url = urls.absolute(urls.record("event", event.id))
     description = plain(event.summary, limit=2000)
-    end = (event.end or event.date).end + dt.timedelta(days=1)  # exclusive
+    last = (event.end or event.date).end
+    if last < dt.date.max:
+        until = ("DTEND;VALUE=DATE", _ical_date(last + dt.timedelta(days=1)))  # exclusive
+    else:  # the day after 31 December 9999 has no date: give the length instead
+        until = ("DURATION", f"P{(last - event.date.start).days + 1}D")
     properties = [
         ("SUMMARY", _text(summary)),
         ("DTSTART;VALUE=DATE", _ical_date(event.date.start)),
-        ("DTEND;VALUE=DATE", _ical_date(end)),
+        until,
         ("DTSTAMP", f"{_ical_date(event.date.start)}T000000Z"),
         ("UID", _text(f"{event.id}@{urls.host}")),
         ("CATEGORIES", _text(event.kind)),

@@ -99,13 +99,30 @@ def _plural(count: int, word: str = "event") -> str:
     return f"{count} {word}{'s' if count != 1 else ''}"
 
 
+_MOST_YEAR_TICKS: Final = 10
+
+
+def _year_step(years: int) -> int:
+    """Label every year, or over a long span (centuries: the calendar runs from year 1
+    to 9999) every 2nd, 5th, 10th, 20th... year, so that at most ten labels show."""
+    scale = 1
+    while True:
+        for step in (scale, 2 * scale, 5 * scale):
+            if years <= _MOST_YEAR_TICKS * step:
+                return step
+        scale *= 10
+
+
 def _strip_ticks(first: int, last: int, x_of: Callable[[int], float]) -> tuple[Tick, ...]:
-    """A tick per year; over one or two years, quarters (or half-years) too, so that a
-    reader can tell the months apart. ``x_of`` maps a month index from January of
-    ``first`` to its x."""
+    """A tick per year (or per few years, over a long span); over one or two years,
+    quarters (or half-years) too, so that a reader can tell the months apart. ``x_of``
+    maps a month index from January of ``first`` to its x."""
     months = (1, 4, 7, 10) if first == last else (1, 7) if last - first == 1 else (1,)
+    every = _year_step(last - first + 1)
     ticks = []
     for year in range(first, last + 1):
+        if every > 1 and year % every:
+            continue
         for month in months:
             if month == 1:
                 label = f"{_SHORT[1]} {year}" if first == last else str(year)
@@ -227,7 +244,9 @@ def trend_chart(trend: tuple[m.TrendPoint, ...], chart_id: str, title: str) -> T
     first_day = min(_days(p.date.start) for p in trend)
     last_day = max(_days(p.date.end) + 1 for p in trend)
     margin = max((last_day - first_day) // 20, 15)  # the first and last marks stay clear
-    start, end = first_day - margin, last_day + margin
+    # ... within the calendar's own range: 1 January of year 1 to 31 December 9999
+    start = max(first_day - margin, _days(dt.date.min))
+    end = min(last_day + margin, _days(dt.date.max) + 1)
     start_year = dt.date.fromordinal(start).year
     end_year = dt.date.fromordinal(end - 1).year
     scale = (width - 2 * pad) / (end - start)
@@ -256,7 +275,9 @@ def trend_chart(trend: tuple[m.TrendPoint, ...], chart_id: str, title: str) -> T
             text=f"{'c. ' if point.circa else ''}{text}: {point.direction}",
             iso=point.date.iso, date_text=text, word=point.direction.capitalize(),
         ))
+    every = _year_step(end_year - start_year + 1)
     ticks = [Tick(_n(x), str(year)) for year in range(start_year, end_year + 1)
+             if year % every == 0 or every == 1
              for x in [pad + (_days(dt.date(year, 1, 1)) - start) * scale]
              if pad <= x < width - pad - 36]  # a year that barely begins gets no label
     room = (float(ticks[0].x) if ticks else width - pad) - pad

@@ -90,7 +90,11 @@ class FileDigests(KeyedCache[list[Any]]):
 
 def _hash_folder(hasher: hashlib.blake2b, folder: Path, digests: FileDigests) -> None:
     for relative, path in files_in(folder):
-        hasher.update(f"{relative}\x00{digests.digest(path)}\x00".encode())
+        try:
+            found = digests.digest(path)
+        except OSError:  # unreadable: the content loader reports it
+            found = "unreadable"
+        hasher.update(f"{relative}\x00{found}\x00".encode())
 
 
 def templates_digest(folder: Path) -> str:

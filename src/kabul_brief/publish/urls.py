@@ -68,14 +68,14 @@ class Urls:
 
     @staticmethod
     def record_path(kind: str, record_id: str) -> str:
-        if not ANCHOR_RE.match(record_id):  # ids become paths: never let one escape
+        if not ANCHOR_RE.fullmatch(record_id):  # ids become paths: never let one escape
             raise ValueError(f"{kind} id {record_id!r} cannot be a path")
         return f"{FOLDERS[kind]}/{record_id}/"
 
     @staticmethod
     def page_path(page_id: str) -> str:
         """A standing page (``content/pages/about.md``) lives at the top: ``about/``."""
-        if not ANCHOR_RE.match(page_id):
+        if not ANCHOR_RE.fullmatch(page_id):
             raise ValueError(f"page id {page_id!r} cannot be a path")
         return f"{page_id}/"
 

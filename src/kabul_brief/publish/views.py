@@ -52,6 +52,12 @@ class When:
     circa: bool
     as_reported: str | None
 
+    @property
+    def separator(self) -> str:
+        """The en dash of a range: closed after a one-word start (27-28 April 2025,
+        March-May 2025), spaced after a longer one (30 April - 2 May 2025)."""
+        return " \N{EN DASH} " if " " in self.start.text else "\N{EN DASH}"
+
 
 @dataclass(frozen=True, slots=True)
 class Note:
@@ -109,7 +115,8 @@ def when(
     date: PartialDate, end: PartialDate | None = None, *, circa: bool = False,
     as_reported: str | None = None,
 ) -> When:
-    """A date or a range; a range in one month reads "24-25 April 2025" (en dash)."""
+    """A date or a range; a range in one month reads "24-25 April 2025" (with an en
+    dash, spaced across months: see ``When.separator``)."""
     if end is None or end == date:
         return When(start=date_view(date), end=None, circa=circa, as_reported=as_reported)
     first = date.display()
