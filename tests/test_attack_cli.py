@@ -20,7 +20,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from kabul_brief.publish import writer
-from tests.conftest import GOOD_SITE, CliResult, mutate
+from tests.conftest import CliResult, mutate
 from tests.test_cli_editing import FILLED
 
 REPO = Path(__file__).resolve().parents[1]
