@@ -317,12 +317,21 @@ def _serve(content: Path, port: int) -> int:
     def say(message: str) -> None:
         print(message, flush=True)
 
+    if not content.is_dir():
+        from kabul_brief.pipeline import require_content_folder
+
+        try:
+            require_content_folder(content)
+        except ContentErrors as errors:
+            print(errors.format(), file=sys.stderr)
+            return EXIT_CONTENT_ERRORS
     try:
         serve(content, templates_dir(), port, say)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM
         print("stopped", flush=True)
     except OSError as problem:  # the port is taken, or not ours to bind
-        print(f"kabul-brief serve: error: {problem}", file=sys.stderr)
+        print(f"kabul-brief serve: error: cannot serve on 127.0.0.1:{port}:"
+              f" {escape_controls(_describe(problem))}", file=sys.stderr)
         return EXIT_USAGE
     return EXIT_OK
 
