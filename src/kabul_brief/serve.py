@@ -50,7 +50,7 @@ RELOAD_SCRIPT = (
 )
 
 Say = Callable[[str], None]
-MAX_CONNECTIONS: Final = 64
+MAX_CONNECTIONS: Final = 128
 """Connections served at once; more are closed at once (a browser opens a few)."""
 DEFAULT_TIMEOUT: Final = 10.0
 
