@@ -17,10 +17,13 @@ import ctypes.util
 import fcntl
 import os
 import shutil
+import signal
 import tempfile
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Final
+from types import FrameType
+from typing import Any, Final
 
 from kabul_brief.folders import CACHE_FOLDER, cache_folder
 
@@ -197,6 +200,27 @@ def _drop_lock(folder: Path) -> None:
         os.unlink(folder / LOCK)
 
 
+class _Calm:
+    """From :meth:`begin` to the end of the ``with`` block, Ctrl-C waits: once the swap
+    starts the build finishes it and deletes the previous site whole, rather than stop
+    with the new site in place and the old one half deleted. (Only the main thread
+    can handle signals; elsewhere, as in the preview's builder, this does nothing.)"""
+
+    def __init__(self) -> None:
+        self._previous: Callable[[int, FrameType | None], Any] | int | None = None
+
+    def begin(self) -> None:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def __enter__(self) -> _Calm:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+
 def publish_tree(out: Path, produce: Callable[[Path], None]) -> None:
     """Let ``produce`` write the whole new content of ``out`` into a fresh folder beside
     it, then swap that folder in atomically. If ``produce`` fails, or the process is
@@ -212,8 +236,9 @@ def publish_tree(out: Path, produce: Callable[[Path], None]) -> None:
     parent = out.parent
     parent.mkdir(parents=True, exist_ok=True)
     _clean_leftovers(parent)
-    with _working_folder(parent) as fresh:
+    with _Calm() as calm, _working_folder(parent) as fresh:
         produce(fresh)
+        calm.begin()
         fresh.chmod(0o755)  # mkdtemp makes it private; a site is for serving
         if not os.path.lexists(out):
             os.rename(fresh, out)
@@ -231,8 +256,9 @@ def _publish_into(out: Path, produce: Callable[[Path], None]) -> None:
     manifest is taken away first and put in last, so a build killed halfway leaves a
     folder the next build does not trust as up to date and fully checks."""
     _clean_leftovers(out)
-    with _working_folder(out) as fresh:
+    with _Calm() as calm, _working_folder(out) as fresh:
         produce(fresh)
+        calm.begin()
         trash = fresh / ".kabul-brief-old"
         trash.mkdir()
         if os.path.lexists(out / MANIFEST):
