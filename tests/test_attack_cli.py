@@ -8,6 +8,7 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
@@ -401,3 +402,28 @@ def test_a_mount_point_never_sees_a_rename_over_it(
         assert page_title(out) == title
         assert leftovers(out) == []
 
+
+
+def test_ctrl_c_to_the_terminal_s_group_during_a_parallel_build_is_one_line(
+    tmp_path: Path,
+) -> None:
+    """Ctrl-C reaches every process of the group, the forked workers too: only the
+    parent speaks, once."""
+    content = tmp_path / "content"
+    subprocess.run([sys.executable, str(REPO / "bench/generate.py"), "S", str(content)],
+                   check=True, capture_output=True, timeout=120)
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    build = subprocess.Popen(
+        [sys.executable, "-m", "kabul_brief", "build", "-q", "--jobs", "2",
+         "--content", "content", "--out", "_site"],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not list(tmp_path.glob(".kabul-brief-tmp-*/events")):
+        time.sleep(0.02)  # pages are being written by the workers
+    os.killpg(build.pid, signal.SIGINT)
+    _, err = build.communicate(timeout=120)
+    assert build.returncode == 130, err
+    assert err.splitlines() == ["kabul-brief build: interrupted; _site was left as it was"]
+    assert not (tmp_path / "_site").exists()
+    assert leftovers(tmp_path) == []
