@@ -280,6 +280,15 @@ def test_new_writes_ids_that_read_back_as_the_same_string(
     assert checked.code == 0, checked.err
 
 
+@pytest.mark.parametrize("title", ['Ghani: "no" #1', "- a list?", "x" * 150, "it's 'quoted'"])
+def test_new_writes_titles_that_read_back_as_given(
+    good_site: Path, run_cli: Callable[..., CliResult], title: str
+) -> None:
+    result = run_cli("new", "actor", title)
+    assert result.code == 0, result.err
+    assert yaml.safe_load(Path(result.out.strip()).read_text("utf-8"))["name"] == title
+
+
 # 4. An edit that keeps the size and the modification time
 
 

@@ -342,7 +342,7 @@ def _new(content: Path, kind: str, title: str) -> int:
     try:
         created = create(content, kind, title, dt.date.today())
     except ScaffoldError as problem:
-        print(f"kabul-brief new: error: {problem}", file=sys.stderr)
+        print(f"kabul-brief new: error: {escape_controls(str(problem))}", file=sys.stderr)
         return EXIT_USAGE
     print(created.path)
     return EXIT_OK

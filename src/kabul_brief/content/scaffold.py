@@ -9,7 +9,7 @@ published by accident.
 from __future__ import annotations
 
 import datetime as dt
-import json
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -57,7 +57,8 @@ def slugify(title: str) -> str:
 def yaml_scalar(value: str) -> str:
     """``value`` written as YAML that reads back as the same string: quoted where YAML
     would read another type (``null``, ``yes``, ``on``, ``2025``, ``012``), bare else."""
-    return yaml.safe_dump(value, allow_unicode=True).removesuffix("\n...\n").rstrip("\n")
+    text = yaml.safe_dump(value, allow_unicode=True, width=math.inf)  # one line, however long
+    return text.removesuffix("\n...\n").rstrip("\n")
 
 
 def create(content_dir: Path, kind: str, title: str, today: dt.date) -> NewFile:
@@ -108,7 +109,7 @@ def _field_lines(spec: Field, record_id: str, title: str, today: dt.date) -> lis
     if spec.name == "id":
         return [f"id: {yaml_scalar(record_id)}"]
     if spec.name in _NAME_FIELDS:  # the title or name given on the command line
-        return [f"{spec.name}: {json.dumps(title, ensure_ascii=False)}"]
+        return [f"{spec.name}: {yaml_scalar(title)}"]
     notes = [note for note in (_choices(spec), spec.doc) if note]
     comment = f"  # {'; '.join(notes)}" if notes else ""
     if spec.required:
