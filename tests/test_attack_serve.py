@@ -215,3 +215,16 @@ def test_a_busy_port_is_one_line_and_leaves_nothing(tmp_path: Path) -> None:
     assert lines == [f"kabul-brief serve: error: cannot serve on 127.0.0.1:{port}:"
                      " Address already in use"], output
     assert list(running.temp.iterdir()) == []
+
+
+def test_serve_without_a_content_folder_says_so_and_exits(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "kabul_brief", "serve", "--content", "nowhere", "--port",
+         str(free_port())], cwd=tmp_path, capture_output=True, text=True, timeout=WAIT,
+        env={**os.environ, "PYTHONPATH": str(REPO / "src"), "TMPDIR": str(tmp_path)},
+        check=False)
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[0] == (
+        "nowhere: error: the content folder does not exist [missing-content]")
+    assert "Traceback" not in done.stderr
+    assert [p.name for p in tmp_path.iterdir()] == []

@@ -118,7 +118,11 @@ def _add_strict(command: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "check":
-        return _check(args.content, args.format, args.strict)
+        try:
+            return _check(args.content, args.format, args.strict)
+        except KeyboardInterrupt:
+            print("kabul-brief check: interrupted", file=sys.stderr)
+            return EXIT_INTERRUPTED
     if args.command == "schema":
         return _schema(args.out)
     if args.command == "build":
