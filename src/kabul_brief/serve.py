@@ -126,7 +126,9 @@ def overlay_page(errors: tuple[str, ...] | tuple[ContentError, ...]) -> bytes:
 
 def allowed_hosts(port: int) -> frozenset[str]:
     """``Host`` headers the preview answers: its own address, by name or number."""
-    return frozenset(f"{name}:{port}" for name in ("127.0.0.1", "localhost", "[::1]"))
+    names = ("127.0.0.1", "localhost", "[::1]")
+    bare = frozenset(names) if port == 80 else frozenset()  # a browser omits :80
+    return bare | frozenset(f"{name}:{port}" for name in names)
 
 
 def make_handler(state: PreviewState, port: int | None = None
