@@ -1,7 +1,9 @@
 """Command line: ``kabul-brief check | build | serve | new | schema``, or ``python -m kabul_brief``.
 
-The only module that prints. Exit status: 0 success, 1 content errors, 2 bad usage.
-Content errors never show a traceback; a bug does.
+The only module that prints. Exit status: 0 success, 1 content errors, 2 bad usage or
+a system refusal (a full disk, a folder not ours to write), 130 interrupted (Ctrl-C).
+Content errors and those never show a traceback; a bug does. Paths and messages are
+printed with control characters escaped: one problem is one line.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final, Never
 
 from kabul_brief import __version__
-from kabul_brief.errors import ContentError, ContentErrors
+from kabul_brief.errors import ContentError, ContentErrors, escape_controls
 from kabul_brief.folders import cache_folder, templates_dir
 from kabul_brief.publish.reuse import (
     PreviousBuild,
@@ -38,6 +40,7 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_CONTENT_ERRORS = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
 
 
 def _positive(text: str) -> int:
@@ -115,11 +118,22 @@ def _add_strict(command: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "check":
-        return _check(args.content, args.format, args.strict)
+        try:
+            return _check(args.content, args.format, args.strict)
+        except KeyboardInterrupt:
+            print("kabul-brief check: interrupted", file=sys.stderr)
+            return EXIT_INTERRUPTED
     if args.command == "schema":
         return _schema(args.out)
     if args.command == "build":
-        return _build(args.content, args.out, args.base_url, args)
+        try:
+            return _build(args.content, args.out, args.base_url, args)
+        except KeyboardInterrupt:
+            print(f"kabul-brief build: interrupted; {escape_controls(str(args.out))}"
+                  " was left as it was", file=sys.stderr)
+            return EXIT_INTERRUPTED
+        except OSError as problem:  # reading the content or templates, or the cache
+            return _usage_error(_describe(problem))
     if args.command == "new":
         return _new(args.content, args.kind, args.title)
     if args.command == "serve":
@@ -185,6 +199,13 @@ def _build(content: Path, out: Path, base_url: str | None, args: argparse.Namesp
             base_url = normalize_base_url(base_url)
         except BaseUrlError as problem:
             return _usage_error(problem)
+    if not content.is_dir():
+        from kabul_brief.pipeline import require_content_folder
+
+        try:
+            require_content_folder(content)
+        except ContentErrors as errors:
+            return _report(errors)
     try:
         check_output(out, content)
     except OutputError as problem:
@@ -222,12 +243,17 @@ def _build(content: Path, out: Path, base_url: str | None, args: argparse.Namesp
         return EXIT_CONTENT_ERRORS
     markdown.save()
     files.save()
+    from kabul_brief.publish.search import SearchIndexError
+
     try:
         with ProgressBar(enabled=not args.quiet) as bar:
             report = build_site(site, out, base_url, templates, progress=bar.update,
                                 workers=args.jobs, sources=sources, stopwatch=clock)
     except BaseUrlError as problem:  # site.yaml's base_url, should the loader let one by
         return _usage_error(problem)
+    except (OSError, SearchIndexError) as problem:  # a full disk, a folder not ours
+        return _usage_error(f"could not write {out} ({_describe(problem)});"
+                            " it was left as it was")
     save_warnings(cache_folder(content), sources, warnings)
     elapsed = time.perf_counter() - started
     if args.quiet:
@@ -248,9 +274,17 @@ def _build(content: Path, out: Path, base_url: str | None, args: argparse.Namesp
     return EXIT_OK
 
 
-def _usage_error(problem: Exception) -> int:
-    print(f"kabul-brief build: error: {problem}", file=sys.stderr)
+def _usage_error(problem: Exception | str) -> int:
+    print(f"kabul-brief build: error: {escape_controls(str(problem))}", file=sys.stderr)
     return EXIT_USAGE
+
+
+def _describe(problem: Exception) -> str:
+    """An OSError as ``reason: path`` (its errno name would say little to an editor)."""
+    if isinstance(problem, OSError) and problem.strerror:
+        where = problem.filename
+        return f"{problem.strerror}: {where}" if where is not None else problem.strerror
+    return str(problem)
 
 
 class ProgressBar:
@@ -287,12 +321,21 @@ def _serve(content: Path, port: int) -> int:
     def say(message: str) -> None:
         print(message, flush=True)
 
+    if not content.is_dir():
+        from kabul_brief.pipeline import require_content_folder
+
+        try:
+            require_content_folder(content)
+        except ContentErrors as errors:
+            print(errors.format(), file=sys.stderr)
+            return EXIT_CONTENT_ERRORS
     try:
         serve(content, templates_dir(), port, say)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM
         print("stopped", flush=True)
     except OSError as problem:  # the port is taken, or not ours to bind
-        print(f"kabul-brief serve: error: {problem}", file=sys.stderr)
+        print(f"kabul-brief serve: error: cannot serve on 127.0.0.1:{port}:"
+              f" {escape_controls(_describe(problem))}", file=sys.stderr)
         return EXIT_USAGE
     return EXIT_OK
 
@@ -303,7 +346,7 @@ def _new(content: Path, kind: str, title: str) -> int:
     try:
         created = create(content, kind, title, dt.date.today())
     except ScaffoldError as problem:
-        print(f"kabul-brief new: error: {problem}", file=sys.stderr)
+        print(f"kabul-brief new: error: {escape_controls(str(problem))}", file=sys.stderr)
         return EXIT_USAGE
     print(created.path)
     return EXIT_OK

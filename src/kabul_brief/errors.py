@@ -8,11 +8,32 @@ else that goes wrong is a bug and keeps its traceback.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
+
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with control and line-separator characters written as escapes
+    (``\\n``, ``\\x1b``, ``\\u2028``): a file name or value holding a newline
+    cannot start a line of its own in the output and pass for another error."""
+    if text.isprintable():
+        return text
+    return "".join(_escape_char(char) for char in text)
+
+
+def _escape_char(char: str) -> str:
+    if char in _NAMED_ESCAPES:
+        return _NAMED_ESCAPES[char]
+    if unicodedata.category(char) in ("Cc", "Zl", "Zp"):
+        code = ord(char)
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return char
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -25,7 +46,7 @@ class Position:
     column: int | None = None
 
     def __str__(self) -> str:
-        parts = [self.path]
+        parts = [escape_controls(self.path)]
         if self.line is not None:
             parts.append(str(self.line))
             if self.column is not None:
@@ -70,9 +91,11 @@ class ContentError:
 
     def format(self) -> str:
         """Render as ``PATH:LINE:COL: error: MESSAGE [code]`` plus indented hint lines."""
-        lines = [f"{self.position}: {self.severity}: {self.full_message} [{self.code}]"]
+        message = escape_controls(self.full_message)
+        lines = [f"{self.position}: {self.severity}: {message} [{escape_controls(self.code)}]"]
         if self.hint:
-            lines.extend(f"    {hint_line}" for hint_line in self.hint.splitlines())
+            lines.extend(f"    {escape_controls(hint_line)}"
+                         for hint_line in self.hint.splitlines())
         return "\n".join(lines)
 
     def format_github(self) -> str:

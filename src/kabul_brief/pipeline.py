@@ -34,6 +34,22 @@ def taken_by_site(kind: str, record_id: str) -> str | None:
     return Urls.taken_by_site(path)
 
 
+def require_content_folder(content_dir: Path) -> None:
+    """Raise a content error unless ``content_dir`` is a folder (missing, or a file)."""
+    if content_dir.is_dir():
+        return
+    message = ("the content folder is a file, not a folder" if content_dir.exists()
+               else "the content folder does not exist")
+    raise ContentErrors([
+        ContentError(
+            position=Position(path=display_root(content_dir)),
+            code="missing-content",
+            message=message,
+            hint="Pass --content DIR, or run from the folder that holds content/.",
+        )
+    ])
+
+
 def load_site(content_dir: Path, workers: int = 1, *,
               cache: MarkdownCache | None = None, files: LoadCache | None = None) -> Site:
     """Load, validate and link the content folder; raise ContentErrors listing every problem.
@@ -42,15 +58,7 @@ def load_site(content_dir: Path, workers: int = 1, *,
     only once the build has passed every gate)."""
     sink = ErrorSink()
     shown = display_root(content_dir)
-    if not content_dir.is_dir():
-        raise ContentErrors([
-            ContentError(
-                position=Position(path=shown),
-                code="missing-content",
-                message="the content folder does not exist",
-                hint="Pass --content DIR, or run from the folder that holds content/.",
-            )
-        ])
+    require_content_folder(content_dir)
     loaded = load_content(content_dir, shown, sink, workers, files)
     site = link(loaded, sink, workers, cache, taken_by_site)
     sink.raise_if_any()

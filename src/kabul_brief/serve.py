@@ -3,23 +3,35 @@
 The site is built into a private temporary folder with the preview's own address
 as ``base_url``. A watcher thread (watchfiles) rebuilds when anything under the
 content or templates folder changes. Pages poll a tiny version endpoint and
-reload when a build finishes; while the content has errors every page is an
-overlay listing them, until they are fixed. Messages go through a callback so
-that only the CLI prints.
+reload when a build finishes; while the content has errors, or a build failed in
+any other way (a broken template), every page is an overlay listing them, and the
+next change builds again. Messages go through a callback so that only the CLI prints.
+
+It is a local preview, not a web server, but a browser may be led to it: only the
+preview's own host names are answered (a page elsewhere cannot read it through DNS
+rebinding), folders are never listed, a missing page is the site's ``404.html``, a
+connection idle for ``KABUL_BRIEF_SERVE_TIMEOUT`` seconds (default 10) is closed and
+at most ``MAX_CONNECTIONS`` are served at once. The temporary folder is removed
+however the preview stops: Ctrl-C, SIGTERM, a port already taken.
 """
 
 from __future__ import annotations
 
 import html
-import shutil
+import os
+import signal
 import tempfile
 import threading
-from collections.abc import Callable
+import traceback
+import urllib.parse
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from types import FrameType
+from typing import Any, Final
 
 import watchfiles
 
@@ -38,6 +50,18 @@ RELOAD_SCRIPT = (
 )
 
 Say = Callable[[str], None]
+MAX_CONNECTIONS: Final = 128
+"""Connections served at once; more are closed at once (a browser opens a few)."""
+DEFAULT_TIMEOUT: Final = 10.0
+
+
+def idle_timeout() -> float:
+    """Seconds a connection may stay silent: ``KABUL_BRIEF_SERVE_TIMEOUT``, else 10."""
+    try:
+        seconds = float(os.environ.get("KABUL_BRIEF_SERVE_TIMEOUT", DEFAULT_TIMEOUT))
+    except ValueError:
+        return DEFAULT_TIMEOUT
+    return seconds if seconds > 0 else DEFAULT_TIMEOUT
 
 
 @dataclass(slots=True)
@@ -46,13 +70,14 @@ class PreviewState:
 
     out: Path
     version: int = 0
-    errors: tuple[ContentError, ...] = ()
+    errors: tuple[str, ...] = ()
+    """The problems of the last build, formatted; the overlay lists them."""
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 def rebuild(content: Path, templates: Path | None, state: PreviewState, base_url: str,
             say: Say) -> None:
-    """One build; on content errors keep the last good site and show the overlay."""
+    """One build; on any failure keep the last good site and show the overlay."""
     try:
         markdown, files = MarkdownCache.beside(content), LoadCache.beside(content)
         site = load_site(content, cache=markdown, files=files)
@@ -60,11 +85,14 @@ def rebuild(content: Path, templates: Path | None, state: PreviewState, base_url
         files.save()
         report = build_site(site, state.out, base_url, templates)
     except ContentErrors as problems:
-        with state.lock:
-            state.errors = problems.errors
-            state.version += 1
+        _failed(state, tuple(error.format() for error in problems.errors))
         say(problems.format())
         say(f"{len(problems.errors)} error(s): the preview shows them until they are fixed")
+        return
+    except Exception as problem:  # a broken template, a full disk: shown, and kept watching
+        _failed(state, (f"the build failed: {type(problem).__name__}: {problem}",))
+        say(traceback.format_exc().rstrip())
+        say("the build failed: the preview shows it until the next change builds")
         return
     with state.lock:
         state.errors = ()
@@ -72,9 +100,16 @@ def rebuild(content: Path, templates: Path | None, state: PreviewState, base_url
     say(f"rebuilt: rendered {len(report.rendered)} of {report.pages} pages")
 
 
-def overlay_page(errors: tuple[ContentError, ...]) -> bytes:
+def _failed(state: PreviewState, errors: tuple[str, ...]) -> None:
+    with state.lock:
+        state.errors = errors
+        state.version += 1
+
+
+def overlay_page(errors: tuple[str, ...] | tuple[ContentError, ...]) -> bytes:
     items = "".join(
-        f"<li><pre>{html.escape(error.format())}</pre></li>" for error in errors
+        f"<li><pre>{html.escape(e if isinstance(e, str) else e.format())}</pre></li>"
+        for e in errors
     )
     return (
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -89,9 +124,19 @@ def overlay_page(errors: tuple[ContentError, ...]) -> bytes:
     ).encode()
 
 
-def make_handler(state: PreviewState) -> type[SimpleHTTPRequestHandler]:
+def allowed_hosts(port: int) -> frozenset[str]:
+    """``Host`` headers the preview answers: its own address, by name or number."""
+    names = ("127.0.0.1", "localhost", "[::1]")
+    bare = frozenset(names) if port == 80 else frozenset()  # a browser omits :80
+    return bare | frozenset(f"{name}:{port}" for name in names)
+
+
+def make_handler(state: PreviewState, port: int | None = None
+                 ) -> type[SimpleHTTPRequestHandler]:
     class PreviewHandler(SimpleHTTPRequestHandler):
         """Serves the current build, the version endpoint and the error overlay."""
+
+        timeout = idle_timeout()  # for the socket: an idle connection is closed
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, directory=str(state.out), **kwargs)
@@ -99,7 +144,14 @@ def make_handler(state: PreviewState) -> type[SimpleHTTPRequestHandler]:
         def log_message(self, format: str, *args: Any) -> None:
             pass  # the terminal is for build messages
 
+        def do_HEAD(self) -> None:
+            if self._refused():
+                return
+            super().do_HEAD()
+
         def do_GET(self) -> None:
+            if self._refused():
+                return
             with state.lock:
                 version, errors = state.version, state.errors
             path = self.path.split("?", 1)[0]
@@ -120,39 +172,144 @@ def make_handler(state: PreviewState) -> type[SimpleHTTPRequestHandler]:
                 return
             super().do_GET()
 
+        def _refused(self) -> bool:
+            """Answer (and True) a request for another host, or for a path no file
+            can have (a NUL, a lone surrogate)."""
+            host = (self.headers.get("Host") or "").strip().lower()
+            if port is not None and host not in allowed_hosts(port):
+                self._send(HTTPStatus.MISDIRECTED_REQUEST, "text/plain",
+                           b"This preview answers only 127.0.0.1 and localhost.\n")
+                return True
+            try:
+                local = self.translate_path(self.path)
+                os.fsencode(local)
+                if "\0" in local or "\0" in urllib.parse.unquote(self.path):
+                    raise ValueError("NUL in the path")
+            except (ValueError, UnicodeError):
+                self._send(HTTPStatus.BAD_REQUEST, "text/plain", b"Bad request path.\n")
+                return True
+            return False
+
+        def list_directory(self, path: str | os.PathLike[str]) -> None:
+            """Folders are never listed: a folder without index.html is not found."""
+            self.send_error(HTTPStatus.NOT_FOUND)
+            return None
+
+        def send_error(self, code: int, message: str | None = None,
+                       explain: str | None = None) -> None:
+            """A missing file answers with the site's own 404 page."""
+            not_found = state.out / "404.html"
+            if code != HTTPStatus.NOT_FOUND or not not_found.is_file():
+                super().send_error(code, message, explain)
+                return
+            self._send(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8",
+                       not_found.read_bytes().replace(
+                           b"</body>", RELOAD_SCRIPT.encode() + b"</body>", 1))
+
         def _send(self, status: HTTPStatus, kind: str, body: bytes) -> None:
             self.send_response(status)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
             self.end_headers()
-            self.wfile.write(body)
+            if self.command != "HEAD":
+                self.wfile.write(body)
 
     return PreviewHandler
 
 
+class PreviewServer(ThreadingHTTPServer):
+    """A thread per connection, at most ``MAX_CONNECTIONS`` at once: one more is closed
+    at once rather than given a thread (idle connections time out, see the handler)."""
+
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], handler: type[SimpleHTTPRequestHandler]
+                 ) -> None:
+        super().__init__(address, handler)
+        self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(blocking=False):
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+
+@contextmanager
+def _stopped_by_sigterm() -> Iterator[None]:
+    """SIGTERM (``kill``, a container stopping) ends the preview as Ctrl-C does, so
+    that its clean-up runs; the previous handler is put back after."""
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread: nothing to install
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def serve(content: Path, templates: Path | None, port: int, say: Say) -> None:
-    """Run until interrupted (Ctrl-C); clean up the temporary site."""
-    workdir = Path(tempfile.mkdtemp(prefix="kabul-brief-preview-"))
-    state = PreviewState(out=workdir / "site")
-    server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(state))
-    base_url = f"http://127.0.0.1:{server.server_address[1]}/"
+    """Run until interrupted (Ctrl-C, SIGTERM); clean up the temporary site whatever
+    ends it. A port that cannot be had raises OSError, with nothing left behind."""
+    with _stopped_by_sigterm(), tempfile.TemporaryDirectory(
+            prefix="kabul-brief-preview-", ignore_cleanup_errors=True) as workdir:
+        state = PreviewState(out=Path(workdir) / "site")
+        with _bind(port) as listening:
+            bound = listening.server_address[1]
+            listening.RequestHandlerClass = make_handler(state, bound)
+            _run(listening, content, templates, state, f"http://127.0.0.1:{bound}/", say)
+
+
+@contextmanager
+def _bind(port: int) -> Iterator[PreviewServer]:
+    server = PreviewServer(("127.0.0.1", port), SimpleHTTPRequestHandler)
+    try:
+        yield server
+    finally:
+        server.server_close()
+
+
+def _run(server: PreviewServer, content: Path, templates: Path | None,
+         state: PreviewState, base_url: str, say: Say) -> None:
     stop = threading.Event()
     watched = [content] + ([templates] if templates is not None and templates.is_dir() else [])
 
     def watch() -> None:
-        for changes in watchfiles.watch(*watched, stop_event=stop, debounce=200, step=50):
-            names = sorted({Path(path).name for _, path in changes})
-            say(f"changed: {', '.join(names)}")
-            rebuild(content, templates, state, base_url, say)
+        while not stop.is_set():  # should watching itself fail, watch again
+            try:
+                for changes in watchfiles.watch(*watched, stop_event=stop, debounce=200,
+                                                step=50):
+                    names = sorted({Path(path).name for _, path in changes})
+                    say(f"changed: {', '.join(names)}")
+                    rebuild(content, templates, state, base_url, say)
+            except Exception as problem:
+                _failed(state, (f"watching for changes failed: {problem}",))
+                say(f"watching for changes failed: {problem}; trying again")
+                stop.wait(1.0)
 
+    watcher = threading.Thread(target=watch, name="kabul-brief-watch", daemon=True)
     try:
         rebuild(content, templates, state, base_url, say)
-        watcher = threading.Thread(target=watch, name="kabul-brief-watch", daemon=True)
         watcher.start()
         say(f"serving {content} at {base_url} (Ctrl-C to stop)")
         server.serve_forever(poll_interval=0.2)
     finally:
         stop.set()
-        server.server_close()
-        shutil.rmtree(workdir, ignore_errors=True)
+        if watcher.is_alive():  # let a rebuild under way finish before the folder goes
+            watcher.join(timeout=30)

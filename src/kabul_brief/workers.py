@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import Connection
@@ -34,6 +35,12 @@ def _run_chunk(numbers: range) -> list[Any]:
     assert _job is not None
     function, items = _job
     return [function(items[n]) for n in numbers]
+
+
+def _ignore_interrupts() -> None:
+    """In a worker: Ctrl-C is the parent's to handle (it stops the workers and says
+    so in one line); the signal reaches every process of the terminal's group."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def default_workers() -> int:
@@ -60,7 +67,8 @@ def forked_map(function: Callable[[Item], Result], items: Sequence[Item],
     chunks = [range(start, min(start + CHUNK, len(items)))
               for start in range(0, len(items), CHUNK)]
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(
+                workers, initializer=_ignore_interrupts) as pool:
             for chunk in pool.imap(_run_chunk, chunks):
                 yield from chunk
     finally:
@@ -117,6 +125,7 @@ def in_background(function: Callable[[], Result], workers: int) -> BackgroundJob
 
 
 def _send_result(function: Callable[[], Any], sender: Connection) -> None:
+    _ignore_interrupts()
     try:
         outcome: tuple[bool, Any] = (False, function())
     except BaseException as error:  # handed to the parent, which raises it

@@ -9,11 +9,13 @@ published by accident.
 from __future__ import annotations
 
 import datetime as dt
-import json
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+
+import yaml
 
 from kabul_brief.content.fieldtypes import (
     ID_MAX_LENGTH,
@@ -50,6 +52,13 @@ def slugify(title: str) -> str:
     ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
     return slug[:ID_MAX_LENGTH].rstrip("-")
+
+
+def yaml_scalar(value: str) -> str:
+    """``value`` written as YAML that reads back as the same string: quoted where YAML
+    would read another type (``null``, ``yes``, ``on``, ``2025``, ``012``), bare else."""
+    text = yaml.safe_dump(value, allow_unicode=True, width=math.inf)  # one line, however long
+    return text.removesuffix("\n...\n").rstrip("\n")
 
 
 def create(content_dir: Path, kind: str, title: str, today: dt.date) -> NewFile:
@@ -98,9 +107,9 @@ def render_new(kind: str, record_id: str, title: str, today: dt.date) -> str:
 
 def _field_lines(spec: Field, record_id: str, title: str, today: dt.date) -> list[str]:
     if spec.name == "id":
-        return [f"id: {record_id}"]
+        return [f"id: {yaml_scalar(record_id)}"]
     if spec.name in _NAME_FIELDS:  # the title or name given on the command line
-        return [f"{spec.name}: {json.dumps(title, ensure_ascii=False)}"]
+        return [f"{spec.name}: {yaml_scalar(title)}"]
     notes = [note for note in (_choices(spec), spec.doc) if note]
     comment = f"  # {'; '.join(notes)}" if notes else ""
     if spec.required:

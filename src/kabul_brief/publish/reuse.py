@@ -37,8 +37,8 @@ from typing import Any, Final
 from kabul_brief.content.diskcache import KeyedCache
 from kabul_brief.errors import ContentError
 from kabul_brief.folders import files_in
+from kabul_brief.publish.writer import MANIFEST
 
-MANIFEST: Final = ".kabul-brief-manifest.json"
 _FORMAT: Final = 3
 _SETTLED_NS: Final = 2_000_000_000
 
@@ -66,25 +66,29 @@ def inputs_digest(shared: str, *parts: object) -> str:
 
 
 class FileDigests(KeyedCache[list[Any]]):
-    """Digests of source files, remembered by size and modification time in the cache
-    folder, so that a build of a large archive with nothing to do does not read every
-    file again. A file modified within two seconds of being digested is read again the
-    next time: it could change once more within the clock's resolution unseen."""
+    """Digests of source files, remembered in the cache folder by size, modification
+    time, inode and change time, so that a build of a large archive with nothing to do
+    does not read every file again. The change time is the kernel's: any write or
+    rename sets it and nothing can set it back, so an edit that keeps the size and the
+    modification time (``cp -p``, ``rsync -a``, ``tar``, ``touch -r``) is still seen.
+    A file changed within two seconds of being digested is read again the next time:
+    it could change once more within the clock's resolution unseen."""
 
     FILE = "file-digests.pickle"
 
     def accepts(self, value: object) -> bool:
-        return isinstance(value, list) and len(value) == 3
+        return isinstance(value, list) and len(value) == 5
 
     def digest(self, path: str) -> str:
         stat = os.stat(path)
+        stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns]
         known = self.get(path)
-        if known is not None and known[:2] == [stat.st_size, stat.st_mtime_ns]:
-            return str(known[2])
+        if known is not None and known[:4] == stamp:
+            return str(known[4])
         with open(path, "rb") as file:
             found = digest(file.read())
-        if time.time_ns() - stat.st_mtime_ns > _SETTLED_NS:
-            self.put(path, [stat.st_size, stat.st_mtime_ns, found])
+        if time.time_ns() - max(stat.st_mtime_ns, stat.st_ctime_ns) > _SETTLED_NS:
+            self.put(path, [*stamp, found])
         return found
 
 

@@ -14,16 +14,27 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import fcntl
 import os
 import shutil
+import signal
 import tempfile
-from collections.abc import Callable, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Final
+from types import FrameType
+from typing import Any, Final
+
+from kabul_brief.folders import CACHE_FOLDER, cache_folder
 
 MARKER: Final = ".kabul-brief-site"
 MARKER_TEXT: Final = b"Written by `kabul-brief build`; replaced whole by the next build.\n"
 _TEMP_PREFIX: Final = ".kabul-brief-tmp-"
+LOCK: Final = ".kabul-brief-lock"
+"""Locked by the build working in a folder, for as long as it lives."""
+MANIFEST: Final = ".kabul-brief-manifest.json"
+"""The record of the build (see :mod:`~kabul_brief.publish.reuse`), swapped in last."""
+_KEPT_IN_MOUNTS: Final = frozenset({"lost+found"})
 _RENAME_EXCHANGE: Final = 2
 _AT_FDCWD: Final = -100
 
@@ -41,12 +52,20 @@ def check_output(out: Path, content: Path) -> None:
     target = out.resolve()
     cwd = Path.cwd().resolve()
     content_dir = content.resolve()
-    if target.exists() and not target.is_dir():
-        raise OutputError(f"--out {out} is a file, not a folder")
+    existing = next((p for p in (target, *target.parents) if p.exists()), target)
+    if existing.exists() and not existing.is_dir():
+        if existing == target:
+            raise OutputError(f"--out {out} is a file, not a folder")
+        raise OutputError(f"--out {out} cannot be made: {existing} is a file, not a folder")
     if _inside(content_dir, target):
         raise OutputError(f"--out {out} is or contains the content folder {content}")
     if _inside(target, content_dir):
         raise OutputError(f"--out {out} is inside the content folder {content}")
+    for cache in {cache_folder(content), content_dir.parent / CACHE_FOLDER}:
+        if _inside(target, cache) or _inside(cache, target):
+            raise OutputError(
+                f"--out {out} is, holds or is inside the cache folder {cache}; "
+                "choose a folder of its own, such as _site")
     if _inside(cwd, target):
         raise OutputError(
             f"--out {out} is the working folder or holds it; choose a folder of its own, "
@@ -54,7 +73,10 @@ def check_output(out: Path, content: Path) -> None:
         )
     if (target / ".git").exists() or (target / "pyproject.toml").exists():
         raise OutputError(f"--out {out} looks like a repository; choose another folder")
-    if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():
+    if target.is_dir() and not (target / MARKER).is_file() and any(
+        not entry.name.startswith(_TEMP_PREFIX) and entry.name not in _KEPT_IN_MOUNTS
+        for entry in target.iterdir()
+    ):
         raise OutputError(
             f"--out {out} is a folder that kabul-brief did not create and it is not empty; "
             f"empty it, or choose another folder (a built site carries {MARKER})"
@@ -121,38 +143,137 @@ def _exchange(first: Path, second: Path) -> bool:
     raise OSError(errno, os.strerror(errno), str(second))
 
 
+@contextlib.contextmanager
+def _working_folder(parent: Path) -> Iterator[Path]:
+    """A fresh folder in ``parent`` for this build, locked while the build lives.
+
+    The lock file is created and locked (``flock``) before the marker is written, so a
+    folder carrying the marker is either locked by a live build or left by a dead one:
+    the kernel drops the lock when its holder dies, however it dies. The folder is
+    removed on the way out, whatever it holds by then (the previous site, after a swap).
+    """
+    folder = Path(tempfile.mkdtemp(prefix=_TEMP_PREFIX, dir=parent))
+    try:
+        lock = os.open(folder / LOCK, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        os.write(lock, f"{os.getpid()}\n".encode())
+        (folder / MARKER).write_bytes(MARKER_TEXT)
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.close(lock)
+
+
+def _is_dead(leftover: Path) -> bool:
+    """True if no live build holds the lock of this working folder (one without a lock
+    file was left by an older version, or holds a site swapped out and being deleted)."""
+    try:
+        lock = os.open(leftover / LOCK, os.O_RDONLY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False  # held: its build is running
+    finally:
+        os.close(lock)  # closing drops the lock we may have taken
+    return True
+
+
 def _clean_leftovers(parent: Path) -> None:
-    """Remove temporary folders of earlier builds that were killed (they carry the marker)."""
+    """Remove the working folders of earlier builds that died (they carry the marker and
+    no live build holds their lock). Another build's working folder is never touched."""
     for leftover in parent.glob(f"{_TEMP_PREFIX}*"):
-        if leftover.is_dir() and (leftover / MARKER).is_file():
+        if (leftover.is_dir() and not leftover.is_symlink() and (leftover / MARKER).is_file()
+                and _is_dead(leftover)):
             shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _drop_lock(folder: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(folder / LOCK)
+
+
+class _Calm:
+    """From :meth:`begin` to the end of the ``with`` block, Ctrl-C waits: once the swap
+    starts the build finishes it and deletes the previous site whole, rather than stop
+    with the new site in place and the old one half deleted. (Only the main thread
+    can handle signals; elsewhere, as in the preview's builder, this does nothing.)"""
+
+    def __init__(self) -> None:
+        self._previous: Callable[[int, FrameType | None], Any] | int | None = None
+
+    def begin(self) -> None:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def __enter__(self) -> _Calm:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
 
 
 def publish_tree(out: Path, produce: Callable[[Path], None]) -> None:
     """Let ``produce`` write the whole new content of ``out`` into a fresh folder beside
     it, then swap that folder in atomically. If ``produce`` fails, or the process is
-    killed, ``out`` is as it was."""
-    out = out.absolute()
+    killed, ``out`` is as it was.
+
+    A symbolic link is followed: its target is replaced, the link stays. A mount point
+    cannot be renamed over: its entries are swapped instead (see :func:`_publish_into`).
+    """
+    out = Path(os.path.realpath(out))
+    if out.is_dir() and os.path.ismount(out):
+        _publish_into(out, produce)
+        return
     parent = out.parent
     parent.mkdir(parents=True, exist_ok=True)
     _clean_leftovers(parent)
-    fresh = Path(tempfile.mkdtemp(prefix=_TEMP_PREFIX, dir=parent))
-    try:
-        (fresh / MARKER).write_bytes(MARKER_TEXT)
+    with _Calm() as calm, _working_folder(parent) as fresh:
         produce(fresh)
+        calm.begin()
         fresh.chmod(0o755)  # mkdtemp makes it private; a site is for serving
-        if not out.exists():
+        if not os.path.lexists(out):
             os.rename(fresh, out)
-            return
-        if _exchange(fresh, out):
-            shutil.rmtree(fresh)  # now holds the previous site
-            return
-        aside = Path(tempfile.mkdtemp(prefix=_TEMP_PREFIX, dir=parent))
-        (aside / MARKER).write_bytes(MARKER_TEXT)
-        os.replace(out, aside / "old")
-        os.rename(fresh, out)
-        shutil.rmtree(aside)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            shutil.rmtree(fresh)
-        raise
+        elif not _exchange(fresh, out):  # fresh now holds the previous site, else:
+            with _working_folder(parent) as aside:
+                os.replace(out, aside / "old")
+                os.rename(fresh, out)
+        _drop_lock(out)
+
+
+def _publish_into(out: Path, produce: Callable[[Path], None]) -> None:
+    """Publish into a folder that cannot be renamed (a mount point: a container volume,
+    a tmpfs). The new site is written in a working folder inside it (the same file
+    system) and its top-level entries are swapped in one by one, each atomically; the
+    manifest is taken away first and put in last, so a build killed halfway leaves a
+    folder the next build does not trust as up to date and fully checks."""
+    _clean_leftovers(out)
+    with _Calm() as calm, _working_folder(out) as fresh:
+        produce(fresh)
+        calm.begin()
+        trash = fresh / ".kabul-brief-old"
+        trash.mkdir()
+        if os.path.lexists(out / MANIFEST):
+            os.rename(out / MANIFEST, trash / MANIFEST)
+        names = sorted(set(os.listdir(fresh)) - {LOCK, trash.name},
+                       key=lambda name: (name == MANIFEST, name))
+        for name in names:
+            new, current = fresh / name, out / name
+            if not os.path.lexists(current):
+                os.rename(new, current)
+            elif _exchange(new, current):
+                os.rename(new, trash / name)
+            else:
+                os.rename(current, trash / name)
+                os.rename(new, current)
+        for name in sorted(set(os.listdir(out)) - set(names)):
+            if not name.startswith(_TEMP_PREFIX) and name not in _KEPT_IN_MOUNTS:
+                os.rename(out / name, trash / name)

@@ -1,0 +1,230 @@
+"""`kabul-brief serve` under hostile conditions, against the real process on a free
+loopback port: a build that crashes, idle connections, foreign Host headers, folder
+listings, missing pages, NUL bytes, SIGTERM and a port already taken."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from kabul_brief.folders import templates_dir
+from kabul_brief.serve import MAX_CONNECTIONS
+from tests.conftest import GOOD_SITE
+from tests.test_serve import WAIT, fetch, free_port, wait_for
+
+REPO = Path(__file__).resolve().parents[1]
+PAGE = "/events/kabul-meeting/"
+
+
+@dataclass
+class Preview:
+    process: subprocess.Popen[str]
+    port: int
+    site: Path
+    templates: Path
+    temp: Path
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def output(self) -> str:
+        if self.process.poll() is None:
+            self.process.kill()
+        out, _ = self.process.communicate(timeout=WAIT)
+        return out
+
+    def threads(self) -> int:
+        status = Path(f"/proc/{self.process.pid}/status").read_text("utf-8")
+        return int(next(line.split()[1] for line in status.splitlines()
+                        if line.startswith("Threads:")))
+
+
+def start(tmp_path: Path, port: int | None = None, timeout: float = 1.0) -> Preview:
+    site = tmp_path / "site"
+    if not site.exists():
+        shutil.copytree(GOOD_SITE, site)
+    templates = tmp_path / "templates"
+    if not templates.exists():
+        shutil.copytree(templates_dir(), templates)
+    temp = tmp_path / "tmp"
+    temp.mkdir(exist_ok=True)
+    port = port or free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kabul_brief", "serve", "--port", str(port)],
+        cwd=site, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO / "src"), "TMPDIR": str(temp),
+             "KABUL_BRIEF_TEMPLATES": str(templates),
+             "KABUL_BRIEF_SERVE_TIMEOUT": str(timeout)},
+    )
+    return Preview(process, port, site, templates, temp)
+
+
+@pytest.fixture
+def preview(tmp_path: Path) -> Iterator[Preview]:
+    running = start(tmp_path)
+    try:
+        wait_for("the first build", lambda: fetch(running.base + PAGE)[0] == 200)
+        yield running
+    finally:
+        if running.process.poll() is None:
+            running.process.kill()
+            running.process.wait()
+        if running.process.stdout is not None:
+            running.process.stdout.close()
+
+
+def request(preview: Preview, path: str, host: str | None = None,
+            method: str = "GET") -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", preview.port, timeout=5)
+    try:
+        connection.request(method, path,
+                           headers={"Host": f"127.0.0.1:{preview.port}" if host is None else host})
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def title(body: bytes) -> str:
+    found = BeautifulSoup(body, "html.parser").title
+    assert found is not None
+    return found.get_text(strip=True)
+
+
+def test_a_crashing_rebuild_shows_in_the_overlay_and_the_next_change_rebuilds(
+    preview: Preview,
+) -> None:
+    template = preview.templates / "event.html"
+    good = template.read_text("utf-8")
+    template.write_text(good + "{% if %}\n", "utf-8")  # a Jinja syntax error: not content
+    wait_for("the overlay", lambda: fetch(preview.base + PAGE)[0] == 500)
+    overlay = BeautifulSoup(fetch(preview.base + PAGE)[1], "html.parser")
+    items = [li.get_text(strip=True) for li in overlay.select("ol.content-errors li")]
+    assert len(items) == 1 and "TemplateSyntaxError" in items[0], items
+    template.write_text(good, "utf-8")
+    wait_for("the page again", lambda: fetch(preview.base + PAGE)[0] == 200)
+    event = preview.site / "content/events/kabul-meeting.yaml"
+    event.write_text(event.read_text("utf-8").replace(
+        "title: Indian delegation meets Muttaqi in Kabul", "title: Delegation talks in Kabul"
+    ), "utf-8")
+    wait_for("the edit", lambda: "Delegation talks in Kabul" in fetch(preview.base + PAGE)[1])
+    assert preview.process.poll() is None
+
+
+def test_idle_connections_are_closed_and_do_not_stop_the_server(preview: Preview) -> None:
+    idle = [socket.create_connection(("127.0.0.1", preview.port), timeout=5)
+            for _ in range(50)]
+    try:
+        started = time.monotonic()
+        assert request(preview, PAGE)[0] == 200
+        assert time.monotonic() - started < 2.0
+        for connection in idle:  # the server closes them after its 1 s timeout
+            connection.settimeout(WAIT)
+            assert connection.recv(1024) == b""
+        wait_for("the threads to end", lambda: preview.threads() <= 6)
+    finally:
+        for connection in idle:
+            connection.close()
+
+
+def test_connections_beyond_the_bound_get_no_thread(tmp_path: Path) -> None:
+    running = start(tmp_path, timeout=30)
+    idle: list[socket.socket] = []
+    try:
+        wait_for("the first build", lambda: fetch(running.base + PAGE)[0] == 200)
+        base = running.threads()
+        idle = [socket.create_connection(("127.0.0.1", running.port), timeout=5)
+                for _ in range(MAX_CONNECTIONS + 40)]
+        time.sleep(1.0)
+        assert running.threads() <= base + MAX_CONNECTIONS
+    finally:
+        for connection in idle:
+            connection.close()
+        running.output()
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:{port}", "127.0.0.1.nip.io:{port}",
+                                  "", "localhost:1"])
+def test_a_foreign_host_header_is_refused(preview: Preview, host: str) -> None:
+    status, _ = request(preview, PAGE, host=host.format(port=preview.port))
+    assert status == 421
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:{port}", "localhost:{port}", "LOCALHOST:{port}",
+                                  "[::1]:{port}"])
+def test_the_preview_s_own_host_names_are_answered(preview: Preview, host: str) -> None:
+    assert request(preview, PAGE, host=host.format(port=preview.port))[0] == 200
+
+
+def test_folders_are_not_listed(preview: Preview) -> None:
+    for folder in ("/static/", "/pagefind/", "/data/"):
+        status, body = request(preview, folder)
+        assert status == 404, folder
+        assert title(body) == "Page not found · Fixture Brief"
+        assert b"Directory listing" not in body
+
+
+@pytest.mark.parametrize("path", ["/nowhere/", "/nowhere.html", "/events/nowhere/",
+                                  "/static/nowhere.css"])
+def test_a_missing_page_is_the_site_s_404_page(preview: Preview, path: str) -> None:
+    status, body = request(preview, path)
+    assert status == 404
+    assert title(body) == "Page not found · Fixture Brief"
+
+
+@pytest.mark.parametrize("path", ["/%00", "/events/%00/", "/x%00.html", "/%ed%a0%80"])
+def test_a_nul_or_a_lone_surrogate_in_the_url_is_a_bad_request(preview: Preview, path: str) -> None:
+    assert request(preview, path)[0] == 400
+    assert request(preview, PAGE)[0] == 200
+    preview.process.send_signal(signal.SIGINT)
+    assert preview.process.wait(timeout=WAIT) == 0
+    assert "Traceback" not in preview.output()
+
+
+def test_sigterm_stops_the_preview_and_removes_its_folder(preview: Preview) -> None:
+    assert [p.name for p in preview.temp.iterdir()]  # the preview's folder, while it runs
+    preview.process.send_signal(signal.SIGTERM)
+    assert preview.process.wait(timeout=WAIT) == 0
+    assert "Traceback" not in preview.output()
+    assert list(preview.temp.iterdir()) == []
+
+
+def test_a_busy_port_is_one_line_and_leaves_nothing(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        running = start(tmp_path, port=port)
+        assert running.process.wait(timeout=WAIT) == 2
+        output = running.output()
+    assert "Traceback" not in output
+    lines = output.splitlines()
+    assert lines == [f"kabul-brief serve: error: cannot serve on 127.0.0.1:{port}:"
+                     " Address already in use"], output
+    assert list(running.temp.iterdir()) == []
+
+
+def test_serve_without_a_content_folder_says_so_and_exits(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "kabul_brief", "serve", "--content", "nowhere", "--port",
+         str(free_port())], cwd=tmp_path, capture_output=True, text=True, timeout=WAIT,
+        env={**os.environ, "PYTHONPATH": str(REPO / "src"), "TMPDIR": str(tmp_path)},
+        check=False)
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[0] == (
+        "nowhere: error: the content folder does not exist [missing-content]")
+    assert "Traceback" not in done.stderr
+    assert [p.name for p in tmp_path.iterdir()] == []
