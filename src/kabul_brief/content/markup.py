@@ -284,18 +284,75 @@ def _engine() -> _Engine:
         md = markdown.Markdown(
             extensions=[*_EXTENSIONS, _SlotExtension(slot)], output_format="html"
         )
-        cleaner = nh3.Cleaner(
-            tags=set(_TAGS),
-            clean_content_tags=set(_CLEAN_CONTENT_TAGS),
-            attributes={tag: set(names) for tag, names in _ATTRIBUTES.items()},
-            attribute_filter=_attribute_filter(mark),
-            url_schemes=set(_URL_SCHEMES),
-            filter_style_properties={"text-align"},
-            link_rel=None,
-        )
+        cleaner = _cleaner(_attribute_filter(mark))
         engine = _Engine(md=md, slot=slot, cleaner=cleaner, mark=mark)
         _LOCAL.engine = engine
     return engine
+
+
+def _cleaner(attribute_filter: Callable[[str, str, str], str | None]) -> nh3.Cleaner:
+    """The sanitizer's allow-lists; only what becomes of an attribute differs."""
+    return nh3.Cleaner(
+        tags=set(_TAGS),
+        clean_content_tags=set(_CLEAN_CONTENT_TAGS),
+        attributes={tag: set(names) for tag, names in _ATTRIBUTES.items()},
+        attribute_filter=attribute_filter,
+        url_schemes=set(_URL_SCHEMES),
+        filter_style_properties={"text-align"},
+        link_rel=None,
+    )
+
+
+Resolve = Callable[[str, str, str | None], str]
+"""(kind, id, fragment or None) -> the URL a record link points to."""
+
+_RECORD_HREF_HINT: Final = re.compile(f'(?:href|src)="(?:{"|".join(RECORD_KINDS)}):')
+
+
+def rewrite_record_links(html: str, resolve: Resolve) -> str:
+    """Sanitized HTML with each record link (``href="actor:india"``) made a URL.
+
+    The HTML is parsed and only real ``href`` attributes are changed: a code span
+    showing ``<a href="actor:india">`` is text and stays text. Re-sanitizing our own
+    output with the same allow-lists changes nothing else. A text with no record
+    link at all is returned as it is, unparsed.
+    """
+    if _RECORD_HREF_HINT.search(html) is None:
+        return html
+    rewriter: _Rewriter | None = getattr(_LOCAL, "rewriter", None)
+    if rewriter is None:
+        rewriter = _Rewriter()
+        _LOCAL.rewriter = rewriter
+    return rewriter.rewrite(html, resolve)
+
+
+class _Rewriter:
+    """One cleaner per thread whose attribute filter asks the current ``resolve``."""
+
+    def __init__(self) -> None:
+        self._resolve: Resolve | None = None
+        self._cleaner = _cleaner(self._filter)
+
+    def rewrite(self, html: str, resolve: Resolve) -> str:
+        self._resolve = resolve
+        try:
+            return self._cleaner.clean(html)
+        finally:
+            self._resolve = None
+
+    def _filter(self, tag: str, attribute: str, value: str) -> str | None:
+        if attribute not in ("href", "src"):
+            return value
+        scheme = _SCHEME_RE.match(value)
+        if scheme is None or scheme.group(1) not in RECORD_KINDS:
+            return value
+        assert self._resolve is not None
+        record_id, hash_sign, fragment = value[scheme.end() :].partition("#")
+        if tag != "a" or not ANCHOR_RE.match(record_id) or (
+            hash_sign and not ANCHOR_RE.match(fragment)
+        ):
+            return None  # never written by render_markdown: a fuse, not a path
+        return self._resolve(scheme.group(1), record_id, fragment if hash_sign else None)
 
 
 def _normalize_url(value: str) -> str:

@@ -14,7 +14,7 @@ import re
 from typing import Final
 from urllib.parse import urlsplit
 
-from kabul_brief.content.markup import ANCHOR_RE
+from kabul_brief.content.markup import ANCHOR_RE, rewrite_record_links
 
 FOLDERS: Final[dict[str, str]] = {
     "actor": "actors",
@@ -27,9 +27,6 @@ FOLDERS: Final[dict[str, str]] = {
 }
 """Record kind -> the folder its pages live in (and its ``data/*.json`` name)."""
 
-_RECORD_HREF_RE: Final = re.compile(
-    r'href="(actor|place|event|dispute|relationship|source|article):([a-z0-9-]+)(#[a-z0-9-]+)?"'
-)
 _SAFE_URL_RE: Final = re.compile(r"^https?://", re.IGNORECASE)
 
 
@@ -145,9 +142,8 @@ class Urls:
     def rewrite(self, html: str, *, absolute: bool = False) -> str:
         """Replace ``href="KIND:ID"`` (and ``article:ID#anchor``) by real URLs."""
 
-        def replace(match: re.Match[str]) -> str:
-            fragment = match.group(3)[1:] if match.group(3) else None
-            url = self.record(match.group(1), match.group(2), fragment)
-            return f'href="{self.absolute(url) if absolute else url}"'
+        def resolve(kind: str, record_id: str, fragment: str | None) -> str:
+            url = self.record(kind, record_id, fragment)
+            return self.absolute(url) if absolute else url
 
-        return _RECORD_HREF_RE.sub(replace, html)
+        return rewrite_record_links(html, resolve)
