@@ -53,11 +53,12 @@ _TAB_NEWLINE_RE: Final = re.compile(r"[\t\n\r]")
 _ENTITY_RE: Final = re.compile(r"&(?:#[0-9]+|#x[0-9a-f]+|[0-9a-z]+);", re.IGNORECASE)
 _ESCAPE_RE: Final = re.compile("\x02([0-9]+)\x03")
 _STASH_RE: Final = re.compile("\x02wzxhzdk:([0-9]+)\x03")
+_LONG_CHARREF_RE: Final = re.compile(r"&#([0-9]{8,}+)(;?)")
 _PLACEHOLDER_RE: Final = re.compile("\x02[^\x02\x03]*\x03")
 _AMP_ENTITY_RE: Final = re.compile(re.escape(md_util.AMP_SUBSTITUTE) + r"(#?[0-9A-Za-z]+;)")
-_ANCHOR_SYNTAX_RE: Final = re.compile(r"\s*\{#([^{}\n]*)\}\s*\Z")
 _RESERVED_ANCHOR_RE: Final = re.compile(r"p[0-9]+\Z")
-_RAW_TAG_RE: Final = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9-]*)")
+_RAW_TAG_RE: Final = re.compile(r"<\s*+(?:(/)\s*+)?([A-Za-z][A-Za-z0-9-]*)")
+"""Possessive: ``<`` and a long run of spaces must not be retried split in two ways."""
 
 _EXTENSIONS: Final = ("tables", "fenced_code", "sane_lists")
 _HEADINGS: Final = frozenset(f"h{n}" for n in range(1, 7))
@@ -498,7 +499,7 @@ class _Processor(Treeprocessor):
         """Python-Markdown's placeholders turned back into the characters they stand for."""
         value = _ESCAPE_RE.sub(lambda m: chr(int(m.group(1))), value)
         value = _STASH_RE.sub(lambda m: _entity_text(self._stash(m.group(1))), value)
-        value = _AMP_ENTITY_RE.sub(lambda m: htmllib.unescape("&" + m.group(1)), value)
+        value = _AMP_ENTITY_RE.sub(lambda m: _unescape("&" + m.group(1)), value)
         return value.replace(md_util.AMP_SUBSTITUTE, "&")
 
     def _as_written(self, value: str) -> str:
@@ -530,7 +531,7 @@ class _Processor(Treeprocessor):
     def _check_target(self, element: Element, attribute: str, value: str) -> bool:
         """Record a good target (canonical record links get our mark); report a bad one."""
         decoded = self._plain(value)
-        target = _normalize_url(_ENTITY_RE.sub(lambda m: htmllib.unescape(m.group()), decoded))
+        target = _normalize_url(_ENTITY_RE.sub(lambda m: _unescape(m.group()), decoded))
         written = [self._as_written(value), decoded, target]
         if target.lower().startswith("mailto:"):
             written.append(target[len("mailto:") :])
@@ -648,14 +649,14 @@ class _Processor(Treeprocessor):
         """Remove a trailing ``{#name}`` and, if the name is good, add ``<span id=name>``."""
         last = paragraph[-1] if len(paragraph) else None
         slot = paragraph.text if last is None else last.tail
-        match = _ANCHOR_SYNTAX_RE.search(slot or "")
-        if slot is None or match is None:
+        found = _trailing_anchor(slot or "")
+        if slot is None or found is None:
             return None
+        start, raw_name = found
         if last is None:
-            paragraph.text = slot[: match.start()]
+            paragraph.text = slot[:start]
         else:
-            last.tail = slot[: match.start()]
-        raw_name = match.group(1)
+            last.tail = slot[:start]
         name = self._plain(raw_name)
         at = self._claim(["{#" + self._as_written(raw_name) + "}", "{#" + name + "}"], link=False)
         if not ANCHOR_RE.match(name):
@@ -788,7 +789,36 @@ class _SlotExtension(Extension):
 
 def _entity_text(stashed: str) -> str:
     """Stashed entities (``&copy;``) read as their character; stashed tags as nothing."""
-    return htmllib.unescape(stashed) if _ENTITY_RE.fullmatch(stashed) else ""
+    return _unescape(stashed) if _ENTITY_RE.fullmatch(stashed) else ""
+
+
+def _unescape(text: str) -> str:
+    """``html.unescape``, except that a decimal reference too long for ``int`` (which
+    raises) reads as U+FFFD, as every reference beyond U+10FFFF does."""
+    return htmllib.unescape(_LONG_CHARREF_RE.sub(_shorten_charref, text))
+
+
+def _shorten_charref(match: re.Match[str]) -> str:
+    digits = match.group(1).lstrip("0") or "0"
+    return "\ufffd" if len(digits) > 7 else f"&#{digits}{match.group(2)}"
+
+
+def _trailing_anchor(text: str) -> tuple[int, str] | None:
+    """Where a trailing ``{#name}`` (white space around it) starts, and the name.
+
+    String methods rather than a pattern searched for: ``\\s*\\{#...`` tried at every
+    position of a long run of white space takes quadratic time.
+    """
+    body = text.rstrip()
+    if not body.endswith("}"):
+        return None
+    opening = body.rfind("{", 0, len(body) - 1)
+    if opening < 0 or body[opening + 1 : opening + 2] != "#":
+        return None
+    name = body[opening + 2 : -1]
+    if "}" in name or "\n" in name:
+        return None
+    return len(body[:opening].rstrip()), name
 
 
 def _slug(value: str) -> str | None:
@@ -842,7 +872,7 @@ def _text_of(element: Element) -> Iterator[str]:
             yield node.tail or ""
             continue
         text = node.text or ""
-        yield htmllib.unescape(text) if node.tag == "code" else text
+        yield _unescape(text) if node.tag == "code" else text
         if node is not element:
             stack.append((node, True))
         stack.extend((child, False) for child in reversed(node))
