@@ -32,6 +32,7 @@ import markdown
 import nh3
 from markdown import util as md_util
 from markdown.extensions import Extension
+from markdown.inlinepatterns import LinkInlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 RECORD_KINDS: Final[tuple[str, ...]] = (
@@ -54,6 +55,7 @@ _ENTITY_RE: Final = re.compile(r"&(?:#[0-9]+|#x[0-9a-f]+|[0-9a-z]+);", re.IGNORE
 _ESCAPE_RE: Final = re.compile("\x02([0-9]+)\x03")
 _STASH_RE: Final = re.compile("\x02wzxhzdk:([0-9]+)\x03")
 _LONG_CHARREF_RE: Final = re.compile(r"&#([0-9]{8,}+)(;?)")
+_BRACKET_RE: Final = re.compile(r"[\[\]]")
 _PLACEHOLDER_RE: Final = re.compile("\x02[^\x02\x03]*\x03")
 _AMP_ENTITY_RE: Final = re.compile(re.escape(md_util.AMP_SUBSTITUTE) + r"(#?[0-9A-Za-z]+;)")
 _RESERVED_ANCHOR_RE: Final = re.compile(r"p[0-9]+\Z")
@@ -285,10 +287,59 @@ def _engine() -> _Engine:
         md = markdown.Markdown(
             extensions=[*_EXTENSIONS, _SlotExtension(slot)], output_format="html"
         )
+        brackets = _Brackets()
+        for pattern in md.inlinePatterns:
+            if isinstance(pattern, LinkInlineProcessor):
+                fast = functools.partial(brackets.get_text, fallback=pattern.getText)
+                pattern.getText = fast  # type: ignore[method-assign]
         cleaner = _cleaner(_attribute_filter(mark))
         engine = _Engine(md=md, slot=slot, cleaner=cleaner, mark=mark)
         _LOCAL.engine = engine
     return engine
+
+
+class _Brackets:
+    """Python-Markdown's ``getText`` for links and images, in linear time.
+
+    It counts from each ``[`` to its ``]``; with many unclosed ``[`` every one scans to
+    the end of the text, which takes quadratic time. This scan keeps a stack instead
+    and remembers, for the text it scanned, where every ``[`` it passed closes (or
+    that it never does), so no bracket is scanned twice until the text changes.
+    """
+
+    def __init__(self) -> None:
+        self._data: str | None = None
+        self._closes: dict[int, int | None] = {}
+
+    def get_text(
+        self, data: str, index: int, *, fallback: Callable[[str, int], tuple[str, int, bool]]
+    ) -> tuple[str, int, bool]:
+        """Same answer as ``LinkInlineProcessor.getText``: the text inside the brackets
+        opened just before ``index``, the index after the closing one, whether it closes."""
+        opening = index - 1
+        if opening < 0 or data[opening] != "[":
+            return fallback(data, index)  # every link pattern ends with the "[": not seen
+        if data is not self._data:
+            self._data, self._closes = data, {}
+        if opening not in self._closes:
+            self._scan(data, opening)
+        close = self._closes[opening]
+        if close is None:
+            return "", len(data), False
+        return data[index:close], close + 1, True
+
+    def _scan(self, data: str, opening: int) -> None:
+        stack = [opening]
+        for match in _BRACKET_RE.finditer(data, opening + 1):
+            position = match.start()
+            if data[position] == "[":
+                stack.append(position)
+                continue
+            self._closes[stack.pop()] = position
+            if not stack:
+                return
+        for unclosed in stack:
+            self._closes[unclosed] = None
 
 
 def _cleaner(attribute_filter: Callable[[str, str, str], str | None]) -> nh3.Cleaner:
