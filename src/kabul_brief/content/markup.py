@@ -56,6 +56,9 @@ _ESCAPE_RE: Final = re.compile("\x02([0-9]+)\x03")
 _STASH_RE: Final = re.compile("\x02wzxhzdk:([0-9]+)\x03")
 _LONG_CHARREF_RE: Final = re.compile(r"&#([0-9]{8,}+)(;?)")
 _BRACKET_RE: Final = re.compile(r"[\[\]]")
+_TARGET_PLACE_RE: Final = re.compile(r"[(<:][ \t]{0,79}+")
+"""A link target starts after one of these and up to 79 blanks (the locator looks
+80 characters back)."""
 _PLACEHOLDER_RE: Final = re.compile("\x02[^\x02\x03]*\x03")
 _AMP_ENTITY_RE: Final = re.compile(re.escape(md_util.AMP_SUBSTITUTE) + r"(#?[0-9A-Za-z]+;)")
 _RESERVED_ANCHOR_RE: Final = re.compile(r"p[0-9]+\Z")
@@ -437,13 +440,25 @@ def _show(value: str) -> str:
 
 
 class _Locator:
-    """Finds where a string was written in the source; each occurrence is claimed once."""
+    """Finds where a string was written in the source; each occurrence is claimed once.
+
+    Searching the whole text once per link takes quadratic time in a text of many
+    links. Where the syntax puts a target (after ``(``, ``<`` or ``:`` and blanks) or
+    an anchor (at a ``{#``) is found once; those places are grouped by the characters
+    that start there, so a needle is looked up, not searched for. Only a needle
+    written nowhere the syntax puts it is searched for in the whole text.
+    """
+
+    _KEY: Final = 16
+    """Characters that group the places: enough to tell most link targets apart."""
 
     def __init__(self, text: str) -> None:
         self._text = text
         self._line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
         self._claimed: set[int] = set()
-        self._cache: dict[tuple[str, bool], tuple[list[int], list[int]]] = {}
+        self._places: dict[bool, list[int]] = {}
+        self._groups: dict[tuple[bool, int], dict[str, list[int]]] = {}
+        self._cache: dict[tuple[str, bool], list[int]] = {}
 
     def position(self, offset: int) -> TextPosition:
         line = bisect.bisect_right(self._line_starts, offset)
@@ -455,31 +470,77 @@ class _Locator:
         if link:
             before = self._text[max(0, offset - 80) : offset]
             return before.rstrip(" \t").endswith(("(", "<", ":"))
-        rest = self._text[offset + len(needle) :]
-        return not rest.partition("\n")[0].strip()
+        after = offset + len(needle)
+        line_end = self._text.find("\n", after)
+        return not self._text[after : line_end if line_end >= 0 else None].strip()
 
-    def _occurrences(self, needle: str, *, link: bool) -> tuple[list[int], list[int]]:
-        """All offsets of ``needle``, and those where the syntax puts it (cached)."""
+    def _candidate_places(self, *, link: bool) -> list[int]:
+        """Offsets where a link target (``link``) or an anchor may start, in order."""
+        if link not in self._places:
+            if link:
+                places = [
+                    offset
+                    for match in _TARGET_PLACE_RE.finditer(self._text)
+                    for offset in range(match.start() + 1, match.end() + 1)
+                    if offset < len(self._text)
+                ]
+            else:
+                places = [m.start() for m in re.finditer(re.escape("{#"), self._text)]
+            self._places[link] = places
+        return self._places[link]
+
+    def _group(self, needle: str, *, link: bool) -> list[int]:
+        """The candidate places that start with the first characters of ``needle``."""
+        size = min(len(needle), self._KEY)
+        key = (link, size)
+        if key not in self._groups:
+            groups: dict[str, list[int]] = {}
+            for offset in self._candidate_places(link=link):
+                groups.setdefault(self._text[offset : offset + size], []).append(offset)
+            self._groups[key] = groups
+        return self._groups[key].get(needle[:size], [])
+
+    def _fitting(self, needle: str, *, link: bool) -> list[int]:
+        """Offsets of ``needle`` where the syntax puts it, in order (cached)."""
         key = (needle, link)
         if key not in self._cache:
-            found = [m.start() for m in re.finditer(f"(?={re.escape(needle)})", self._text)]
-            self._cache[key] = (found, [o for o in found if self._fits(o, needle, link=link)])
+            self._cache[key] = [
+                offset
+                for offset in self._group(needle, link=link)
+                if self._text.startswith(needle, offset)
+                and (link or self._fits(offset, needle, link=False))
+            ]
         return self._cache[key]
+
+    def _everywhere(self, needle: str, *, link: bool) -> list[int]:
+        """Every offset of ``needle``, overlapping ones too, in order."""
+        if not link and needle.startswith("{#"):  # an anchor starts at a candidate place
+            return [o for o in self._group(needle, link=False) if self._text.startswith(needle, o)]
+        found: list[int] = []
+        offset = self._text.find(needle)
+        while offset >= 0:
+            found.append(offset)
+            offset = self._text.find(needle, offset + 1)
+        return found
 
     def claim(self, candidates: Sequence[str], *, link: bool) -> TextPosition:
         """Position of the first unclaimed occurrence of the first candidate written.
 
-        A reference definition serves several links, so when every occurrence is
-        claimed one is reused rather than falling back to the start of the text.
+        Where the syntax puts it comes first. A reference definition serves several
+        links, so when every occurrence is claimed one is reused rather than falling
+        back to the start of the text.
         """
         for needle in dict.fromkeys(c for c in candidates if c):
-            offsets, fitting = self._occurrences(needle, link=link)
-            if not offsets:
-                continue
-            offset = next(
-                (o for o in (*fitting, *offsets) if o not in self._claimed),
-                fitting[0] if fitting else offsets[0],
-            )
+            fitting = self._fitting(needle, link=link)
+            offset = next((o for o in fitting if o not in self._claimed), None)
+            if offset is None:
+                offsets = self._everywhere(needle, link=link)
+                if not offsets:
+                    continue
+                offset = next(
+                    (o for o in offsets if o not in self._claimed),
+                    fitting[0] if fitting else offsets[0],
+                )
             self._claimed.add(offset)
             return self.position(offset)
         return TextPosition(line=1, column=1)
