@@ -176,12 +176,7 @@ class AutoLinker:
     __slots__ = ("_owner", "_pattern", "ambiguous")
 
     def __init__(self, names: Mapping[str, Sequence[str]]) -> None:
-        owners: dict[str, set[str]] = {}
-        for actor_id, actor_names in names.items():
-            for name in (actor_names,) if isinstance(actor_names, str) else actor_names:
-                key = " ".join(name.split())
-                if key:
-                    owners.setdefault(key, set()).add(actor_id)
+        owners = _owners(names)
         self._owner: dict[str, str | None] = {
             key: next(iter(ids)) if len(ids) == 1 else None for key, ids in owners.items()
         }
@@ -201,6 +196,26 @@ class AutoLinker:
             return
         for match in self._pattern.finditer(text, start, end):
             yield match.start(), match.end(), self._owner.get(" ".join(match.group().split()))
+
+
+def _owners(names: Mapping[str, Sequence[str]]) -> dict[str, set[str]]:
+    """Each name (white space collapsed) and the actors it belongs to."""
+    owners: dict[str, set[str]] = {}
+    for actor_id, actor_names in names.items():
+        for name in (actor_names,) if isinstance(actor_names, str) else actor_names:
+            key = " ".join(name.split())
+            if key:
+                owners.setdefault(key, set()).add(actor_id)
+    return owners
+
+
+def shared_names(names: Mapping[str, Sequence[str]]) -> dict[str, tuple[str, ...]]:
+    """Names that more than one actor has, with those actors (sorted): the auto-linker
+    links them to none, so the linter can say so."""
+    return {
+        name: tuple(sorted(ids))
+        for name, ids in sorted(_owners(names).items()) if len(ids) > 1
+    }
 
 
 @functools.cache
