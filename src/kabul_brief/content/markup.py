@@ -7,10 +7,12 @@ anchors), the numbered top-level paragraphs of an article body and the actors th
 text auto-links or mentions. Links written in Markdown syntax are checked; raw HTML
 is sanitized, never an error.
 
-Record links stay in the HTML as ``href="actor:india"``; a later stage rewrites them
-to URLs. Only links the editor wrote in Markdown syntax (and auto-links) can carry a
-record scheme or an ``id``: the same in raw HTML is dropped, because the linker never
-saw it. This is a leaf module: it imports nothing else from ``kabul_brief``.
+Record links stay in the HTML as ``href="actor:india"``; publishing makes them URLs
+with :func:`rewrite_record_links`, on the parsed HTML (text that merely reads like a
+link, in a code span, stays text). Only links the editor wrote in Markdown syntax
+(and auto-links) can carry a record scheme or an ``id``: the same in raw HTML is
+dropped, because the linker never saw it. This is a leaf module: it imports nothing
+else from ``kabul_brief``.
 """
 
 from __future__ import annotations
