@@ -331,7 +331,9 @@ class Url(FieldType):
         value = Text(description="a URL").read(node, path, ctx)
         if value is INVALID:
             return value
-        if not re.fullmatch(r"https?://[^\s/?#]+[^\s]*", value, re.IGNORECASE):
+        # One host character, then anything but white space: "[^\s/?#]+[^\s]*" says the
+        # same but retries every split of a long host when the value has a space.
+        if not re.fullmatch(r"https?://[^\s/?#][^\s]*", value, re.IGNORECASE):
             return ctx.report(
                 node,
                 "url",

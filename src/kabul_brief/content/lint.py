@@ -2,12 +2,14 @@
 
 A record nothing refers to is only reachable from an index page; an event with no
 place is missing from every place page; an article that no fact cites is not
-tied to the structured record. None of these stops a build unless ``--strict``.
+tied to the structured record; a name two actors share is never auto-linked. None
+of these stops a build unless ``--strict``.
 """
 
 from __future__ import annotations
 
 from kabul_brief.content import model as m
+from kabul_brief.content.markup import shared_names
 from kabul_brief.errors import ContentError, Position
 
 
@@ -52,6 +54,19 @@ def find_warnings(site: m.Site, display_root: str) -> tuple[ContentError, ...]:
                 source.origin, "unused-source",
                 f"source {source.id!r} is not cited by any fact or article",
                 "Cite it with {source: " + source.id + "}, or remove it.",
+            ))
+    names: dict[str, tuple[str, ...]] = {
+        actor.id: (actor.name, *actor.aliases) for actor in site.actors.values()
+    }
+    for name, owners in shared_names(names).items():
+        for owner in owners:
+            others = ", ".join(repr(other) for other in owners if other != owner)
+            warnings.append(warn(
+                site.actors[m.ActorId(owner)].origin, "shared-name",
+                f"actor {owner!r} shares the name {name!r} with {others}, so it is never"
+                " linked automatically",
+                f"Link the mentions you mean by hand, [{name}](actor:{owner}), or give"
+                " the actors names of their own.",
             ))
     for event in site.events.values():
         if event.place is None:

@@ -7,10 +7,12 @@ anchors), the numbered top-level paragraphs of an article body and the actors th
 text auto-links or mentions. Links written in Markdown syntax are checked; raw HTML
 is sanitized, never an error.
 
-Record links stay in the HTML as ``href="actor:india"``; a later stage rewrites them
-to URLs. Only links the editor wrote in Markdown syntax (and auto-links) can carry a
-record scheme or an ``id``: the same in raw HTML is dropped, because the linker never
-saw it. This is a leaf module: it imports nothing else from ``kabul_brief``.
+Record links stay in the HTML as ``href="actor:india"``; publishing makes them URLs
+with :func:`rewrite_record_links`, on the parsed HTML (text that merely reads like a
+link, in a code span, stays text). Only links the editor wrote in Markdown syntax
+(and auto-links) can carry a record scheme or an ``id``: the same in raw HTML is
+dropped, because the linker never saw it. This is a leaf module: it imports nothing
+else from ``kabul_brief``.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ import markdown
 import nh3
 from markdown import util as md_util
 from markdown.extensions import Extension
+from markdown.inlinepatterns import LinkInlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 from kabul_brief.content.fieldtypes import ID_MAX_LENGTH, ID_RE
@@ -57,11 +60,16 @@ _TAB_NEWLINE_RE: Final = re.compile(r"[\t\n\r]")
 _ENTITY_RE: Final = re.compile(r"&(?:#[0-9]+|#x[0-9a-f]+|[0-9a-z]+);", re.IGNORECASE)
 _ESCAPE_RE: Final = re.compile("\x02([0-9]+)\x03")
 _STASH_RE: Final = re.compile("\x02wzxhzdk:([0-9]+)\x03")
+_LONG_CHARREF_RE: Final = re.compile(r"&#([0-9]{8,}+)(;?)")
+_BRACKET_RE: Final = re.compile(r"[\[\]]")
+_TARGET_PLACE_RE: Final = re.compile(r"[(<:][ \t]{0,79}+")
+"""A link target starts after one of these and up to 79 blanks (the locator looks
+80 characters back)."""
 _PLACEHOLDER_RE: Final = re.compile("\x02[^\x02\x03]*\x03")
 _AMP_ENTITY_RE: Final = re.compile(re.escape(md_util.AMP_SUBSTITUTE) + r"(#?[0-9A-Za-z]+;)")
-_ANCHOR_SYNTAX_RE: Final = re.compile(r"\s*\{#([^{}\n]*)\}\s*\Z")
 _RESERVED_ANCHOR_RE: Final = re.compile(r"p[0-9]+\Z")
-_RAW_TAG_RE: Final = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9-]*)")
+_RAW_TAG_RE: Final = re.compile(r"<\s*+(?:(/)\s*+)?([A-Za-z][A-Za-z0-9-]*)")
+"""Possessive: ``<`` and a long run of spaces must not be retried split in two ways."""
 
 _EXTENSIONS: Final = ("tables", "fenced_code", "sane_lists")
 _HEADINGS: Final = frozenset(f"h{n}" for n in range(1, 7))
@@ -174,12 +182,7 @@ class AutoLinker:
     __slots__ = ("_owner", "_pattern", "ambiguous")
 
     def __init__(self, names: Mapping[str, Sequence[str]]) -> None:
-        owners: dict[str, set[str]] = {}
-        for actor_id, actor_names in names.items():
-            for name in (actor_names,) if isinstance(actor_names, str) else actor_names:
-                key = " ".join(name.split())
-                if key:
-                    owners.setdefault(key, set()).add(actor_id)
+        owners = _owners(names)
         self._owner: dict[str, str | None] = {
             key: next(iter(ids)) if len(ids) == 1 else None for key, ids in owners.items()
         }
@@ -199,6 +202,26 @@ class AutoLinker:
             return
         for match in self._pattern.finditer(text, start, end):
             yield match.start(), match.end(), self._owner.get(" ".join(match.group().split()))
+
+
+def _owners(names: Mapping[str, Sequence[str]]) -> dict[str, set[str]]:
+    """Each name (white space collapsed) and the actors it belongs to."""
+    owners: dict[str, set[str]] = {}
+    for actor_id, actor_names in names.items():
+        for name in (actor_names,) if isinstance(actor_names, str) else actor_names:
+            key = " ".join(name.split())
+            if key:
+                owners.setdefault(key, set()).add(actor_id)
+    return owners
+
+
+def shared_names(names: Mapping[str, Sequence[str]]) -> dict[str, tuple[str, ...]]:
+    """Names that more than one actor has, with those actors (sorted): the auto-linker
+    links them to none, so the linter can say so."""
+    return {
+        name: tuple(sorted(ids))
+        for name, ids in sorted(_owners(names).items()) if len(ids) > 1
+    }
 
 
 @functools.cache
@@ -288,18 +311,124 @@ def _engine() -> _Engine:
         md = markdown.Markdown(
             extensions=[*_EXTENSIONS, _SlotExtension(slot)], output_format="html"
         )
-        cleaner = nh3.Cleaner(
-            tags=set(_TAGS),
-            clean_content_tags=set(_CLEAN_CONTENT_TAGS),
-            attributes={tag: set(names) for tag, names in _ATTRIBUTES.items()},
-            attribute_filter=_attribute_filter(mark),
-            url_schemes=set(_URL_SCHEMES),
-            filter_style_properties={"text-align"},
-            link_rel=None,
-        )
+        brackets = _Brackets()
+        for pattern in md.inlinePatterns:
+            if isinstance(pattern, LinkInlineProcessor):
+                fast = functools.partial(brackets.get_text, fallback=pattern.getText)
+                pattern.getText = fast  # type: ignore[method-assign]
+        cleaner = _cleaner(_attribute_filter(mark))
         engine = _Engine(md=md, slot=slot, cleaner=cleaner, mark=mark)
         _LOCAL.engine = engine
     return engine
+
+
+class _Brackets:
+    """Python-Markdown's ``getText`` for links and images, in linear time.
+
+    It counts from each ``[`` to its ``]``; with many unclosed ``[`` every one scans to
+    the end of the text, which takes quadratic time. This scan keeps a stack instead
+    and remembers, for the text it scanned, where every ``[`` it passed closes (or
+    that it never does), so no bracket is scanned twice until the text changes.
+    """
+
+    def __init__(self) -> None:
+        self._data: str | None = None
+        self._closes: dict[int, int | None] = {}
+
+    def get_text(
+        self, data: str, index: int, *, fallback: Callable[[str, int], tuple[str, int, bool]]
+    ) -> tuple[str, int, bool]:
+        """Same answer as ``LinkInlineProcessor.getText``: the text inside the brackets
+        opened just before ``index``, the index after the closing one, whether it closes."""
+        opening = index - 1
+        if opening < 0 or data[opening] != "[":
+            return fallback(data, index)  # every link pattern ends with the "[": not seen
+        if data is not self._data:
+            self._data, self._closes = data, {}
+        if opening not in self._closes:
+            self._scan(data, opening)
+        close = self._closes[opening]
+        if close is None:
+            return "", len(data), False
+        return data[index:close], close + 1, True
+
+    def _scan(self, data: str, opening: int) -> None:
+        stack = [opening]
+        for match in _BRACKET_RE.finditer(data, opening + 1):
+            position = match.start()
+            if data[position] == "[":
+                stack.append(position)
+                continue
+            self._closes[stack.pop()] = position
+            if not stack:
+                return
+        for unclosed in stack:
+            self._closes[unclosed] = None
+
+
+def _cleaner(attribute_filter: Callable[[str, str, str], str | None]) -> nh3.Cleaner:
+    """The sanitizer's allow-lists; only what becomes of an attribute differs."""
+    return nh3.Cleaner(
+        tags=set(_TAGS),
+        clean_content_tags=set(_CLEAN_CONTENT_TAGS),
+        attributes={tag: set(names) for tag, names in _ATTRIBUTES.items()},
+        attribute_filter=attribute_filter,
+        url_schemes=set(_URL_SCHEMES),
+        filter_style_properties={"text-align"},
+        link_rel=None,
+    )
+
+
+Resolve = Callable[[str, str, str | None], str]
+"""(kind, id, fragment or None) -> the URL a record link points to."""
+
+_RECORD_HREF_HINT: Final = re.compile(f'(?:href|src)="(?:{"|".join(RECORD_KINDS)}):')
+
+
+def rewrite_record_links(html: str, resolve: Resolve) -> str:
+    """Sanitized HTML with each record link (``href="actor:india"``) made a URL.
+
+    The HTML is parsed and only real ``href`` attributes are changed: a code span
+    showing ``<a href="actor:india">`` is text and stays text. Re-sanitizing our own
+    output with the same allow-lists changes nothing else. A text with no record
+    link at all is returned as it is, unparsed.
+    """
+    if _RECORD_HREF_HINT.search(html) is None:
+        return html
+    rewriter: _Rewriter | None = getattr(_LOCAL, "rewriter", None)
+    if rewriter is None:
+        rewriter = _Rewriter()
+        _LOCAL.rewriter = rewriter
+    return rewriter.rewrite(html, resolve)
+
+
+class _Rewriter:
+    """One cleaner per thread whose attribute filter asks the current ``resolve``."""
+
+    def __init__(self) -> None:
+        self._resolve: Resolve | None = None
+        self._cleaner = _cleaner(self._filter)
+
+    def rewrite(self, html: str, resolve: Resolve) -> str:
+        self._resolve = resolve
+        try:
+            return self._cleaner.clean(html)
+        finally:
+            self._resolve = None
+
+    def _filter(self, tag: str, attribute: str, value: str) -> str | None:
+        if attribute not in ("href", "src"):
+            return value
+        scheme = _SCHEME_RE.match(value)
+        if scheme is None or scheme.group(1) not in RECORD_KINDS:
+            return value
+        assert self._resolve is not None
+        record_id, hash_sign, fragment = value[scheme.end() :].partition("#")
+        if tag != "a" or not ANCHOR_RE.match(record_id) or (
+            hash_sign and not ANCHOR_RE.match(fragment)
+        ):
+            return None  # never written by render_markdown: a fuse, not a path
+        return self._resolve(scheme.group(1), record_id, fragment if hash_sign else None)
 
 
 def _normalize_url(value: str) -> str:
@@ -332,13 +461,25 @@ def _show(value: str) -> str:
 
 
 class _Locator:
-    """Finds where a string was written in the source; each occurrence is claimed once."""
+    """Finds where a string was written in the source; each occurrence is claimed once.
+
+    Searching the whole text once per link takes quadratic time in a text of many
+    links. Where the syntax puts a target (after ``(``, ``<`` or ``:`` and blanks) or
+    an anchor (at a ``{#``) is found once; those places are grouped by the characters
+    that start there, so a needle is looked up, not searched for. Only a needle
+    written nowhere the syntax puts it is searched for in the whole text.
+    """
+
+    _KEY: Final = 16
+    """Characters that group the places: enough to tell most link targets apart."""
 
     def __init__(self, text: str) -> None:
         self._text = text
         self._line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
         self._claimed: set[int] = set()
-        self._cache: dict[tuple[str, bool], tuple[list[int], list[int]]] = {}
+        self._places: dict[bool, list[int]] = {}
+        self._groups: dict[tuple[bool, int], dict[str, list[int]]] = {}
+        self._cache: dict[tuple[str, bool], list[int]] = {}
 
     def position(self, offset: int) -> TextPosition:
         line = bisect.bisect_right(self._line_starts, offset)
@@ -350,31 +491,77 @@ class _Locator:
         if link:
             before = self._text[max(0, offset - 80) : offset]
             return before.rstrip(" \t").endswith(("(", "<", ":"))
-        rest = self._text[offset + len(needle) :]
-        return not rest.partition("\n")[0].strip()
+        after = offset + len(needle)
+        line_end = self._text.find("\n", after)
+        return not self._text[after : line_end if line_end >= 0 else None].strip()
 
-    def _occurrences(self, needle: str, *, link: bool) -> tuple[list[int], list[int]]:
-        """All offsets of ``needle``, and those where the syntax puts it (cached)."""
+    def _candidate_places(self, *, link: bool) -> list[int]:
+        """Offsets where a link target (``link``) or an anchor may start, in order."""
+        if link not in self._places:
+            if link:
+                places = [
+                    offset
+                    for match in _TARGET_PLACE_RE.finditer(self._text)
+                    for offset in range(match.start() + 1, match.end() + 1)
+                    if offset < len(self._text)
+                ]
+            else:
+                places = [m.start() for m in re.finditer(re.escape("{#"), self._text)]
+            self._places[link] = places
+        return self._places[link]
+
+    def _group(self, needle: str, *, link: bool) -> list[int]:
+        """The candidate places that start with the first characters of ``needle``."""
+        size = min(len(needle), self._KEY)
+        key = (link, size)
+        if key not in self._groups:
+            groups: dict[str, list[int]] = {}
+            for offset in self._candidate_places(link=link):
+                groups.setdefault(self._text[offset : offset + size], []).append(offset)
+            self._groups[key] = groups
+        return self._groups[key].get(needle[:size], [])
+
+    def _fitting(self, needle: str, *, link: bool) -> list[int]:
+        """Offsets of ``needle`` where the syntax puts it, in order (cached)."""
         key = (needle, link)
         if key not in self._cache:
-            found = [m.start() for m in re.finditer(f"(?={re.escape(needle)})", self._text)]
-            self._cache[key] = (found, [o for o in found if self._fits(o, needle, link=link)])
+            self._cache[key] = [
+                offset
+                for offset in self._group(needle, link=link)
+                if self._text.startswith(needle, offset)
+                and (link or self._fits(offset, needle, link=False))
+            ]
         return self._cache[key]
+
+    def _everywhere(self, needle: str, *, link: bool) -> list[int]:
+        """Every offset of ``needle``, overlapping ones too, in order."""
+        if not link and needle.startswith("{#"):  # an anchor starts at a candidate place
+            return [o for o in self._group(needle, link=False) if self._text.startswith(needle, o)]
+        found: list[int] = []
+        offset = self._text.find(needle)
+        while offset >= 0:
+            found.append(offset)
+            offset = self._text.find(needle, offset + 1)
+        return found
 
     def claim(self, candidates: Sequence[str], *, link: bool) -> TextPosition:
         """Position of the first unclaimed occurrence of the first candidate written.
 
-        A reference definition serves several links, so when every occurrence is
-        claimed one is reused rather than falling back to the start of the text.
+        Where the syntax puts it comes first. A reference definition serves several
+        links, so when every occurrence is claimed one is reused rather than falling
+        back to the start of the text.
         """
         for needle in dict.fromkeys(c for c in candidates if c):
-            offsets, fitting = self._occurrences(needle, link=link)
-            if not offsets:
-                continue
-            offset = next(
-                (o for o in (*fitting, *offsets) if o not in self._claimed),
-                fitting[0] if fitting else offsets[0],
-            )
+            fitting = self._fitting(needle, link=link)
+            offset = next((o for o in fitting if o not in self._claimed), None)
+            if offset is None:
+                offsets = self._everywhere(needle, link=link)
+                if not offsets:
+                    continue
+                offset = next(
+                    (o for o in offsets if o not in self._claimed),
+                    fitting[0] if fitting else offsets[0],
+                )
             self._claimed.add(offset)
             return self.position(offset)
         return TextPosition(line=1, column=1)
@@ -445,7 +632,7 @@ class _Processor(Treeprocessor):
         """Python-Markdown's placeholders turned back into the characters they stand for."""
         value = _ESCAPE_RE.sub(lambda m: chr(int(m.group(1))), value)
         value = _STASH_RE.sub(lambda m: _entity_text(self._stash(m.group(1))), value)
-        value = _AMP_ENTITY_RE.sub(lambda m: htmllib.unescape("&" + m.group(1)), value)
+        value = _AMP_ENTITY_RE.sub(lambda m: _unescape("&" + m.group(1)), value)
         return value.replace(md_util.AMP_SUBSTITUTE, "&")
 
     def _as_written(self, value: str) -> str:
@@ -477,7 +664,7 @@ class _Processor(Treeprocessor):
     def _check_target(self, element: Element, attribute: str, value: str) -> bool:
         """Record a good target (canonical record links get our mark); report a bad one."""
         decoded = self._plain(value)
-        target = _normalize_url(_ENTITY_RE.sub(lambda m: htmllib.unescape(m.group()), decoded))
+        target = _normalize_url(_ENTITY_RE.sub(lambda m: _unescape(m.group()), decoded))
         written = [self._as_written(value), decoded, target]
         if target.lower().startswith("mailto:"):
             written.append(target[len("mailto:") :])
@@ -595,14 +782,14 @@ class _Processor(Treeprocessor):
         """Remove a trailing ``{#name}`` and, if the name is good, add ``<span id=name>``."""
         last = paragraph[-1] if len(paragraph) else None
         slot = paragraph.text if last is None else last.tail
-        match = _ANCHOR_SYNTAX_RE.search(slot or "")
-        if slot is None or match is None:
+        found = _trailing_anchor(slot or "")
+        if slot is None or found is None:
             return None
+        start, raw_name = found
         if last is None:
-            paragraph.text = slot[: match.start()]
+            paragraph.text = slot[:start]
         else:
-            last.tail = slot[: match.start()]
-        raw_name = match.group(1)
+            last.tail = slot[:start]
         name = self._plain(raw_name)
         at = self._claim(["{#" + self._as_written(raw_name) + "}", "{#" + name + "}"], link=False)
         if not ANCHOR_RE.fullmatch(name):
@@ -735,7 +922,36 @@ class _SlotExtension(Extension):
 
 def _entity_text(stashed: str) -> str:
     """Stashed entities (``&copy;``) read as their character; stashed tags as nothing."""
-    return htmllib.unescape(stashed) if _ENTITY_RE.fullmatch(stashed) else ""
+    return _unescape(stashed) if _ENTITY_RE.fullmatch(stashed) else ""
+
+
+def _unescape(text: str) -> str:
+    """``html.unescape``, except that a decimal reference too long for ``int`` (which
+    raises) reads as U+FFFD, as every reference beyond U+10FFFF does."""
+    return htmllib.unescape(_LONG_CHARREF_RE.sub(_shorten_charref, text))
+
+
+def _shorten_charref(match: re.Match[str]) -> str:
+    digits = match.group(1).lstrip("0") or "0"
+    return "\ufffd" if len(digits) > 7 else f"&#{digits}{match.group(2)}"
+
+
+def _trailing_anchor(text: str) -> tuple[int, str] | None:
+    """Where a trailing ``{#name}`` (white space around it) starts, and the name.
+
+    String methods rather than a pattern searched for: ``\\s*\\{#...`` tried at every
+    position of a long run of white space takes quadratic time.
+    """
+    body = text.rstrip()
+    if not body.endswith("}"):
+        return None
+    opening = body.rfind("{", 0, len(body) - 1)
+    if opening < 0 or body[opening + 1 : opening + 2] != "#":
+        return None
+    name = body[opening + 2 : -1]
+    if "}" in name or "\n" in name:
+        return None
+    return len(body[:opening].rstrip()), name
 
 
 def _slug(value: str) -> str | None:
@@ -789,7 +1005,7 @@ def _text_of(element: Element) -> Iterator[str]:
             yield node.tail or ""
             continue
         text = node.text or ""
-        yield htmllib.unescape(text) if node.tag == "code" else text
+        yield _unescape(text) if node.tag == "code" else text
         if node is not element:
             stack.append((node, True))
         stack.extend((child, False) for child in reversed(node))

@@ -8,10 +8,9 @@ cannot end the script element early. Dates keep their precision (``2025-05``).
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from typing import Any, Final
 
 from kabul_brief.content import model as m
@@ -19,7 +18,13 @@ from kabul_brief.publish.urls import Urls, safe_external
 
 JsonLd = dict[str, Any]
 
-_TAG_RE: Final = re.compile(r"<[^>]*>")
+_BLOCK_TAGS: Final = frozenset(
+    {"p", "div", "blockquote", "pre", "ul", "ol", "li", "dl", "dt", "dd", "hr", "br"}
+    | {"table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td"}
+    | {f"h{n}" for n in range(1, 7)}
+)
+"""Where words are apart however the HTML is written; at any other tag they may touch
+(``<a>Muttaqi</a>.`` reads "Muttaqi.")."""
 ACTOR_TYPES: Final[dict[str, str]] = {
     "person": "Person",
     "state": "GovernmentOrganization",
@@ -54,10 +59,32 @@ def plain(markup: m.Markup | None, limit: int = 300) -> str | None:
     """Plain text of sanitized HTML, for descriptions; cut at a word near ``limit``."""
     if markup is None:
         return None
-    text = " ".join(html.unescape(_TAG_RE.sub(" ", markup.html)).split())
+    reader = _PlainText()
+    reader.feed(markup.html)
+    reader.close()
+    text = " ".join("".join(reader.parts).split())
     if len(text) > limit:
         text = text[:limit].rsplit(" ", 1)[0] + "…"
     return text or None
+
+
+class _PlainText(HTMLParser):
+    """Text of an HTML fragment: a space at block boundaries, nothing at inline ones."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCK_TAGS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _BLOCK_TAGS:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
 
 
 def _page(urls: Urls, path: str) -> str:

@@ -11,12 +11,11 @@ here too, so templates never build a URL by hand.
 from __future__ import annotations
 
 import re
-from html import escape as escape_html
 from typing import Final
 from urllib.parse import urlsplit
 
 from kabul_brief.baseurl import BaseUrlError, normalize_base_url
-from kabul_brief.content.markup import ANCHOR_RE
+from kabul_brief.content.markup import ANCHOR_RE, rewrite_record_links
 
 # The base URL's check is kabul_brief.baseurl's, shared with the content model.
 __all__ = ["FOLDERS", "BaseUrlError", "Urls", "normalize_base_url", "output_path",
@@ -33,9 +32,6 @@ FOLDERS: Final[dict[str, str]] = {
 }
 """Record kind -> the folder its pages live in (and its ``data/*.json`` name)."""
 
-_RECORD_HREF_RE: Final = re.compile(
-    r'href="(actor|place|event|dispute|relationship|source|article):([a-z0-9-]+)(#[a-z0-9-]+)?"'
-)
 _SAFE_URL_RE: Final = re.compile(r"^https?://", re.IGNORECASE)
 
 
@@ -171,10 +167,9 @@ class Urls:
     def rewrite(self, html: str, *, absolute: bool = False) -> str:
         """Replace ``href="KIND:ID"`` (and ``article:ID#anchor``) by real URLs."""
 
-        def replace(match: re.Match[str]) -> str:
-            fragment = match.group(3)[1:] if match.group(3) else None
-            url = self.record(match.group(1), match.group(2), fragment)
-            # Escaped though the base URL was checked: this is HTML, whatever it holds.
-            return f'href="{escape_html(self.absolute(url) if absolute else url)}"'
+        def resolve(kind: str, record_id: str, fragment: str | None) -> str:
+            url = self.record(kind, record_id, fragment)
+            # nh3 writes the attribute escaped, whatever the base URL holds.
+            return self.absolute(url) if absolute else url
 
-        return _RECORD_HREF_RE.sub(replace, html)
+        return rewrite_record_links(html, resolve)
