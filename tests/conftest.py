@@ -36,6 +36,9 @@ def _cache_outside_the_repository(tmp_path_factory: pytest.TempPathFactory) -> N
     """Builds of the fixture folders keep their caches in a temporary folder, not
     beside the fixtures in the repository."""
     os.environ["KABUL_BRIEF_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    # The key that authenticates cache files lives in the user's cache folder: the
+    # test session makes its own instead of touching the real one.
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("user-cache"))
 
 
 @pytest.fixture
