@@ -53,9 +53,10 @@ def quoted(text: str) -> str:
     return '"' + _ESCAPE.sub(escape, text) + '"'
 
 
-def scalar(value: Any) -> str:
+def scalar(value: Any, pad: str = "") -> str:
+    """One scalar; a verbatim one over several lines is indented below its key."""
     if isinstance(value, Raw):
-        return str(value)
+        return str(value).replace("\n", "\n" + pad + "  ")
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -97,15 +98,17 @@ def emit(value: Any, into: Emitted | None = None, indent: int = 0) -> Emitted:
             elif isinstance(item, Mapping):
                 out.add(f"{pad}{key}: {{}}")
             else:
-                out.add(f"{pad}{key}: {scalar(item)}", item)
+                out.add(f"{pad}{key}: {scalar(item, pad)}", item)
     elif isinstance(value, list):
         for item in value:
             if isinstance(item, Mapping | list) and item:
                 out.add(f"{pad}-")
                 emit(item, out, indent + 2)
             else:
-                out.add(f"{pad}- {scalar(item) if not isinstance(item, list | dict) else '[]'}",
-                        item)
+                shown = "[]" if isinstance(item, list) else "{}" if isinstance(item, dict) else (
+                    scalar(item, pad)
+                )
+                out.add(f"{pad}- {shown}", item)
     else:
         raise TypeError(value)
     return out
