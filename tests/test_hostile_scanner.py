@@ -19,7 +19,6 @@ import io
 import re
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,7 @@ from bs4 import BeautifulSoup
 from kabul_brief.cli import main
 from tests.contentgen import Markdown, Slot, write_content
 from tests.hostile import Expected, scan
+from tests.known_bugs import KNOWN_BUGS
 
 ERROR_LINE = re.compile(r"^(?P<path>[^:\n]+):(?P<line>\d+)(:(?P<col>\d+))?: error: .+\[[a-z-]+\]$")
 REPO = Path(__file__).resolve().parents[1]
@@ -244,42 +244,6 @@ def build_hostile(payload: tuple[str, str], site: Path) -> tuple[Path, set[str]]
 EXPECTED = Expected(events=2, articles=1, located_places=2)
 
 
-@dataclass(frozen=True)
-class Bug:
-    """A bug the scanner finds on the current code: which problems are its."""
-
-    reason: str
-    payloads: tuple[str, ...]
-    matches: Callable[[str], bool]
-
-
-# The lead removes a bug from here once its fix is merged: its strict xfail then
-# XPASSes and fails, and the main test stops excusing its problems.
-KNOWN_BUGS: dict[str, Bug] = {
-    "timelinejs-unescaped": Bug(
-        "data/timeline.json puts the event title and the site title and tagline raw into"
-        " TimelineJS headline/text, which TimelineJS renders as HTML (publish/exports.py"
-        " timelinejs(): event.title, site.settings.title and tagline are not escaped)",
-        ("script", "svg-onload", "close-script", "cdata", "comment", "data-url", "raw-html"),
-        lambda p: p.startswith("data/timeline.json "),
-    ),
-    "url-bidi": Bug(
-        "Url fields (link url, citation url, source url) accept bidi overrides (U+202E);"
-        " pages write them raw into href, so a link reads reversed: content/fieldtypes.py"
-        " Url() refuses only white space",
-        ("bidi",),
-        lambda p: "bidi character in href=" in p,
-    ),
-    "control-characters": Bug(
-        "text and URL fields accept control characters written as YAML escapes (\\x00,"
-        " \\x07, \\x1b, \\x7f): check passes, then feed.xml is not well-formed XML (XML 1.0"
-        " forbids them), timeline.ics carries them (RFC 5545 forbids CTLs in TEXT) and"
-        " hrefs keep \\x00; Text()/Url() should refuse them as content errors",
-        ("control",),
-        lambda p: p.startswith(("feed.xml: not well-formed", "timeline.ics:"))
-        or "control, line-separator or bidi character in href=" in p,
-    ),
-}
 URL_SLOTS = {"citation.url", "link.url", "source.url"}
 MARKDOWN_SLOTS = {
     "actor.summary", "article.summary", "body.block", "body.link", "body.p1", "body.p2",
