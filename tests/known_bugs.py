@@ -30,11 +30,14 @@ KNOWN_BUGS: dict[str, Bug] = {
         lambda p: p.startswith("data/timeline.json "),
     ),
     "url-bidi": Bug(
-        "Url fields (link url, citation url, source url) accept bidi overrides (U+202E);"
-        " pages write them raw into href, so a link reads reversed: content/fieldtypes.py"
-        " Url() refuses only white space",
+        "Url fields (link url, citation url, source url, site.yaml base_url) accept bidi"
+        " overrides (U+202E); pages write them raw into href/src/action (and the sitemap"
+        " into <loc>, which wants them percent-encoded), so a link reads reversed:"
+        " content/fieldtypes.py Url() refuses only white space",
         ("bidi",),
-        lambda p: "bidi character in href=" in p,
+        lambda p: "\\u202e" in p and (
+            "control, line-separator or bidi character in " in p or "odd location" in p
+        ),
     ),
     "control-characters": Bug(
         "text and URL fields accept control characters written as YAML escapes (\\x00,"
