@@ -35,13 +35,14 @@ import importlib.util
 import io
 import json
 import re
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag, XMLParsedAsHTMLWarning
 
 #: The theme's own scripts, by the end of their ``src``; nothing else may run.
 THEME_SCRIPTS = ("/pagefind/pagefind-ui.js", "/static/search.js")
@@ -192,12 +193,20 @@ def scan_element(where: str, element: Tag) -> list[str]:
     return problems
 
 
+def _soup(html: str, parser: str) -> BeautifulSoup:
+    """Parsed quietly: a fragment that looks like a URL or like XML is still HTML here."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        return BeautifulSoup(html, parser)
+
+
 def scan_html_fragment(where: str, html: str) -> list[str]:
     """A piece of HTML a consumer inserts into a page (feed content, JSON ``html``,
     TimelineJS text): nothing in it may run, not even a theme script."""
     problems = []
     for parser in html_parsers():
-        soup = BeautifulSoup(html, parser)
+        soup = _soup(html, parser)
         label = f"{where} [{parser}]"
         for element in soup.find_all(True):
             if element.name.lower() in ("script", "style"):
@@ -216,7 +225,7 @@ def scan_html_page(
         if re.search(r"<!--|<script", block, re.IGNORECASE):
             problems.append(f"{where}: a script block holds '<!--' or '<script': {block[:80]!r}")
     for parser in html_parsers():
-        soup = BeautifulSoup(html, parser)
+        soup = _soup(html, parser)
         label = f"{where} [{parser}]"
         for structural in ("html", "head", "body", "title"):
             count = len(soup.find_all(structural))
