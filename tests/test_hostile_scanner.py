@@ -28,7 +28,6 @@ from bs4 import BeautifulSoup
 from kabul_brief.cli import main
 from tests.contentgen import Markdown, Slot, write_content
 from tests.hostile import Expected, scan
-from tests.known_bugs import KNOWN_BUGS
 from tests.test_site_support import jsonld
 
 ERROR_LINE = re.compile(r"^(?P<path>[^:\n]+):(?P<line>\d+)(:(?P<col>\d+))?: error: .+\[[a-z-]+\]$")
@@ -296,8 +295,7 @@ def test_hostile_payload_in_every_field_yields_nothing_executable(
     assert MUST_REFUSE.get(name, set()) <= refused, "check let these through"
     report = scan(out, EXPECTED)
     assert report.files > 20
-    known = [b.matches for b in KNOWN_BUGS.values() if name in b.payloads]
-    problems = [p for p in report.problems if not any(match(p) for match in known)]
+    problems = report.problems
     assert not problems, "\n".join(_one_per_parser(problems)[:30])
     text_files = [p for p in out.rglob("*") if p.is_file() and "pagefind" not in p.parts]
     if name == "jinja":
@@ -309,22 +307,6 @@ def test_hostile_payload_in_every_field_yields_nothing_executable(
         if name in SHOWN_AS_WRITTEN:  # text, exactly as the editor wrote it
             assert soup.h1.get_text() == PAYLOADS[name][0]
             assert jsonld(soup)[0]["name"] == PAYLOADS[name][0]
-
-
-@pytest.mark.parametrize(
-    ("bug", "name"),
-    [
-        pytest.param(bug, name, id=f"{bug}-{name}",
-                     marks=pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[bug].reason))
-        for bug in KNOWN_BUGS for name in KNOWN_BUGS[bug].payloads
-    ],
-)
-def test_known_bug_is_fixed(
-    bug: str, name: str, built: Callable[[str], tuple[Path, set[str]]]
-) -> None:
-    out, _ = built(name)
-    problems = [p for p in scan(out, EXPECTED).problems if KNOWN_BUGS[bug].matches(p)]
-    assert not problems, "\n".join(_one_per_parser(problems)[:10])
 
 
 def _one_per_parser(problems: list[str]) -> list[str]:
@@ -485,12 +467,7 @@ def test_the_scanner_catches_markdown_left_unsanitized(
 @pytest.mark.parametrize(
     "base_url",
     ["javascript:alert(1)//",
-     pytest.param('https://example.org/"><svg/onload=alert(1)>/', marks=pytest.mark.xfail(
-         strict=True,
-         reason="a base_url holding a double quote breaks out of the href of every record"
-         " link in Markdown text (pages, feed content, data/*.json html, timeline.json):"
-         " publish/urls.py Urls.rewrite() writes href=\"{url}\" without escaping the URL,"
-         " and normalize_base_url() accepts quotes and angle brackets")),
+     'https://example.org/"><svg/onload=alert(1)>/',
      "https://example.org/</script><script>alert(1)</script>/",
      "https://example.org/{{7*191}}/", "https://example.org/\u202e/", "data:text/html,x"],
 )
@@ -505,8 +482,7 @@ def test_a_hostile_base_url_is_refused_or_harmless(base_url: str, site: Path) ->
     if code == 1:
         assert refused_slots(output, slots) == {"site.base_url"}
         return
-    problems = [p for p in scan(out, EXPECTED).problems
-                if not KNOWN_BUGS["url-bidi"].matches(p)]
+    problems = scan(out, EXPECTED).problems
     assert not problems, "\n".join(_one_per_parser(problems)[:20])
     assert not [p for p in out.rglob("*.html") if "1337" in p.read_text()]
 
@@ -522,13 +498,6 @@ def test_the_shipped_site_scans_clean(tmp_path: Path) -> None:
     assert not report.problems, "\n".join(_one_per_parser(report.problems)[:20])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a content file name holding a newline forges an error line in check's text"
-    " output: errors.py ContentError.format() prints the path as it is (the github"
-    " format escapes it as %0A); paths with control or bidi characters should be shown"
-    " escaped",
-)
 def test_a_hostile_file_name_cannot_forge_an_error_line(site: Path) -> None:
     content = site / "content"
     write_content(content, fill(hostile_files(), ("plain", "https://example.org/ok"), set()))

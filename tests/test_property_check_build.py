@@ -14,8 +14,7 @@ so that builds succeed often enough to be tested. For each folder:
 (c) neither prints a traceback (nor raises, in-process);
 (d) the exit status is 0 or 1;
 (e) a folder that fails leaves no output folder; one that builds has a home page,
-    and ``tests.hostile.scan`` finds nothing in it (but the bugs of
-    ``tests.known_bugs``, which it excuses).
+    and ``tests.hostile.scan`` finds nothing in it.
 
 The run is derandomized (CI sees the same examples each time);
 ``KB_HYPOTHESIS_EXAMPLES=500`` asks for more.
@@ -39,7 +38,6 @@ from hypothesis import strategies as st
 from kabul_brief.cli import main
 from tests.contentgen import Markdown, Raw, write_content
 from tests.hostile import scan
-from tests.known_bugs import KNOWN_BUGS
 
 EXAMPLES = int(os.environ.get("KB_HYPOTHESIS_EXAMPLES", "60"))
 # Shrinking a failing content folder can take many minutes: off unless asked for.
@@ -103,15 +101,6 @@ INVALID_COORDINATES = [[91, 0], [0, 181], [-90.0001, 0], [180, 90], [0], [0, 0, 
                        Raw("[34, 69"), Raw("34, 69")]
 
 
-#: The build crashes on event and trend dates at the ends of the calendar (see
-#: test_dates_at_the_ends_of_the_calendar_build below): while that stands, those dates
-#: are drawn from the years 1000-8999 only. Set to False once the fix is merged.
-KNOWN_EDGE_DATE_CRASH = True
-#: A page with the id ``pagefind`` crashes the build (see
-#: test_a_page_named_like_an_output_folder_is_refused_or_built): not drawn while that
-#: stands. Set to False once the fix is merged.
-KNOWN_PAGEFIND_PAGE_CRASH = True
-EDGE_YEARS = ("0001", "9999")
 
 
 def pick(valid: list[Any], invalid: list[Any], clean: bool) -> st.SearchStrategy[Any]:
@@ -120,17 +109,12 @@ def pick(valid: list[Any], invalid: list[Any], clean: bool) -> st.SearchStrategy
     return st.one_of(st.sampled_from(valid), st.sampled_from(invalid))
 
 
-def dates(clean: bool, charted: bool = False) -> st.SearchStrategy[Any]:
-    """Dates of every precision and at the calendar's edges; ``charted``: a date the
-    pictures and the calendar export draw (see KNOWN_EDGE_DATE_CRASH)."""
-    narrow = charted and KNOWN_EDGE_DATE_CRASH
-    low, high = (dt.date(1000, 1, 1), dt.date(8999, 12, 31)) if narrow else (dt.date.min,
-                                                                            dt.date.max)
-    drawn = st.dates(min_value=low, max_value=high).flatmap(
+def dates(clean: bool) -> st.SearchStrategy[Any]:
+    """Dates of every precision, the calendar's edges (0001, 9999) included."""
+    drawn = st.dates(min_value=dt.date.min, max_value=dt.date.max).flatmap(
         lambda d: st.sampled_from([d.isoformat(), d.isoformat()[:7], d.isoformat()[:4]])
     )
-    valid = [d for d in VALID_DATES if not (narrow and str(d).startswith(EDGE_YEARS))]
-    return st.one_of(drawn, pick(valid, INVALID_DATES, clean))
+    return st.one_of(drawn, pick(VALID_DATES, INVALID_DATES, clean))
 
 
 def texts(clean: bool) -> st.SearchStrategy[Any]:
@@ -196,12 +180,10 @@ def maybe(draw: st.DrawFn, strategy: st.SearchStrategy[Any]) -> Any:
     return draw(strategy)
 
 
-def ends(start: Any, clean: bool, charted: bool = False) -> st.SearchStrategy[Any]:
+def ends(start: Any, clean: bool) -> st.SearchStrategy[Any]:
     """The end of a period that starts at ``start``: never before it when clean."""
     if not clean:
-        return dates(clean, charted)
-    if charted and KNOWN_EDGE_DATE_CRASH:
-        return st.sampled_from([start, "8999", "8999-12", "8999-12-31", Raw("8999")])
+        return dates(clean)
     return st.sampled_from([start, "9999", "9999-12", "9999-12-31", Raw("9999")])
 
 
@@ -234,7 +216,7 @@ def content_sets(draw: st.DrawFn, clean: bool | None = None) -> dict[str, Any]:
                  for kind, found in kinds.items()}
     named_anchor = "named-para"
     text, md, date = texts(clean), markdown_texts(clean, plain_ids), dates(clean)
-    charted_date = dates(clean, charted=True)
+    charted_date = dates(clean)
 
     def citation() -> Any:
         forms: list[st.SearchStrategy[Any]] = [st.fixed_dictionaries(
@@ -301,7 +283,7 @@ def content_sets(draw: st.DrawFn, clean: bool | None = None) -> dict[str, Any]:
         start = draw(charted_date)
         events.append(record(
             id=event_id, title=draw(text), date=start,
-            end=maybe(draw, ends(start, clean, charted=True)),
+            end=maybe(draw, ends(start, clean)),
             circa=maybe(draw, st.booleans()), as_reported=maybe(draw, text),
             kind=draw(choice(("attack", "meeting", "visit", "statement", "policy", "military",
                               "agreement", "displacement", "other"), clean)),
@@ -386,9 +368,7 @@ def content_sets(draw: st.DrawFn, clean: bool | None = None) -> dict[str, Any]:
         stem = str(article_id) if number % 2 == 0 else f"file-{number}"
         files[f"articles/{stem}.md"] = Markdown(front, body)
     if draw(st.booleans()):
-        page_ids = ["about", "index", "x" * 64, "0", "a-b"]
-        if not KNOWN_PAGEFIND_PAGE_CRASH:
-            page_ids.append("pagefind")
+        page_ids = ["about", "index", "x" * 64, "0", "a-b", "pagefind"]
         page_id = draw(pick(page_ids, ["actors", "feed", "404", "search", "data", "A"], clean))
         files["pages/about.md"] = Markdown(
             record(id=page_id, title=draw(text), summary=maybe(draw, md)), [str(draw(md))])
@@ -436,8 +416,7 @@ def check_and_build_agree(files: dict[str, Any]) -> None:
         if check_code == 0:
             assert build_code == 0, f"check passed, build failed:\n{build_output}"
             assert (out / "index.html").is_file()
-            problems = [p for p in scan(out).problems
-                        if not any(bug.matches(p) for bug in KNOWN_BUGS.values())]
+            problems = scan(out).problems
             assert not problems, "\n".join(problems[:20])
         assert error_lines(check_output) == error_lines(build_output), (
             f"check:\n{check_output}\nbuild:\n{build_output}"
@@ -459,21 +438,6 @@ def test_check_and_build_agree_on_any_content(files: dict[str, Any]) -> None:
 
 # -- cases the property found, kept as plain tests -------------------------------
 
-EDGE_DATE_CRASH = pytest.mark.xfail(
-    strict=True,
-    reason="check passes but build raises: publish/pictures.py trend_chart() pads the date"
-    " axis by max(span/20, 15 days) each side without clamping, so a trend point in"
-    " January 0001, in 9999, or points spread from before ~0100 (0050 and 2021) give"
-    " dt.date.fromordinal() an ordinal outside 1..date.max (ValueError); once fixed,"
-    " also set KNOWN_EDGE_DATE_CRASH = False above",
-)
-ICS_9999_CRASH = pytest.mark.xfail(
-    strict=True,
-    reason="check passes but build raises OverflowError: publish/exports.py _vevent()"
-    " computes DTEND as the day after the event's last day, which for an event in"
-    " (or ending in) 9999 is past date.max; once fixed, also set"
-    " KNOWN_EDGE_DATE_CRASH = False above",
-)
 GOOD = Path(__file__).parent / "fixtures" / "model" / "good" / "content"
 RELATIONSHIP, EVENT = "relationships/india-taliban.yaml", "events/kabul-meeting.yaml"
 
@@ -481,21 +445,17 @@ RELATIONSHIP, EVENT = "relationships/india-taliban.yaml", "events/kabul-meeting.
 @pytest.mark.parametrize(
     ("relative", "old", "new"),
     [
-        pytest.param(RELATIONSHIP, "date: 2021-08\n", 'date: "0001"\n', id="trend-0001",
-                     marks=EDGE_DATE_CRASH),
+        pytest.param(RELATIONSHIP, "date: 2021-08\n", 'date: "0001"\n', id="trend-0001"),
         pytest.param(RELATIONSHIP, "date: 2021-08\n", 'date: "0001-01-01"\n',
-                     id="trend-0001-01-01", marks=EDGE_DATE_CRASH),
-        pytest.param(RELATIONSHIP, "date: 2021-08\n", 'date: "0050"\n', id="trend-0050",
-                     marks=EDGE_DATE_CRASH),
-        pytest.param(RELATIONSHIP, "date: 2021-08\n", 'date: "9999-12"\n', id="trend-9999-12",
-                     marks=EDGE_DATE_CRASH),
+                     id="trend-0001-01-01"),
+        pytest.param(RELATIONSHIP, "date: 2021-08\n", 'date: "0050"\n', id="trend-0050"),
+        pytest.param(RELATIONSHIP, "date: 2021-08\n", 'date: "9999-12"\n', id="trend-9999-12"),
         pytest.param(RELATIONSHIP, "date: 2021-08\n", 'date: "0100"\n', id="trend-0100"),
-        pytest.param(EVENT, "date: 2025-04-28\n", 'date: "9999"\n', id="event-9999",
-                     marks=ICS_9999_CRASH),
+        pytest.param(EVENT, "date: 2025-04-28\n", 'date: "9999"\n', id="event-9999"),
         pytest.param(EVENT, "date: 2025-04-28\n", 'date: "9999-12-31"\n',
-                     id="event-9999-12-31", marks=ICS_9999_CRASH),
+                     id="event-9999-12-31"),
         pytest.param(EVENT, "date: 2025-04-28\n", 'date: 2025-04-28\nend: "9999-12"\n',
-                     id="event-ending-9999", marks=ICS_9999_CRASH),
+                     id="event-ending-9999"),
         pytest.param(EVENT, "date: 2025-04-28\n", 'date: "9998-12-31"\n', id="event-9998"),
         pytest.param(EVENT, "date: 2025-04-28\n", 'date: "0001-01-01"\n', id="event-0001"),
         pytest.param(EVENT, "date: 2025-04-28\n", 'date: "2024-02-29"\n', id="event-leap-day"),
@@ -522,13 +482,7 @@ def test_dates_at_the_ends_of_the_calendar_build(relative: str, old: str, new: s
 
 @pytest.mark.parametrize(
     "page_id",
-    [pytest.param("pagefind", marks=pytest.mark.xfail(
-        strict=True,
-        reason="check passes a page with the id 'pagefind', then build raises"
-        " publish.plan.PathCollision ('pagefind/index.html' is inside pagefind/, where the"
-        " search index goes) with a traceback: RESERVED_PAGE_IDS in content/schemas.py"
-        " lacks 'pagefind'; once fixed, also set KNOWN_PAGEFIND_PAGE_CRASH = False above",
-    )), "index", "about"],
+    ["pagefind", "index", "about"],
 )
 def test_a_page_named_like_an_output_folder_is_refused_or_built(page_id: str) -> None:
     with tempfile.TemporaryDirectory(prefix="kb-page-") as folder:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -323,6 +324,11 @@ class Number(FieldType):
         return {"type": "number", "minimum": self.minimum, "maximum": self.maximum}
 
 
+_INVISIBLE: Final = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+"""Unicode categories no URL shows: controls, format (bidi, zero-width), separators,
+and surrogates."""
+
+
 @dataclass(slots=True)
 class Url(FieldType):
     description: str = "an http(s) URL"
@@ -339,6 +345,16 @@ class Url(FieldType):
                 "url",
                 f"{value!r} is not an http or https URL",
                 "Only absolute http:// and https:// URLs are accepted here.",
+            )
+        invisible = next((c for c in value if unicodedata.category(c) in _INVISIBLE), None)
+        if invisible is not None:
+            # A bidi override makes a link read as another address; a zero-width or
+            # control character makes two addresses look alike.
+            return ctx.report(
+                node,
+                "url",
+                f"{value!r} holds the invisible character U+{ord(invisible):04X}",
+                "Percent-encode it (%E2%80%AE for U+202E), or leave it out.",
             )
         return value
 
