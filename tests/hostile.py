@@ -413,6 +413,19 @@ def _scan_geojson(where: str, value: Any, expected: Expected) -> list[str]:
             f"{where}: {len(features)} features for {expected.located_places} located places"
         )
     for index, feature in enumerate(features):
+        properties = feature.get("properties") if isinstance(feature, dict) else None
+        if isinstance(properties, dict):
+            # popupContent is what map tools insert as HTML (Leaflet's bindPopup): it must
+            # be safe HTML; name is plain text, and must read as written inside it.
+            popup = properties.get("popupContent")
+            if not isinstance(popup, str):
+                problems.append(f"{where}: feature {index} has no popupContent")
+            else:
+                problems += scan_html_fragment(f"{where} feature {index} popupContent", popup)
+                shown = BeautifulSoup(popup, "html.parser").get_text()
+                if shown != properties.get("name"):
+                    problems.append(f"{where}: feature {index} popupContent shows {shown!r},"
+                                    f" not its name {properties.get('name')!r}")
         geometry = feature.get("geometry") if isinstance(feature, dict) else None
         coordinates = geometry.get("coordinates") if isinstance(geometry, dict) else None
         if not isinstance(feature, dict) or feature.get("type") != "Feature" or not (

@@ -315,7 +315,7 @@ def test_geojson_points_are_longitude_then_latitude(out: Path) -> None:
         lat, lon = places[feature["properties"]["id"]]["coordinates"]  # type: ignore[misc]
         assert feature["geometry"] == {"type": "Point", "coordinates": [lon, lat]}
         assert feature["properties"]["url"] == f"{BASE}places/{feature['properties']['id']}/"
-        assert set(feature["properties"]) == {"id", "name", "kind", "url"}
+        assert set(feature["properties"]) == {"id", "name", "kind", "url", "popupContent"}
 
 
 def _library_calendar(site: m.Site, urls: Urls) -> bytes:

@@ -143,18 +143,25 @@ def timelinejs(site: m.Site, urls: Urls) -> dict[str, Any]:
     }
 
 
+def _popup(name: str, url: str) -> str:
+    """Safe HTML for a map popup. ``name`` stays plain text, as written: map tools that
+    insert properties as HTML (Leaflet's ``bindPopup``) are given this one instead."""
+    return f'<a href="{escape(url)}">{escape(name)}</a>'
+
+
 def geojson(site: m.Site, urls: Urls) -> dict[str, Any]:
     features = []
     for place_id, place in site.places.items():
         if place.coordinates is None:
             continue
         lat, lon = place.coordinates
+        url = urls.absolute(urls.record("place", place_id))
         features.append({
             "type": "Feature",
             "id": place_id,
             "geometry": {"type": "Point", "coordinates": [lon, lat]},
             "properties": {"id": place_id, "name": place.name, "kind": place.kind,
-                           "url": urls.absolute(urls.record("place", place_id))},
+                           "url": url, "popupContent": _popup(place.name, url)},
         })
     return {"type": "FeatureCollection", "features": features}
 
