@@ -68,6 +68,23 @@ def _end_not_before_start(start: str, end: str) -> Any:
     return check
 
 
+def _updated_not_before_date(values: dict[str, Any], node: MappingNode,
+                             ctx: ReadContext) -> None:
+    """``updated`` may not start before ``date``: feeds and JSON-LD read a coarse
+    ``updated: 2025`` as 1 January, which would put an update before its publication."""
+    first, last = values.get("date"), values.get("updated")
+    if isinstance(first, PartialDate) and isinstance(last, PartialDate) and (
+        last.end >= first.start > last.start
+    ):
+        end_node = next(v for k, v in node.value if k.value == "updated")
+        ctx.report(
+            end_node,
+            "date-order",
+            f"updated {last.iso} may fall before date {first.iso}",
+            f"Give updated at least as precisely as date (such as {first.iso}).",
+        )
+
+
 # -- citations ---------------------------------------------------------------
 
 ARTICLE_CITATION: Final = Struct(
@@ -313,7 +330,7 @@ ARTICLE: Final = Struct(
         Field(name="disputes", type=_ids("dispute")),
         Field(name="sources", type=_ids("source")),
     ),
-    checks=(_end_not_before_start("date", "updated"),),
+    checks=(_end_not_before_start("date", "updated"), _updated_not_before_date),
 )
 
 PAGE: Final = Struct(
