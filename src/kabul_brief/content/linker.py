@@ -29,7 +29,14 @@ from kabul_brief.content.fieldtypes import (
     Text,
 )
 from kabul_brief.content.loader import LoadedContent, RawRecord
-from kabul_brief.content.markup import AutoLinker, Rendered, TextPosition, render_markdown
+from kabul_brief.content.markup import (
+    MAX_NESTING,
+    AutoLinker,
+    Rendered,
+    TextPosition,
+    TooDeep,
+    render_markdown,
+)
 from kabul_brief.content.mdcache import MarkdownCache
 from kabul_brief.content.scaffold import slugify
 from kabul_brief.content.schemas import (
@@ -150,8 +157,9 @@ class _Linker:
             return ready
         try:
             return _convert_job(self.autolinker, job)
-        except RecursionError:
-            self.sink.add(start, "markdown", "the text is nested too deeply to render")
+        except (RecursionError, TooDeep):
+            self.sink.add(start, "markdown", "the text is nested too deeply to render",
+                          f"Nest lists and quotes at most {MAX_NESTING} levels deep.")
             return Rendered(html="", record_links=(), problems=(), paragraphs=(),
                             autolinked=(), mentioned=())
 
@@ -453,7 +461,7 @@ def _convert_ahead(autolinker: AutoLinker, job: MarkdownJob) -> Rendered | None:
     conversion, which reports it."""
     try:
         return _convert_job(autolinker, job)
-    except RecursionError:
+    except (RecursionError, TooDeep):
         return None
 
 

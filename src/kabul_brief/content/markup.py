@@ -253,6 +253,8 @@ def render_markdown(
     documented way to reuse an instance); the per-text state lives in a fresh
     ``_Processor``.
     """
+    if nesting_depth(text) > MAX_NESTING:
+        raise TooDeep(text)
     engine = _engine()
     processor = _Processor(
         text=text, mark=engine.mark, number_paragraphs=paragraphs, autolinker=autolinker,
@@ -263,6 +265,11 @@ def render_markdown(
     engine.md.reset()
     try:
         converted = engine.md.convert(text)
+    except BaseException:
+        # reset() does not unwind the block parser's state stack: an engine that failed
+        # half way (RecursionError) would read every later text as inside a list.
+        _LOCAL.engine = None
+        raise
     finally:
         engine.slot.current = None
     # Each top-level block is sanitized on its own: an unclosed raw <iframe>, <style> or
@@ -278,6 +285,27 @@ def render_markdown(
         autolinked=tuple(processor.autolinked),
         mentioned=tuple(sorted(processor.mentioned)),
     )
+
+
+MAX_NESTING: Final = 40
+"""Lists and quotes nested deeper than this are refused before they are parsed:
+Python-Markdown takes quadratic time over them and runs out of stack near 100."""
+
+
+class TooDeep(ValueError):
+    """The text nests lists or quotes more than :data:`MAX_NESTING` deep."""
+
+
+def nesting_depth(text: str) -> int:
+    """How deep the text's lines are nested: four columns of indentation, or one ``>``,
+    to a level (the most Python-Markdown makes of them), in one pass over the text."""
+    deepest = 0
+    for line in text.splitlines():
+        stripped = line.lstrip(" \t>")
+        lead = line[: len(line) - len(stripped)]
+        columns = len(lead.replace(">", "").expandtabs(4))
+        deepest = max(deepest, columns // 4 + lead.count(">"))
+    return deepest
 
 
 class _Slot(Treeprocessor):
