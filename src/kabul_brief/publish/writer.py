@@ -49,9 +49,9 @@ def _inside(path: Path, folder: Path) -> bool:
 
 def check_output(out: Path, content: Path) -> None:
     """Refuse an output folder whose replacement would destroy something else."""
-    target = out.resolve()
+    target = _resolved(out, "--out")
     cwd = Path.cwd().resolve()
-    content_dir = content.resolve()
+    content_dir = _resolved(content, "--content")
     existing = next((p for p in (target, *target.parents) if p.exists()), target)
     if existing.exists() and not existing.is_dir():
         if existing == target:
@@ -61,7 +61,12 @@ def check_output(out: Path, content: Path) -> None:
         raise OutputError(f"--out {out} is or contains the content folder {content}")
     if _inside(target, content_dir):
         raise OutputError(f"--out {out} is inside the content folder {content}")
-    for cache in {cache_folder(content), content_dir.parent / CACHE_FOLDER}:
+    for cache in {_resolved(cache_folder(content), "the cache folder"),
+                  _resolved(content_dir.parent / CACHE_FOLDER, "the cache folder")}:
+        if _inside(cache, content_dir):
+            raise OutputError(
+                f"the cache folder {cache} is inside the content folder {content}; "
+                "set KABUL_BRIEF_CACHE to a folder outside it")
         if _inside(target, cache) or _inside(cache, target):
             raise OutputError(
                 f"--out {out} is, holds or is inside the cache folder {cache}; "
@@ -81,6 +86,14 @@ def check_output(out: Path, content: Path) -> None:
             f"--out {out} is a folder that kabul-brief did not create and it is not empty; "
             f"empty it, or choose another folder (a built site carries {MARKER})"
         )
+
+
+def _resolved(path: Path, name: str) -> Path:
+    """The real path (links followed), or a usage error for a link that loops."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError) as problem:  # RuntimeError: a loop of links
+        raise OutputError(f"{name} {path} cannot be resolved: {problem}") from None
 
 
 def _safe_join(root: Path, relative: str) -> Path:

@@ -1,0 +1,68 @@
+"""Output and cache folders an outside attack tried, kept so they cannot come back."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import GOOD_SITE, CliResult
+
+Run = Callable[..., CliResult]
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    shutil.copytree(GOOD_SITE, tmp_path / "site")
+    monkeypatch.chdir(tmp_path / "site")
+    return tmp_path / "site"
+
+
+def _refused(result: CliResult, message: str) -> None:
+    assert result.code == 2, result.err
+    assert "Traceback" not in result.err
+    assert result.err.splitlines() == [f"kabul-brief build: error: {message}"]
+
+
+@pytest.mark.parametrize("loop", [["lnk"], ["one", "two"]])
+def test_an_out_that_is_a_loop_of_links_is_a_usage_error(
+    site: Path, run_cli: Run, loop: list[str]
+) -> None:
+    for name, target in zip(loop, [*loop[1:], loop[0]], strict=True):
+        os.symlink(target, site / name)
+    result = run_cli("build", "--out", loop[0])
+    assert result.code == 2, result.err
+    assert "Traceback" not in result.err
+    [line] = result.err.splitlines()
+    assert line.startswith(f"kabul-brief build: error: --out {loop[0]} cannot be resolved: ")
+    assert not (site / "_site").exists()
+
+
+def test_a_cache_folder_linked_to_out_is_refused(site: Path, run_cli: Run,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache would be written into the published site (warnings.json was seen there)."""
+    monkeypatch.delenv("KABUL_BRIEF_CACHE")
+    (site / "_site").mkdir()
+    os.symlink("_site", site / ".kabul-brief-cache")
+    result = run_cli("build")
+    _refused(result, f"--out _site is, holds or is inside the cache folder {site / '_site'};"
+             " choose a folder of its own, such as _site")
+    assert list((site / "_site").iterdir()) == []
+
+
+def test_a_cache_folder_inside_the_content_is_refused(site: Path, run_cli: Run,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every build would find the content changed by its own cache, and never be up to
+    date."""
+    monkeypatch.setenv("KABUL_BRIEF_CACHE", str(site / "content" / "_cache"))
+    result = run_cli("build")
+    assert result.code == 2 and "Traceback" not in result.err
+    [line] = result.err.splitlines()
+    assert line.startswith(f"kabul-brief build: error: the cache folder {site / 'content'}")
+    assert line.endswith("is inside the content folder content; set KABUL_BRIEF_CACHE to a"
+                         " folder outside it")
+    assert not (site / "_site").exists()
+    assert not (site / "content" / "_cache").exists()
