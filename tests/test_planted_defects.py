@@ -104,6 +104,7 @@ def test_renaming_a_standing_page_renders_every_footer_again(tmp_path: Path) -> 
 RENDERERS = """
 import os, time
 from kabul_brief import workers
+from kabul_brief.cli import main
 from kabul_brief.publish import render
 
 workers.MIN_ITEMS_PER_WORKER = 1  # the small fixture has too few pages to fork for
