@@ -3,6 +3,7 @@ each asserts something an editor would notice and no earlier test pinned down.""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -152,3 +153,61 @@ def test_aliases_and_tags_get_their_hints() -> None:
 ], ids=["tab", "duplicate-anchor"])
 def test_tabs_and_duplicate_anchors_get_their_hints(text: str, hint: str) -> None:
     assert _one_error(text)[2] == hint
+
+
+# -- field types: what the editor is told, and what the model holds -------------------------
+
+
+def _read(field_type: FieldType, text: str) -> tuple[Any, list[tuple[str, str, str | None]]]:
+    """(value or INVALID, [(code, message, hint)]) for a required ``value: TEXT``."""
+    source = SourceText(f"value: {text}\n", "f.yaml")
+    root, errors = compose(source)
+    assert root is not None and not errors, text
+    ctx = ReadContext(source=source, errors=[], positions={})
+    read = Struct("record", (Field(name="value", type=field_type, required=True),)).read(
+        root, (), ctx)
+    value = read if read is INVALID else read["value"]
+    return value, [(e.code, e.message, e.hint) for e in ctx.errors]
+
+
+ROLE = Struct("role", (Field(name="title", type=Text()),))
+COORDINATE = Number(-90, 90, "a coordinate")
+
+
+@pytest.mark.parametrize(("field_type", "text", "error"), [
+    (Text(), "{a: b}", ("type", "expected text, found a mapping", None)),
+    (ListOf(ROLE), "[~]", ("type", "expected role (a mapping of fields), found nothing", None)),
+    (ListOf(ROLE), "['~']", ("type", "expected role (a mapping of fields), found '~'", None)),
+    (COORDINATE, "north", ("type", "expected a coordinate, found 'north'", None)),
+    (COORDINATE, "'12'", ("type", "expected a coordinate, found '12'", None)),
+    (COORDINATE, "[1]", ("type", "expected a coordinate, found a list", None)),
+    (Bool(), "[true]", ("type", "expected true or false, found a list", None)),
+    (Bool(), "yes", ("type", "expected true or false, found 'yes'", "Write true or false.")),
+], ids=["mapping", "nothing", "quoted-tilde", "word-for-number",
+        "quoted-number", "list-for-number", "list-for-bool", "yes-for-bool"])
+def test_a_value_of_the_wrong_kind_is_named_in_the_error(
+    field_type: FieldType, text: str, error: tuple[str, str, str | None]
+) -> None:
+    assert _read(field_type, text) == (INVALID, [error])
+
+
+def test_booleans_and_numbers_hold_what_was_written() -> None:
+    assert _read(Bool(), "true") == (True, [])
+    assert _read(Bool(), "False") == (False, [])
+    assert _read(COORDINATE, "34") == (34.0, [])
+    assert _read(COORDINATE, "-1.5") == (-1.5, [])
+
+
+def test_new_files_show_an_example_of_each_optional_field(tmp_path: Path) -> None:
+    from kabul_brief.cli import main
+
+    content = tmp_path / "content"
+    content.mkdir()
+    assert main(["new", "event", "Talks", "--content", str(content)]) == 0
+    assert main(["new", "source", "A report", "--content", str(content)]) == 0
+    event = (content / "events" / "talks.yaml").read_text("utf-8").splitlines()
+    source = (content / "sources" / "a-report.yaml").read_text("utf-8").splitlines()
+    assert "# circa: true  # the date is approximate" in event
+    assert "# end: 2025-04  # last day/month/year of a range" in event
+    assert "# url: https://example.org/report" in source
+    assert "# publisher: ..." in source
