@@ -8,7 +8,7 @@ from pathlib import Path
 
 from mutmut.stats import status_by_exit_code
 
-wanted = set(sys.argv[1:])
+wanted = {argument for argument in sys.argv[1:] if argument}
 survivors: list[str] = []
 for meta in sorted(Path("mutants/src/kabul_brief").glob("*/*.py.meta")):
     source = str(meta.relative_to("mutants"))[: -len(".meta")]
