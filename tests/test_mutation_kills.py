@@ -107,6 +107,9 @@ def test_the_schema_allows_an_empty_optional_field_but_not_an_empty_required_one
         {"id": "x", "title": "X", "date": "2025", "kind": "other", "sources": [{"source": "s"}]})
     assert not jsonschema.Draft202012Validator(event).is_valid(
         {"id": "x", "title": "X", "kind": "other", "sources": [{"source": "s"}]})
+    for citation in ({"sourse": "s"}, {"source": "Bad Id"}, 42, ["s"]):  # each refused
+        assert not jsonschema.Draft202012Validator(event).is_valid(
+            {"id": "x", "title": "X", "date": "2025", "kind": "other", "sources": [citation]})
 
 
 def test_the_schema_describes_dates_markdown_references_and_documented_fields() -> None:
