@@ -214,3 +214,15 @@ def test_new_files_show_an_example_of_each_optional_field(tmp_path: Path) -> Non
     assert "# end: 2025-04  # last day/month/year of a range" in event
     assert "# url: https://example.org/report" in source
     assert "# publisher: ..." in source
+
+
+# -- urls ------------------------------------------------------------------------------------
+
+
+def test_a_page_id_that_is_no_path_segment_is_refused_by_name() -> None:
+    """The loader refuses such ids first; this guard keeps a bug from writing outside."""
+    from kabul_brief.publish.urls import Urls
+
+    assert Urls.page_path("about") == "about/"
+    with pytest.raises(ValueError, match=r"^page id '\.\./x' cannot be a path$"):
+        Urls.page_path("../x")
