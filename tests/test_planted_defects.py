@@ -111,15 +111,24 @@ workers.MIN_ITEMS_PER_WORKER = 1  # the small fixture has too few pages to fork 
 workers.CHUNK = 1
 assert workers.can_fork()
 original = render.Renderer.render
+first = True
 
 def recording(self, page):
+    global first
     with open({log!r}, "a", encoding="utf-8") as log:
         log.write(f"{{os.getpid()}}\\n")
-    time.sleep(0.02)  # long enough that one worker cannot take every page
+    if {jobs} > 1 and first:  # each process's first page waits for another to start
+        first = False
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            with open({log!r}, encoding="utf-8") as log:
+                if len(set(log.read().split())) > 1:
+                    break
+            time.sleep(0.01)
     return original(self, page)
 
 render.Renderer.render = recording
-assert main(["build", "--content", {content!r}, "--out", {out!r}, "--jobs", {jobs!r},
+assert main(["build", "--content", {content!r}, "--out", {out!r}, "--jobs", "{jobs}",
              "--quiet"]) == 0
 print(os.getpid())
 """
@@ -129,7 +138,7 @@ print(os.getpid())
 def test_jobs_is_the_number_of_processes_that_render(tmp_path: Path, jobs: int) -> None:
     log = tmp_path / "renderers.txt"
     parent = run_isolated(RENDERERS.format(log=str(log), content=str(BASIC),
-                                           out=str(tmp_path / "site"), jobs=str(jobs)))
+                                           out=str(tmp_path / "site"), jobs=jobs))
     renderers = log.read_text("utf-8").split()  # one line per page or XML file rendered
     assert len(renderers) > 20
     if jobs == 1:
