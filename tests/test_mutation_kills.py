@@ -226,3 +226,30 @@ def test_a_page_id_that_is_no_path_segment_is_refused_by_name() -> None:
     assert Urls.page_path("about") == "about/"
     with pytest.raises(ValueError, match=r"^page id '\.\./x' cannot be a path$"):
         Urls.page_path("../x")
+
+
+# -- feeds -----------------------------------------------------------------------------------
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.mark.parametrize(("summary", "shown"), [
+    (" ".join(["word123"] * 125), None),  # 999 characters: shown whole
+    (" ".join(["word123"] * 125) + " a", " ".join(["word123"] * 125) + "…"),  # 1001
+    (" ".join(["word123"] * 200), " ".join(["word123"] * 125) + "…"),
+], ids=["999", "1001", "1599"])
+def test_a_feed_summary_is_cut_at_a_word_after_1000_characters(
+    tmp_path: Path, summary: str, shown: str | None
+) -> None:
+    from xml.etree import ElementTree
+
+    from test_site_support import BASIC, build, copy_content
+
+    content = copy_content(BASIC, tmp_path)
+    article = content / "articles" / "outreach.md"
+    article.write_text(article.read_text("utf-8").replace(
+        "summary: How India re-engaged the Taliban government.", f"summary: {summary}"), "utf-8")
+    assert build(content, tmp_path / "site") == 0
+    feed = ElementTree.parse(tmp_path / "site" / "feed.xml").getroot()
+    summaries = [entry.findtext(f"{ATOM}summary") or "" for entry in feed.iter(f"{ATOM}entry")]
+    assert (shown or summary) in summaries
