@@ -226,6 +226,8 @@ def test_a_page_id_that_is_no_path_segment_is_refused_by_name() -> None:
     assert Urls.page_path("about") == "about/"
     with pytest.raises(ValueError, match=r"^page id '\.\./x' cannot be a path$"):
         Urls.page_path("../x")
+    with pytest.raises(ValueError, match=r"^actor id 'a/b' cannot be a path$"):
+        Urls("https://example.org/").record_path("actor", "a/b")
 
 
 # -- feeds -----------------------------------------------------------------------------------
@@ -253,3 +255,20 @@ def test_a_feed_summary_is_cut_at_a_word_after_1000_characters(
     feed = ElementTree.parse(tmp_path / "site" / "feed.xml").getroot()
     summaries = [entry.findtext(f"{ATOM}summary") or "" for entry in feed.iter(f"{ATOM}entry")]
     assert (shown or summary) in summaries
+
+
+def test_the_feed_of_a_site_without_articles_is_dated_at_the_epoch(tmp_path: Path) -> None:
+    """Atom requires an <updated> date even with no entries; a fixed one keeps builds
+    byte-identical."""
+    import shutil
+    from xml.etree import ElementTree
+
+    from test_site_support import BASIC, build
+
+    content = tmp_path / "content"
+    content.mkdir()
+    shutil.copy(BASIC / "site.yaml", content / "site.yaml")
+    assert build(content, tmp_path / "site") == 0
+    feed = ElementTree.parse(tmp_path / "site" / "feed.xml").getroot()
+    assert feed.findtext(f"{ATOM}updated") == "1970-01-01T00:00:00Z"
+    assert not list(feed.iter(f"{ATOM}entry"))
