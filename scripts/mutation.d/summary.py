@@ -8,7 +8,11 @@ from pathlib import Path
 
 from mutmut.stats import status_by_exit_code
 
-wanted = {argument for argument in sys.argv[1:] if argument}
+wanted = {  # module paths, or mutant names (kabul_brief.content.dates.x_parse_date__mutmut_8)
+    "src/" + a.partition("__mutmut_")[0].rpartition(".")[0].replace(".", "/") + ".py"
+    if "__mutmut_" in a else a
+    for a in sys.argv[1:]
+}
 survivors: list[str] = []
 for meta in sorted(Path("mutants/src/kabul_brief").glob("*/*.py.meta")):
     source = str(meta.relative_to("mutants"))[: -len(".meta")]
