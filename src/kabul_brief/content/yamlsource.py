@@ -177,11 +177,16 @@ def _syntax_error(source: SourceText, exc: yaml.MarkedYAMLError) -> ContentError
     if exc.context:
         message += f" ({exc.context})"
     hint = None
-    if "found character '\\t'" in problem:
+    # The words are libyaml's and PyYAML's, which differ: both are matched, and the
+    # context too (libyaml puts "found duplicate anchor" there).
+    said = f"{problem} {exc.context or ''}"
+    if "found character '\\t'" in said or "tab character" in said:
         hint = "YAML does not allow tabs for indentation: use spaces."
     elif "mapping values are not allowed" in problem:
         hint = "A text containing ': ' must be quoted, e.g. title: \"Kabul: the talks\"."
-    elif "duplicate anchor" in problem or "undefined alias" in problem:
+    elif "duplicate anchor" in said:
+        hint = "An anchor (&name) may be defined once in a file: rename the second one."
+    elif "undefined alias" in said:
         hint = "Define an anchor (&name) before using it as an alias (*name)."
     elif "found undefined tag handle" in problem:
         hint = "Tags such as !foo are not allowed in content files: remove it."
