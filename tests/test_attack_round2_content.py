@@ -21,7 +21,7 @@ from bs4 import BeautifulSoup
 
 from kabul_brief.content.markup import ANCHOR_RE
 from kabul_brief.themeids import is_theme_id
-from tests.conftest import FIXTURES, GOOD_SITE, CliResult, mutate
+from tests.conftest import FIXTURES, GOOD_SITE, CliResult
 
 Run = Callable[..., CliResult]
 SHIPPED = Path(__file__).resolve().parents[1] / "content"

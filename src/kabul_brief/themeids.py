@@ -29,7 +29,7 @@ THEME_IDS: Final[frozenset[str]] = frozenset({
     # base.html, search.html (search.js finds them by id)
     "main_content", "site-search", "search", "search-fallback",
     # front page, article and record pages, network page
-    "active_disputes", "latest_articles", X,
+    "active_disputes", "latest_articles", "recent_events", "drawn_on", "notes_heading",
     "whole_cites", "network_caption", "network_list", "network_title",
     *_SECTIONS,
     *(f"{chart}_{part}" for chart in _CHARTS for part in ("caption", "title")),
