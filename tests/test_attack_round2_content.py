@@ -21,7 +21,7 @@ from bs4 import BeautifulSoup
 
 from kabul_brief.content.markup import ANCHOR_RE
 from kabul_brief.themeids import is_theme_id
-from tests.conftest import FIXTURES, GOOD_SITE, CliResult
+from tests.conftest import FIXTURES, GOOD_SITE, CliResult, mutate
 
 Run = Callable[..., CliResult]
 SHIPPED = Path(__file__).resolve().parents[1] / "content"
@@ -180,3 +180,92 @@ def test_new_still_writes_a_page_check_accepts(good_site: Path, run_cli: Run) ->
     result = run_cli("new", "page", "Actors and roles")
     assert result.code == 0, result.err
     assert Path(result.out.strip()) == Path("content/pages/actors-and-roles.md")
+
+
+# -- 7. URL fields: what urlsplit cannot read, bad ports, user names, bad hosts ------
+
+_URL_HINT = ("Give an address such as https://example.org/report: a host name or IP"
+             " address, a port from 1 to 65535 if any, and no user name or password (in"
+             " https://trusted.org@evil.example/ the host is evil.example).")
+_BAD_URLS = [
+    ("https://[::1/", "has a malformed host or port"),
+    ("https://x.org:99999/", "has a malformed host or port"),
+    ("https://x.org:abc/", "has a malformed host or port"),
+    ("https://x.org:0/", "has port 0: give a port from 1 to 65535"),
+    ("https://u:p@x.org/", "must not hold a user name or password"),
+    ("https://trusted.org@evil.example/", "must not hold a user name or password"),
+    ("https://1.2.3.4.5/", "has a malformed IPv4 address"),
+    ("https://[::g]/", "has a malformed host or port"),
+    ("https://x_y.org/", "has no valid host name"),
+]
+
+
+@pytest.mark.parametrize(("url", "why"), _BAD_URLS, ids=[u for u, _ in _BAD_URLS])
+@pytest.mark.parametrize(("where", "old", "new", "column"), [
+    (SOURCE, "note: Undated", 'url: "{url}"\nnote: Undated', 6),
+    ("content/events/more.yaml", "- url: https://example.org/takeover",
+     '- url: "{url}"', 11),
+    (PEOPLE, '{url: "https://example.org/muttaqi", title: Profile}',
+     '{url: "{url}", title: Profile}', 12),
+], ids=["source", "citation", "actor-link"])
+def test_a_url_field_with_a_bad_host_port_or_user_is_refused(
+        good_site: Path, run_cli: Run, url: str, why: str, where: str, old: str, new: str,
+        column: int) -> None:
+    mutate(good_site, where, old, new.replace("{url}", url))
+    text = (good_site / where).read_text(encoding="utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if url in row)
+    column = text.splitlines()[line - 1].index('"' + url) + 1
+    result = _refused(run_cli, f"{where}:{line}:{column}: error: URL {url!r} {why} [url]")
+    assert _URL_HINT in result.err
+
+
+@pytest.mark.parametrize("url", [
+    "https://x.org/a?b=1#c", "https://10.0.0.1:8080/x", "https://[::1]:80/",
+    "https://b\u00fccher.example/x", "http://example.org./report",
+])
+def test_a_good_url_with_a_query_port_or_ip_still_builds(
+        good_site: Path, run_cli: Run, url: str) -> None:
+    mutate(good_site, SOURCE, "note: Undated", f'url: "{url}"\nnote: Undated')
+    out = _builds(run_cli)
+    links = {a["href"] for a in _page(out, "sources/agency-report").select("a[href]")}
+    assert url in links
+
+
+@pytest.mark.parametrize(("base_url", "why"), [
+    ("https://1.2.3.4.5/", "has a malformed IPv4 address"),
+    ("https://x.org/%2e%2e/", "has a path segment '%2e%2e' that is empty, '.' or '..',"
+     " or holds characters to percent-encode"),
+])
+def test_the_base_url_refuses_a_bad_ipv4_host_and_an_encoded_dot_segment(
+        good_site: Path, run_cli: Run, base_url: str, why: str) -> None:
+    result = run_cli("build", "--base-url", base_url, "--out", "_site", "--quiet")
+    assert result.code == 2
+    assert result.err.splitlines() == [
+        f"kabul-brief build: error: base URL {base_url!r} {why}"]
+    assert not Path("_site").exists()
+
+
+# -- 8. required text of invisible characters only is empty -------------------------
+
+
+@pytest.mark.parametrize("title", [
+    "\\u200b", "\\u200b\\u200d\\ufeff", "\\u200b \\u00a0\\u2060", "\\u2063\\u200e",
+    "\\u3164", "\\ufe0f ",
+])
+def test_a_title_of_invisible_characters_only_is_empty(
+        good_site: Path, run_cli: Run, title: str) -> None:
+    mutate(good_site, EVENT, "title: Indian delegation meets Muttaqi in Kabul",
+           f'title: "{title}"')
+    _refused(run_cli, f"{EVENT}:2:8: error: title may not be empty [empty]")
+
+
+def test_an_article_title_of_a_zero_width_space_is_empty(good_site: Path, run_cli: Run) -> None:
+    mutate(good_site, ARTICLE, "title: India's Kabul outreach", 'title: "\\u200b\\u200d"')
+    _refused(run_cli, f"{ARTICLE}:2:8: error: title may not be empty [empty]")
+
+
+def test_a_title_with_a_joiner_between_letters_is_kept(good_site: Path, run_cli: Run) -> None:
+    mutate(good_site, EVENT, "title: Indian delegation meets Muttaqi in Kabul",
+           'title: "Kabul\\u200d talks"')
+    out = _builds(run_cli)
+    assert _page(out, "events/kabul-meeting").h1.get_text(strip=True) == "Kabul\u200d talks"
