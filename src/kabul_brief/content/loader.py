@@ -66,6 +66,8 @@ class RawRecord:
     """Article body (Markdown)."""
     body_line: int = 0
     """1-based file line on which the article body starts."""
+    id_written: bool = False
+    """The record has an ``id:`` line (if ``data`` lacks the id, the line was wrong)."""
 
     @property
     def id(self) -> str:
@@ -490,6 +492,8 @@ def _read_records(
             relative_path=relative,
             line=position.line or 1,
             column=position.column or 1,
+            id_written=isinstance(node, MappingNode) and any(
+                key.value == "id" for key, _ in node.value),
         )
         (records if valid else invalid if invalid is not None else []).append(record)
     return records
@@ -541,6 +545,11 @@ def _load_markdown(
     for article in [*records, *loaded.invalid[invalid_before:]]:  # the body is checked too
         article.body = "".join(lines[closing + 1 :])
         article.body_line = closing + 2
+    for article in loaded.invalid[invalid_before:]:  # its id, for citations of its anchors
+        if not article.id_written and (
+                ID_RE.fullmatch(path.stem) and len(path.stem) <= ID_MAX_LENGTH):
+            article.data["id"] = path.stem
+            article.positions[("id",)] = (1, 1)
     if not records:
         return None
     article = records[0]
