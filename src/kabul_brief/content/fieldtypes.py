@@ -19,6 +19,7 @@ from typing import Any, Final
 from kabul_brief.baseurl import BaseUrlError, split_address
 from kabul_brief.content.dates import parse_date
 from kabul_brief.content.yamlsource import (
+    INVALID_TAG,
     TAG_PREFIX,
     MappingNode,
     Node,
@@ -543,6 +544,9 @@ class Struct(FieldType):
                     + (f"; {suggestion}" if suggestion else ""),
                     "Known fields: " + ", ".join(self.by_name) + ".",
                 )
+                continue
+            if value_node.tag == INVALID_TAG:  # refused while composing, and reported
+                ok = False
                 continue
             if is_null(value_node):
                 if spec.required:

@@ -36,6 +36,7 @@ from kabul_brief.content.fieldtypes import (
 )
 from kabul_brief.content.schemas import ARTICLE, PAGE, SITE, YAML_KINDS
 from kabul_brief.content.yamlsource import (
+    RECOVERABLE,
     MappingNode,
     Node,
     ScalarNode,
@@ -372,13 +373,16 @@ def _read_text(path: Path, shown: str, sink: ErrorSink) -> str | None:
             "the file contains a NUL character; is it a binary file?",
         )
         return None
-    bad = False
-    for line0, column0, char in yamlsource.forbidden_characters(text):
+    found = list(yamlsource.forbidden_characters(text))
+    for line0, column0, char in found:
         message, hint = yamlsource.character_problem(char)
         sink.add(Position(path=shown, line=line0 + 1, column=column0 + 1),
                  "control-character", message, hint)
-        bad = True
-    return None if bad else text
+    if found:
+        # Read on with each one replaced (one character for one: positions stay), so
+        # that it does not hide the file's other errors; the build stops on it anyway.
+        text = "".join("\ufffd" if yamlsource.first_forbidden(c) else c for c in text)
+    return text
 
 
 def _load_settings(content_dir: Path, display_root: str, sink: ErrorSink) -> RawRecord | None:
@@ -439,7 +443,7 @@ def _read_records(
     broken = broken if broken is not None else set()
     root, errors = compose(source)
     sink.extend(errors)
-    if errors:
+    if errors and (root is None or any(e.code not in RECOVERABLE for e in errors)):
         # Whatever this file defines is broken: say so once, not at every reference.
         broken.add((kind, Path(relative).stem))
         if root is not None and not any(e.code == "yaml-recursive-alias" for e in errors):

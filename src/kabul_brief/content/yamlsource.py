@@ -113,9 +113,22 @@ class SourceText:
         return Position(path=self.path, line=line0 + 1 + self.line_offset, column=column0 + 1)
 
 
+INVALID_TAG = "tag:kabul-brief,2025:invalid"
+"""The tag :func:`compose` gives a record's field whose value it refused (nested too
+deep): the field is invalid, and was reported."""
+
+RECOVERABLE = frozenset({"duplicate-key", "yaml-tag", "control-character", "yaml-too-deep"})
+"""Problems after which the document is still read, repaired as :func:`compose` says,
+so that one of them does not hide the file's other errors."""
+
+
 def compose(source: SourceText) -> tuple[Node | None, list[ContentError]]:
-    """Compose one YAML document and check it. With errors, the root (if any) is only
-    for finding which ids the file meant to define; its values must not be used."""
+    """Compose one YAML document and check it. If every error's code is in
+    :data:`RECOVERABLE`, the root is repaired and may be read for the rest of its
+    errors: a duplicate key keeps its first value, a tagged value is read as if
+    untagged, a value with a control character is kept (a build still stops), and
+    a field nested too deep carries :data:`INVALID_TAG`. With other errors, the root
+    (if any) is only for finding which ids the file meant to define."""
     too_deep = _too_deep(source)
     if too_deep is not None:
         return None, [too_deep]
@@ -133,8 +146,29 @@ def compose(source: SourceText) -> tuple[Node | None, list[ContentError]]:
         ]
     if root is None:
         return None, []
-    errors = _NodeChecker(source).check(root)
+    checker = _NodeChecker(source)
+    errors = checker.check(root)
+    for chain in checker.too_deep:
+        # The value of a record's field that holds the nesting: root (a record, or a
+        # list of records) -> [record ->] field value.
+        at = 1 if isinstance(root, MappingNode) else 2
+        if len(chain) > at:
+            chain[at].tag = INVALID_TAG
     return root, errors
+
+
+_RESOLVER = yaml.resolver.Resolver()
+"""The implicit tags of the safe loader (the C loader resolves with the same rules)."""
+
+
+def _untagged(node: Node) -> str:
+    """The tag ``node`` would have without the tag written on it."""
+    if isinstance(node, MappingNode):
+        return TAG_PREFIX + "map"
+    if isinstance(node, SequenceNode):
+        return TAG_PREFIX + "seq"
+    implicit = (isinstance(node, ScalarNode) and node.style is None, False)  # a plain scalar is resolved, a quoted one is text
+    return str(_RESOLVER.resolve(ScalarNode, node.value, implicit))  # type: ignore[no-untyped-call]
 
 
 def _depth_error(source: SourceText, line0: int, column0: int) -> ContentError:
@@ -200,6 +234,9 @@ class _NodeChecker:
         self._on_stack: set[int] = set()
         self._distinct = 0
         self._depth_reported = False
+        self._path: list[Node] = []
+        self.too_deep: list[list[Node]] = []
+        """The nodes from the root down to each value nested too deep."""
 
     def check(self, root: Node) -> list[ContentError]:
         total = self._walk(root, 1)
@@ -239,6 +276,7 @@ class _NodeChecker:
                 self.errors.append(
                     _depth_error(self.source, node.start_mark.line, node.start_mark.column))
             self._depth_reported = True
+            self.too_deep.append(self._path[:3])
             return None
         if key in self._on_stack:
             self.errors.append(
@@ -251,6 +289,7 @@ class _NodeChecker:
             )
             return None
         self._on_stack.add(key)
+        self._path.append(node)
         self._distinct += 1
         self._check_tag(node)
         size: int | None = 1
@@ -270,6 +309,7 @@ class _NodeChecker:
             if size is not None and size > MAX_EXPANDED_NODES:
                 break
         self._on_stack.discard(key)
+        self._path.pop()
         if size is not None:
             self._expanded_size[key] = size
         return size
@@ -299,6 +339,7 @@ class _NodeChecker:
             )
             return
         shown = node.tag.replace(TAG_PREFIX, "!!")
+        node.tag = _untagged(node)  # read on as if the tag were not there
         self.errors.append(
             ContentError(
                 position=self.source.position(node),
@@ -310,7 +351,9 @@ class _NodeChecker:
 
     def _check_keys(self, node: MappingNode) -> None:
         seen: dict[str, Node] = {}
-        for key_node, _ in node.value:
+        kept = []
+        for key_node, value_node in node.value:
+            kept.append((key_node, value_node))
             if not isinstance(key_node, ScalarNode):
                 self.errors.append(
                     ContentError(
@@ -324,6 +367,7 @@ class _NodeChecker:
             if first is None:
                 seen[key_node.value] = key_node
                 continue
+            kept.pop()
             first_position = self.source.position(first)
             self.errors.append(
                 ContentError(
@@ -334,3 +378,4 @@ class _NodeChecker:
                     also=(first_position,),
                 )
             )
+        node.value = kept  # the first value is read on
