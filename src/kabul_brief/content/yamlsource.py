@@ -167,7 +167,8 @@ def _untagged(node: Node) -> str:
         return TAG_PREFIX + "map"
     if isinstance(node, SequenceNode):
         return TAG_PREFIX + "seq"
-    implicit = (isinstance(node, ScalarNode) and node.style is None, False)  # a plain scalar is resolved, a quoted one is text
+    # A plain scalar is resolved (``!foo 12`` reads as 12), a quoted one is text.
+    implicit = (isinstance(node, ScalarNode) and node.style is None, False)
     return str(_RESOLVER.resolve(ScalarNode, node.value, implicit))  # type: ignore[no-untyped-call]
 
 
