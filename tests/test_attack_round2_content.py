@@ -269,3 +269,184 @@ def test_a_title_with_a_joiner_between_letters_is_kept(good_site: Path, run_cli:
            'title: "Kabul\\u200d talks"')
     out = _builds(run_cli)
     assert _page(out, "events/kabul-meeting").h1.get_text(strip=True) == "Kabul\u200d talks"
+
+
+# -- 3, 4, 5. every error in one pass ----------------------------------------------
+
+
+@pytest.fixture
+def shipped_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the shipped content, as the tester used; errors read ``content/...``."""
+    shutil.copytree(SHIPPED, tmp_path / "content")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+_BAD_FIELDS = ("kind: bad\nplace: nowhere\nsources: [nosrc]\n")
+
+
+def test_a_duplicate_id_is_reported_with_the_records_other_errors(
+        shipped_site: Path, run_cli: Run) -> None:
+    _write("content/events/w.yaml", "id: pahalgam-attack\ntitle: T\ndate: 2025\n" + _BAD_FIELDS)
+    _refused(
+        run_cli,
+        "content/events/w.yaml:1:5: error: event id 'pahalgam-attack' is already used"
+        " (also at content/events/pahalgam-attack.yaml:1) [duplicate-id]",
+        "content/events/w.yaml:4:7: error: 'bad' is not a known event kind [choice]",
+        "content/events/w.yaml:5:8: error: unknown place 'nowhere' [unknown-reference]",
+        "content/events/w.yaml:6:11: error: unknown source 'nosrc' [unknown-reference]",
+    )
+
+
+def test_a_duplicate_id_is_reported_when_one_bad_field_is_all(
+        shipped_site: Path, run_cli: Run) -> None:
+    _write("content/events/w.yaml", "id: pahalgam-attack\ntitle: T\ndate: 2025\nkind: bad\n"
+           "place: kabul\nsources: [agency-report-2025-05]\n")
+    _refused(
+        run_cli,
+        "content/events/w.yaml:1:5: error: event id 'pahalgam-attack' is already used"
+        " (also at content/events/pahalgam-attack.yaml:1) [duplicate-id]",
+        "content/events/w.yaml:4:7: error: 'bad' is not a known event kind [choice]",
+    )
+
+
+def test_two_records_with_errors_and_one_id_are_a_duplicate(
+        good_site: Path, run_cli: Run) -> None:
+    _write("content/events/a.yaml", "id: twin\ntitle: T\ndate: 2025\nkind: bad\n"
+           "place: kabul\nsources: [agency-report]\n")
+    _write("content/events/b.yaml", "id: twin\ntitle: T\ndate: 2025-13\nkind: meeting\n"
+           "place: kabul\nsources: [agency-report]\n")
+    _refused(
+        run_cli,
+        "content/events/a.yaml:4:7: error: 'bad' is not a known event kind [choice]",
+        "content/events/b.yaml:1:5: error: event id 'twin' is already used"
+        " (also at content/events/a.yaml:1) [duplicate-id]",
+        "content/events/b.yaml:3:7: error: '2025-13' has month 13, outside 01-12 [date]",
+    )
+
+
+def test_an_article_with_a_bad_date_keeps_its_anchors_for_citations(
+        shipped_site: Path, run_cli: Run) -> None:
+    _write("content/articles/w.md", "---\ntitle: T\ndate: 2025-13\n---\nPara {#real}\n")
+    _write("content/events/w.yaml", "id: w-ev\ntitle: T\ndate: 2025\nkind: meeting\n"
+           "place: kabul\nsources: [{article: w, anchor: fake}]\n"
+           "summary: See [this](article:w#nope) and [that](article:w#real).\n")
+    result = _refused(
+        run_cli,
+        "content/articles/w.md:3:7: error: '2025-13' has month 13, outside 01-12 [date]",
+        "content/events/w.yaml:6:32: error: article 'w' has no paragraph 'fake'"
+        " [unknown-anchor]",
+        "content/events/w.yaml:7:21: error: article 'w' has no paragraph 'nope'"
+        " [unknown-anchor]",
+    )
+    assert "real" in result.err  # the hint names the anchors it has
+
+
+def test_an_article_with_a_bad_date_has_its_body_checked_once(
+        shipped_site: Path, run_cli: Run) -> None:
+    _write("content/articles/w.md",
+           "---\ntitle: T\ndate: 2025-13\n---\nPara {#real} [x](event:nope)\n")
+    _refused(
+        run_cli,
+        "content/articles/w.md:3:7: error: '2025-13' has month 13, outside 01-12 [date]",
+        "content/articles/w.md:5:18: error: unknown event 'nope' [unknown-reference]",
+    )
+
+
+def test_an_article_whose_written_id_is_bad_is_not_cited_by_its_file_name(
+        shipped_site: Path, run_cli: Run) -> None:
+    _write("content/articles/w.md", "---\nid: Bad_Id\ntitle: T\ndate: 2025-05\n---\nPara\n")
+    _write("content/events/w.yaml", "id: w-ev\ntitle: T\ndate: 2025\nkind: meeting\n"
+           "place: kabul\nsources: [{article: w, anchor: fake}]\n")
+    checked = run_cli("check")
+    assert checked.code == 1
+    assert not [line for line in checked.error_lines if "unknown-anchor" in line]
+
+
+_REST = ("content/events/w2.yaml:{}:7: error: 'bad' is not a known event kind [choice]",
+         "content/events/w2.yaml:{}:8: error: unknown place 'nowhere' [unknown-reference]",
+         "content/events/w2.yaml:{}:11: error: unknown source 'nosrc' [unknown-reference]")
+
+
+def _rest(first_line: int) -> list[str]:
+    return [line.format(first_line + i) for i, line in enumerate(_REST)]
+
+
+def test_a_duplicate_key_does_not_hide_the_files_other_errors(
+        shipped_site: Path, run_cli: Run) -> None:
+    _write("content/events/w2.yaml", "id: w-ev\ntitle: T\ntitle: U\ndate: 2025\n" + _BAD_FIELDS)
+    _refused(
+        run_cli,
+        "content/events/w2.yaml:3:1: error: key 'title' appears twice in this mapping"
+        " (also at content/events/w2.yaml:2) [duplicate-key]",
+        *_rest(5),
+    )
+
+
+def test_a_duplicate_key_keeps_its_first_value(good_site: Path, run_cli: Run) -> None:
+    # the first kind is good, the second would be refused: only the duplicate is reported
+    mutate(good_site, EVENT, "kind: meeting", "kind: meeting\nkind: bad")
+    text = (good_site / EVENT).read_text(encoding="utf-8").splitlines()
+    line = text.index("kind: bad") + 1
+    _refused(run_cli, f"{EVENT}:{line}:1: error: key 'kind' appears twice in this mapping"
+             f" (also at {EVENT}:{line - 1}) [duplicate-key]")
+
+
+def test_an_escaped_control_character_does_not_hide_the_files_other_errors(
+        shipped_site: Path, run_cli: Run) -> None:
+    _write("content/events/w2.yaml", 'id: w-ev\ntitle: "a\\x01"\ndate: 2025\n' + _BAD_FIELDS)
+    _refused(
+        run_cli,
+        "content/events/w2.yaml:2:8: error: the text holds U+0001, a control character,"
+        " which pages and feeds cannot carry [control-character]",
+        *_rest(4),
+    )
+
+
+def test_a_yaml_tag_does_not_hide_the_files_other_errors(
+        shipped_site: Path, run_cli: Run) -> None:
+    _write("content/events/w2.yaml", "id: w-ev\ntitle: !foo T\ndate: 2025\n" + _BAD_FIELDS)
+    _refused(
+        run_cli,
+        "content/events/w2.yaml:2:8: error: YAML tag !foo is not allowed [yaml-tag]",
+        *_rest(4),
+    )
+
+
+def test_a_tagged_value_is_read_as_if_untagged(good_site: Path, run_cli: Run) -> None:
+    # untagged, the plain 2025 is a number where a title is text: both are said
+    mutate(good_site, EVENT, "title: Indian delegation meets Muttaqi in Kabul",
+           "title: !foo 2025")
+    checked = _refused(
+        run_cli,
+        f"{EVENT}:2:8: error: YAML tag !foo is not allowed [yaml-tag]",
+        f"{EVENT}:2:8: error: expected title, found an integer 2025 [unquoted-value]",
+    )
+    assert checked.code == 1
+
+
+def test_a_tagged_list_is_refused_as_a_whole(good_site: Path, run_cli: Run) -> None:
+    mutate(good_site, EVENT, "title: Indian delegation meets Muttaqi in Kabul",
+           "title: !!python/object/apply:os.system [touch pwned]")
+    _refused(run_cli, f"{EVENT}:2:8: error: YAML tag !!python/object/apply:os.system"
+             " is not allowed [yaml-tag]")
+    assert not Path("pwned").exists()
+
+
+def test_too_deep_a_nesting_does_not_hide_the_files_other_errors(
+        shipped_site: Path, run_cli: Run) -> None:
+    _write("content/events/w2.yaml", "id: w-ev\ntitle: T\ndate: 2025\n" + _BAD_FIELDS
+           + "summary: " + "[" * 120 + "]" * 120 + "\n")
+    _refused(
+        run_cli,
+        *_rest(4),
+        "content/events/w2.yaml:7:109: error: values are nested more than 100 deep"
+        " [yaml-too-deep]",
+    )
+
+
+def test_a_true_syntax_error_may_still_hide_the_rest(shipped_site: Path, run_cli: Run) -> None:
+    _write("content/events/w2.yaml", "id: w-ev\ntitle: [T\ndate: 2025\n" + _BAD_FIELDS)
+    checked = run_cli("check")
+    assert checked.code == 1
+    assert len(checked.error_lines) == 1 and "[yaml-syntax]" in checked.error_lines[0]

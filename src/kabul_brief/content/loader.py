@@ -373,16 +373,13 @@ def _read_text(path: Path, shown: str, sink: ErrorSink) -> str | None:
             "the file contains a NUL character; is it a binary file?",
         )
         return None
-    found = list(yamlsource.forbidden_characters(text))
-    for line0, column0, char in found:
+    bad = False
+    for line0, column0, char in yamlsource.forbidden_characters(text):
         message, hint = yamlsource.character_problem(char)
         sink.add(Position(path=shown, line=line0 + 1, column=column0 + 1),
                  "control-character", message, hint)
-    if found:
-        # Read on with each one replaced (one character for one: positions stay), so
-        # that it does not hide the file's other errors; the build stops on it anyway.
-        text = "".join("\ufffd" if yamlsource.first_forbidden(c) else c for c in text)
-    return text
+        bad = True
+    return None if bad else text
 
 
 def _load_settings(content_dir: Path, display_root: str, sink: ErrorSink) -> RawRecord | None:

@@ -115,7 +115,7 @@ class SourceText:
 
 INVALID_TAG = "tag:kabul-brief,2025:invalid"
 """The tag :func:`compose` gives a record's field whose value it refused (nested too
-deep): the field is invalid, and was reported."""
+deep, or a tagged list or mapping): the field is invalid, and was reported."""
 
 RECOVERABLE = frozenset({"duplicate-key", "yaml-tag", "control-character", "yaml-too-deep"})
 """Problems after which the document is still read, repaired as :func:`compose` says,
@@ -127,7 +127,8 @@ def compose(source: SourceText) -> tuple[Node | None, list[ContentError]]:
     :data:`RECOVERABLE`, the root is repaired and may be read for the rest of its
     errors: a duplicate key keeps its first value, a tagged value is read as if
     untagged, a value with a control character is kept (a build still stops), and
-    a field nested too deep carries :data:`INVALID_TAG`. With other errors, the root
+    a field nested too deep or holding a tagged list or mapping carries
+    :data:`INVALID_TAG`. With other errors, the root
     (if any) is only for finding which ids the file meant to define."""
     too_deep = _too_deep(source)
     if too_deep is not None:
@@ -148,7 +149,7 @@ def compose(source: SourceText) -> tuple[Node | None, list[ContentError]]:
         return None, []
     checker = _NodeChecker(source)
     errors = checker.check(root)
-    for chain in checker.too_deep:
+    for chain in checker.refused:
         # The value of a record's field that holds the nesting: root (a record, or a
         # list of records) -> [record ->] field value.
         at = 1 if isinstance(root, MappingNode) else 2
@@ -168,7 +169,7 @@ def _untagged(node: Node) -> str:
     if isinstance(node, SequenceNode):
         return TAG_PREFIX + "seq"
     # A plain scalar is resolved (``!foo 12`` reads as 12), a quoted one is text.
-    implicit = (isinstance(node, ScalarNode) and node.style is None, False)
+    implicit = (isinstance(node, ScalarNode) and not node.style, False)  # C: "", Python: None
     return str(_RESOLVER.resolve(ScalarNode, node.value, implicit))  # type: ignore[no-untyped-call]
 
 
@@ -236,8 +237,9 @@ class _NodeChecker:
         self._distinct = 0
         self._depth_reported = False
         self._path: list[Node] = []
-        self.too_deep: list[list[Node]] = []
-        """The nodes from the root down to each value nested too deep."""
+        self.refused: list[list[Node]] = []
+        """The nodes from the root down to each value refused: nested too deep, or a
+        tagged list or mapping (``!!python/object/apply:os.system [...]``)."""
 
     def check(self, root: Node) -> list[ContentError]:
         total = self._walk(root, 1)
@@ -277,7 +279,7 @@ class _NodeChecker:
                 self.errors.append(
                     _depth_error(self.source, node.start_mark.line, node.start_mark.column))
             self._depth_reported = True
-            self.too_deep.append(self._path[:3])
+            self.refused.append(self._path[:3])
             return None
         if key in self._on_stack:
             self.errors.append(
@@ -340,7 +342,11 @@ class _NodeChecker:
             )
             return
         shown = node.tag.replace(TAG_PREFIX, "!!")
-        node.tag = _untagged(node)  # read on as if the tag were not there
+        if isinstance(node, ScalarNode):
+            node.tag = _untagged(node)  # read on as if the tag were not there
+        else:  # a constructor's arguments, not data: the field is invalid
+            node.tag = _untagged(node)
+            self.refused.append(self._path[:3])
         self.errors.append(
             ContentError(
                 position=self.source.position(node),
