@@ -96,7 +96,8 @@ def test_article_lists_the_facts_citing_each_paragraph_linked_both_ways(out: Pat
     whole = soup.select("#whole_cites ~ ul a")
     assert [a["href"] for a in whole] == ["/relationships/india-taliban/#trend_2025-04-27"]
     event = page(out, "events/talks/")
-    assert "/articles/outreach/#p4" in hrefs(one(event, "section.notes"))
+    # cited by its name {#talks} (paragraph 4): the link keeps the name
+    assert "/articles/outreach/#talks" in hrefs(one(event, "section.notes"))
 
 
 def test_article_shows_dates_at_their_precision_and_json_ld(out: Path) -> None:
@@ -183,7 +184,7 @@ def test_event_page_shows_date_place_actors_claims_and_numbered_citations(out: P
     assert hrefs(one(claim, "figcaption"))[0] == "/actors/taliban/"
     notes = soup.select("section.notes li")
     assert [li["id"] for li in notes] == ["note_1", "note_2", "note_3"]
-    assert one(notes[0], "a")["href"] == "/articles/outreach/#p4"
+    assert one(notes[0], "a")["href"] == "/articles/outreach/#talks"  # cited by name
     assert hrefs(notes[1]) == ["/sources/wire-report/", "https://example.com/wire"]
     assert "para 4" in notes[2].get_text()
     assert [a["href"] for a in claim.select(".refs a")] == ["#note_1", "#note_3"]

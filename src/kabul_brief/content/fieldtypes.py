@@ -16,8 +16,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from kabul_brief.baseurl import BaseUrlError, split_address
 from kabul_brief.content.dates import parse_date
 from kabul_brief.content.yamlsource import (
+    INVALID_TAG,
     TAG_PREFIX,
     MappingNode,
     Node,
@@ -146,6 +148,20 @@ def _quote_hint(node: ScalarNode, expected: str) -> str:
     )
 
 
+_BLANK_CHARACTERS: Final = frozenset(
+    "\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180e\u180f\u2800\u3164\uffa0"
+    + "".join(map(chr, range(0xFE00, 0xFE10))))
+"""Characters that show nothing yet are not format characters (Cf): fillers,
+variation selectors, the combining grapheme joiner, the braille blank."""
+
+
+def is_blank(value: str) -> bool:
+    """Whether a reader would see nothing: only white space, format characters
+    (zero-width space and joiners, the byte-order mark, bidi marks) and fillers."""
+    return all(char.isspace() or char in _BLANK_CHARACTERS or unicodedata.category(char) == "Cf"
+               or 0xE0100 <= ord(char) <= 0xE01EF for char in value)
+
+
 @dataclass(slots=True)
 class Text(FieldType):
     """Plain text. YAML 1.1 turns plain ``no``/``on``/``012`` into other types: refused."""
@@ -170,7 +186,7 @@ class Text(FieldType):
                 _quote_hint(node, "text"),
             )
         value: str = node.value
-        if not value.strip():
+        if is_blank(value):
             return ctx.report(node, "empty", f"{self.description} may not be empty")
         if self.max_length is not None and len(value) > self.max_length:
             return ctx.report(
@@ -329,9 +345,17 @@ _INVISIBLE: Final = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
 and surrogates."""
 
 
+URL_HINT: Final = (
+    "Give an address such as https://example.org/report: a host name or IP address,"
+    " a port from 1 to 65535 if any, and no user name or password (in"
+    " https://trusted.org@evil.example/ the host is evil.example).")
+
+
 @dataclass(slots=True)
 class Url(FieldType):
     description: str = "an http(s) URL"
+    address: bool = True
+    """Check host, port and user (``base_url`` leaves that to ``normalize_base_url``)."""
 
     def read(self, node: Node, path: FieldPath, ctx: ReadContext) -> Any:
         value = Text(description="a URL").read(node, path, ctx)
@@ -356,6 +380,12 @@ class Url(FieldType):
                 f"{value!r} holds the invisible character U+{ord(invisible):04X}",
                 "Percent-encode it (%E2%80%AE for U+202E), or leave it out.",
             )
+        if not self.address:
+            return value
+        try:
+            split_address(value, "URL")  # a query and a #fragment are welcome here
+        except BaseUrlError as problem:
+            return ctx.report(node, "url", str(problem), URL_HINT)
         return value
 
     def json_schema(self) -> JSONSchema:
@@ -514,6 +544,9 @@ class Struct(FieldType):
                     + (f"; {suggestion}" if suggestion else ""),
                     "Known fields: " + ", ".join(self.by_name) + ".",
                 )
+                continue
+            if value_node.tag == INVALID_TAG:  # refused while composing, and reported
+                ok = False
                 continue
             if is_null(value_node):
                 if spec.required:

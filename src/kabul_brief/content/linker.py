@@ -169,10 +169,10 @@ class _Linker:
             self.sink.add(_within(start, problem.at), problem.code, problem.message, problem.hint)
         for link in rendered.record_links:
             position = _within(start, link.at)
-            if link.id not in self.index[link.kind]:
-                if (link.kind, link.id) not in self.broken:
-                    self.report_unknown(position, link.kind, link.id)
-            elif link.fragment is not None and link.kind == "article":
+            if link.id not in self.index[link.kind] and (link.kind, link.id) not in self.broken:
+                self.report_unknown(position, link.kind, link.id)
+            elif link.fragment is not None and link.kind == "article" and (
+                    link.id in self.article_anchors):
                 anchors = self.article_anchors.get(link.id, {})
                 if link.fragment not in anchors:
                     self.sink.add(
@@ -192,9 +192,11 @@ class _Linker:
             where = (*path, i)
             if "article" in item:
                 article_id = item["article"]
-                if not self.exists(raw, "article", article_id, (*where, "article")):
-                    continue
                 anchor = item.get("anchor")
+                if not self.exists(raw, "article", article_id, (*where, "article")):
+                    if anchor is not None and article_id in self.article_anchors:
+                        self.anchor(raw, article_id, anchor, (*where, "anchor"))  # has errors
+                    continue
                 paragraph: int | None = None
                 if anchor is not None:
                     paragraph = self.anchor(raw, article_id, anchor, (*where, "anchor"))
@@ -276,15 +278,16 @@ def link(loaded: LoadedContent, sink: ErrorSink, workers: int = 1,
     nothing here imports it)."""
     linker = _Linker(sink=sink, broken=loaded.broken)
     _index_records(linker, loaded.records)
+    readable = _check_invalid_ids(linker, loaded.invalid)
     actors_raw = linker.index["actor"]
     names = {actor_id: [raw.data["name"], *raw.data.get("aliases", [])]
              for actor_id, raw in actors_raw.items()}
     linker.autolinker = AutoLinker(names)
     _convert_ahead_of_linking(linker, repr(sorted(names.items())), workers,
                               cache or MarkdownCache.disabled())
-    _render_article_bodies(linker)
+    _render_article_bodies(linker, readable)
     for raw in [*loaded.invalid, *linker.duplicates]:
-        _check_unlinked(linker, raw)
+        _check_unlinked(linker, raw, body=raw not in readable)
 
     settings = _settings(linker, loaded.settings)
     places = {m.PlaceId(i): _place(linker, raw) for i, raw in linker.index["place"].items()}
@@ -356,18 +359,50 @@ def _index_records(linker: _Linker, records: Iterable[RawRecord]) -> None:
         known[raw.id] = raw
 
 
+def _check_invalid_ids(linker: _Linker, invalid: Iterable[RawRecord]) -> list[RawRecord]:
+    """A record with errors that takes an id already used is a duplicate too, reported
+    in the same pass as its other errors. Returns the articles among them whose id is
+    their own: their bodies' anchors are known, so citations of them are checked."""
+    seen: dict[tuple[str, str], RawRecord] = {}
+    readable = []
+    for raw in invalid:
+        record_id = raw.data.get("id")
+        if not isinstance(record_id, str):
+            continue
+        first = linker.index[raw.kind].get(record_id) or seen.get((raw.kind, record_id))
+        if first is None:
+            seen[(raw.kind, record_id)] = raw
+            if raw.kind == "article":
+                readable.append(raw)
+            continue
+        # Reported at the later of the two, as between valid records.
+        later, earlier = sorted((raw, first), key=lambda r: r.position("id").sort_key(),
+                                reverse=True)
+        linker.sink.add(
+            later.position("id"),
+            "duplicate-id",
+            f"{raw.kind} id {record_id!r} is already used",
+            "Ids are unique within a kind: rename one of them.",
+            also=(earlier.position("id"),),
+        )
+        if raw.kind == "article" and first in readable:
+            readable.remove(first)
+    return readable
+
+
 _STRUCTS: dict[str, FieldType] = {
     **{kind: struct for kind, (_, struct) in YAML_KINDS.items()}, "article": ARTICLE,
     "page": PAGE,
 }
 
 
-def _check_unlinked(linker: _Linker, raw: RawRecord) -> None:
+def _check_unlinked(linker: _Linker, raw: RawRecord, *, body: bool = True) -> None:
     """Everything the linker would report of a record it cannot link (one with errors,
-    or a duplicate): its references, its Markdown, its body. Reported in the same
-    pass as the rest, so fixing one error never reveals others."""
+    or a duplicate): its references, its Markdown, its body (unless ``body`` is false:
+    checked already with the other articles). Reported in the same pass as the rest,
+    so fixing one error never reveals others."""
     _check_references(linker, raw, raw.data, _STRUCTS[raw.kind], ())
-    if raw.body is not None:
+    if raw.body is not None and body:
         start = Position(path=raw.display_path, line=raw.body_line, column=1)
         if raw.kind == "article":
             linker.render(raw, raw.body, start, paragraphs=True)
@@ -398,7 +433,7 @@ def _check_references(
             _check_references(linker, raw, item, spec.by_name[name].type, (*path, name))
         article_id, anchor = value.get("article"), value.get("anchor")
         if spec is ARTICLE_CITATION and anchor is not None and (
-            article_id in linker.index["article"]
+            article_id in linker.article_anchors
         ):
             linker.anchor(raw, article_id, anchor, (*path, "anchor"))
 
@@ -465,11 +500,14 @@ def _convert_ahead(autolinker: AutoLinker, job: MarkdownJob) -> Rendered | None:
         return None
 
 
-def _render_article_bodies(linker: _Linker) -> None:
+def _render_article_bodies(linker: _Linker, readable: Iterable[RawRecord] = ()) -> None:
     """Bodies first, all of them before any link is checked: citations and
-    ``article:ID#anchor`` links anywhere need every article's anchors."""
+    ``article:ID#anchor`` links anywhere need every article's anchors, those of
+    ``readable`` articles too (articles with errors in their front matter, whose
+    body is fine): citing them by a missing anchor is reported in the same pass."""
     starts: dict[str, Position] = {}
-    for article_id, raw in linker.index["article"].items():
+    articles = [*linker.index["article"].items(), *((raw.id, raw) for raw in readable)]
+    for article_id, raw in articles:
         start = Position(path=raw.display_path, line=raw.body_line, column=1)
         starts[article_id] = start
         rendered = linker.convert(raw.body or "", start, paragraphs=True)

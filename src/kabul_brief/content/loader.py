@@ -36,6 +36,7 @@ from kabul_brief.content.fieldtypes import (
 )
 from kabul_brief.content.schemas import ARTICLE, PAGE, SITE, YAML_KINDS
 from kabul_brief.content.yamlsource import (
+    RECOVERABLE,
     MappingNode,
     Node,
     ScalarNode,
@@ -66,6 +67,8 @@ class RawRecord:
     """Article body (Markdown)."""
     body_line: int = 0
     """1-based file line on which the article body starts."""
+    id_written: bool = False
+    """The record has an ``id:`` line (if ``data`` lacks the id, the line was wrong)."""
 
     @property
     def id(self) -> str:
@@ -437,7 +440,7 @@ def _read_records(
     broken = broken if broken is not None else set()
     root, errors = compose(source)
     sink.extend(errors)
-    if errors:
+    if errors and (root is None or any(e.code not in RECOVERABLE for e in errors)):
         # Whatever this file defines is broken: say so once, not at every reference.
         broken.add((kind, Path(relative).stem))
         if root is not None and not any(e.code == "yaml-recursive-alias" for e in errors):
@@ -490,6 +493,8 @@ def _read_records(
             relative_path=relative,
             line=position.line or 1,
             column=position.column or 1,
+            id_written=isinstance(node, MappingNode) and any(
+                key.value == "id" for key, _ in node.value),
         )
         (records if valid else invalid if invalid is not None else []).append(record)
     return records
@@ -541,6 +546,11 @@ def _load_markdown(
     for article in [*records, *loaded.invalid[invalid_before:]]:  # the body is checked too
         article.body = "".join(lines[closing + 1 :])
         article.body_line = closing + 2
+    for article in loaded.invalid[invalid_before:]:  # its id, for citations of its anchors
+        if not article.id_written and (
+                ID_RE.fullmatch(path.stem) and len(path.stem) <= ID_MAX_LENGTH):
+            article.data["id"] = path.stem
+            article.positions[("id",)] = (1, 1)
     if not records:
         return None
     article = records[0]

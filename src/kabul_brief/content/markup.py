@@ -38,6 +38,7 @@ from markdown.inlinepatterns import LinkInlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 from kabul_brief.content.fieldtypes import ID_MAX_LENGTH, ID_RE
+from kabul_brief.themeids import is_theme_id
 
 RECORD_KINDS: Final[tuple[str, ...]] = (
     "actor",
@@ -833,6 +834,12 @@ class _Processor(Treeprocessor):
             message = f"paragraph anchor `{{#{name}}}` looks like a paragraph number"
             hint = "names of the form p + digits are reserved: cite the paragraph by number"
             self._report("bad-anchor", message, hint, at)
+            return None
+        if is_theme_id(name):
+            message = f"paragraph anchor `{{#{name}}}` is an id the page itself uses"
+            hint = ("the site's pages already carry an element with this id (such as the"
+                    " search box): pick another name")
+            self._report("reserved-anchor", message, hint, at)
             return None
         if name in names:
             first = names[name]

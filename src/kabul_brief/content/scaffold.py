@@ -78,6 +78,13 @@ def create(content_dir: Path, kind: str, title: str, today: dt.date) -> NewFile:
         number += 1
         tail = f"-{number}"
         record_id = base[: ID_MAX_LENGTH - len(tail)].rstrip("-") + tail
+    from kabul_brief.pipeline import taken_by_site  # the check's own rule; imports the linker
+
+    taken_by_own = taken_by_site(kind, record_id)
+    if taken_by_own is not None:  # check would refuse the file: do not write it
+        raise ScaffoldError(
+            f"{kind} id {record_id!r} is reserved for the site's own pages (/{taken_by_own}):"
+            " give another title; nothing was written")
     path = folder / f"{record_id}{suffix}"
     text = render_new(kind, record_id, title.strip(), today)
     folder.mkdir(parents=True, exist_ok=True)

@@ -347,7 +347,7 @@ SITE: Final = Struct(
     (
         Field(name="title", type=Text(description="title"), required=True),
         Field(name="tagline", type=Text(description="tagline")),
-        Field(name="base_url", type=Url(), required=True,
+        Field(name="base_url", type=Url(address=False), required=True,
               doc="absolute URL the site is published at"),
         Field(name="language", type=Text(
             description="language tag",

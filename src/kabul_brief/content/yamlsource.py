@@ -113,9 +113,23 @@ class SourceText:
         return Position(path=self.path, line=line0 + 1 + self.line_offset, column=column0 + 1)
 
 
+INVALID_TAG = "tag:kabul-brief,2025:invalid"
+"""The tag :func:`compose` gives a record's field whose value it refused (nested too
+deep, or a tagged list or mapping): the field is invalid, and was reported."""
+
+RECOVERABLE = frozenset({"duplicate-key", "yaml-tag", "control-character", "yaml-too-deep"})
+"""Problems after which the document is still read, repaired as :func:`compose` says,
+so that one of them does not hide the file's other errors."""
+
+
 def compose(source: SourceText) -> tuple[Node | None, list[ContentError]]:
-    """Compose one YAML document and check it. With errors, the root (if any) is only
-    for finding which ids the file meant to define; its values must not be used."""
+    """Compose one YAML document and check it. If every error's code is in
+    :data:`RECOVERABLE`, the root is repaired and may be read for the rest of its
+    errors: a duplicate key keeps its first value, a tagged value is read as if
+    untagged, a value with a control character is kept (a build still stops), and
+    a field nested too deep or holding a tagged list or mapping carries
+    :data:`INVALID_TAG`. With other errors, the root
+    (if any) is only for finding which ids the file meant to define."""
     too_deep = _too_deep(source)
     if too_deep is not None:
         return None, [too_deep]
@@ -133,8 +147,30 @@ def compose(source: SourceText) -> tuple[Node | None, list[ContentError]]:
         ]
     if root is None:
         return None, []
-    errors = _NodeChecker(source).check(root)
+    checker = _NodeChecker(source)
+    errors = checker.check(root)
+    for chain in checker.refused:
+        # The value of a record's field that holds the nesting: root (a record, or a
+        # list of records) -> [record ->] field value.
+        at = 1 if isinstance(root, MappingNode) else 2
+        if len(chain) > at:
+            chain[at].tag = INVALID_TAG
     return root, errors
+
+
+_RESOLVER = yaml.resolver.Resolver()
+"""The implicit tags of the safe loader (the C loader resolves with the same rules)."""
+
+
+def _untagged(node: Node) -> str:
+    """The tag ``node`` would have without the tag written on it."""
+    if isinstance(node, MappingNode):
+        return TAG_PREFIX + "map"
+    if isinstance(node, SequenceNode):
+        return TAG_PREFIX + "seq"
+    # A plain scalar is resolved (``!foo 12`` reads as 12), a quoted one is text.
+    implicit = (isinstance(node, ScalarNode) and not node.style, False)  # C: "", Python: None
+    return str(_RESOLVER.resolve(ScalarNode, node.value, implicit))  # type: ignore[no-untyped-call]
 
 
 def _depth_error(source: SourceText, line0: int, column0: int) -> ContentError:
@@ -205,6 +241,10 @@ class _NodeChecker:
         self._on_stack: set[int] = set()
         self._distinct = 0
         self._depth_reported = False
+        self._path: list[Node] = []
+        self.refused: list[list[Node]] = []
+        """The nodes from the root down to each value refused: nested too deep, or a
+        tagged list or mapping (``!!python/object/apply:os.system [...]``)."""
 
     def check(self, root: Node) -> list[ContentError]:
         total = self._walk(root, 1)
@@ -244,6 +284,7 @@ class _NodeChecker:
                 self.errors.append(
                     _depth_error(self.source, node.start_mark.line, node.start_mark.column))
             self._depth_reported = True
+            self.refused.append(self._path[:3])
             return None
         if key in self._on_stack:
             self.errors.append(
@@ -256,6 +297,7 @@ class _NodeChecker:
             )
             return None
         self._on_stack.add(key)
+        self._path.append(node)
         self._distinct += 1
         self._check_tag(node)
         size: int | None = 1
@@ -275,6 +317,7 @@ class _NodeChecker:
             if size is not None and size > MAX_EXPANDED_NODES:
                 break
         self._on_stack.discard(key)
+        self._path.pop()
         if size is not None:
             self._expanded_size[key] = size
         return size
@@ -304,6 +347,11 @@ class _NodeChecker:
             )
             return
         shown = node.tag.replace(TAG_PREFIX, "!!")
+        if isinstance(node, ScalarNode):
+            node.tag = _untagged(node)  # read on as if the tag were not there
+        else:  # a constructor's arguments, not data: the field is invalid
+            node.tag = _untagged(node)
+            self.refused.append(self._path[:3])
         self.errors.append(
             ContentError(
                 position=self.source.position(node),
@@ -315,7 +363,9 @@ class _NodeChecker:
 
     def _check_keys(self, node: MappingNode) -> None:
         seen: dict[str, Node] = {}
-        for key_node, _ in node.value:
+        kept = []
+        for key_node, value_node in node.value:
+            kept.append((key_node, value_node))
             if not isinstance(key_node, ScalarNode):
                 self.errors.append(
                     ContentError(
@@ -329,6 +379,7 @@ class _NodeChecker:
             if first is None:
                 seen[key_node.value] = key_node
                 continue
+            kept.pop()
             first_position = self.source.position(first)
             self.errors.append(
                 ContentError(
@@ -339,3 +390,4 @@ class _NodeChecker:
                     also=(first_position,),
                 )
             )
+        node.value = kept  # the first value is read on

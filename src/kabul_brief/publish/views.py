@@ -339,7 +339,9 @@ class Notes:
             article = kit.site.articles[citation.article]
             if citation.paragraph is None:
                 return Note(number, kit.article(citation.article), "the whole article", None)
-            url = kit.urls.record("article", citation.article, f"p{citation.paragraph}")
+            # The name as written: a copied link keeps pointing at the same paragraph.
+            url = kit.urls.record("article", citation.article,
+                                  citation.anchor or f"p{citation.paragraph}")
             return Note(number, Link(url, article.title), f"paragraph {citation.paragraph}", None)
         if isinstance(citation, m.SourceCitation):
             source = kit.site.sources[citation.source]
