@@ -111,3 +111,19 @@ def test_a_list_one_level_deeper_than_allowed_is_refused_before_parsing(
     assert result.error_lines == ["content/articles/deep.md:5:1: error: the text is nested"
                                   " too deeply to render [markdown]"]
     assert "    Nest lists and quotes at most 40 levels deep." in result.err.splitlines()
+
+
+@pytest.mark.parametrize("event_id", ["search", "site-search", "search-fallback"])
+def test_an_event_id_the_timeline_page_uses_itself_is_refused(
+    good_site: Path, run_cli: Run, event_id: str
+) -> None:
+    """The timeline's entry for an event carries the event's id as its element id."""
+    event = "content/events/kabul-meeting.yaml"
+    text = (good_site / event).read_text(encoding="utf-8")
+    (good_site / "content/events/clash.yaml").write_text(
+        text.replace("id: kabul-meeting", f"id: {event_id}", 1), encoding="utf-8")
+    for command in ("check", "build"):
+        result = run_cli(command)
+        assert result.code == 1 and "Traceback" not in result.err
+        assert (f"content/events/clash.yaml:1:5: error: event id {event_id!r} is an element"
+                " id the timeline page uses itself [reserved-id]") in result.error_lines

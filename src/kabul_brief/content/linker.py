@@ -47,6 +47,7 @@ from kabul_brief.content.schemas import (
     YAML_KINDS,
 )
 from kabul_brief.errors import ErrorSink, Position
+from kabul_brief.themeids import is_theme_id
 
 KINDS = ("actor", "place", "event", "dispute", "relationship", "source", "article", "page")
 FOLDERS = {
@@ -294,6 +295,7 @@ def link(loaded: LoadedContent, sink: ErrorSink, workers: int = 1,
     _check_place_cycles(linker, places)
     if taken_by_site is not None:
         _check_site_paths(linker, taken_by_site)
+    _check_timeline_ids(linker)
     actors = {m.ActorId(i): _actor(linker, raw) for i, raw in actors_raw.items()}
     sources = {m.SourceId(i): _source(linker, raw) for i, raw in linker.index["source"].items()}
     events = {m.EventId(i): _event(linker, raw) for i, raw in linker.index["event"].items()}
@@ -596,6 +598,19 @@ def _check_site_paths(linker: _Linker, taken_by_site: SitePathTaken) -> None:
                     "Rename the file, or give another id in its front matter."
                     f" The site's own /{taken} is there.",
                 )
+
+
+def _check_timeline_ids(linker: _Linker) -> None:
+    """The timeline gives each event's entry the event's id as its element id: an id
+    the page uses itself (``search``, ``site-search``) would be there twice."""
+    for event_id, raw in linker.index["event"].items():
+        if is_theme_id(event_id):
+            linker.sink.add(
+                raw.position("id"),
+                "reserved-id",
+                f"event id {event_id!r} is an element id the timeline page uses itself",
+                "Give the event another id: the timeline's entry for it carries its id.",
+            )
 
 
 def _actor(linker: _Linker, raw: RawRecord) -> m.Actor:
