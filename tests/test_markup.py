@@ -19,6 +19,7 @@ from kabul_brief.content.markup import (
     RecordLink,
     Rendered,
     TextPosition,
+    TooDeep,
     render_markdown,
 )
 
@@ -664,8 +665,11 @@ def test_empty_and_blank_text() -> None:
         assert rendered.html.strip() == "" and rendered.paragraphs == () and rendered.problems == ()
 
 
-def test_deeply_nested_quotes_do_not_crash() -> None:
-    rendered = render_markdown(">" * 200 + " India [x](javascript:y)", autolinker=ACTORS)
+def test_deeply_nested_quotes_are_refused_before_parsing() -> None:
+    """The linker reports TooDeep as a positioned error (test_attack_round2_text)."""
+    with pytest.raises(TooDeep):
+        render_markdown(">" * 200 + " India [x](javascript:y)", autolinker=ACTORS)
+    rendered = render_markdown(">" * 40 + " India [x](javascript:y)", autolinker=ACTORS)
     assert [p.code for p in rendered.problems] == ["link-scheme"]
 
 
