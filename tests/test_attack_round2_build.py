@@ -9,13 +9,14 @@ output."""
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
+import select
 import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -104,10 +105,8 @@ def processes_mentioning(text: str) -> list[int]:
 def children(pid: int) -> list[int]:
     found = []
     for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
+        with contextlib.suppress(OSError):
             found += [int(n) for n in (task / "children").read_text().split()]
-        except OSError:
-            pass
     return found
 
 
@@ -123,17 +122,16 @@ def catches(pid: int, number: int) -> bool:
 
 
 def read_to_eof(stream: object, seconds: float) -> bool:
-    """Read ``stream`` on a thread; True if it reached end of file in time."""
-    done = threading.Event()
-
-    def drain() -> None:
-        assert hasattr(stream, "read")
-        while stream.read(65536):
-            pass
-        done.set()
-
-    threading.Thread(target=drain, daemon=True).start()
-    return done.wait(seconds)
+    """Read ``stream`` until end of file; False if it does not come in time."""
+    assert hasattr(stream, "fileno")
+    fd = stream.fileno()
+    deadline = time.monotonic() + seconds
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            return False
+        if not os.read(fd, 65536):
+            return True
 
 
 @pytest.fixture
@@ -144,10 +142,8 @@ def reaper() -> Iterator[list[str]]:
     yield marks
     for mark in marks:
         for pid in processes_mentioning(mark):
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
 
 
 def start_build(root: Path, reaper: list[str]) -> subprocess.Popen[bytes]:
