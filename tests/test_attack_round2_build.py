@@ -303,3 +303,26 @@ def test_dead_working_folders_are_cleaned_and_live_ones_kept(
     finally:
         holder.kill()
         holder.communicate()
+
+
+# Content finding 11. Bad usage of serve and schema
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "65536"])
+def test_serve_refuses_a_port_out_of_range(tmp_path: Path, port: str) -> None:
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    result = run_cli_process("serve", "--port", port, cwd=tmp_path, timeout=60)
+    assert result.code == 2, result.err
+    assert "Traceback" not in result.err
+    assert result.err.splitlines()[-1].startswith("kabul-brief serve: error: argument --port")
+
+
+@pytest.mark.parametrize("out", ["afile", "/proc/x"])
+def test_schema_into_a_file_or_an_unwritable_path_is_one_line(tmp_path: Path,
+                                                              out: str) -> None:
+    (tmp_path / "afile").write_text("x", "utf-8")
+    result = run_cli_process("schema", "--out", out, cwd=tmp_path, timeout=60)
+    assert result.code == 2, result.err
+    assert "Traceback" not in result.err
+    lines = result.err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"kabul-brief schema: error: cannot write {out}")

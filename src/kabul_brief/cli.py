@@ -86,6 +86,16 @@ def _positive(text: str) -> int:
     return number
 
 
+def _port(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = -1
+    if not 0 <= number <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 0 to 65535, got {text!r}")
+    return number
+
+
 def _parser() -> argparse.ArgumentParser:
     from kabul_brief.content.scaffold import NEW_KINDS
 
@@ -126,7 +136,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--content", type=Path, default=Path("content"),
                        help="content folder (default: content)")
-    serve.add_argument("--port", type=int, default=8000,
+    serve.add_argument("--port", type=_port, default=8000,
                        help="port on 127.0.0.1 (default: 8000; 0 picks a free one)")
 
     new = commands.add_parser("new", help="create a new content file from a title or name")
@@ -388,9 +398,14 @@ def _new(content: Path, kind: str, title: str) -> int:
 def _schema(out: Path) -> int:
     from kabul_brief.content.schemas import json_schemas
 
-    out.mkdir(parents=True, exist_ok=True)
-    for name, schema in json_schemas().items():
-        (out / name).write_text(json.dumps(schema, indent=2, sort_keys=True) + "\n",
-                                encoding="utf-8")
-        print(out / name)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, schema in json_schemas().items():
+            (out / name).write_text(json.dumps(schema, indent=2, sort_keys=True) + "\n",
+                                    encoding="utf-8")
+            print(out / name)
+    except OSError as problem:  # --out is a file, or not ours to write
+        print(f"kabul-brief schema: error: cannot write {escape_controls(str(out))}:"
+              f" {escape_controls(_describe(problem))}", file=sys.stderr)
+        return EXIT_USAGE
     return EXIT_OK
