@@ -1,7 +1,9 @@
 """Command line: ``kabul-brief check | build | serve | new | schema``, or ``python -m kabul_brief``.
 
 The only module that prints. Exit status: 0 success, 1 content errors, 2 bad usage or
-a system refusal (a full disk, a folder not ours to write), 130 interrupted (Ctrl-C).
+a system refusal (a full disk, a folder not ours to write), 130 interrupted (Ctrl-C),
+143 terminated (SIGTERM: a CI job cancelled, a container stopped), which is handled
+as Ctrl-C is: the working folder is removed and ``--out`` left as it was.
 Content errors and those never show a traceback; a bug does. Paths and messages are
 printed with control characters escaped: one problem is one line.
 """
@@ -9,13 +11,16 @@ printed with control characters escaped: one problem is one line.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
+import signal
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Final, Never
 
 from kabul_brief import __version__
@@ -41,6 +46,34 @@ EXIT_OK = 0
 EXIT_CONTENT_ERRORS = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where Ctrl-C would raise KeyboardInterrupt, so that the same
+    clean-up runs (see :func:`_terminated_as_interrupt`)."""
+
+
+def _raise_terminated(signum: int, frame: FrameType | None) -> None:
+    raise Terminated
+
+
+@contextlib.contextmanager
+def _terminated_as_interrupt() -> Iterator[None]:
+    """While a command runs, SIGTERM stops it as Ctrl-C does."""
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _stopped(command: str, stop: KeyboardInterrupt, what: str = "") -> int:
+    """The one line for a command stopped by Ctrl-C or SIGTERM, and its exit status."""
+    terminated = isinstance(stop, Terminated)
+    print(f"kabul-brief {command}: {'terminated' if terminated else 'interrupted'}{what}",
+          file=sys.stderr)
+    return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
 
 
 def _positive(text: str) -> int:
@@ -50,6 +83,16 @@ def _positive(text: str) -> int:
         number = 0
     if number < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {text!r}")
+    return number
+
+
+def _port(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = -1
+    if not 0 <= number <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 0 to 65535, got {text!r}")
     return number
 
 
@@ -93,7 +136,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--content", type=Path, default=Path("content"),
                        help="content folder (default: content)")
-    serve.add_argument("--port", type=int, default=8000,
+    serve.add_argument("--port", type=_port, default=8000,
                        help="port on 127.0.0.1 (default: 8000; 0 picks a free one)")
 
     new = commands.add_parser("new", help="create a new content file from a title or name")
@@ -119,19 +162,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "check":
         try:
-            return _check(args.content, args.format, args.strict)
-        except KeyboardInterrupt:
-            print("kabul-brief check: interrupted", file=sys.stderr)
-            return EXIT_INTERRUPTED
+            with _terminated_as_interrupt():
+                return _check(args.content, args.format, args.strict)
+        except KeyboardInterrupt as stop:
+            return _stopped("check", stop)
     if args.command == "schema":
         return _schema(args.out)
     if args.command == "build":
         try:
-            return _build(args.content, args.out, args.base_url, args)
-        except KeyboardInterrupt:
-            print(f"kabul-brief build: interrupted; {escape_controls(str(args.out))}"
-                  " was left as it was", file=sys.stderr)
-            return EXIT_INTERRUPTED
+            with _terminated_as_interrupt():
+                return _build(args.content, args.out, args.base_url, args)
+        except KeyboardInterrupt as stop:
+            return _stopped("build", stop,
+                            f"; {escape_controls(str(args.out))} was left as it was")
         except OSError as problem:  # reading the content or templates, or the cache
             return _usage_error(_describe(problem))
     if args.command == "new":
@@ -355,9 +398,14 @@ def _new(content: Path, kind: str, title: str) -> int:
 def _schema(out: Path) -> int:
     from kabul_brief.content.schemas import json_schemas
 
-    out.mkdir(parents=True, exist_ok=True)
-    for name, schema in json_schemas().items():
-        (out / name).write_text(json.dumps(schema, indent=2, sort_keys=True) + "\n",
-                                encoding="utf-8")
-        print(out / name)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, schema in json_schemas().items():
+            (out / name).write_text(json.dumps(schema, indent=2, sort_keys=True) + "\n",
+                                    encoding="utf-8")
+            print(out / name)
+    except OSError as problem:  # --out is a file, or not ours to write
+        print(f"kabul-brief schema: error: cannot write {escape_controls(str(out))}:"
+              f" {escape_controls(_describe(problem))}", file=sys.stderr)
+        return EXIT_USAGE
     return EXIT_OK

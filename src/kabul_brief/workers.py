@@ -9,14 +9,24 @@ Forking is used only where it is safe and pays: on a platform that has it, from 
 process running a single thread (the preview server has several, and works
 serially: it re-renders a handful of pages), and for enough items to cover the cost
 of starting the workers.
+
+A worker dies with its parent: were the build killed (SIGKILL, or a SIGTERM it has
+no time to handle), a worker left behind would block for ever writing its results
+to a pipe nobody reads, keep the working folder's lock (so no later build cleans it
+up) and keep the build's stdout open (so a CI step never sees it end). On Linux the
+kernel sees to it (``PR_SET_PDEATHSIG``); elsewhere a thread of the worker watches
+its parent.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import signal
+import sys
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import Connection
 from typing import Any, Final, Generic, TypeVar, cast
@@ -37,10 +47,44 @@ def _run_chunk(numbers: range) -> list[Any]:
     return [function(items[n]) for n in numbers]
 
 
-def _ignore_interrupts() -> None:
+_PR_SET_PDEATHSIG: Final = 1
+_WATCH_PARENT_EVERY: Final = 0.5
+"""Seconds between two looks at the parent, where the kernel cannot watch it."""
+
+
+def _ignore_interrupts(parent: int) -> None:
     """In a worker: Ctrl-C is the parent's to handle (it stops the workers and says
-    so in one line); the signal reaches every process of the terminal's group."""
+    so in one line); the signal reaches every process of the terminal's group.
+    SIGTERM, the parent's way to stop a worker, ends it quietly (the parent's own
+    handler, inherited by the fork, would print a traceback here). And the worker
+    dies with ``parent``."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with(parent)
+
+
+def _die_with(parent: int) -> None:
+    """End this process as soon as ``parent`` is gone (see the module's docstring)."""
+    if sys.platform.startswith("linux") and _set_death_signal():
+        if os.getppid() != parent:  # it died before the death signal was set
+            os._exit(1)
+        return
+    threading.Thread(target=_watch, args=(parent,), daemon=True,
+                     name="watch-parent").start()
+
+
+def _set_death_signal() -> bool:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return int(libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(_WATCH_PARENT_EVERY)
+    os._exit(1)
 
 
 def default_workers() -> int:
@@ -68,7 +112,7 @@ def forked_map(function: Callable[[Item], Result], items: Sequence[Item],
               for start in range(0, len(items), CHUNK)]
     try:
         with multiprocessing.get_context("fork").Pool(
-                workers, initializer=_ignore_interrupts) as pool:
+                workers, initializer=_ignore_interrupts, initargs=(os.getpid(),)) as pool:
             for chunk in pool.imap(_run_chunk, chunks):
                 yield from chunk
     finally:
@@ -84,8 +128,8 @@ class BackgroundJob(Generic[Result]):
         if fork:
             context = multiprocessing.get_context("fork")
             self._receiver, sender = context.Pipe(duplex=False)
-            self._child = context.Process(target=_send_result, args=(function, sender),
-                                          daemon=True)
+            self._child = context.Process(target=_send_result,
+                                          args=(function, sender, os.getpid()), daemon=True)
             self._child.start()
             sender.close()
 
@@ -124,8 +168,8 @@ def in_background(function: Callable[[], Result], workers: int) -> BackgroundJob
     return BackgroundJob(function, fork=workers >= 2 and can_fork())
 
 
-def _send_result(function: Callable[[], Any], sender: Connection) -> None:
-    _ignore_interrupts()
+def _send_result(function: Callable[[], Any], sender: Connection, parent: int) -> None:
+    _ignore_interrupts(parent)
     try:
         outcome: tuple[bool, Any] = (False, function())
     except BaseException as error:  # handed to the parent, which raises it

@@ -20,6 +20,7 @@ import shutil
 import signal
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import FrameType
@@ -177,8 +178,23 @@ def _working_folder(parent: Path) -> Iterator[Path]:
         (folder / MARKER).write_bytes(MARKER_TEXT)
         yield folder
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        _remove(folder)
         os.close(lock)
+
+
+def _remove(folder: Path) -> None:
+    """Delete a working folder, its marker last: a build killed while deleting (a big
+    site takes a while) leaves a folder the next build still knows to clean up."""
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            if entry.name == MARKER:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _is_dead(leftover: Path) -> bool:
@@ -199,13 +215,29 @@ def _is_dead(leftover: Path) -> bool:
     return True
 
 
+STALE_AFTER: Final = 600.0
+"""Seconds after which a working folder without the marker is taken for a dead one:
+a live build writes the marker a moment after making the folder."""
+
+
 def _clean_leftovers(parent: Path) -> None:
-    """Remove the working folders of earlier builds that died (they carry the marker and
-    no live build holds their lock). Another build's working folder is never touched."""
+    """Remove the working folders of earlier builds that died: no live build holds
+    their lock, and they carry the marker or were last changed long ago (one killed
+    before writing it). Another build's working folder is never touched.
+
+    (Forked workers inherit the lock; that they die with their build, see
+    :mod:`~kabul_brief.workers`, is what frees it when a build is killed.)"""
     for leftover in parent.glob(f"{_TEMP_PREFIX}*"):
-        if (leftover.is_dir() and not leftover.is_symlink() and (leftover / MARKER).is_file()
-                and _is_dead(leftover)):
-            shutil.rmtree(leftover, ignore_errors=True)
+        try:
+            if not leftover.is_dir() or leftover.is_symlink():
+                continue
+            marked = (leftover / MARKER).is_file()
+            if not marked and time.time() - leftover.stat().st_mtime < STALE_AFTER:
+                continue
+        except OSError:
+            continue
+        if _is_dead(leftover):
+            _remove(leftover)
 
 
 def _drop_lock(folder: Path) -> None:
@@ -213,25 +245,31 @@ def _drop_lock(folder: Path) -> None:
         os.unlink(folder / LOCK)
 
 
+_CALMED: Final = (signal.SIGINT, signal.SIGTERM)
+
+
 class _Calm:
-    """From :meth:`begin` to the end of the ``with`` block, Ctrl-C waits: once the swap
-    starts the build finishes it and deletes the previous site whole, rather than stop
-    with the new site in place and the old one half deleted. (Only the main thread
-    can handle signals; elsewhere, as in the preview's builder, this does nothing.)"""
+    """From :meth:`begin` to the end of the ``with`` block, Ctrl-C (and SIGTERM, which
+    the CLI handles as Ctrl-C) waits: once the swap starts the build finishes it and
+    deletes the previous site whole, rather than stop with the new site in place and
+    the old one half deleted. (Only the main thread can handle signals; elsewhere, as
+    in the preview's builder, this does nothing.)"""
 
     def __init__(self) -> None:
-        self._previous: Callable[[int, FrameType | None], Any] | int | None = None
+        self._previous: dict[int, Callable[[int, FrameType | None], Any] | int | None] = {}
 
     def begin(self) -> None:
         if threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+            self._previous = {number: signal.signal(number, signal.SIG_IGN)
+                              for number in _CALMED}
 
     def __enter__(self) -> _Calm:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
+        for number, previous in self._previous.items():
+            if previous is not None:
+                signal.signal(number, previous)
 
 
 def publish_tree(out: Path, produce: Callable[[Path], None]) -> None:
