@@ -14,9 +14,11 @@ import argparse
 import contextlib
 import datetime as dt
 import json
+import re
 import signal
 import sys
 import time
+import traceback
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -37,6 +39,7 @@ from kabul_brief.stopwatch import Stopwatch
 from kabul_brief.workers import default_workers
 
 if TYPE_CHECKING:
+    from jinja2 import TemplateError
     from tqdm import tqdm
 
 # The commands import the rest of the program when they run: a build with nothing to
@@ -286,6 +289,8 @@ def _build(content: Path, out: Path, base_url: str | None, args: argparse.Namesp
         return EXIT_CONTENT_ERRORS
     markdown.save()
     files.save()
+    from jinja2 import TemplateError
+
     from kabul_brief.publish.search import SearchIndexError
 
     try:
@@ -294,6 +299,11 @@ def _build(content: Path, out: Path, base_url: str | None, args: argparse.Namesp
                                 workers=args.jobs, sources=sources, stopwatch=clock)
     except BaseUrlError as problem:  # site.yaml's base_url, should the loader let one by
         return _usage_error(problem)
+    except TemplateError as problem:  # a site's own template that does not compile or run
+        print(_template_error(problem, templates), file=sys.stderr)
+        print(f"nothing was written; {escape_controls(str(out))} was left as it was.",
+              file=sys.stderr)
+        return EXIT_CONTENT_ERRORS
     except (OSError, SearchIndexError) as problem:  # a full disk, a folder not ours
         return _usage_error(f"could not write {out} ({_describe(problem)});"
                             " it was left as it was")
@@ -315,6 +325,35 @@ def _build(content: Path, out: Path, base_url: str | None, args: argparse.Namesp
         for path in sorted(p for p in out.rglob("*") if p.is_file()):
             print(f"  {path.relative_to(out).as_posix()}")
     return EXIT_OK
+
+
+_JINJA_FRAME: Final = r"top-level template code|block '[^'\n]*'|macro '[^'\n]*'|template"
+"""How Jinja names the frames of template code in a traceback."""
+_JINJA_FRAME_RE: Final = re.compile(_JINJA_FRAME)
+_TEMPLATE_FRAME_RE: Final = re.compile(rf'File "([^"\n]+)", line ([0-9]+), in (?:{_JINJA_FRAME})')
+
+
+def _template_error(problem: TemplateError, templates: Path) -> str:
+    """``PATH:LINE: error: MESSAGE`` from Jinja's own position, where it gives one (a
+    syntax error does; an error while rendering names no line)."""
+    from jinja2 import TemplateSyntaxError
+
+    where = str(templates)
+    if isinstance(problem, TemplateSyntaxError):
+        where = problem.filename or str(templates / (problem.name or ""))
+        if problem.lineno:
+            where += f":{problem.lineno}"
+    else:  # Jinja puts the template's own file and line in the traceback's frames
+        frames = [f"{frame.f_code.co_filename}:{line}" for frame, line
+                  in traceback.walk_tb(problem.__traceback__)
+                  if _JINJA_FRAME_RE.fullmatch(frame.f_code.co_name)]
+        # From a render worker the traceback comes as text, in the exception's cause.
+        frames += [f"{name}:{line}" for name, line in _TEMPLATE_FRAME_RE.findall(
+            str(problem.__cause__ or ""))]
+        if frames:
+            where = frames[-1]
+    message = problem.message or type(problem).__name__
+    return escape_controls(f"{where}: error: template: {message}")
 
 
 def _usage_error(problem: Exception | str) -> int:

@@ -1,0 +1,70 @@
+"""A broken template, as an outside attack tried it: one positioned line, no traceback."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kabul_brief.folders import templates_dir
+from tests.conftest import CliResult
+
+Run = Callable[..., CliResult]
+
+
+@pytest.fixture
+def broken_theme(good_site: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    theme = good_site / "theme"
+    shutil.copytree(templates_dir(), theme)
+    monkeypatch.setenv("KABUL_BRIEF_TEMPLATES", str(theme))
+    return theme
+
+
+def _old_site(run_cli: Run, good_site: Path, monkeypatch: pytest.MonkeyPatch) -> bytes:
+    with monkeypatch.context() as patch:
+        patch.delenv("KABUL_BRIEF_TEMPLATES")
+        assert run_cli("build", "--quiet").code == 0
+    return (good_site / "_site/index.html").read_bytes()
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_template_syntax_error_is_one_line_with_its_file_and_line(
+    good_site: Path, broken_theme: Path, run_cli: Run, monkeypatch: pytest.MonkeyPatch,
+    jobs: str,
+) -> None:
+    before = _old_site(run_cli, good_site, monkeypatch)
+    base = broken_theme / "base.html"
+    lines = base.read_text(encoding="utf-8").count("\n")
+    with base.open("a", encoding="utf-8") as stream:
+        stream.write("{% if %}\n")
+    result = run_cli("build", "--jobs", jobs)
+    assert result.code == 1
+    assert "Traceback" not in result.err
+    assert result.err.splitlines() == [
+        f"{base}:{lines + 1}: error: template: Expected an expression, got 'end of"
+        " statement block'",
+        "nothing was written; _site was left as it was.",
+    ]
+    assert (good_site / "_site/index.html").read_bytes() == before
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_template_error_while_rendering_names_the_template_line(
+    good_site: Path, broken_theme: Path, run_cli: Run, monkeypatch: pytest.MonkeyPatch,
+    jobs: str,
+) -> None:
+    before = _old_site(run_cli, good_site, monkeypatch)
+    base = broken_theme / "base.html"
+    text = base.read_text(encoding="utf-8").splitlines(keepends=True)
+    text.insert(3, "{{ page.no_such_field.x }}\n")
+    base.write_text("".join(text), encoding="utf-8")
+    result = run_cli("build", "--jobs", jobs)
+    assert result.code == 1
+    assert "Traceback" not in result.err
+    [error, nothing] = result.err.splitlines()
+    assert error.startswith(f"{base}:4: error: template: ")
+    assert "no_such_field" in error
+    assert nothing == "nothing was written; _site was left as it was."
+    assert (good_site / "_site/index.html").read_bytes() == before
