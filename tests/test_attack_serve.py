@@ -228,3 +228,28 @@ def test_serve_without_a_content_folder_says_so_and_exits(tmp_path: Path) -> Non
         "nowhere: error: the content folder does not exist [missing-content]")
     assert "Traceback" not in done.stderr
     assert [p.name for p in tmp_path.iterdir()] == []
+
+
+@pytest.mark.parametrize("path", ["/" + "a" * 300, "/" + "a/" * 5000, "/x/" + "b" * 300 + "/"])
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_a_name_too_long_for_the_file_system_is_not_found(
+    preview: Preview, path: str, method: str
+) -> None:
+    """The attack: a 300-character segment closed the connection with no answer."""
+    status, body = request(preview, path, method=method)
+    assert status == 404
+    if method == "GET":
+        assert title(body) == "Page not found · Fixture Brief"
+    assert request(preview, PAGE)[0] == 200
+    assert "Traceback" not in preview.output()
+
+
+def test_two_host_headers_are_refused(preview: Preview) -> None:
+    """A second Host could smuggle another name past the check of the first."""
+    with socket.create_connection(("127.0.0.1", preview.port), timeout=5) as raw:
+        raw.sendall(f"GET {PAGE} HTTP/1.1\r\nHost: 127.0.0.1:{preview.port}\r\n"
+                    "Host: evil.example\r\nConnection: close\r\n\r\n".encode())
+        answer = b""
+        while chunk := raw.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.0 421") or answer.startswith(b"HTTP/1.1 421"), answer[:80]

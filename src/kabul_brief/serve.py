@@ -161,22 +161,26 @@ def make_handler(state: PreviewState, port: int | None = None
             if errors and (path.endswith("/") or path.endswith(".html")):
                 self._send(HTTPStatus.INTERNAL_SERVER_ERROR, "text/html", overlay_page(errors))
                 return
-            local = Path(self.translate_path(path))
-            if local.is_dir():
-                local = local / "index.html"
-            if local.suffix == ".html" and local.is_file():
-                page = local.read_bytes().replace(
-                    b"</body>", RELOAD_SCRIPT.encode() + b"</body>", 1
-                )
-                self._send(HTTPStatus.OK, "text/html; charset=utf-8", page)
-                return
-            super().do_GET()
+            try:
+                local = Path(self.translate_path(path))
+                if local.is_dir():
+                    local = local / "index.html"
+                if local.suffix == ".html" and local.is_file():
+                    page = local.read_bytes().replace(
+                        b"</body>", RELOAD_SCRIPT.encode() + b"</body>", 1
+                    )
+                    self._send(HTTPStatus.OK, "text/html; charset=utf-8", page)
+                    return
+                super().do_GET()
+            except OSError:  # a name too long for the file system, a file gone meanwhile
+                self.send_error(HTTPStatus.NOT_FOUND)
 
         def _refused(self) -> bool:
             """Answer (and True) a request for another host, or for a path no file
             can have (a NUL, a lone surrogate)."""
-            host = (self.headers.get("Host") or "").strip().lower()
-            if port is not None and host not in allowed_hosts(port):
+            hosts = self.headers.get_all("Host") or [""]
+            host = hosts[0].strip().lower()
+            if port is not None and (len(hosts) != 1 or host not in allowed_hosts(port)):
                 self._send(HTTPStatus.MISDIRECTED_REQUEST, "text/plain",
                            b"This preview answers only 127.0.0.1 and localhost.\n")
                 return True
