@@ -16,7 +16,7 @@ from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup, Tag
-from conftest import CliResult
+from conftest import GOOD_SITE, CliResult
 from test_site_support import BASIC, REPO, broken_links, tree
 
 from kabul_brief.folders import CACHE_FOLDER, cache_folder
@@ -425,3 +425,35 @@ def test_the_caches_a_build_writes_are_read_back_and_the_key_is_kept_elsewhere(
     secret = key.read_bytes()
     for path in files:
         assert secret not in path.read_bytes()
+
+
+@pytest.mark.parametrize("header", ["zeros", "forged-header"])
+def test_a_huge_planted_cache_file_is_thrown_away_cheaply(tmp_path: Path, header: str) -> None:
+    """The attack: a sparse 2 GB file in the cache folder was read whole, twice (4.2 GB
+    of memory); a cache file is authenticated in chunks before anything is kept."""
+    site = tmp_path / "site"
+    shutil.copytree(GOOD_SITE, site)
+    cache = tmp_path / "cache"
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "KABUL_BRIEF_CACHE": str(cache)}
+    command = [sys.executable, "-m", "kabul_brief", "build", "--quiet", "--jobs", "1"]
+    subprocess.run(command, cwd=site, env=env, check=True, timeout=300)
+    folders = [p.parent for p in cache.rglob("markdown.pickle")]
+    assert folders
+    for name in CACHE_FILES:
+        path = folders[0] / name
+        with path.open("wb") as stream:
+            if header == "forged-header":
+                stream.write(b"kabul-brief cache 1\n" + b"\x00" * 32)
+            stream.truncate(2 << 30)  # sparse: no disk, 2 GB to read
+    (site / "content/site.yaml").write_text(
+        (site / "content/site.yaml").read_text(encoding="utf-8") + "# edited\n",
+        encoding="utf-8")
+    measure = ("import resource, subprocess, sys; "
+               "code = subprocess.run(sys.argv[1:]).returncode; "
+               "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); "
+               "sys.exit(code)")
+    result = subprocess.run([sys.executable, "-c", measure, *command], cwd=site, env=env,
+                            capture_output=True, text=True, check=False, timeout=300)
+    assert result.returncode == 0, result.stderr
+    peak_kib = int(result.stdout.split()[-1])
+    assert peak_kib < 500 * 1024, f"peak {peak_kib // 1024} MiB"

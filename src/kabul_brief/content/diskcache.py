@@ -78,10 +78,14 @@ def _read_key(path: Path) -> bytes | None:
     return key if len(key) == _KEY_BYTES else None
 
 
-def _tag(key: bytes, name: str, payload: bytes) -> bytes:
+def _mac(key: bytes, name: str) -> hmac.HMAC:
     """The HMAC of a cache file's payload, bound to the file's name: one cache's file
     copied under another's name does not pass."""
-    mac = hmac.new(key, name.encode() + b"\x00", hashlib.sha256)
+    return hmac.new(key, name.encode() + b"\x00", hashlib.sha256)
+
+
+def _tag(key: bytes, name: str, payload: bytes) -> bytes:
+    mac = _mac(key, name)
     mac.update(payload)
     return mac.digest()
 
@@ -168,6 +172,24 @@ class KeyedCache(Generic[Value]):
             return
 
 
+def _authenticated(path: Path, key: bytes, name: str) -> bytes | None:
+    """The payload of a cache file if its HMAC holds. The header is read first and the
+    HMAC computed over the file in chunks, so a planted file costs one pass and no
+    memory (a 2 GB one was read whole, twice); only a file this user's key vouches
+    for is then read into memory."""
+    with path.open("rb") as stream:
+        if stream.read(len(_MAGIC)) != _MAGIC:
+            return None
+        tag = stream.read(_TAG_BYTES)
+        mac = _mac(key, name)
+        while chunk := stream.read(1 << 20):
+            mac.update(chunk)
+        if not hmac.compare_digest(tag, mac.digest()):
+            return None
+        stream.seek(len(_MAGIC) + _TAG_BYTES)
+        return stream.read()
+
+
 def _read(path: Path, name: str, accepts: Callable[[Any], bool]) -> dict[str, Any]:
     """The entries of a cache file that this user's key vouches for; else nothing, and
     nothing of the file unpickled."""
@@ -175,15 +197,13 @@ def _read(path: Path, name: str, accepts: Callable[[Any], bool]) -> dict[str, An
     if key is None:
         return {}
     try:
-        content = path.read_bytes()
+        payload = _authenticated(path, key, name)
     except OSError:
         return {}
-    start = len(_MAGIC) + _TAG_BYTES
-    if not content.startswith(_MAGIC) or not hmac.compare_digest(
-            content[len(_MAGIC):start], _tag(key, name, content[start:])):
+    if payload is None:
         return {}
     try:
-        data = pickle.loads(content[start:])
+        data = pickle.loads(payload)
     except (pickle.UnpicklingError, EOFError, AttributeError, ImportError,
             IndexError, TypeError, ValueError):  # written by this user, by older code
         return {}
