@@ -142,7 +142,7 @@ def test_an_article_dated_9999_gives_a_feed_date_a_parser_reads(
 
 
 @pytest.mark.parametrize(("month", "shown"), [
-    ("0001-01", "January 1"), ("0050-06", "June 50"), ("0100-12", "December 100"),
+    ("0001-01", "January 0001"), ("0050-06", "June 0050"), ("0100-12", "December 0100"),
     ("9999-12", "December 9999"),
 ])
 def test_a_trend_point_in_an_early_or_late_year_draws_a_chart(

@@ -257,7 +257,7 @@ FIELD_CASES = {
     ),
     "longitude-out-of-range": Case(
         PLACE, "[34.555, 69.207]", "[34.555, 190.1]",
-        f"{PLACE}:5:23: error: a coordinate must be between -180 and 180, found 190.1 [range]",
+        f"{PLACE}:5:23: error: longitude must be between -180 and 180, found 190.1 [range]",
         None,
     ),
     "javascript-url-refused": Case(

@@ -19,6 +19,12 @@ _ISO_RE = re.compile(r"(?P<year>[0-9]{4})(?:-(?P<month>[0-9]{2})(?:-(?P<day>[0-9
 _MONTHS = tuple(calendar.month_name)
 
 
+def year_text(year: int) -> str:
+    """A year as a reader sees it: four digits, so that year 1 ("0001") never reads as
+    a day ("January 1"). Years from 1000 on are written as they are."""
+    return f"{year:04d}"
+
+
 class Precision(Enum):
     YEAR = "year"
     MONTH = "month"
@@ -62,12 +68,14 @@ class PartialDate:
         return dt.date(self.year, month, calendar.monthrange(self.year, month)[1])
 
     def display(self) -> str:
-        """Human form at the given precision: "2025", "April 2025", "22 April 2025"."""
+        """Human form at the given precision: "2025", "April 2025", "22 April 2025"
+        ("January 0001": see :func:`year_text`)."""
+        year = year_text(self.year)
         if self.month is None:
-            return str(self.year)
+            return year
         if self.day is None:
-            return f"{_MONTHS[self.month]} {self.year}"
-        return f"{self.day} {_MONTHS[self.month]} {self.year}"
+            return f"{_MONTHS[self.month]} {year}"
+        return f"{self.day} {_MONTHS[self.month]} {year}"
 
     def __str__(self) -> str:
         return self.iso

@@ -312,6 +312,10 @@ class Number(FieldType):
     minimum: float
     maximum: float
     description: str = "a number"
+    quantity: str = ""
+    """What the range message names ("latitude"), if not the description."""
+    hint: str | None = None
+    """Said with the range message."""
 
     def read(self, node: Node, path: FieldPath, ctx: ReadContext) -> Any:
         if not (
@@ -330,8 +334,9 @@ class Number(FieldType):
             return ctx.report(
                 node,
                 "range",
-                f"{self.description} must be between {self.minimum:g} and {self.maximum:g},"
-                f" found {node.value}",
+                f"{self.quantity or self.description} must be between {self.minimum:g} and"
+                f" {self.maximum:g}, found {node.value}",
+                self.hint,
             )
         ctx.remember(path, node)
         return value
@@ -432,6 +437,9 @@ class ListOf(FieldType):
     noun: str = "item"
     """What one item is called in messages ("citation")."""
     description: str = "a list"
+    positions: tuple[FieldType, ...] = ()
+    """Types of the first items, by position, in place of ``item`` (the latitude and
+    the longitude of a pair): each item is read, so every bad one is reported."""
 
     def read(self, node: Node, path: FieldPath, ctx: ReadContext) -> Any:
         if not isinstance(node, SequenceNode):
@@ -447,7 +455,8 @@ class ListOf(FieldType):
         ok = True
         for index, child in enumerate(node.value):
             ctx.partial = None
-            value = self.item.read(child, (*path, index), ctx)
+            item = self.positions[index] if index < len(self.positions) else self.item
+            value = item.read(child, (*path, index), ctx)
             if value is INVALID:
                 ok = False
                 partial.append(INVALID if ctx.partial is None else ctx.partial)
@@ -483,6 +492,8 @@ class ListOf(FieldType):
 
     def json_schema(self) -> JSONSchema:
         schema: JSONSchema = {"type": "array", "items": self.item.json_schema()}
+        if self.positions:
+            schema["prefixItems"] = [item.json_schema() for item in self.positions]
         if self.min_items:
             schema["minItems"] = self.min_items
         if self.max_items is not None:

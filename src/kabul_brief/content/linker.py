@@ -292,7 +292,7 @@ def link(loaded: LoadedContent, sink: ErrorSink, workers: int = 1,
 
     settings = _settings(linker, loaded.settings)
     places = {m.PlaceId(i): _place(linker, raw) for i, raw in linker.index["place"].items()}
-    _check_place_cycles(linker, places)
+    _check_place_cycles(linker, loaded.invalid)
     if taken_by_site is not None:
         _check_site_paths(linker, taken_by_site)
     _check_timeline_ids(linker)
@@ -425,7 +425,8 @@ def _check_references(
         linker.render(raw, value, raw.position(*path), paragraphs=False)
     elif isinstance(spec, ListOf) and isinstance(value, list):
         for i, item in enumerate(value):
-            _check_references(linker, raw, item, spec.item, (*path, i))
+            item_spec = spec.positions[i] if i < len(spec.positions) else spec.item
+            _check_references(linker, raw, item, item_spec, (*path, i))
     elif isinstance(spec, OneOf) and isinstance(value, dict):
         for key, struct in spec.variants:
             if key in value:
@@ -562,20 +563,37 @@ def _place(linker: _Linker, raw: RawRecord) -> m.Place:
     )
 
 
-def _check_place_cycles(linker: _Linker, places: Mapping[m.PlaceId, m.Place]) -> None:
-    reported: set[m.PlaceId] = set()
-    for start in places:
-        seen: list[m.PlaceId] = []
-        current: m.PlaceId | None = start
+def _check_place_cycles(linker: _Linker, invalid: Iterable[RawRecord]) -> None:
+    """Places within each other in a circle. A place with errors in other fields (a bad
+    coordinate) takes part by its ``within:`` too, so the circle is reported in the same
+    pass as those errors."""
+    records = dict(linker.index["place"])
+    for raw in invalid:
+        record_id = raw.data.get("id")
+        if raw.kind != "place" or not isinstance(record_id, str) or record_id in records:
+            continue  # a duplicate: reported as such
+        records[record_id] = raw
+        if raw.data.get("within") == record_id:  # a valid place's is reported by _place
+            linker.sink.add(raw.position("within"), "place-cycle",
+                            f"place {record_id!r} cannot be within itself",
+                            "Name the place that holds this one, or remove within:.")
+    within: dict[str, str] = {}
+    for record_id, raw in records.items():
+        value = raw.data.get("within")
+        if isinstance(value, str) and value != record_id:
+            within[record_id] = value
+    reported: set[str] = set()
+    for start in sorted(records, key=lambda i: records[i].position("within").sort_key()):
+        seen: list[str] = []
+        current: str | None = start
         while current is not None and current not in seen:
             seen.append(current)
-            current = places[current].within
+            current = within.get(current)
         if current is not None and current == start and start not in reported:
             cycle = seen[seen.index(current):]
             reported.update(cycle)
-            raw = linker.index["place"][start]
             linker.sink.add(
-                raw.position("within"),
+                records[start].position("within"),
                 "place-cycle",
                 "places are within each other in a circle: "
                 + " -> ".join([*cycle, current]),

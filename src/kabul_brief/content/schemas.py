@@ -184,27 +184,19 @@ PLACE: Final = Struct(
         Field(name="within", type=Ref("place")),
         Field(
             name="coordinates",
-            type=ListOf(Number(-180, 180, "a coordinate"), min_items=2, max_items=2, noun="number"),
+            type=ListOf(
+                Number(-180, 180, "a coordinate"), min_items=2, max_items=2, noun="number",
+                positions=(
+                    Number(-90, 90, "a coordinate", "latitude",
+                           "coordinates are [lat, lon]: latitude first."),
+                    Number(-180, 180, "a coordinate", "longitude"),
+                ),
+            ),
             doc="[lat, lon]",
         ),
         Field(name="summary", type=markdown("summary")),
     ),
 )
-
-
-def _coordinates_in_range(values: dict[str, Any], node: MappingNode, ctx: ReadContext) -> None:
-    coordinates = values.get("coordinates")
-    if coordinates and not -90 <= coordinates[0] <= 90:
-        value_node = next(v for k, v in node.value if k.value == "coordinates")
-        ctx.report(
-            value_node.value[0],
-            "range",
-            f"latitude must be between -90 and 90, found {coordinates[0]:g}",
-            "coordinates are [lat, lon]: latitude first.",
-        )
-
-
-PLACE.checks = (_coordinates_in_range,)
 
 EVENT_ACTOR: Final = OneOf(
     "event actor",

@@ -13,6 +13,7 @@ from typing import Final
 from markupsafe import Markup as SafeHtml
 
 from kabul_brief.content import model as m
+from kabul_brief.content.dates import year_text
 from kabul_brief.publish import meta
 from kabul_brief.publish.meta import Page, PageMeta
 from kabul_brief.publish.pictures import TimeStrip, time_strip
@@ -190,7 +191,7 @@ def timeline(kit: Kit) -> Page:
         event = kit.site.events[event_id]
         years.setdefault(event.date.year, []).append(kit.event_item(event_id))
     view = TimelineView(
-        years=tuple(YearGroup(year=str(year), anchor=f"year_{year}", events=tuple(items))
+        years=tuple(YearGroup(year=year_text(year), anchor=f"year_{year}", events=tuple(items))
                     for year, items in years.items()),
         count=len(kit.site.timeline),
         strip=time_strip(kit, kit.site.timeline, "timeline_strip", "Events on record"),

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from kabul_brief.content import model as m
-from kabul_brief.content.dates import Precision
+from kabul_brief.content.dates import Precision, year_text
 from kabul_brief.publish.views import Kit, Link
 
 if TYPE_CHECKING:
@@ -125,7 +125,7 @@ def _strip_ticks(first: int, last: int, x_of: Callable[[int], float]) -> tuple[T
             continue
         for month in months:
             if month == 1:
-                label = f"{_SHORT[1]} {year}" if first == last else str(year)
+                label = f"{_SHORT[1]} {year_text(year)}" if first == last else year_text(year)
             else:
                 label = _SHORT[month]
             ticks.append(Tick(_n(x_of((year - first) * 12 + month - 1)), label))
@@ -160,7 +160,7 @@ def time_strip(kit: Kit, event_ids: Iterable[str], strip_id: str, title: str) ->
         months.append(Bar(
             x=_n(pad + index * step + step * 0.1), y=_n(base - height),
             width=_n(max(step * 0.8, 1.0)), height=_n(height),
-            label=f"{_MONTHS[month]} {year}: {_plural(count)}",
+            label=f"{_MONTHS[month]} {year_text(year)}: {_plural(count)}",
         ))
     years = []
     most = max(by_year.values(), default=1)
@@ -169,7 +169,7 @@ def time_strip(kit: Kit, event_ids: Iterable[str], strip_id: str, title: str) ->
         years.append(Bar(
             x=_n(pad + index * step), y=_n(band_y), width=_n(step * 12),
             height=_n(0.35 + 0.65 * count / most),  # opacity, for a band of fixed height
-            label=f"{year} (date given only as the year): {_plural(count)}",
+            label=f"{year_text(year)} (date given only as the year): {_plural(count)}",
         ))
     ticks = _strip_ticks(first, last, lambda index: pad + index * step)
     rows = sorted(
@@ -276,16 +276,16 @@ def trend_chart(trend: tuple[m.TrendPoint, ...], chart_id: str, title: str) -> T
             iso=point.date.iso, date_text=text, word=point.direction.capitalize(),
         ))
     every = _year_step(end_year - start_year + 1)
-    ticks = [Tick(_n(x), str(year)) for year in range(start_year, end_year + 1)
+    ticks = [Tick(_n(x), year_text(year)) for year in range(start_year, end_year + 1)
              if year % every == 0 or every == 1
              for x in [pad + (_days(dt.date(year, 1, 1)) - start) * scale]
              if pad <= x < width - pad - 36]  # a year that barely begins gets no label
     room = (float(ticks[0].x) if ticks else width - pad) - pad
     opening = dt.date.fromordinal(start)
     if room >= 90:  # say where the chart starts, as far as its label fits
-        ticks.insert(0, Tick(_n(pad), f"{_SHORT[opening.month]} {opening.year}"))
+        ticks.insert(0, Tick(_n(pad), f"{_SHORT[opening.month]} {year_text(opening.year)}"))
     elif room >= 45:
-        ticks.insert(0, Tick(_n(pad), str(opening.year)))
+        ticks.insert(0, Tick(_n(pad), year_text(opening.year)))
     return TrendChart(
         id=chart_id, title=title, width=width, height=height, marks=tuple(marks),
         line=" ".join(f"{mark.x},{mark.y}" for mark in marks), ticks=tuple(ticks),
