@@ -66,3 +66,33 @@ def test_a_cache_folder_inside_the_content_is_refused(site: Path, run_cli: Run,
                          " folder outside it")
     assert not (site / "_site").exists()
     assert not (site / "content" / "_cache").exists()
+
+
+def test_leftovers_of_a_stopped_build_inside_a_mount_point_are_cleaned(
+    site: Path, run_cli: Run
+) -> None:
+    """A build into a mount point works in a hidden folder inside it; one stopped there
+    (seen once in twelve random Ctrl-C) must not stay in the published site for good."""
+    import subprocess
+
+    mount = site / "mnt"
+    mount.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=30m", "tmpfs", str(mount)],
+                   check=True)
+    try:
+        assert run_cli("build", "--out", "mnt", "--quiet").code == 0
+        staging = mount / ".kabul-brief-tmp-stopped" / ".search-staging-x"
+        staging.mkdir(parents=True)
+        (staging / "page.html").write_text("left behind", encoding="utf-8")
+        marked = mount / ".kabul-brief-tmp-marked"
+        marked.mkdir()
+        (marked / ".kabul-brief-site").write_text("", encoding="utf-8")
+        for path in (staging / "page.html", staging, staging.parent, marked):
+            os.utime(path, (1, 1))  # long dead
+        (site / "content/site.yaml").write_text(
+            (site / "content/site.yaml").read_text(encoding="utf-8") + "# edited\n",
+            encoding="utf-8")
+        assert run_cli("build", "--out", "mnt", "--quiet").code == 0
+        assert not [p.name for p in mount.iterdir() if p.name.startswith(".kabul-brief-tmp")]
+    finally:
+        subprocess.run(["umount", str(mount)], check=True)
