@@ -34,7 +34,7 @@ import markdown
 import nh3
 from markdown import util as md_util
 from markdown.extensions import Extension
-from markdown.inlinepatterns import LinkInlineProcessor
+from markdown.inlinepatterns import LinkInlineProcessor, ReferenceInlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 from kabul_brief.content.fieldtypes import ID_MAX_LENGTH, ID_RE
@@ -63,6 +63,8 @@ _ESCAPE_RE: Final = re.compile("\x02([0-9]+)\x03")
 _STASH_RE: Final = re.compile("\x02wzxhzdk:([0-9]+)\x03")
 _LONG_CHARREF_RE: Final = re.compile(r"&#([0-9]{8,}+)(;?)")
 _BRACKET_RE: Final = re.compile(r"[\[\]]")
+_PAREN_RE: Final = re.compile(r"[()]")
+_QUOTE_RE: Final = re.compile("['\"]")
 _TARGET_PLACE_RE: Final = re.compile(r"[(<:][ \t]{0,79}+")
 """A link target starts after one of these and up to 79 blanks (the locator looks
 80 characters back)."""
@@ -341,10 +343,17 @@ def _engine() -> _Engine:
             extensions=[*_EXTENSIONS, _SlotExtension(slot)], output_format="html"
         )
         brackets = _Brackets()
+        parens = _Parens()
         for pattern in md.inlinePatterns:
             if isinstance(pattern, LinkInlineProcessor):
                 fast = functools.partial(brackets.get_text, fallback=pattern.getText)
                 pattern.getText = fast  # type: ignore[method-assign]
+            if isinstance(pattern, LinkInlineProcessor) and not isinstance(
+                    pattern, ReferenceInlineProcessor):  # references never call getLink
+                link = functools.partial(
+                    parens.get_link, pattern=pattern.RE_LINK, unescape=pattern.unescape,
+                    fallback=pattern.getLink)
+                pattern.getLink = link  # type: ignore[method-assign]
         cleaner = _cleaner(_attribute_filter(mark))
         engine = _Engine(md=md, slot=slot, cleaner=cleaner, mark=mark)
         _LOCAL.engine = engine
@@ -386,6 +395,61 @@ class _Brackets:
         for match in _BRACKET_RE.finditer(data, opening + 1):
             position = match.start()
             if data[position] == "[":
+                stack.append(position)
+                continue
+            self._closes[stack.pop()] = position
+            if not stack:
+                return
+        for unclosed in stack:
+            self._closes[unclosed] = None
+
+
+class _Parens:
+    """Python-Markdown's ``getLink`` for the ``(...)`` of a link, in linear time where
+    it was quadratic.
+
+    It counts parentheses from each ``(`` to the end of the text; with many unclosed
+    ``(`` that is quadratic. Until its first quote (which may start a title) the count
+    is plain nesting, so when no quote comes before the ``(`` closes (or before the end,
+    if it never does) a stack scan like :class:`_Brackets` gives the same answer.
+    Anything with a quote in it goes to the original.
+    """
+
+    def __init__(self) -> None:
+        self._data: str | None = None
+        self._closes: dict[int, int | None] = {}
+        self._quotes: list[int] = []
+
+    def get_link(
+        self, data: str, index: int, *, pattern: re.Pattern[str],
+        unescape: Callable[[str], str],
+        fallback: Callable[[str, int], tuple[str, str | None, int, bool]],
+    ) -> tuple[str, str | None, int, bool]:
+        """Same answer as ``LinkInlineProcessor.getLink``: href, title, the index after
+        the link, whether it closes."""
+        match = pattern.match(data, index)
+        if match is None or match.group(1):
+            return fallback(data, index)  # no "(", or a "<href>": a regex, already linear
+        if data is not self._data:
+            self._data, self._closes = data, {}
+            self._quotes = [found.start() for found in _QUOTE_RE.finditer(data)]
+        if index not in self._closes:
+            self._scan(data, index)
+        close = self._closes[index]
+        start = match.end()
+        end = len(data) if close is None else close
+        quote = bisect.bisect_left(self._quotes, start)
+        if quote < len(self._quotes) and self._quotes[quote] < end:
+            return fallback(data, index)
+        if close is None:
+            return "", None, len(data), False
+        return unescape(data[start:close]).strip(), None, close + 1, True
+
+    def _scan(self, data: str, opening: int) -> None:
+        stack = [opening]
+        for match in _PAREN_RE.finditer(data, opening + 1):
+            position = match.start()
+            if data[position] == "(":
                 stack.append(position)
                 continue
             self._closes[stack.pop()] = position

@@ -1,0 +1,70 @@
+"""Unclosed link targets and raw-tag openers must not make rendering quadratic, and the
+linear link scan must answer exactly as Python-Markdown's own does."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markdown.inlinepatterns import LinkInlineProcessor, ReferenceInlineProcessor
+
+from kabul_brief.content import markup
+from tests.test_attack_markup import _seconds
+
+SHAPES: dict[str, Callable[[int], str]] = {
+    "unclosed-link-targets": lambda n: "[a](" * (n // 4),
+    "unclosed-link-targets-with-text": lambda n: "[a](b " * (n // 6),
+}
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=list(SHAPES))
+def test_rendering_time_grows_about_linearly(shape: str) -> None:
+    """Four times the input may take about four times as long, not sixteen."""
+    make = SHAPES[shape]
+    size = 8_000
+    small = _seconds(make(size))
+    while small < 0.04 and size < 1_000_000:
+        size *= 2
+        small = _seconds(make(size))
+    large = _seconds(make(4 * size))
+    assert large / small < 8, f"{size} characters: {small:.3f} s, four times: {large:.3f} s"
+
+
+LINKISH = st.text(alphabet="[]()<>'\" \n\\ab&;#", max_size=60)
+
+
+def _link_patterns() -> list[LinkInlineProcessor]:
+    patterns = [p for p in markup._engine().md.inlinePatterns
+                if isinstance(p, LinkInlineProcessor)
+                and not isinstance(p, ReferenceInlineProcessor)]
+    assert patterns
+    return patterns
+
+
+@settings(max_examples=400, deadline=None)
+@given(LINKISH)
+def test_the_linear_link_scan_answers_as_python_markdown_does(data: str) -> None:
+    for pattern in _link_patterns():
+        for index in range(len(data) + 1):
+            assert pattern.getLink(data, index) == LinkInlineProcessor.getLink(
+                pattern, data, index), (data, index)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(
+    ["[a](", "[a](b ", "(", ")", "'", '"', "[x]", "](", "<b>", " ", "\n", "t", "\\)"]),
+    max_size=30).map("".join))
+def test_link_shapes_render_as_with_python_markdown_s_scan(text: str) -> None:
+    fast = markup.render_markdown(text, paragraphs=True).html
+    patterns = _link_patterns()
+    saved = [p.getLink for p in patterns]
+    try:
+        for pattern in patterns:
+            pattern.getLink = pattern.__class__.getLink.__get__(pattern)  # type: ignore[method-assign]
+        slow = markup.render_markdown(text, paragraphs=True).html
+    finally:
+        for pattern, method in zip(patterns, saved, strict=True):
+            pattern.getLink = method  # type: ignore[method-assign]
+    assert fast == slow
