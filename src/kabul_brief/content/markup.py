@@ -34,7 +34,9 @@ import markdown
 import nh3
 from markdown import util as md_util
 from markdown.extensions import Extension
+from markdown.htmlparser import HTMLExtractor
 from markdown.inlinepatterns import LinkInlineProcessor, ReferenceInlineProcessor
+from markdown.preprocessors import HtmlBlockPreprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from kabul_brief.content.fieldtypes import ID_MAX_LENGTH, ID_RE
@@ -354,6 +356,7 @@ def _engine() -> _Engine:
                     parens.get_link, pattern=pattern.RE_LINK, unescape=pattern.unescape,
                     fallback=pattern.getLink)
                 pattern.getLink = link  # type: ignore[method-assign]
+        md.preprocessors.register(_HtmlBlocks(md), "html_block", 20)
         cleaner = _cleaner(_attribute_filter(mark))
         engine = _Engine(md=md, slot=slot, cleaner=cleaner, mark=mark)
         _LOCAL.engine = engine
@@ -457,6 +460,46 @@ class _Parens:
                 return
         for unclosed in stack:
             self._closes[unclosed] = None
+
+
+_TAG_STOPS: Final = "'\">`\x00"
+"""Where Python-Markdown's start-tag pattern may stop before the end of the text."""
+
+
+class _Extractor(HTMLExtractor):
+    """Python-Markdown's raw HTML extractor, with ``check_for_whole_start_tag`` linear
+    on many unclosed ``<a`` openers.
+
+    The start-tag pattern, tried from each ``<`` and a letter, runs to the end of the
+    text when no tag closes: quadratic. After the last character it can stop at (a
+    quote, ``>``, a backtick, NUL) it always runs to the end, and the answer is -1
+    ("incomplete"): given without matching. Anywhere else the original answers.
+    """
+
+    _tail_of: str | None = None
+    _tail_from: int = 0
+
+    def check_for_whole_start_tag(self, i: int) -> int:
+        rawdata: str = self.rawdata
+        if rawdata is not self._tail_of:
+            self._tail_of = rawdata
+            self._tail_from = max(rawdata.rfind(stop) for stop in _TAG_STOPS) + 1
+        letter = rawdata[i + 1 : i + 2]
+        if i >= self._tail_from and rawdata[i] == "<" and letter.isascii() and letter.isalpha():
+            return -1
+        result: int = super().check_for_whole_start_tag(i)
+        return result
+
+
+class _HtmlBlocks(HtmlBlockPreprocessor):
+    """Python-Markdown's raw HTML block preprocessor, run with :class:`_Extractor`."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        source = "\n".join(lines)
+        parser = _Extractor(self.md)
+        parser.feed(source)
+        parser.close()
+        return "".join(parser.cleandoc).split("\n")
 
 
 def _cleaner(attribute_filter: Callable[[str, str, str], str | None]) -> nh3.Cleaner:
