@@ -421,7 +421,9 @@ class _Parens:
     def __init__(self) -> None:
         self._data: str | None = None
         self._closes: dict[int, int | None] = {}
-        self._quotes: list[int] = []
+        self._quote_span = (0, -1)
+        """Positions from the first to the second have no quote before the second
+        (the end of the text when there is none)."""
 
     def get_link(
         self, data: str, index: int, *, pattern: re.Pattern[str],
@@ -434,19 +436,29 @@ class _Parens:
         if match is None or match.group(1):
             return fallback(data, index)  # no "(", or a "<href>": a regex, already linear
         if data is not self._data:
-            self._data, self._closes = data, {}
-            self._quotes = [found.start() for found in _QUOTE_RE.finditer(data)]
+            self._data, self._closes, self._quote_span = data, {}, (0, -1)
         if index not in self._closes:
             self._scan(data, index)
         close = self._closes[index]
         start = match.end()
-        end = len(data) if close is None else close
-        quote = bisect.bisect_left(self._quotes, start)
-        if quote < len(self._quotes) and self._quotes[quote] < end:
+        if self._quote_at(data, start, len(data) if close is None else close):
             return fallback(data, index)
         if close is None:
             return "", None, len(data), False
         return unescape(data[start:close]).strip(), None, close + 1, True
+
+    def _quote_at(self, data: str, start: int, end: int) -> bool:
+        """Whether a quote is in ``data[start:end]``. A closed link searches only its
+        own target (the text changes after it); an unclosed one searches to the end
+        once, and later ones in the same text reuse what that found."""
+        low, high = self._quote_span
+        if not low <= start <= high:
+            if end < len(data):
+                return _QUOTE_RE.search(data, start, end) is not None
+            found = _QUOTE_RE.search(data, start)
+            high = len(data) if found is None else found.start()
+            self._quote_span = (start, high)
+        return high < end
 
     def _scan(self, data: str, opening: int) -> None:
         stack = [opening]
