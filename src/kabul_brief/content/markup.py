@@ -34,7 +34,9 @@ import markdown
 import nh3
 from markdown import util as md_util
 from markdown.extensions import Extension
-from markdown.inlinepatterns import LinkInlineProcessor
+from markdown.htmlparser import HTMLExtractor
+from markdown.inlinepatterns import LinkInlineProcessor, ReferenceInlineProcessor
+from markdown.preprocessors import HtmlBlockPreprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from kabul_brief.content.fieldtypes import ID_MAX_LENGTH, ID_RE
@@ -63,6 +65,8 @@ _ESCAPE_RE: Final = re.compile("\x02([0-9]+)\x03")
 _STASH_RE: Final = re.compile("\x02wzxhzdk:([0-9]+)\x03")
 _LONG_CHARREF_RE: Final = re.compile(r"&#([0-9]{8,}+)(;?)")
 _BRACKET_RE: Final = re.compile(r"[\[\]]")
+_PAREN_RE: Final = re.compile(r"[()]")
+_QUOTE_RE: Final = re.compile("['\"]")
 _TARGET_PLACE_RE: Final = re.compile(r"[(<:][ \t]{0,79}+")
 """A link target starts after one of these and up to 79 blanks (the locator looks
 80 characters back)."""
@@ -341,10 +345,18 @@ def _engine() -> _Engine:
             extensions=[*_EXTENSIONS, _SlotExtension(slot)], output_format="html"
         )
         brackets = _Brackets()
+        parens = _Parens()
         for pattern in md.inlinePatterns:
             if isinstance(pattern, LinkInlineProcessor):
                 fast = functools.partial(brackets.get_text, fallback=pattern.getText)
                 pattern.getText = fast  # type: ignore[method-assign]
+            if isinstance(pattern, LinkInlineProcessor) and not isinstance(
+                    pattern, ReferenceInlineProcessor):  # references never call getLink
+                link = functools.partial(
+                    parens.get_link, pattern=pattern.RE_LINK, unescape=pattern.unescape,
+                    fallback=pattern.getLink)
+                pattern.getLink = link  # type: ignore[method-assign]
+        md.preprocessors.register(_HtmlBlocks(md), "html_block", 20)
         cleaner = _cleaner(_attribute_filter(mark))
         engine = _Engine(md=md, slot=slot, cleaner=cleaner, mark=mark)
         _LOCAL.engine = engine
@@ -393,6 +405,113 @@ class _Brackets:
                 return
         for unclosed in stack:
             self._closes[unclosed] = None
+
+
+class _Parens:
+    """Python-Markdown's ``getLink`` for the ``(...)`` of a link, in linear time where
+    it was quadratic.
+
+    It counts parentheses from each ``(`` to the end of the text; with many unclosed
+    ``(`` that is quadratic. Until its first quote (which may start a title) the count
+    is plain nesting, so when no quote comes before the ``(`` closes (or before the end,
+    if it never does) a stack scan like :class:`_Brackets` gives the same answer.
+    Anything with a quote in it goes to the original.
+    """
+
+    def __init__(self) -> None:
+        self._data: str | None = None
+        self._closes: dict[int, int | None] = {}
+        self._quote_span = (0, -1)
+        """Positions from the first to the second have no quote before the second
+        (the end of the text when there is none)."""
+
+    def get_link(
+        self, data: str, index: int, *, pattern: re.Pattern[str],
+        unescape: Callable[[str], str],
+        fallback: Callable[[str, int], tuple[str, str | None, int, bool]],
+    ) -> tuple[str, str | None, int, bool]:
+        """Same answer as ``LinkInlineProcessor.getLink``: href, title, the index after
+        the link, whether it closes."""
+        match = pattern.match(data, index)
+        if match is None or match.group(1):
+            return fallback(data, index)  # no "(", or a "<href>": a regex, already linear
+        if data is not self._data:
+            self._data, self._closes, self._quote_span = data, {}, (0, -1)
+        if index not in self._closes:
+            self._scan(data, index)
+        close = self._closes[index]
+        start = match.end()
+        if self._quote_at(data, start, len(data) if close is None else close):
+            return fallback(data, index)
+        if close is None:
+            return "", None, len(data), False
+        return unescape(data[start:close]).strip(), None, close + 1, True
+
+    def _quote_at(self, data: str, start: int, end: int) -> bool:
+        """Whether a quote is in ``data[start:end]``. A closed link searches only its
+        own target (the text changes after it); an unclosed one searches to the end
+        once, and later ones in the same text reuse what that found."""
+        low, high = self._quote_span
+        if not low <= start <= high:
+            if end < len(data):
+                return _QUOTE_RE.search(data, start, end) is not None
+            found = _QUOTE_RE.search(data, start)
+            high = len(data) if found is None else found.start()
+            self._quote_span = (start, high)
+        return high < end
+
+    def _scan(self, data: str, opening: int) -> None:
+        stack = [opening]
+        for match in _PAREN_RE.finditer(data, opening + 1):
+            position = match.start()
+            if data[position] == "(":
+                stack.append(position)
+                continue
+            self._closes[stack.pop()] = position
+            if not stack:
+                return
+        for unclosed in stack:
+            self._closes[unclosed] = None
+
+
+_TAG_STOPS: Final = "'\">`\x00"
+"""Where Python-Markdown's start-tag pattern may stop before the end of the text."""
+
+
+class _Extractor(HTMLExtractor):
+    """Python-Markdown's raw HTML extractor, with ``check_for_whole_start_tag`` linear
+    on many unclosed ``<a`` openers.
+
+    The start-tag pattern, tried from each ``<`` and a letter, runs to the end of the
+    text when no tag closes: quadratic. After the last character it can stop at (a
+    quote, ``>``, a backtick, NUL) it always runs to the end, and the answer is -1
+    ("incomplete"): given without matching. Anywhere else the original answers.
+    """
+
+    _tail_of: str | None = None
+    _tail_from: int = 0
+
+    def check_for_whole_start_tag(self, i: int) -> int:
+        rawdata: str = self.rawdata
+        if rawdata is not self._tail_of:
+            self._tail_of = rawdata
+            self._tail_from = max(rawdata.rfind(stop) for stop in _TAG_STOPS) + 1
+        letter = rawdata[i + 1 : i + 2]
+        if i >= self._tail_from and rawdata[i] == "<" and letter.isascii() and letter.isalpha():
+            return -1
+        result: int = super().check_for_whole_start_tag(i)
+        return result
+
+
+class _HtmlBlocks(HtmlBlockPreprocessor):
+    """Python-Markdown's raw HTML block preprocessor, run with :class:`_Extractor`."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        source = "\n".join(lines)
+        parser = _Extractor(self.md)
+        parser.feed(source)
+        parser.close()
+        return "".join(parser.cleandoc).split("\n")
 
 
 def _cleaner(attribute_filter: Callable[[str, str, str], str | None]) -> nh3.Cleaner:
