@@ -301,11 +301,13 @@ def test_a_dangling_yaml_link_is_an_error_naming_the_file(
 
 
 def test_a_linked_file_and_folder_are_read(good_site: Path, run_cli: Run) -> None:
-    outside = good_site / "shared"
-    outside.mkdir()
-    shutil.move(good_site / PLACE, outside / "kabul.yaml")
-    (good_site / PLACE).symlink_to(outside / "kabul.yaml")
-    more = good_site / "shared-places"
+    """Links that stay inside the content folder (to a ``_shared`` folder the loader
+    itself skips) are followed."""
+    inside = good_site / "content/_shared"
+    inside.mkdir()
+    shutil.move(good_site / PLACE, inside / "kabul.yaml")
+    (good_site / PLACE).symlink_to(inside / "kabul.yaml")
+    more = inside / "places"
     more.mkdir()
     (more / "herat.yaml").write_text(
         "id: herat\nname: Herat\nkind: city\nwithin: afghanistan\n", encoding="utf-8")
@@ -313,6 +315,36 @@ def test_a_linked_file_and_folder_are_read(good_site: Path, run_cli: Run) -> Non
     out = _builds(run_cli)
     assert (out / "places/kabul/index.html").is_file()
     assert (out / "places/herat/index.html").is_file()
+
+
+@pytest.mark.parametrize("what", ["file", "folder", "site.yaml"])
+def test_a_link_out_of_the_content_folder_is_refused_and_not_read(
+    good_site: Path, run_cli: Run, what: str
+) -> None:
+    """The outside attack: a committed link to a file of the machine was read and
+    published, and its lines echoed in the errors. A link out is an error that shows
+    the link's own text only."""
+    secret = good_site / "secret"
+    secret.mkdir()
+    (secret / "shadow.yaml").write_text("id: x-secret-line\nroot: hash-of-a-password\n",
+                                        encoding="utf-8")
+    if what == "file":
+        link, target = good_site / "content/places/stolen.yaml", secret / "shadow.yaml"
+    elif what == "folder":
+        link, target = good_site / "content/places/stolen", secret
+    else:
+        (good_site / "content/site.yaml").unlink()
+        link, target = good_site / "content/site.yaml", secret / "shadow.yaml"
+    link.symlink_to(target)
+    for command in ("check", "build"):
+        result = run_cli(command)
+        assert result.code == 1 and "Traceback" not in result.err
+        shown = link.relative_to(good_site).as_posix()
+        assert (f"{shown}: error: this link points outside the content folder, to"
+                f" {str(target)!r} [outside-link]") in result.error_lines, result.err
+        assert "hash-of-a-password" not in result.err + result.out
+        assert "x-secret-line" not in result.err + result.out
+    assert not (good_site / "_site").exists()
 
 
 def test_a_folder_named_like_a_yaml_file_is_an_error(good_site: Path, run_cli: Run) -> None:

@@ -237,16 +237,41 @@ def _content_files(folder: Path, suffixes: tuple[str, ...], *, content_dir: Path
     """Files of the given kinds, sorted; anything named ``_*`` or ``.*`` is skipped,
     folders included (drafts and editor backups live there).
 
-    Links are followed, to files and to folders, except a folder link back into a
-    folder that holds it (a loop). Nothing an editor meant as content is skipped
+    Links inside the content folder are followed, to files and to folders, except a
+    folder link back into a folder that holds it (a loop); a link out of it is an
+    error. Nothing an editor meant as content is skipped
     without a word: a link to nothing, a folder that cannot be read, and a folder or
     named pipe named like a content file are errors."""
     if not folder.is_dir():
         return []
     found: list[Path] = []
+    root = os.path.realpath(content_dir)
+
+    def shown(path: Path) -> str:
+        return _display(path, content_dir, display_root)[0]
+
+    if _outside(folder, root):
+        _report_outside(folder, shown, sink)
+        return []
     _walk_folder(folder, suffixes, frozenset({os.path.realpath(folder)}), found,
-                 lambda path: _display(path, content_dir, display_root)[0], sink)
+                 shown, sink, root)
     return found
+
+
+def _outside(path: Path, root: str) -> bool:
+    """Whether ``path``, its links followed, lies outside the content folder ``root``."""
+    target = os.path.realpath(path)
+    return target != root and not target.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _report_outside(path: Path, shown: Callable[[Path], str], sink: ErrorSink) -> None:
+    # Only the link's own text is shown: never what the file it reaches holds.
+    where = Position(path=shown(path))
+    sink.add(where, "outside-link",
+             f"this link points outside the content folder, to {_link_target(path)!r}",
+             "Copy the file into the content folder instead: a link out of it would"
+             " publish (or print in errors) whatever it reaches, such as files of the"
+             " machine that builds the site.")
 
 
 def _is_loop(link: Path, holding: frozenset[str]) -> bool:
@@ -258,9 +283,11 @@ def _is_loop(link: Path, holding: frozenset[str]) -> bool:
 
 
 def _walk_folder(folder: Path, suffixes: tuple[str, ...], holding: frozenset[str],
-                 found: list[Path], shown: Callable[[Path], str], sink: ErrorSink) -> None:
+                 found: list[Path], shown: Callable[[Path], str], sink: ErrorSink,
+                 root: str) -> None:
     """``holding``: the real paths of the folders walked through to this one, itself
-    included."""
+    included; ``root``: the real path of the content folder, which links may not
+    leave."""
     try:
         with os.scandir(folder) as scan:
             entries = sorted(scan, key=lambda entry: entry.name)
@@ -285,6 +312,9 @@ def _walk_folder(folder: Path, suffixes: tuple[str, ...], holding: frozenset[str
                      f" {'does not exist' if missing else 'cannot be followed'}",
                      "Point the link at an existing file or folder, or remove it.")
             continue
+        if entry.is_symlink() and (is_dir or named_as_content) and _outside(path, root):
+            _report_outside(path, shown, sink)
+            continue
         if is_dir:
             if _is_loop(path, holding):
                 sink.add(where, "symlink-loop",
@@ -296,7 +326,8 @@ def _walk_folder(folder: Path, suffixes: tuple[str, ...], holding: frozenset[str
                          f"{entry.name!r} is a folder, not a file",
                          "Rename the folder: a name ending in "
                          f"{path.suffix} is read as one content file.")
-            _walk_folder(path, suffixes, holding | {os.path.realpath(path)}, found, shown, sink)
+            _walk_folder(path, suffixes, holding | {os.path.realpath(path)}, found, shown, sink,
+                         root)
         elif named_as_content and is_file:
             found.append(path)
         elif named_as_content:
@@ -396,6 +427,9 @@ def _load_settings(content_dir: Path, display_root: str, sink: ErrorSink) -> Raw
             "site.yaml is missing",
             "Every content folder needs site.yaml with at least title and base_url.",
         )
+        return None
+    if _outside(path, os.path.realpath(content_dir)):
+        _report_outside(path, lambda _: shown, sink)
         return None
     text = _read_text(path, shown, sink)
     if text is None:
