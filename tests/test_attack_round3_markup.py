@@ -13,7 +13,7 @@ from markdown.inlinepatterns import LinkInlineProcessor, ReferenceInlineProcesso
 from markdown.preprocessors import HtmlBlockPreprocessor
 
 from kabul_brief.content import markup
-from tests.test_attack_markup import _seconds
+from tests.test_attack_markup import assert_grows_about_linearly
 
 SHAPES: dict[str, Callable[[int], str]] = {
     "unclosed-link-targets": lambda n: "[a](" * (n // 4),
@@ -24,15 +24,7 @@ SHAPES: dict[str, Callable[[int], str]] = {
 
 @pytest.mark.parametrize("shape", SHAPES, ids=list(SHAPES))
 def test_rendering_time_grows_about_linearly(shape: str) -> None:
-    """Four times the input may take about four times as long, not sixteen."""
-    make = SHAPES[shape]
-    size = 8_000
-    small = _seconds(make(size))
-    while small < 0.04 and size < 1_000_000:
-        size *= 2
-        small = _seconds(make(size))
-    large = _seconds(make(4 * size))
-    assert large / small < 8, f"{size} characters: {small:.3f} s, four times: {large:.3f} s"
+    assert_grows_about_linearly(SHAPES[shape])
 
 
 LINKISH = st.text(alphabet="[]()<>'\" \n\\ab&;#", max_size=60)
