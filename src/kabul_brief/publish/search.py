@@ -18,6 +18,9 @@ changes from run to run, and names the filter file and the metadata file after
 their content. :func:`canonical_filters` sorts the values and renames both files
 after a hash of the sorted content (same length, so the references inside the
 metadata keep their byte layout), which makes two builds byte-identical again.
+Pagefind's command line indexes pages in the order a folder lists them, which
+depends on the file system (a tmpfs differs from a disk) and changes the index: the
+pages are fed to Pagefind in sorted order instead (:mod:`.pagefind_index`).
 Everything else Pagefind writes is already the same from run to run.
 """
 
