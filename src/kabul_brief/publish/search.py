@@ -18,6 +18,9 @@ changes from run to run, and names the filter file and the metadata file after
 their content. :func:`canonical_filters` sorts the values and renames both files
 after a hash of the sorted content (same length, so the references inside the
 metadata keep their byte layout), which makes two builds byte-identical again.
+Pagefind's command line indexes pages in the order a folder lists them, which
+depends on the file system (a tmpfs differs from a disk) and changes the index: the
+pages are fed to Pagefind in sorted order instead (:mod:`.pagefind_index`).
 Everything else Pagefind writes is already the same from run to run.
 """
 
@@ -54,6 +57,7 @@ PAGES_PER_SHARD: Final = 1000
 _SHARD_PREFIX: Final = "shard-"
 _CONCURRENT: Final = 2
 """Pagefind runs at once: it uses about one and a half cores for a shard."""
+_INDEXER: Final = Path(__file__).with_name("pagefind_index.py")
 
 
 class SearchIndexError(RuntimeError):
@@ -140,16 +144,16 @@ def _link_shard(previous: Path, bundle: Path, shard: str) -> None:
 
 
 def _start(site: Path, output: Path, glob: bool = True) -> subprocess.Popen[str]:
-    """Pagefind through its Python package, which finds the binary it ships. ``-P``:
-    ``python -m`` would put the working folder first on ``sys.path``, and a
-    ``pagefind/`` or ``pagefind.py`` there (a pull request can add one) would run
-    instead; and it runs in the output's folder, not the build's."""
-    command = [sys.executable, "-P", "-m", "pagefind", "--site", str(site.resolve()),
-               "--output-path", str(output.resolve()),
-               *(["--glob", indexed_glob()] if glob else []), "--quiet"]
+    """Pagefind through its Python API, fed the pages in sorted order (see
+    :mod:`kabul_brief.publish.pagefind_index`), with ``glob`` only the pages of the
+    indexed folders. ``-P`` and a script by its path: the working folder (the
+    build's, and Pagefind's, which is ``site``) is not on ``sys.path``, so a
+    ``pagefind/`` or ``pagefind.py`` there (a pull request can add one) does not run."""
+    command = [sys.executable, "-P", str(_INDEXER), str(site.resolve()), str(output.resolve()),
+               *(indexed_folders() if glob else [])]
     try:
         return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                text=True, cwd=output.resolve().parent)
+                                text=True, cwd=site.resolve())
     except OSError as error:
         raise SearchIndexError(f"could not run Pagefind: {error}") from error
 
@@ -171,10 +175,10 @@ def _finish(shard: str, output: Path, process: subprocess.Popen[str], bundle: Pa
             os.rename(entry, bundle / entry.name)
 
 
-def indexed_glob() -> str:
+def indexed_folders() -> list[str]:
     """Only the folders of indexed kinds: Pagefind then does not parse the other pages
     (the timeline and the network page alone are megabytes) to find them unmarked."""
-    return "{" + ",".join(FOLDERS[kind] for kind in SEARCH_KINDS) + "}/**/*.html"
+    return [FOLDERS[kind] for kind in SEARCH_KINDS]
 
 
 def _head(data: bytes, i: int) -> tuple[int, int, int]:
