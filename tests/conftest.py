@@ -83,3 +83,28 @@ def run_isolated(code: str) -> str:
     )
     assert result.returncode == 0, result.stderr
     return result.stdout
+
+
+def refused(run_cli: Callable[..., CliResult], *expected: str) -> CliResult:
+    """``check`` and ``build`` both exit 1 with exactly ``expected`` error lines, in
+    one run, and no traceback (``build`` writes nothing)."""
+    checked = run_cli("check")
+    assert "Traceback" not in checked.err
+    assert checked.error_lines == list(expected), checked.err
+    assert checked.code == 1
+    built = run_cli("build", "--out", "_site", "--quiet", "--jobs", "1")
+    assert "Traceback" not in built.err
+    assert built.error_lines == list(expected), built.err
+    assert built.code == 1
+    assert not Path("_site").exists()
+    return checked
+
+
+def builds(run_cli: Callable[..., CliResult], content: str = "content") -> Path:
+    """``check`` passes and ``build`` builds, with no traceback; the built folder."""
+    checked = run_cli("check", "--content", content)
+    assert checked.code == 0, checked.err
+    built = run_cli("build", "--content", content, "--out", "_site", "--quiet", "--jobs", "1")
+    assert built.code == 0, built.err
+    assert "Traceback" not in built.err
+    return Path("_site")

@@ -22,6 +22,8 @@ from bs4 import BeautifulSoup
 from kabul_brief.content.markup import ANCHOR_RE
 from kabul_brief.themeids import is_theme_id
 from tests.conftest import FIXTURES, GOOD_SITE, CliResult, mutate
+from tests.conftest import builds as _builds
+from tests.conftest import refused as _refused
 
 Run = Callable[..., CliResult]
 SHIPPED = Path(__file__).resolve().parents[1] / "content"
@@ -31,27 +33,6 @@ SOURCE = "content/sources/agency-report.yaml"
 PEOPLE = "content/actors/people.yaml"
 
 
-def _refused(run_cli: Run, *expected: str) -> CliResult:
-    """``check`` and ``build`` both exit 1 with exactly ``expected`` error lines, in
-    one run (``build`` writes nothing)."""
-    checked = run_cli("check")
-    assert "Traceback" not in checked.err
-    assert checked.error_lines == list(expected), checked.err
-    assert checked.code == 1
-    built = run_cli("build", "--out", "_site", "--quiet", "--jobs", "1")
-    assert "Traceback" not in built.err
-    assert built.error_lines == list(expected), built.err
-    assert built.code == 1
-    assert not Path("_site").exists()
-    return checked
-
-
-def _builds(run_cli: Run, content: str = "content") -> Path:
-    checked = run_cli("check", "--content", content)
-    assert checked.code == 0, checked.err
-    built = run_cli("build", "--content", content, "--out", "_site", "--quiet", "--jobs", "1")
-    assert built.code == 0, built.err
-    return Path("_site")
 
 
 def _page(out: Path, path: str) -> BeautifulSoup:

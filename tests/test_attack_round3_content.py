@@ -17,33 +17,14 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from tests.conftest import CliResult
+from tests.conftest import builds as _builds
+from tests.conftest import refused as _refused
 
 Run = Callable[..., CliResult]
 FAR = "content/places/far.yaml"
 CYCLE = "content/places/badp.yaml"
 
 
-def _refused(run_cli: Run, *expected: str) -> CliResult:
-    """``check`` and ``build`` both exit 1 with exactly ``expected`` error lines, in
-    one run (``build`` writes nothing)."""
-    checked = run_cli("check")
-    assert "Traceback" not in checked.err
-    assert checked.error_lines == list(expected), checked.err
-    assert checked.code == 1
-    built = run_cli("build", "--out", "_site", "--quiet", "--jobs", "1")
-    assert "Traceback" not in built.err
-    assert built.error_lines == list(expected), built.err
-    assert built.code == 1
-    assert not Path("_site").exists()
-    return checked
-
-
-def _builds(run_cli: Run) -> Path:
-    checked = run_cli("check")
-    assert checked.code == 0, checked.err
-    built = run_cli("build", "--out", "_site", "--quiet", "--jobs", "1")
-    assert built.code == 0, built.err
-    return Path("_site")
 
 
 def _write(relative: str, text: str) -> None:
