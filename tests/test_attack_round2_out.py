@@ -96,3 +96,30 @@ def test_leftovers_of_a_stopped_build_inside_a_mount_point_are_cleaned(
         assert not [p.name for p in mount.iterdir() if p.name.startswith(".kabul-brief-tmp")]
     finally:
         subprocess.run(["umount", str(mount)], check=True)
+
+
+def test_a_ctrl_c_during_the_swap_is_held_until_it_is_done(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C during the swap waits for its end, then stops the program: it was
+    ignored, so a preview that got it then never stopped."""
+    import signal
+
+    from kabul_brief.publish import writer
+
+    out = tmp_path / "out"
+
+    def produce(folder: Path) -> None:
+        (folder / "index.html").write_text("new", encoding="utf-8")
+
+    original = writer._drop_lock
+
+    def interrupted_swap(folder: Path) -> None:
+        os.kill(os.getpid(), signal.SIGINT)  # arrives while the swap is held calm
+        original(folder)
+
+    monkeypatch.setattr(writer, "_drop_lock", interrupted_swap)
+    with pytest.raises(KeyboardInterrupt):
+        writer.publish_tree(out, produce)
+    assert (out / "index.html").read_text(encoding="utf-8") == "new"
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

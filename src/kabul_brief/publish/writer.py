@@ -257,11 +257,17 @@ class _Calm:
 
     def __init__(self) -> None:
         self._previous: dict[int, Callable[[int, FrameType | None], Any] | int | None] = {}
+        self._pending: list[int] = []
 
     def begin(self) -> None:
         if threading.current_thread() is threading.main_thread():
-            self._previous = {number: signal.signal(number, signal.SIG_IGN)
+            self._previous = {number: signal.signal(number, self._hold)
                               for number in _CALMED}
+
+    def _hold(self, number: int, frame: FrameType | None) -> None:
+        """Keep the signal for the end of the block: ignoring it would lose a Ctrl-C
+        that arrived during the swap (a preview then never stopped)."""
+        self._pending.append(number)
 
     def __enter__(self) -> _Calm:
         return self
@@ -270,6 +276,11 @@ class _Calm:
         for number, previous in self._previous.items():
             if previous is not None:
                 signal.signal(number, previous)
+        self._previous = {}
+        pending, self._pending = self._pending, []
+        if exc[0] is None:  # an error on its way out keeps its own traceback
+            for number in dict.fromkeys(pending):  # now handled as it would have been
+                signal.raise_signal(number)
 
 
 def publish_tree(out: Path, produce: Callable[[Path], None]) -> None:
