@@ -394,17 +394,24 @@ class _Brackets:
         return data[index:close], close + 1, True
 
     def _scan(self, data: str, opening: int) -> None:
-        stack = [opening]
-        for match in _BRACKET_RE.finditer(data, opening + 1):
-            position = match.start()
-            if data[position] == "[":
-                stack.append(position)
-                continue
-            self._closes[stack.pop()] = position
-            if not stack:
-                return
-        for unclosed in stack:
-            self._closes[unclosed] = None
+        _pair(data, opening, _BRACKET_RE, "[", self._closes)
+
+
+def _pair(data: str, opening: int, pattern: re.Pattern[str], opener: str,
+          closes: dict[int, int | None]) -> None:
+    """Pair ``opening`` and every opener nested in it with its closer, in one pass
+    over ``pattern``'s matches (openers and closers); an unclosed one pairs with None."""
+    stack = [opening]
+    for match in pattern.finditer(data, opening + 1):
+        position = match.start()
+        if data[position] == opener:
+            stack.append(position)
+            continue
+        closes[stack.pop()] = position
+        if not stack:
+            return
+    for unclosed in stack:
+        closes[unclosed] = None
 
 
 class _Parens:
@@ -461,17 +468,7 @@ class _Parens:
         return high < end
 
     def _scan(self, data: str, opening: int) -> None:
-        stack = [opening]
-        for match in _PAREN_RE.finditer(data, opening + 1):
-            position = match.start()
-            if data[position] == "(":
-                stack.append(position)
-                continue
-            self._closes[stack.pop()] = position
-            if not stack:
-                return
-        for unclosed in stack:
-            self._closes[unclosed] = None
+        _pair(data, opening, _PAREN_RE, "(", self._closes)
 
 
 _TAG_STOPS: Final = "'\">`\x00"
