@@ -10,6 +10,7 @@ output."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
 import os
 import select
@@ -135,25 +136,37 @@ def read_to_eof(stream: object, seconds: float) -> bool:
 
 
 @pytest.fixture
-def reaper() -> Iterator[list[str]]:
-    """Marks (unique paths) of the processes a test started: any left alive at the end
-    are killed, so a failing test leaves no orphan behind."""
-    marks: list[str] = []
-    yield marks
-    for mark in marks:
+def reaper() -> Iterator[Reaper]:
+    """The processes a test started: any left alive at the end are killed and waited
+    for, so a failing test leaves no orphan behind (nor open pipes, which a later
+    test would see reported as unraisable warnings)."""
+    started = Reaper()
+    yield started
+    for mark in started.marks:
         for pid in processes_mentioning(mark):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
+    for process in started.processes:
+        process.communicate()
 
 
-def start_build(root: Path, reaper: list[str]) -> subprocess.Popen[bytes]:
+@dataclasses.dataclass
+class Reaper:
+    marks: list[str] = dataclasses.field(default_factory=list)
+    """Unique paths on the command lines of the processes, the workers' too."""
+    processes: list[subprocess.Popen[bytes]] = dataclasses.field(default_factory=list)
+
+
+def start_build(root: Path, reaper: Reaper) -> subprocess.Popen[bytes]:
     content = str(root / "content")
-    reaper.append(content)
-    return subprocess.Popen(
+    reaper.marks.append(content)
+    build = subprocess.Popen(
         [sys.executable, "-m", "kabul_brief", "build", "-q", "--jobs", "2",
          "--content", content, "--out", "out"],
         cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV,
         start_new_session=True)
+    reaper.processes.append(build)
+    return build
 
 
 def wait_for(condition: object, seconds: float = 240) -> None:
@@ -169,7 +182,7 @@ def pages_being_written(root: Path, build: subprocess.Popen[bytes]) -> bool:
 
 
 def test_a_killed_build_leaves_no_process_and_closes_its_output(
-        site_copy: Path, reaper: list[str]) -> None:
+        site_copy: Path, reaper: Reaper) -> None:
     """SIGKILL mid-build: the forked workers die with it, so nothing keeps writing to
     a pipe nobody reads, and a CI step reading the build's output sees it end."""
     build = start_build(site_copy, reaper)
@@ -192,7 +205,7 @@ def test_a_killed_build_leaves_no_process_and_closes_its_output(
 
 
 def test_the_folder_of_a_killed_build_is_cleaned_by_the_next(
-        site_copy: Path, reaper: list[str]) -> None:
+        site_copy: Path, reaper: Reaper) -> None:
     build = start_build(site_copy, reaper)
     wait_for(lambda: pages_being_written(site_copy, build))
     build.kill()
@@ -212,7 +225,7 @@ def search_indexing(root: Path, build: subprocess.Popen[bytes]) -> bool:
 @pytest.mark.parametrize("when", [
     "after 0.2 s", "after 1 s", "pages being written", "search index",
 ])
-def test_sigterm_stops_a_build_as_ctrl_c_does(site_copy: Path, reaper: list[str],
+def test_sigterm_stops_a_build_as_ctrl_c_does(site_copy: Path, reaper: Reaper,
                                               when: str) -> None:
     """SIGTERM (a CI job cancelled, a container stopped): one line, exit 143, the old
     site as it was, no working folder, no worker's traceback, no process left."""
@@ -237,7 +250,7 @@ def test_sigterm_stops_a_build_as_ctrl_c_does(site_copy: Path, reaper: list[str]
     assert processes_mentioning(str(site_copy / "content")) == []
 
 
-def test_sigterm_to_the_whole_group_is_one_line(site_copy: Path, reaper: list[str]) -> None:
+def test_sigterm_to_the_whole_group_is_one_line(site_copy: Path, reaper: Reaper) -> None:
     """A CI runner signals the job's whole process group: the workers end quietly."""
     build = start_build(site_copy, reaper)
     wait_for(lambda: pages_being_written(site_copy, build))

@@ -1,9 +1,22 @@
-"""The background job that makes the data files while pages render: its result, its
-errors, and that forking stays possible while it runs."""
+"""Work on forked processes: the background job that makes the data files while pages
+render (its result, its errors, and that forking stays possible while it runs) and
+the forked map that renders pages (order, errors, and stopping at any moment)."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
 from conftest import run_isolated
+
+REPO = Path(__file__).resolve().parents[1]
 
 BACKGROUND = """
 import threading, time
@@ -48,3 +61,83 @@ def test_with_one_worker_the_job_runs_when_its_result_is_asked_for() -> None:
         print(before, job.result(), len(calls))
     """).splitlines()
     assert lines == ["0 done 1"]
+
+
+def test_forked_map_keeps_item_order_and_raises_a_workers_error_here() -> None:
+    lines = run_isolated("""
+        import os, time
+        from kabul_brief.workers import forked_map
+
+        def uneven(n):
+            time.sleep(0.002 if n % 97 == 0 else 0)  # some chunks slower than others
+            return n * 3
+
+        def fails_late(n):
+            if n == 777:
+                raise KeyError("item 777")
+            return n
+
+        print(list(forked_map(uneven, range(1234), 3)) == [n * 3 for n in range(1234)])
+        try:
+            list(forked_map(fails_late, range(1000), 2))
+        except KeyError as error:
+            print("raised:", error)
+        try:
+            list(forked_map(lambda n: (lambda: n), range(400), 2))  # results that won't pickle
+        except RuntimeError as error:
+            print("raised:", type(error).__name__)
+        taken = forked_map(uneven, range(5000), 2)
+        print(next(taken), next(taken))
+        taken.close()  # the caller stops early: the workers go
+        print("children left:", len(os.listdir(f"/proc/{os.getpid()}/task")),
+              [c for c in open(f"/proc/{os.getpid()}/task/{os.getpid()}/children").read().split()])
+    """).splitlines()
+    assert lines == ["True", "raised: 'item 777'", "raised: RuntimeError", "0 3",
+                     "children left: 1 []"]
+
+
+STOPPED_BUILD = """
+import sys, time
+from kabul_brief import cli
+from kabul_brief.workers import forked_map
+
+def quick(n):
+    return n
+
+with cli._terminated_as_interrupt():
+    print("started", flush=True)
+    try:
+        while True:
+            list(forked_map(quick, range(3000), 2))
+    except KeyboardInterrupt as stop:
+        print("stopped:", type(stop).__name__, file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
+def test_a_signal_to_the_whole_group_stops_the_workers_at_any_moment(
+        number: signal.Signals) -> None:
+    """A CI runner (SIGTERM) or a terminal (Ctrl-C) signals every process of the group,
+    at whatever moment: while workers are forked, while they wait for work, while they
+    send results. The parent must stop every time, with its one line. (With
+    ``multiprocessing.Pool``, a worker killed holding the task queue's lock made the
+    parent wait for ever: a third of these runs hung.)"""
+    expected = "stopped: Terminated" if number == signal.SIGTERM else (
+        "stopped: KeyboardInterrupt")
+    randomly = random.Random(11)
+    for _ in range(15):
+        running = subprocess.Popen(
+            [sys.executable, "-c", STOPPED_BUILD], stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, start_new_session=True,
+            env={**os.environ, "PYTHONPATH": str(REPO / "src")})
+        try:
+            assert running.stdout is not None
+            assert running.stdout.readline() == b"started\n"
+            time.sleep(randomly.uniform(0.05, 0.6))
+            os.killpg(running.pid, number)
+            _, err = running.communicate(timeout=20)
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(running.pid, signal.SIGKILL)
+            running.communicate()
+        assert err.decode().splitlines() == [expected]

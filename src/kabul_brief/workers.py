@@ -2,8 +2,11 @@
 
 Both jobs are pure functions of data the parent process already holds, so workers
 are forked after that data exists and inherit it instead of receiving it pickled;
-each worker takes a slice of item numbers and sends back the results, which come
-out in item order: the output never depends on which worker finished first.
+each worker takes every n-th chunk of item numbers and sends the results back on a
+pipe of its own, read in chunk order: the output never depends on which worker
+finished first. Not ``multiprocessing.Pool``: its workers share a lock on their
+task queue, and one killed while holding it (a SIGTERM to a CI job's whole process
+group) left the build waiting for ever as it stopped the pool.
 
 Forking is used only where it is safe and pays: on a platform that has it, from a
 process running a single thread (the preview server has several, and works
@@ -20,6 +23,7 @@ its parent.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import multiprocessing
 import os
@@ -32,6 +36,8 @@ from multiprocessing.connection import Connection
 from typing import Any, Final, Generic, TypeVar, cast
 
 Item = TypeVar("Item")
+Mask = set[int | signal.Signals]
+"""A set of blocked signals, as ``signal.pthread_sigmask`` returns it."""
 Result = TypeVar("Result")
 
 MIN_ITEMS_PER_WORKER: Final = 100
@@ -41,26 +47,66 @@ _job: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
 """The function and items of the current forked map, inherited by the workers."""
 
 
-def _run_chunk(numbers: range) -> list[Any]:
+def _run_chunks(chunks: Sequence[range], sender: Connection, parent: int,
+                mask: Mask) -> None:
+    """In a worker: its share of the chunks, each sent back as soon as it is done."""
+    _become_worker(parent, mask)
     assert _job is not None
     function, items = _job
-    return [function(items[n]) for n in numbers]
+    try:
+        for numbers in chunks:
+            if not _send(sender, False, [function(items[n]) for n in numbers]):
+                return
+    except BaseException as error:  # handed to the parent, which raises it
+        _send(sender, True, error)
+    finally:
+        sender.close()
 
 
+def _send(sender: Connection, failed: bool, value: Any) -> bool:
+    """Send one outcome; an error that would not pickle is sent as its text. False if
+    the parent is no longer listening."""
+    try:
+        sender.send((failed, value))
+    except (BrokenPipeError, ConnectionResetError):
+        return False
+    except Exception as error:  # a result or an error that will not pickle
+        sender.send((True, RuntimeError(f"worker failed: {value!r} ({error})")))
+        return False
+    return True
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[Mask]:
+    """Ctrl-C and SIGTERM wait while workers are forked, so that none arrives in a
+    worker before it has its own handlers (it would run the parent's, and print a
+    traceback); the parent gets them once its workers exist, and stops them. Yields
+    the mask to put back in the workers."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
+    try:
+        yield previous
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+_STOPPING: Final = {signal.SIGINT, signal.SIGTERM}
 _PR_SET_PDEATHSIG: Final = 1
 _WATCH_PARENT_EVERY: Final = 0.5
 """Seconds between two looks at the parent, where the kernel cannot watch it."""
 
 
-def _ignore_interrupts(parent: int) -> None:
-    """In a worker: Ctrl-C is the parent's to handle (it stops the workers and says
-    so in one line); the signal reaches every process of the terminal's group.
-    SIGTERM, the parent's way to stop a worker, ends it quietly (the parent's own
-    handler, inherited by the fork, would print a traceback here). And the worker
-    dies with ``parent``."""
+def _become_worker(parent: int, mask: Mask) -> None:
+    """In a worker, forked with Ctrl-C and SIGTERM held (see :func:`_signals_held`):
+    Ctrl-C is the parent's to handle (it stops the workers and says so in one line);
+    the signal reaches every process of the terminal's group. SIGTERM, the parent's
+    way to stop a worker, ends it at once and quietly (the parent's own handler,
+    inherited by the fork, would print a traceback here). A worker shares no lock
+    with another, so one killed anywhere leaves nothing held. And the worker dies
+    with ``parent``."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _die_with(parent)
+    signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 def _die_with(parent: int) -> None:
@@ -110,13 +156,41 @@ def forked_map(function: Callable[[Item], Result], items: Sequence[Item],
     _job = (function, items)
     chunks = [range(start, min(start + CHUNK, len(items)))
               for start in range(0, len(items), CHUNK)]
+    context = multiprocessing.get_context("fork")
+    started: list[tuple[multiprocessing.process.BaseProcess, Connection]] = []
     try:
-        with multiprocessing.get_context("fork").Pool(
-                workers, initializer=_ignore_interrupts, initargs=(os.getpid(),)) as pool:
-            for chunk in pool.imap(_run_chunk, chunks):
-                yield from chunk
+        with _signals_held() as mask:
+            for worker in range(workers):
+                receiver, sender = context.Pipe(duplex=False)
+                child = context.Process(
+                    target=_run_chunks, daemon=True,
+                    args=(chunks[worker::workers], sender, os.getpid(), mask))
+                child.start()
+                sender.close()
+                started.append((child, receiver))
+        for number in range(len(chunks)):  # chunk n is worker n % workers's
+            worker_process, receiver = started[number % workers]
+            try:
+                failed, value = receiver.recv()
+            except EOFError:
+                raise RuntimeError(
+                    f"a worker died (exit {worker_process.exitcode})") from None
+            if failed:
+                raise value
+            yield from value
     finally:
         _job = None
+        _stop(started)
+
+
+def _stop(started: list[tuple[multiprocessing.process.BaseProcess, Connection]]) -> None:
+    """End the workers (those done have ended) and close their pipes."""
+    for child, receiver in started:
+        receiver.close()
+        if child.exitcode is None:
+            child.terminate()
+    for child, _ in started:
+        child.join()
 
 
 class BackgroundJob(Generic[Result]):
@@ -128,9 +202,10 @@ class BackgroundJob(Generic[Result]):
         if fork:
             context = multiprocessing.get_context("fork")
             self._receiver, sender = context.Pipe(duplex=False)
-            self._child = context.Process(target=_send_result,
-                                          args=(function, sender, os.getpid()), daemon=True)
-            self._child.start()
+            with _signals_held() as mask:
+                self._child = context.Process(target=_send_result, daemon=True,
+                                              args=(function, sender, os.getpid(), mask))
+                self._child.start()
             sender.close()
 
     def result(self) -> Result:
@@ -168,15 +243,14 @@ def in_background(function: Callable[[], Result], workers: int) -> BackgroundJob
     return BackgroundJob(function, fork=workers >= 2 and can_fork())
 
 
-def _send_result(function: Callable[[], Any], sender: Connection, parent: int) -> None:
-    _ignore_interrupts(parent)
+def _send_result(function: Callable[[], Any], sender: Connection, parent: int,
+                 mask: Mask) -> None:
+    _become_worker(parent, mask)
     try:
         outcome: tuple[bool, Any] = (False, function())
     except BaseException as error:  # handed to the parent, which raises it
         outcome = (True, error)
     try:
-        sender.send(outcome)
-    except Exception as error:  # the error itself would not pickle
-        sender.send((True, RuntimeError(f"background job failed: {outcome[1]!r} ({error})")))
+        _send(sender, *outcome)
     finally:
         sender.close()
