@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from kabul_brief.folders import templates_dir
-from kabul_brief.serve import MAX_CONNECTIONS
+from kabul_brief.serve import MAX_CONNECTIONS, PreviewServer, PreviewState, make_handler
 from tests.conftest import GOOD_SITE
 from tests.test_serve import WAIT, fetch, free_port, wait_for
 
@@ -189,7 +190,34 @@ def test_a_missing_page_is_the_site_s_404_page(preview: Preview, path: str) -> N
 def test_a_nul_or_a_lone_surrogate_in_the_url_is_a_bad_request(preview: Preview, path: str) -> None:
     assert request(preview, path)[0] == 400
     assert request(preview, PAGE)[0] == 200
+    preview.process.send_signal(signal.SIGINT)
+    assert preview.process.wait(timeout=WAIT) == 0
     assert "Traceback" not in preview.output()
+
+
+def test_a_ctrl_c_while_a_connection_thread_starts_stops_the_preview(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C (or SIGTERM, raised the same way) lands where the server waits for a new
+    connection's thread to start: it must reach the caller, not be turned into an error
+    the server logs and serves on after (the preview then never stopped)."""
+    started = threading.Thread.start
+
+    def start_then_interrupted(thread: threading.Thread) -> None:
+        started(thread)
+        raise KeyboardInterrupt
+
+    (tmp_path / "index.html").write_text("<p>hi</p>", "utf-8")
+    server = PreviewServer(("127.0.0.1", 0), make_handler(PreviewState(out=tmp_path)))
+    try:
+        with socket.create_connection(server.server_address[:2], timeout=5) as client:
+            client.sendall(b"GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+            monkeypatch.setattr(threading.Thread, "start", start_then_interrupted)
+            with pytest.raises(KeyboardInterrupt):
+                server._handle_request_noblock()  # one turn of serve_forever
+            monkeypatch.undo()
+            assert client.recv(100).startswith(b"HTTP/1.0 200")  # that connection was served
+    finally:
+        server.server_close()
 
 
 def test_sigterm_stops_the_preview_and_removes_its_folder(preview: Preview) -> None:

@@ -239,9 +239,12 @@ class PreviewServer(ThreadingHTTPServer):
             return
         try:
             super().process_request(request, client_address)
-        except BaseException:
+        except Exception:  # no thread could be started: the slot is free again
             self._slots.release()
             raise
+        # A Ctrl-C or SIGTERM can arrive while ``start`` waits for a thread that has
+        # started and will free its slot: it goes up as it is. (Freeing the slot here
+        # too raised a ValueError that replaced it, and the preview did not stop.)
 
     def process_request_thread(self, request: Any, client_address: Any) -> None:
         try:
