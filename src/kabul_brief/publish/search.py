@@ -117,8 +117,8 @@ def index_site(folder: Path, shards: Mapping[str, Sequence[str]],
             _link_shard(earlier, bundle, shard)
     # Inside the new folder: a build killed now leaves it to the writer's clean-up.
     staging = Path(tempfile.mkdtemp(prefix=".search-staging-", dir=folder))
+    running: list[tuple[str, Path, subprocess.Popen[str]]] = []
     try:
-        running: list[tuple[str, Path, subprocess.Popen[str]]] = []
         for number, shard in enumerate(s for s in shards if s not in kept):
             site, output = staging / f"site-{number}", staging / f"bundle-{number}"
             for path in shards[shard]:
@@ -128,10 +128,17 @@ def index_site(folder: Path, shards: Mapping[str, Sequence[str]],
                 site = folder      # that the search page has its bundle all the same
             running.append((shard, output, _start(site, output, glob=bool(shards[shard]))))
             if len(running) >= _CONCURRENT:
-                _finish(*running.pop(0), bundle)
-        for shard, output, process in running:
-            _finish(shard, output, process, bundle)
-    finally:
+                _finish(*running[0], bundle)
+                running.pop(0)
+        while running:
+            _finish(*running[0], bundle)
+            running.pop(0)
+    finally:  # a build stopped (Ctrl-C, SIGTERM, a failed shard) stops its indexers
+        for _, _, process in running:
+            process.kill()
+            process.wait()
+            if process.stdout is not None:
+                process.stdout.close()
         shutil.rmtree(staging, ignore_errors=True)
 
 
