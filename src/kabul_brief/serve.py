@@ -20,6 +20,7 @@ from __future__ import annotations
 import html
 import os
 import signal
+import sys
 import tempfile
 import threading
 import traceback
@@ -245,6 +246,13 @@ class PreviewServer(ThreadingHTTPServer):
         # A Ctrl-C or SIGTERM can arrive while ``start`` waits for a thread that has
         # started and will free its slot: it goes up as it is. (Freeing the slot here
         # too raised a ValueError that replaced it, and the preview did not stop.)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A connection the browser dropped, or that a stopping preview closed, is no
+        news for the terminal; anything else is a bug, and keeps its traceback."""
+        if isinstance(sys.exc_info()[1], OSError):
+            return
+        super().handle_error(request, client_address)
 
     def process_request_thread(self, request: Any, client_address: Any) -> None:
         try:
