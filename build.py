@@ -5,6 +5,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "src"))
 
-from kabul_brief.cli import main
+from kabul_brief.__main__ import run
 
-raise SystemExit(main(["build", *sys.argv[1:]]))
+run(["build", *sys.argv[1:]])

@@ -98,19 +98,19 @@ def test_forked_map_keeps_item_order_and_raises_a_workers_error_here() -> None:
 
 STOPPED_BUILD = """
 import sys, time
-from kabul_brief import cli
+from kabul_brief import stopping
 from kabul_brief.workers import forked_map
 
 def quick(n):
     return n
 
-with cli._terminated_as_interrupt():
-    print("started", flush=True)
-    try:
-        while True:
-            list(forked_map(quick, range(3000), 2))
-    except KeyboardInterrupt as stop:
-        print("stopped:", type(stop).__name__, file=sys.stderr)
+stopping.install()
+print("started", flush=True)
+try:
+    while True:
+        list(forked_map(quick, range(3000), 2))
+except KeyboardInterrupt as stop:
+    print("stopped:", type(stop).__name__, file=sys.stderr)
 """
 
 

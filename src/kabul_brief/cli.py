@@ -3,7 +3,9 @@
 The only module that prints. Exit status: 0 success, 1 content errors, 2 bad usage or
 a system refusal (a full disk, a folder not ours to write), 130 interrupted (Ctrl-C),
 143 terminated (SIGTERM: a CI job cancelled, a container stopped), which is handled
-as Ctrl-C is: the working folder is removed and ``--out`` left as it was.
+as Ctrl-C is (see :mod:`kabul_brief.stopping`): the working folder is removed and
+``--out`` left as it was, or, when the signal came as the new site was being swapped
+in, the line says that it is there.
 Content errors and those never show a traceback; a bug does. Paths and messages are
 printed with control characters escaped: one problem is one line.
 """
@@ -11,21 +13,18 @@ printed with control characters escaped: one problem is one line.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import json
 import re
-import signal
 import sys
 import time
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING, Final, Never
 
-from kabul_brief import __version__
+from kabul_brief import __version__, stopping
 from kabul_brief.errors import ContentError, ContentErrors, escape_controls
 from kabul_brief.folders import cache_folder, templates_dir
 from kabul_brief.publish.reuse import (
@@ -48,35 +47,12 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_CONTENT_ERRORS = 1
 EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
-EXIT_TERMINATED = 143
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, raised where Ctrl-C would raise KeyboardInterrupt, so that the same
-    clean-up runs (see :func:`_terminated_as_interrupt`)."""
-
-
-def _raise_terminated(signum: int, frame: FrameType | None) -> None:
-    raise Terminated
-
-
-@contextlib.contextmanager
-def _terminated_as_interrupt() -> Iterator[None]:
-    """While a command runs, SIGTERM stops it as Ctrl-C does."""
-    previous = signal.signal(signal.SIGTERM, _raise_terminated)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def _stopped(command: str, stop: KeyboardInterrupt, what: str = "") -> int:
     """The one line for a command stopped by Ctrl-C or SIGTERM, and its exit status."""
-    terminated = isinstance(stop, Terminated)
-    print(f"kabul-brief {command}: {'terminated' if terminated else 'interrupted'}{what}",
-          file=sys.stderr)
-    return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
+    print(f"kabul-brief {command}: {stopping.said(stop)}{what}", file=sys.stderr)
+    return stopping.exit_status(stop)
 
 
 def _positive(text: str) -> int:
@@ -165,17 +141,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "check":
         try:
-            with _terminated_as_interrupt():
-                return _check(args.content, args.format, args.strict)
+            return _check(args.content, args.format, args.strict)
         except KeyboardInterrupt as stop:
             return _stopped("check", stop)
     if args.command == "schema":
         return _schema(args.out)
     if args.command == "build":
         try:
-            with _terminated_as_interrupt():
-                return _build(args.content, args.out, args.base_url, args)
-        except KeyboardInterrupt as stop:
+            return _build(args.content, args.out, args.base_url, args)
+        except KeyboardInterrupt as stop:  # before the build began
             return _stopped("build", stop,
                             f"; {escape_controls(str(args.out))} was left as it was")
         except OSError as problem:  # reading the content or templates, or the cache
@@ -258,9 +232,20 @@ def _build(content: Path, out: Path, base_url: str | None, args: argparse.Namesp
         return _usage_error(problem)
     clock = Stopwatch()
     clock.start("check for changes")
-    templates = templates_dir()
-    sources = sources_digest(content, templates, __version__, base_url,
+    sources = sources_digest(content, templates_dir(), __version__, base_url,
                              cache=cache_folder(content))
+    try:
+        return _build_from(content, out, base_url, args, sources, started, clock)
+    except KeyboardInterrupt as stop:
+        if PreviousBuild.read(out).is_current(sources):  # the signal came after the swap
+            return _stopped("build", stop, f"; the new site was already written to"
+                                           f" {escape_controls(str(out))}")
+        raise
+
+
+def _build_from(content: Path, out: Path, base_url: str | None, args: argparse.Namespace,
+                sources: str, started: float, clock: Stopwatch) -> int:
+    templates = templates_dir()
     previous = PreviousBuild.read(out)
     recorded = load_warnings(cache_folder(content), sources)
     if recorded is not None and previous.is_current(sources):

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import html
 import os
-import signal
 import sys
 import tempfile
 import threading
@@ -31,11 +30,11 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from types import FrameType
 from typing import Any, Final
 
 import watchfiles
 
+from kabul_brief import stopping
 from kabul_brief.content.loader import LoadCache
 from kabul_brief.content.mdcache import MarkdownCache
 from kabul_brief.errors import ContentError, ContentErrors
@@ -261,28 +260,10 @@ class PreviewServer(ThreadingHTTPServer):
             self._slots.release()
 
 
-@contextmanager
-def _stopped_by_sigterm() -> Iterator[None]:
-    """SIGTERM (``kill``, a container stopping) ends the preview as Ctrl-C does, so
-    that its clean-up runs; the previous handler is put back after."""
-    def stop(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    try:
-        previous = signal.signal(signal.SIGTERM, stop)
-    except ValueError:  # not the main thread: nothing to install
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
 def serve(content: Path, templates: Path | None, port: int, say: Say) -> None:
     """Run until interrupted (Ctrl-C, SIGTERM); clean up the temporary site whatever
     ends it. A port that cannot be had raises OSError, with nothing left behind."""
-    with _stopped_by_sigterm(), tempfile.TemporaryDirectory(
+    with stopping.stopped_by_signals(), tempfile.TemporaryDirectory(
             prefix="kabul-brief-preview-", ignore_cleanup_errors=True) as workdir:
         state = PreviewState(out=Path(workdir) / "site")
         with _bind(port) as listening:

@@ -19,11 +19,14 @@ is imported. Pagefind computes each page's URL from its path relative to SITE.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
+from types import FrameType
 from typing import IO, Any
 
 
@@ -74,14 +77,21 @@ class _Service:
         answer, self._buffer = self._buffer[:end], self._buffer[end + 1:]
         return answer
 
-    def close(self) -> None:
+    def close(self, stopped: bool = False) -> None:
+        """End the service: asked to (its input closed), or at once if ``stopped``;
+        either way it is waited for, so that it never outlives this process."""
+        if stopped:
+            self._process.kill()
         if self._process.stdin is not None:
-            self._process.stdin.close()
+            with contextlib.suppress(OSError):
+                self._process.stdin.close()
         try:
             self._process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self._process.kill()
             self._process.wait()
+        if self._process.stdout is not None:
+            self._process.stdout.close()
 
 
 def index(site: Path, output: Path, folders: list[str]) -> None:
@@ -91,6 +101,7 @@ def index(site: Path, output: Path, folders: list[str]) -> None:
     if binary is None:
         raise RuntimeError("could not find the pagefind binary")
     service = _Service(binary, site)
+    stopped = True
     try:
         index_id = service.send({"type": "NewIndex", "config": None})["index_id"]
         for relative in html_files(site, folders):
@@ -104,11 +115,20 @@ def index(site: Path, output: Path, folders: list[str]) -> None:
                 raise RuntimeError(f"Pagefind wrote outside its folder: {file['path']!r}")
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(base64.b64decode(file["content"]))
+        stopped = False
     finally:
-        service.close()
+        service.close(stopped)
+
+
+def _stop(number: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + number)
 
 
 def main(arguments: list[str]) -> int:
+    """The build stops an indexer with SIGTERM (a Ctrl-C reaches it with the build's
+    group): either unwinds, so that Pagefind is ended and waited for."""
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
     site, output, *folders = arguments
     index(Path(site).resolve(), Path(output).resolve(), folders)
     return 0

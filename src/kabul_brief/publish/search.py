@@ -135,8 +135,13 @@ def index_site(folder: Path, shards: Mapping[str, Sequence[str]],
             running.pop(0)
     finally:  # a build stopped (Ctrl-C, SIGTERM, a failed shard) stops its indexers
         for _, _, process in running:
-            process.kill()
-            process.wait()
+            process.terminate()  # the indexer ends its Pagefind, and waits for it
+        for _, _, process in running:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
             if process.stdout is not None:
                 process.stdout.close()
         shutil.rmtree(staging, ignore_errors=True)

@@ -1,0 +1,222 @@
+"""Stopping, under a fourth round of outside attacks: Ctrl-C or SIGTERM at a random
+moment of a build's whole life (start-up, rendering, the swap, the last lines), two
+signals in quick succession, and a preview given two Ctrl-C.
+
+What a user (or a CI runner reading the exit status) sees: an exit status of 0, 130
+or 143, never a death by the signal; at most the one line saying so, never a
+traceback; and a line that tells the truth about ``--out``: "left as it was" only
+when it is, byte for byte."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import GOOD_SITE, CliResult
+from tests.test_attack_round2_build import (
+    ENV,
+    catches,
+    leftovers,
+    processes_mentioning,
+    run_cli_process,
+    tree,
+)
+from tests.test_attack_serve import start
+from tests.test_serve import WAIT, fetch, wait_for
+
+PAGE = "/events/kabul-meeting/"
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> Path:
+    root = tmp_path / "w"
+    shutil.copytree(GOOD_SITE, root)
+    result = run_cli_process("build", "-q", "--content", "content", "--out", "out", cwd=root)
+    assert result.code == 0, result.err
+    return root
+
+
+def answers(url: str) -> bool:
+    return fetch(url)[0] == 200
+
+
+def _retitle(root: Path, number: int) -> None:
+    """An edit, so that the next build has a new site to write."""
+    site_yaml = root / "content" / "site.yaml"
+    lines = site_yaml.read_text("utf-8").splitlines(keepends=True)
+    lines = [f"title: Brief number {number}\n" if line.startswith("title:") else line
+             for line in lines]
+    site_yaml.write_text("".join(lines), "utf-8")
+
+
+@pytest.mark.parametrize("number", [signal.SIGINT, signal.SIGTERM], ids=["Ctrl-C", "SIGTERM"])
+def test_a_signal_at_any_moment_of_a_build_is_one_true_line(
+        built: Path, number: signal.Signals) -> None:
+    """A whole build's life, from the moment the signal handlers exist: whichever
+    moment the signal lands, the status is the build's or the signal's, never a death
+    by the signal, and the line says where the site is."""
+    randomly = random.Random(4 + number)
+    word, status = ("interrupted", 130) if number == signal.SIGINT else ("terminated", 143)
+    seen: set[str] = set()
+    for run in range(14):
+        _retitle(built, run)
+        before = tree(built / "out")
+        build = subprocess.Popen(
+            [sys.executable, "-m", "kabul_brief", "build", "--jobs", "2", "--content",
+             "content", "--out", "out"], cwd=built, env=ENV, start_new_session=True,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            deadline = time.monotonic() + WAIT
+            while not catches(build.pid, signal.SIGTERM) and build.poll() is None:
+                assert time.monotonic() < deadline
+                time.sleep(0.002)
+            time.sleep(randomly.uniform(0, 1.5))
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(build.pid, number)
+            _, err = build.communicate(timeout=60)
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(build.pid, signal.SIGKILL)
+            build.communicate()
+        after = tree(built / "out")
+        lines = err.splitlines()
+        assert "Traceback" not in err, err
+        assert leftovers(built) == []
+        if build.returncode == 0:
+            assert lines == [], err
+            assert f"Brief number {run}".encode() in after["index.html"]
+            seen.add("built")
+        elif lines == [f"kabul-brief build: {word}; out was left as it was"]:
+            assert build.returncode == status
+            assert after == before
+            seen.add("left")
+        elif lines == [f"kabul-brief build: {word}; the new site was already written to out"]:
+            assert build.returncode == status
+            assert f"Brief number {run}".encode() in after["index.html"]
+            seen.add("written")
+        else:
+            assert lines == [f"kabul-brief build: {word}"], err  # before the build began
+            assert build.returncode == status
+            assert after == before
+        assert processes_mentioning(str(built)) == []
+    assert "left" in seen, seen  # the moments drawn reached into the build
+
+
+def test_an_interrupt_once_the_new_site_is_in_place_says_so(
+        built: Path, monkeypatch: pytest.MonkeyPatch, run_cli: object) -> None:
+    """The writer holds a Ctrl-C that arrives during the swap and raises it once the
+    swap is done: the site is then the new one, and "left as it was" would be a lie
+    (the CI job is marked failed while the site is in fact published)."""
+    from kabul_brief.publish import build as build_module
+
+    building = build_module.build_site
+
+    def then_interrupted(*args: object, **kwargs: object) -> object:
+        building(*args, **kwargs)  # type: ignore[arg-type]
+        raise KeyboardInterrupt
+
+    _retitle(built, 99)
+    monkeypatch.chdir(built)
+    monkeypatch.setattr(build_module, "build_site", then_interrupted)
+    assert callable(run_cli)
+    result: CliResult = run_cli("build", "--jobs", "1", "--out", "out")
+    assert result.code == 130
+    assert result.err.splitlines() == [
+        "kabul-brief build: interrupted; the new site was already written to out"]
+    assert b"Brief number 99" in (built / "out" / "index.html").read_bytes()
+
+
+def test_an_interrupt_before_the_swap_leaves_out_as_it_was(
+        built: Path, monkeypatch: pytest.MonkeyPatch, run_cli: object) -> None:
+    from kabul_brief.publish import build as build_module
+
+    def interrupted(*args: object, **kwargs: object) -> object:
+        raise KeyboardInterrupt
+
+    _retitle(built, 98)
+    before = tree(built / "out")
+    monkeypatch.chdir(built)
+    monkeypatch.setattr(build_module, "build_site", interrupted)
+    assert callable(run_cli)
+    result: CliResult = run_cli("build", "--jobs", "1", "--out", "out")
+    assert result.code == 130
+    assert result.err.splitlines() == ["kabul-brief build: interrupted; out was left as it was"]
+    assert tree(built / "out") == before
+
+
+@pytest.mark.parametrize("second", [signal.SIGINT, signal.SIGTERM], ids=["Ctrl-C", "SIGTERM"])
+def test_two_signals_in_quick_succession_stop_a_build_once(
+        built: Path, second: signal.Signals) -> None:
+    """A second Ctrl-C, or the SIGTERM a runner sends after the SIGINT, cannot cut the
+    clean-up short: the first signal decides, and is the one line."""
+    for run in range(4):
+        _retitle(built, run)
+        before = tree(built / "out")
+        build = subprocess.Popen(
+            [sys.executable, "-m", "kabul_brief", "build", "--jobs", "2", "--content",
+             "content", "--out", "out"], cwd=built, env=ENV, start_new_session=True,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            wait_for("the signal handlers", functools.partial(catches, build.pid, signal.SIGTERM))
+            time.sleep(0.3 + 0.1 * run)
+            os.killpg(build.pid, signal.SIGINT)
+            time.sleep(0.01 * run)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(build.pid, second)
+            _, err = build.communicate(timeout=60)
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(build.pid, signal.SIGKILL)
+            build.communicate()
+        assert build.returncode == 130, err
+        assert err.splitlines() == ["kabul-brief build: interrupted; out was left as it was"]
+        assert tree(built / "out") == before
+        assert leftovers(built) == []
+
+
+def test_a_second_ctrl_c_still_stops_the_preview_cleanly(tmp_path: Path) -> None:
+    """Ctrl-C pressed twice (impatience): the preview says "stopped" and exits 0, with
+    its folder removed, not killed by the second signal halfway through its clean-up."""
+    for run in range(3):
+        preview = start(tmp_path)
+        wait_for("the first build", functools.partial(answers, preview.base + PAGE))
+        preview.process.send_signal(signal.SIGINT)
+        time.sleep(0.02 * run)
+        preview.process.send_signal(signal.SIGINT)
+        assert preview.process.wait(timeout=WAIT) == 0
+        output = preview.output()
+        assert "Traceback" not in output, output
+        assert output.splitlines()[-1] == "stopped"
+        assert list(preview.temp.iterdir()) == []
+
+
+def test_the_build_py_script_stops_as_the_command_does(built: Path) -> None:
+    _retitle(built, 7)
+    before = tree(built / "out")
+    build = subprocess.Popen(
+        [sys.executable, str(Path(__file__).resolve().parents[1] / "build.py"), "--jobs",
+         "2", "--content", "content", "--out", "out"], cwd=built, start_new_session=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for("the signal handlers", lambda: catches(build.pid, signal.SIGTERM))
+        time.sleep(0.3)
+        os.killpg(build.pid, signal.SIGTERM)
+        _, err = build.communicate(timeout=60)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(build.pid, signal.SIGKILL)
+        build.communicate()
+    assert build.returncode == 143, err
+    assert err.splitlines() in (["kabul-brief build: terminated; out was left as it was"],
+                                ["kabul-brief build: terminated"])
+    assert tree(built / "out") == before
