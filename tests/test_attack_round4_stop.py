@@ -220,3 +220,31 @@ def test_the_build_py_script_stops_as_the_command_does(built: Path) -> None:
     assert err.splitlines() in (["kabul-brief build: terminated; out was left as it was"],
                                 ["kabul-brief build: terminated"])
     assert tree(built / "out") == before
+
+
+# -- a link to another host written without a scheme --------------------------------
+
+
+@pytest.mark.parametrize(("target", "shown"), [
+    ("//evil.example/a", "//evil.example/a"), ("/\\evil.example/a", "/\\evil.example/a"),
+    ("\\\\\\\\evil.example/a", "\\\\evil.example/a"),  # Markdown unescapes to two
+    ("%2F%2Fevil.example/a", ""),
+])
+def test_a_link_to_another_host_without_a_scheme_is_refused(
+        good_site: Path, run_cli: object, target: str, shown: str) -> None:
+    """``//host/path`` is no relative path: it leaves the site for any host, in the
+    page's own scheme (browsers read a backslash as a slash there)."""
+    from tests.conftest import refused
+
+    article = good_site / "content" / "articles" / "fz-host.md"
+    article.write_text(f"---\ntitle: Fz\ndate: 2025-05-01\n---\nSee [this]({target}).\n",
+                       "utf-8")
+    assert callable(run_cli)
+    if not shown:  # percent-encoded slashes are a path on this site
+        built = run_cli("build", "--out", "_site", "--quiet", "--jobs", "1")
+        assert built.code == 0, built.err
+        return
+    result = refused(
+        run_cli, f"content/articles/fz-host.md:5:12: error: link target `{shown}` names"
+                 " another host without a scheme; it is not a relative path [link-scheme]")
+    assert "https://evil.example/a" in result.err

@@ -57,6 +57,8 @@ ANCHOR_RE: Final[re.Pattern[str]] = re.compile(
 in the length check) so that ``"india\\n"`` is refused."""
 
 _SAFE_SCHEMES: Final = ("http", "https", "mailto")
+_NETWORK_PATH_RE: Final = re.compile(r"[/\\][/\\]")
+"""A target starting with two slashes (either way round): a network-path reference."""
 _SCHEME_RE: Final = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 _C0_AND_SPACE: Final = "".join(chr(c) for c in range(0x21))
 _TAB_NEWLINE_RE: Final = re.compile(r"[\t\n\r]")
@@ -815,12 +817,21 @@ class _Processor(Treeprocessor):
             written.append(target[len("mailto:") :])
         at = self._claim(written, link=True)
         scheme_match = _SCHEME_RE.match(target)
+        what = "image source" if attribute == "src" else "link target"
+        if scheme_match is None and _NETWORK_PATH_RE.match(target):
+            # ``//host/path``: another host, in whatever scheme the page has (a browser
+            # reads ``/\host`` and ``\\host`` the same way)
+            message = (f"{what} `{_show(target)}` names another host without a scheme;"
+                       " it is not a relative path")
+            host_and_path = target.lstrip("/\\")
+            hint = f"write the whole address: https://{_show(host_and_path)}"
+            self._report("link-scheme", message, hint, at)
+            return False
         if scheme_match is None:
             return True  # a relative path or a #fragment
         scheme = scheme_match.group(1).lower()
         if scheme in _SAFE_SCHEMES:
             return True
-        what = "image source" if attribute == "src" else "link target"
         if scheme not in RECORD_KINDS:
             close = difflib.get_close_matches(scheme, (*RECORD_KINDS, *_SAFE_SCHEMES), n=1)
             hint = (
