@@ -353,7 +353,6 @@ def test_other_schemes_are_problems(target: str) -> None:
         "[x](../actors/india/)",
         "[x](notes/page.html#part)",
         "[x](#p3)",
-        "[x](//example.org/x)",
         "[x](HTTPS://EXAMPLE.ORG)",
         "[x](a\\_b)",
     ],
