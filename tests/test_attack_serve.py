@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import select
 import shutil
 import signal
 import socket
@@ -194,6 +195,28 @@ def test_a_nul_or_a_lone_surrogate_in_the_url_is_a_bad_request(preview: Preview,
     preview.process.send_signal(signal.SIGINT)
     assert preview.process.wait(timeout=WAIT) == 0
     assert "Traceback" not in preview.output()
+
+
+def test_a_client_trickling_its_request_is_closed(preview: Preview) -> None:
+    """Slowloris: one byte of the request every 0.3 s never lets the socket's own
+    timeout (1 s here) run out; the whole request must still come within it."""
+    trickling = socket.create_connection(("127.0.0.1", preview.port), timeout=5)
+    started = time.monotonic()
+    closed_after = None
+    with trickling:
+        for byte in b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + b"a" * 200:
+            try:
+                trickling.send(bytes([byte]))
+                readable, _, _ = select.select([trickling], [], [], 0.3)
+                if readable and trickling.recv(100) == b"":
+                    closed_after = time.monotonic() - started
+                    break
+            except OSError:  # reset: closed too
+                closed_after = time.monotonic() - started
+                break
+    assert closed_after is not None, "still open after a minute of trickling"
+    assert closed_after < 4
+    assert request(preview, PAGE)[0] == 200
 
 
 def test_a_browser_dropping_connections_mid_answer_prints_nothing(preview: Preview) -> None:

@@ -17,11 +17,14 @@ however the preview stops: Ctrl-C, SIGTERM, a port already taken.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import os
+import socket
 import sys
 import tempfile
 import threading
+import time
 import traceback
 import urllib.parse
 from collections.abc import Callable, Iterator
@@ -141,6 +144,26 @@ def make_handler(state: PreviewState, port: int | None = None
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, directory=str(state.out), **kwargs)
 
+        def handle_one_request(self) -> None:
+            """The whole request (line and headers) must come within the timeout, not
+            just each byte of it: a client trickling one byte at a time is closed."""
+            deadlines = getattr(self.server, "deadlines", None)
+            if isinstance(deadlines, Deadlines):
+                deadlines.arm(self.connection, self.timeout)
+            try:
+                super().handle_one_request()
+            finally:
+                if isinstance(deadlines, Deadlines):
+                    deadlines.disarm(self.connection)
+
+        def parse_request(self) -> bool:
+            try:
+                return super().parse_request()
+            finally:  # the request is in: answering it may take its time
+                deadlines = getattr(self.server, "deadlines", None)
+                if isinstance(deadlines, Deadlines):
+                    deadlines.disarm(self.connection)
+
         def log_message(self, format: str, *args: Any) -> None:
             pass  # the terminal is for build messages
 
@@ -222,6 +245,42 @@ def make_handler(state: PreviewState, port: int | None = None
     return PreviewHandler
 
 
+class Deadlines:
+    """Connections that must send their request by a given time; one watchdog thread
+    closes those that have not (a socket's own timeout restarts with every byte)."""
+
+    CHECK_EVERY: Final = 0.25
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._due: dict[socket.socket, float] = {}
+        self._watchdog: threading.Thread | None = None
+
+    def arm(self, connection: socket.socket, seconds: float | None) -> None:
+        with self._lock:
+            self._due[connection] = time.monotonic() + (seconds or DEFAULT_TIMEOUT)
+            if self._watchdog is None:
+                self._watchdog = threading.Thread(target=self._watch, daemon=True,
+                                                  name="kabul-brief-deadlines")
+                self._watchdog.start()
+
+    def disarm(self, connection: socket.socket) -> None:
+        with self._lock:
+            self._due.pop(connection, None)
+
+    def _watch(self) -> None:
+        while True:
+            time.sleep(self.CHECK_EVERY)
+            now = time.monotonic()
+            with self._lock:
+                late = [c for c, due in self._due.items() if due <= now]
+                for connection in late:
+                    del self._due[connection]
+            for connection in late:  # the handler's next read ends: it closes
+                with contextlib.suppress(OSError):
+                    connection.shutdown(socket.SHUT_RDWR)
+
+
 class PreviewServer(ThreadingHTTPServer):
     """A thread per connection, at most ``MAX_CONNECTIONS`` at once: one more is closed
     at once rather than given a thread (idle connections time out, see the handler)."""
@@ -232,6 +291,7 @@ class PreviewServer(ThreadingHTTPServer):
                  ) -> None:
         super().__init__(address, handler)
         self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+        self.deadlines = Deadlines()
 
     def process_request(self, request: Any, client_address: Any) -> None:
         if not self._slots.acquire(blocking=False):
