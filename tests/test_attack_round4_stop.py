@@ -248,3 +248,66 @@ def test_a_link_to_another_host_without_a_scheme_is_refused(
         run_cli, f"content/articles/fz-host.md:5:12: error: link target `{shown}` names"
                  " another host without a scheme; it is not a relative path [link-scheme]")
     assert "https://evil.example/a" in result.err
+
+
+# -- odd settings and closed pipes ---------------------------------------------------
+
+
+@pytest.mark.parametrize("written", ["inf", "nan", "abc", "-1", "0", "1e9"])
+def test_a_preview_timeout_that_is_no_number_of_seconds_is_refused(
+        tmp_path: Path, written: str) -> None:
+    shutil.copytree(GOOD_SITE, tmp_path / "site")
+    done = subprocess.run(
+        [sys.executable, "-m", "kabul_brief", "serve", "--port", "0"], cwd=tmp_path / "site",
+        capture_output=True, text=True, timeout=WAIT, check=False,
+        env={**ENV, "KABUL_BRIEF_SERVE_TIMEOUT": written})
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        "kabul-brief serve: error: KABUL_BRIEF_SERVE_TIMEOUT must be a number of seconds"
+        f" above 0 and at most 3600, not {written!r}"]
+
+
+def test_a_build_whose_report_nobody_reads_still_succeeds(built: Path) -> None:
+    """``kabul-brief build | head -1``: the reader goes away; the site is built, and the
+    build says nothing of the closed pipe."""
+    _retitle(built, 5)
+    reader, writer = os.pipe()
+    os.close(reader)  # a pipe nobody reads
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "kabul_brief", "build", "--jobs", "1", "--content",
+             "content", "--out", "out"], cwd=built, stdout=writer, stderr=subprocess.PIPE,
+            text=True, timeout=120, check=False, env=ENV)
+    finally:
+        os.close(writer)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert b"Brief number 5" in (built / "out" / "index.html").read_bytes()
+
+
+@pytest.mark.parametrize("number", [signal.SIGINT, signal.SIGTERM], ids=["Ctrl-C", "SIGTERM"])
+def test_a_signal_at_any_moment_of_check_is_one_line(
+        built: Path, number: signal.Signals) -> None:
+    randomly = random.Random(40 + number)
+    word, status = ("interrupted", 130) if number == signal.SIGINT else ("terminated", 143)
+    for _ in range(10):
+        checking = subprocess.Popen(
+            [sys.executable, "-m", "kabul_brief", "check"], cwd=built, env=ENV,
+            start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            wait_for("the signal handlers",
+                     functools.partial(catches, checking.pid, signal.SIGTERM))
+            time.sleep(randomly.uniform(0, 0.8))
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(checking.pid, number)
+            out, err = checking.communicate(timeout=60)
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(checking.pid, signal.SIGKILL)
+            checking.communicate()
+        if checking.returncode == 0:
+            assert out.startswith("content OK"), out
+            assert err == ""
+        else:
+            assert checking.returncode == status, err
+            assert err.splitlines() == [f"kabul-brief check: {word}"], err

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import re
 import sys
 import time
@@ -40,6 +41,8 @@ from kabul_brief.workers import default_workers
 if TYPE_CHECKING:
     from jinja2 import TemplateError
     from tqdm import tqdm
+
+    from kabul_brief.publish.build import BuildReport
 
 # The commands import the rest of the program when they run: a build with nothing to
 # do answers "up to date" without loading Markdown, Jinja or the content model.
@@ -293,9 +296,16 @@ def _build_from(content: Path, out: Path, base_url: str | None, args: argparse.N
         return _usage_error(f"could not write {out} ({_describe(problem)});"
                             " it was left as it was")
     save_warnings(cache_folder(content), sources, warnings)
-    elapsed = time.perf_counter() - started
-    if args.quiet:
-        return EXIT_OK
+    if not args.quiet:
+        try:
+            _print_report(report, out, time.perf_counter() - started, args, clock)
+        except BrokenPipeError:  # nobody reads the report (`build | head -1`): the site
+            sys.stdout = open(os.devnull, "w")  # is built all the same  # noqa: SIM115
+    return EXIT_OK
+
+
+def _print_report(report: BuildReport, out: Path, elapsed: float, args: argparse.Namespace,
+                  clock: Stopwatch) -> None:
     print(f"built {report.total} files into {out} for {report.base_url} in {elapsed:.2f} s:")
     print("  " + ", ".join(f"{what} {count}" for what, count in report.counts))
     reused = report.pages - len(report.rendered)
@@ -309,7 +319,6 @@ def _build_from(content: Path, out: Path, base_url: str | None, args: argparse.N
             print(f"  rendered {rendered}")
         for path in sorted(p for p in out.rglob("*") if p.is_file()):
             print(f"  {path.relative_to(out).as_posix()}")
-    return EXIT_OK
 
 
 _JINJA_FRAME: Final = r"top-level template code|block '[^'\n]*'|macro '[^'\n]*'|template"
@@ -383,7 +392,13 @@ class ProgressBar:
 
 
 def _serve(content: Path, port: int) -> int:
-    from kabul_brief.serve import serve
+    from kabul_brief.serve import idle_timeout, serve
+
+    try:
+        idle_timeout()
+    except ValueError as problem:
+        print(f"kabul-brief serve: error: {escape_controls(str(problem))}", file=sys.stderr)
+        return EXIT_USAGE
 
     def say(message: str) -> None:
         print(message, flush=True)

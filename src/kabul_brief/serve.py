@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import math
 import os
 import socket
 import sys
@@ -58,13 +59,24 @@ MAX_CONNECTIONS: Final = 128
 DEFAULT_TIMEOUT: Final = 10.0
 
 
+MAX_TIMEOUT: Final = 3600.0
+
+
 def idle_timeout() -> float:
-    """Seconds a connection may stay silent: ``KABUL_BRIEF_SERVE_TIMEOUT``, else 10."""
-    try:
-        seconds = float(os.environ.get("KABUL_BRIEF_SERVE_TIMEOUT", DEFAULT_TIMEOUT))
-    except ValueError:
+    """Seconds a connection may stay silent: ``KABUL_BRIEF_SERVE_TIMEOUT``, else 10.
+    Anything but a number of seconds from above 0 to an hour is a ValueError saying
+    so (``inf`` made every request fail)."""
+    written = os.environ.get("KABUL_BRIEF_SERVE_TIMEOUT")
+    if written is None:
         return DEFAULT_TIMEOUT
-    return seconds if seconds > 0 else DEFAULT_TIMEOUT
+    try:
+        seconds = float(written)
+    except ValueError:
+        seconds = math.nan
+    if not 0 < seconds <= MAX_TIMEOUT:  # nan and inf fail here too
+        raise ValueError(f"KABUL_BRIEF_SERVE_TIMEOUT must be a number of seconds above 0"
+                         f" and at most {MAX_TIMEOUT:.0f}, not {written!r}")
+    return seconds
 
 
 @dataclass(slots=True)

@@ -178,7 +178,9 @@ def _finish(shard: str, output: Path, process: subprocess.Popen[str], bundle: Pa
         process.kill()
         raise SearchIndexError(f"Pagefind took too long: {error}") from error
     if process.returncode != 0 or not (output / "pagefind.js").is_file():
-        raise SearchIndexError(f"Pagefind failed (exit {process.returncode}): {printed[-2000:]}")
+        said = [line.strip() for line in printed.splitlines() if line.strip()]
+        last = said[-1][-500:] if said else "it printed nothing"  # the error, not its traceback
+        raise SearchIndexError(f"Pagefind failed (exit {process.returncode}): {last}")
     canonical_filters(output)
     if shard:
         os.rename(output, bundle / shard.rstrip("/"))
