@@ -65,7 +65,10 @@ _INVISIBLE_IN_URL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\
 ICS_CALENDAR_PROPERTIES = frozenset({"VERSION", "PRODID", "CALSCALE", "X-WR-CALNAME",
                                      "METHOD", "X-WR-CALDESC"})
 ICS_EVENT_REQUIRED = frozenset({"SUMMARY", "DTSTART", "DTSTAMP", "UID", "URL"})
-ICS_EVENT_OPTIONAL = frozenset({"DTEND", "CATEGORIES", "DESCRIPTION", "LOCATION"})
+ICS_EVENT_OPTIONAL = frozenset({"DTEND", "DURATION", "CATEGORIES", "DESCRIPTION", "LOCATION"})
+#: An event ends one way: DTEND, or DURATION where the day after its end has no date
+#: (31 December 9999); RFC 5545 allows one of the two, not both.
+ICS_EVENT_ENDS = frozenset({"DTEND", "DURATION"})
 #: TimelineJS renders these strings of ``timeline.json`` as HTML.
 TIMELINEJS_HTML_KEYS = frozenset({"headline", "text", "display_date", "caption", "credit"})
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -482,6 +485,8 @@ def scan_ics(where: str, data: bytes, expected: Expected) -> list[str]:
         missing = ICS_EVENT_REQUIRED - set(names)
         unexpected = set(names) - ICS_EVENT_REQUIRED - ICS_EVENT_OPTIONAL
         twice = sorted(n for n, c in counted.items() if c > 1)
+        if len(ICS_EVENT_ENDS & set(names)) != 1:
+            missing = missing | {"DTEND or DURATION, once"}
         if missing or unexpected or twice:
             problems.append(
                 f"{where}: VEVENT {index} forged or broken: missing {sorted(missing)},"

@@ -25,6 +25,7 @@ from bs4 import BeautifulSoup
 
 import kabul_brief
 from tests.conftest import GOOD_SITE, CliResult, mutate
+from tests.hostile import Expected, scan_ics
 
 EVENT = "content/events/kabul-meeting.yaml"
 EVENTS = "content/events/more.yaml"
@@ -127,6 +128,12 @@ def test_a_range_ending_in_9999_builds_and_the_calendar_covers_it(
     event = _calendar_events(out)["ttp-attacks"]
     assert event["DTSTART"].dt == dt.date(2025, 1, 1)
     assert _last_day(event) == dt.date(9999, 12, 31)
+    # the calendar is well formed: an event ends by DTEND or DURATION, one of the two
+    calendar = (out / "timeline.ics").read_bytes()
+    assert scan_ics("timeline.ics", calendar, Expected()) == []
+    both = calendar.replace(b"DURATION:", b"DTEND;VALUE=DATE:99991231\r\nDURATION:", 1)
+    assert both != calendar
+    assert scan_ics("timeline.ics", both, Expected()) != []
 
 
 def test_an_article_dated_9999_gives_a_feed_date_a_parser_reads(

@@ -311,3 +311,29 @@ def test_a_signal_at_any_moment_of_check_is_one_line(
         else:
             assert checking.returncode == status, err
             assert err.splitlines() == [f"kabul-brief check: {word}"], err
+
+
+def test_an_interrupt_raised_inside_a_finalizer_still_stops_the_command() -> None:
+    """Python swallows an exception raised in a ``__del__`` or a weakref callback (it
+    prints "Exception ignored" and goes on). A Ctrl-C handled right there once left a
+    build running for ever, the later signals being ignored."""
+    from tests.conftest import run_isolated
+
+    printed = run_isolated("""
+        import os, signal, sys, time
+        from kabul_brief import stopping
+
+        class Finalized:
+            def __del__(self):
+                os.kill(os.getpid(), signal.SIGINT)  # handled here, in the finalizer
+
+        stopping.install()
+        try:
+            Finalized()
+            for _ in range(300):
+                time.sleep(0.01)
+            print("never stopped")
+        except KeyboardInterrupt:
+            print("stopped")
+    """)
+    assert printed == "stopped\n"

@@ -61,6 +61,31 @@ def install() -> None:
     _calls.clear()
     for number in STOPPING:
         signal.signal(number, _stop)
+    sys.unraisablehook = _raise_again_if_swallowed
+
+
+def _raise_again_if_swallowed(unraisable: Any) -> None:
+    """The exception of the first signal can be raised inside a finalizer (a weakref
+    callback, a ``__del__``), where Python prints it and goes on: the command would
+    never stop, later signals being ignored. It is raised again a moment later
+    instead (by an alarm: whatever runs in this hook is swallowed too), when the
+    command's own code runs. Any other such exception is printed as Python does."""
+    stop = unraisable.exc_value
+    if not isinstance(stop, KeyboardInterrupt):
+        sys.__unraisablehook__(unraisable)
+        return
+    _swallowed[:] = [type(stop)]
+    signal.signal(signal.SIGALRM, _raise_swallowed)
+    signal.setitimer(signal.ITIMER_REAL, _AGAIN_AFTER)
+
+
+_AGAIN_AFTER: Final = 0.01
+_swallowed: list[type[KeyboardInterrupt]] = []
+
+
+def _raise_swallowed(number: int, frame: FrameType | None) -> None:
+    if _swallowed:
+        raise _swallowed.pop()()
 
 
 @contextlib.contextmanager
