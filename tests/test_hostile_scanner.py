@@ -331,7 +331,8 @@ PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>T</t
 <body><h1>Planted</h1>{body}</body></html>"""
 GOOD_ICS = (
     "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//y//EN\r\nBEGIN:VEVENT\r\n"
-    "SUMMARY:s\r\nDTSTART;VALUE=DATE:20250101\r\nDTSTAMP:20250101T000000Z\r\n"
+    "SUMMARY:s\r\nDTSTART;VALUE=DATE:20250101\r\nDTEND;VALUE=DATE:20250102\r\n"
+    "DTSTAMP:20250101T000000Z\r\n"
     "UID:e@x\r\n{extra}URL:https://example.org/e/\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
 )
 PLANTED: dict[str, tuple[str, str, str]] = {
@@ -393,6 +394,8 @@ PLANTED: dict[str, tuple[str, str, str]] = {
                       ' "properties": {}}]}', "coordinates"),
     "ics-forged-property": ("timeline.ics", GOOD_ICS.format(
         extra="ATTENDEE:mailto:evil@example.org\r\n"), "unexpected ['ATTENDEE']"),
+    "ics-two-ends": ("timeline.ics", GOOD_ICS.format(extra="DURATION:P1D\r\n"),
+                     "DTEND or DURATION, once"),
     "ics-forged-event": ("timeline.ics", GOOD_ICS.format(
         extra="END:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:forged\r\n"), "2 VEVENTs for 1 events"),
     "ics-unfolded": ("timeline.ics", GOOD_ICS.format(extra="DESCRIPTION:" + "d" * 90 + "\r\n"),
