@@ -337,3 +337,65 @@ def test_an_interrupt_raised_inside_a_finalizer_still_stops_the_command() -> Non
             print("stopped")
     """)
     assert printed == "stopped\n"
+
+
+@pytest.mark.parametrize("command", [["build", "--jobs", "1", "--out", "out"], ["check"],
+                                     ["new", "event", "Closed stdout"]])
+def test_a_command_started_with_stdout_closed_does_its_work(
+        built: Path, command: list[str]) -> None:
+    """``kabul-brief build >&-`` (a daemon, a CI step with no stdout): Python has no
+    ``sys.stdout`` at all; the command still does its work and exits 0."""
+    _retitle(built, 6)
+    done = subprocess.run(
+        [sys.executable, "-m", "kabul_brief", *command], cwd=built, stdout=None,
+        stderr=subprocess.PIPE, text=True, timeout=120, check=False, env=ENV,
+        preexec_fn=lambda: os.close(1))
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    if command[0] == "build":
+        assert b"Brief number 6" in (built / "out" / "index.html").read_bytes()
+    if command[0] == "new":
+        assert (built / "content" / "events" / "closed-stdout.yaml").is_file()
+
+
+def test_a_build_whose_report_cannot_be_written_says_the_site_was(built: Path) -> None:
+    """stdout on a full disk (``>/dev/full``): the site is built and published; the one
+    line says so, and the status is success."""
+    _retitle(built, 8)
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "kabul_brief", "build", "--jobs", "1", "--content",
+             "content", "--out", "out"], cwd=built, stdout=full, stderr=subprocess.PIPE,
+            text=True, timeout=120, check=False, env=ENV)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines() == [
+        "kabul-brief build: the site was written to out, but its report could not be"
+        " printed: No space left on device"]
+    assert b"Brief number 8" in (built / "out" / "index.html").read_bytes()
+
+
+def test_a_signal_just_after_the_build_is_done_never_kills_it(built: Path) -> None:
+    """The summary is printed: a Ctrl-C now either finds the build done (exit 0) or
+    says the new site is in place (130); it never ends the process by the signal."""
+    randomly = random.Random(12)
+    for run in range(20):
+        _retitle(built, 100 + run)
+        build = subprocess.Popen(
+            [sys.executable, "-m", "kabul_brief", "build", "--jobs", "1", "--content",
+             "content", "--out", "out"], cwd=built, env=ENV, start_new_session=True,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            assert build.stdout is not None
+            assert build.stdout.readline().startswith("built ")
+            time.sleep(randomly.uniform(0, 0.03))
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(build.pid, signal.SIGINT)
+            _, err = build.communicate(timeout=60)
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(build.pid, signal.SIGKILL)
+            build.communicate()
+        assert build.returncode in (0, 130), err
+        assert err.splitlines() in (
+            [], ["kabul-brief build: interrupted; the new site was already written to out"])
+        assert f"Brief number {100 + run}".encode() in (built / "out" / "index.html").read_bytes()

@@ -13,6 +13,7 @@ printed with control characters escaped: one problem is one line.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -301,6 +302,12 @@ def _build_from(content: Path, out: Path, base_url: str | None, args: argparse.N
             _print_report(report, out, time.perf_counter() - started, args, clock)
         except BrokenPipeError:  # nobody reads the report (`build | head -1`): the site
             sys.stdout = open(os.devnull, "w")  # is built all the same  # noqa: SIM115
+        except OSError as problem:  # stdout on a full disk: the site is built all the same
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+            with contextlib.suppress(OSError):
+                print(f"kabul-brief build: the site was written to"
+                      f" {escape_controls(str(out))}, but its report could not be printed:"
+                      f" {escape_controls(_describe(problem))}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -108,6 +108,24 @@ def stopped_by_signals() -> Iterator[None]:
                 signal.signal(number, handler)
 
 
+Mask = set[int | signal.Signals]
+"""A set of blocked signals, as ``signal.pthread_sigmask`` returns it."""
+
+
+@contextlib.contextmanager
+def held() -> Iterator[Mask]:
+    """Ctrl-C and SIGTERM wait (are blocked in this thread) until the block ends, then
+    act: around starting a child process, so that none is started and then lost
+    track of, and around waiting for children, so that none is left unwaited. Yields
+    the mask to put back in a child (a forked worker, an indexer), which inherits
+    the blocked one."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOPPING)
+    try:
+        yield previous
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def exit_status(stop: KeyboardInterrupt) -> int:
     return EXIT_TERMINATED if isinstance(stop, Terminated) else EXIT_INTERRUPTED
 
@@ -124,7 +142,9 @@ def exit_with(status: int) -> NoReturn:
     first was handled made it end the process by SIGINT, after the one line, in about
     one run of twenty."""
     ignore_further()
+    signal.setitimer(signal.ITIMER_REAL, 0)  # no swallowed interrupt raised again now
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # a closed pipe, a closed stream
-            stream.flush()
+        if stream is not None:  # None: started with the stream closed (`>&-`)
+            with contextlib.suppress(OSError, ValueError):  # a closed pipe or stream
+                stream.flush()
     os._exit(status)

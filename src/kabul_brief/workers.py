@@ -23,7 +23,6 @@ its parent.
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import multiprocessing
 import os
@@ -35,9 +34,9 @@ from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import Connection
 from typing import Any, Final, Generic, TypeVar, cast
 
+from kabul_brief import stopping
+
 Item = TypeVar("Item")
-Mask = set[int | signal.Signals]
-"""A set of blocked signals, as ``signal.pthread_sigmask`` returns it."""
 Result = TypeVar("Result")
 
 MIN_ITEMS_PER_WORKER: Final = 100
@@ -48,7 +47,7 @@ _job: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
 
 
 def _run_chunks(chunks: Sequence[range], sender: Connection, parent: int,
-                mask: Mask) -> None:
+                mask: stopping.Mask) -> None:
     """In a worker: its share of the chunks, each sent back as soon as it is done."""
     _become_worker(parent, mask)
     assert _job is not None
@@ -76,27 +75,13 @@ def _send(sender: Connection, failed: bool, value: Any) -> bool:
     return True
 
 
-@contextlib.contextmanager
-def _signals_held() -> Iterator[Mask]:
-    """Ctrl-C and SIGTERM wait while workers are forked, so that none arrives in a
-    worker before it has its own handlers (it would run the parent's, and print a
-    traceback); the parent gets them once its workers exist, and stops them. Yields
-    the mask to put back in the workers."""
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
-    try:
-        yield previous
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-
-
-_STOPPING: Final = {signal.SIGINT, signal.SIGTERM}
 _PR_SET_PDEATHSIG: Final = 1
 _WATCH_PARENT_EVERY: Final = 0.5
 """Seconds between two looks at the parent, where the kernel cannot watch it."""
 
 
-def _become_worker(parent: int, mask: Mask) -> None:
-    """In a worker, forked with Ctrl-C and SIGTERM held (see :func:`_signals_held`):
+def _become_worker(parent: int, mask: stopping.Mask) -> None:
+    """In a worker, forked with Ctrl-C and SIGTERM held (see :func:`kabul_brief.stopping.held`):
     Ctrl-C is the parent's to handle (it stops the workers and says so in one line);
     the signal reaches every process of the terminal's group. SIGTERM, the parent's
     way to stop a worker, ends it at once and quietly (the parent's own handler,
@@ -159,7 +144,7 @@ def forked_map(function: Callable[[Item], Result], items: Sequence[Item],
     context = multiprocessing.get_context("fork")
     started: list[tuple[multiprocessing.process.BaseProcess, Connection]] = []
     try:
-        with _signals_held() as mask:
+        with stopping.held() as mask:
             for worker in range(workers):
                 receiver, sender = context.Pipe(duplex=False)
                 child = context.Process(
@@ -184,13 +169,15 @@ def forked_map(function: Callable[[Item], Result], items: Sequence[Item],
 
 
 def _stop(started: list[tuple[multiprocessing.process.BaseProcess, Connection]]) -> None:
-    """End the workers (those done have ended) and close their pipes."""
-    for child, receiver in started:
-        receiver.close()
-        if child.exitcode is None:
-            child.terminate()
-    for child, _ in started:
-        child.join()
+    """End the workers (those done have ended) and close their pipes; an interrupt
+    waits until every one has been waited for."""
+    with stopping.held():
+        for child, receiver in started:
+            receiver.close()
+            if child.exitcode is None:
+                child.terminate()
+        for child, _ in started:
+            child.join()
 
 
 class BackgroundJob(Generic[Result]):
@@ -202,7 +189,7 @@ class BackgroundJob(Generic[Result]):
         if fork:
             context = multiprocessing.get_context("fork")
             self._receiver, sender = context.Pipe(duplex=False)
-            with _signals_held() as mask:
+            with stopping.held() as mask:
                 self._child = context.Process(target=_send_result, daemon=True,
                                               args=(function, sender, os.getpid(), mask))
                 self._child.start()
@@ -219,8 +206,9 @@ class BackgroundJob(Generic[Result]):
             raise RuntimeError(
                 f"background job died (exit {self._child.exitcode})") from None
         finally:
-            self._receiver.close()
-            self._child.join()
+            with stopping.held():
+                self._receiver.close()
+                self._child.join()
         if failed:
             raise value
         return cast(Result, value)
@@ -228,9 +216,10 @@ class BackgroundJob(Generic[Result]):
     def cancel(self) -> None:
         """Stop the job if it still runs (a build that failed will not want its result)."""
         if self._child is not None and self._child.exitcode is None:
-            self._child.terminate()
-            self._child.join()
-            self._receiver.close()
+            with stopping.held():
+                self._child.terminate()
+                self._child.join()
+                self._receiver.close()
 
 
 def in_background(function: Callable[[], Result], workers: int) -> BackgroundJob[Result]:
@@ -244,7 +233,7 @@ def in_background(function: Callable[[], Result], workers: int) -> BackgroundJob
 
 
 def _send_result(function: Callable[[], Any], sender: Connection, parent: int,
-                 mask: Mask) -> None:
+                 mask: stopping.Mask) -> None:
     _become_worker(parent, mask)
     try:
         outcome: tuple[bool, Any] = (False, function())

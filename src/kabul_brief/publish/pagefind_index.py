@@ -129,6 +129,8 @@ def main(arguments: list[str]) -> int:
     group): either unwinds, so that Pagefind is ended and waited for."""
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
+    # started with both held (the build holds them while it starts a child)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     site, output, *folders = arguments
     index(Path(site).resolve(), Path(output).resolve(), folders)
     return 0

@@ -39,6 +39,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Final
 
+from kabul_brief import stopping
 from kabul_brief.content import model as m
 from kabul_brief.folders import files_in
 from kabul_brief.publish import writer
@@ -134,9 +135,16 @@ def index_site(folder: Path, shards: Mapping[str, Sequence[str]],
             _finish(*running[0], bundle)
             running.pop(0)
     finally:  # a build stopped (Ctrl-C, SIGTERM, a failed shard) stops its indexers
-        for _, _, process in running:
+        _stop_indexers([process for _, _, process in running])
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _stop_indexers(running: list[subprocess.Popen[str]]) -> None:
+    """End the indexers still running, and wait for them; an interrupt waits."""
+    with stopping.held():
+        for process in running:
             process.terminate()  # the indexer ends its Pagefind, and waits for it
-        for _, _, process in running:
+        for process in running:
             try:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
@@ -144,7 +152,6 @@ def index_site(folder: Path, shards: Mapping[str, Sequence[str]],
                 process.wait()
             if process.stdout is not None:
                 process.stdout.close()
-        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _link_shard(previous: Path, bundle: Path, shard: str) -> None:
@@ -164,8 +171,9 @@ def _start(site: Path, output: Path, glob: bool = True) -> subprocess.Popen[str]
     command = [sys.executable, "-P", str(_INDEXER), str(site.resolve()), str(output.resolve()),
                *(indexed_folders() if glob else [])]
     try:
-        return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                text=True, cwd=site.resolve())
+        with stopping.held():  # a child started is a child the build will wait for
+            return subprocess.Popen(command, stdout=subprocess.PIPE,
+                                    stderr=subprocess.STDOUT, text=True, cwd=site.resolve())
     except OSError as error:
         raise SearchIndexError(f"could not run Pagefind: {error}") from error
 
