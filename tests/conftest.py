@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,3 +111,29 @@ def builds(run_cli: Callable[..., CliResult], content: str = "content") -> Path:
     assert built.code == 0, built.err
     assert "Traceback" not in built.err
     return Path("_site")
+
+
+def signalled(command: list[str], cwd: Path | None,
+              ready: Callable[[subprocess.Popen[str]], object],
+              *signals: tuple[signal.Signals, float],
+              env: dict[str, str] | None = None) -> tuple[int, str]:
+    """Start ``command`` in a process group of its own, as a terminal or a CI runner
+    does; once ``ready(process)`` returns, send each signal to the whole group after
+    its delay. The exit status and what it printed on stderr; nothing is left running
+    whatever happens."""
+    process = subprocess.Popen(
+        command, cwd=cwd, start_new_session=True, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True,
+        env=env or {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")})
+    try:
+        ready(process)
+        for number, delay in signals:
+            time.sleep(delay)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, number)
+        _, err = process.communicate(timeout=60)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+    return process.returncode, err

@@ -9,7 +9,6 @@ when it is, byte for byte."""
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 import random
@@ -22,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import GOOD_SITE, CliResult
+from tests.conftest import GOOD_SITE, CliResult, signalled
 from tests.test_attack_round2_build import (
     ENV,
     catches,
@@ -46,6 +45,23 @@ def built(tmp_path: Path) -> Path:
     return root
 
 
+BUILD = [sys.executable, "-m", "kabul_brief", "build", "--jobs", "2", "--content", "content",
+         "--out", "out"]
+
+
+def handlers_set(process: subprocess.Popen[str]) -> None:
+    """Wait until the command handles SIGTERM (its first moment as itself)."""
+    deadline = time.monotonic() + WAIT
+    while not catches(process.pid, signal.SIGTERM) and process.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.002)
+
+
+def summary_printed(process: subprocess.Popen[str]) -> None:
+    assert process.stdout is not None
+    assert process.stdout.readline().startswith("built ")
+
+
 def answers(url: str) -> bool:
     return fetch(url)[0] == 200
 
@@ -66,47 +82,31 @@ def test_a_signal_at_any_moment_of_a_build_is_one_true_line(
     moment the signal lands, the status is the build's or the signal's, never a death
     by the signal, and the line says where the site is."""
     randomly = random.Random(4 + number)
-    word, status = ("interrupted", 130) if number == signal.SIGINT else ("terminated", 143)
+    word, stopped = ("interrupted", 130) if number == signal.SIGINT else ("terminated", 143)
     seen: set[str] = set()
     for run in range(14):
         _retitle(built, run)
         before = tree(built / "out")
-        build = subprocess.Popen(
-            [sys.executable, "-m", "kabul_brief", "build", "--jobs", "2", "--content",
-             "content", "--out", "out"], cwd=built, env=ENV, start_new_session=True,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        try:
-            deadline = time.monotonic() + WAIT
-            while not catches(build.pid, signal.SIGTERM) and build.poll() is None:
-                assert time.monotonic() < deadline
-                time.sleep(0.002)
-            time.sleep(randomly.uniform(0, 1.5))
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(build.pid, number)
-            _, err = build.communicate(timeout=60)
-        finally:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(build.pid, signal.SIGKILL)
-            build.communicate()
+        status, err = signalled(BUILD, built, handlers_set, (number, randomly.uniform(0, 1.5)))
         after = tree(built / "out")
         lines = err.splitlines()
         assert "Traceback" not in err, err
         assert leftovers(built) == []
-        if build.returncode == 0:
+        if status == 0:
             assert lines == [], err
             assert f"Brief number {run}".encode() in after["index.html"]
             seen.add("built")
         elif lines == [f"kabul-brief build: {word}; out was left as it was"]:
-            assert build.returncode == status
+            assert status == stopped
             assert after == before
             seen.add("left")
         elif lines == [f"kabul-brief build: {word}; the new site was already written to out"]:
-            assert build.returncode == status
+            assert status == stopped
             assert f"Brief number {run}".encode() in after["index.html"]
             seen.add("written")
         else:
             assert lines == [f"kabul-brief build: {word}"], err  # before the build began
-            assert build.returncode == status
+            assert status == stopped
             assert after == before
         assert processes_mentioning(str(built)) == []
     assert "left" in seen, seen  # the moments drawn reached into the build
@@ -162,23 +162,9 @@ def test_two_signals_in_quick_succession_stop_a_build_once(
     for run in range(4):
         _retitle(built, run)
         before = tree(built / "out")
-        build = subprocess.Popen(
-            [sys.executable, "-m", "kabul_brief", "build", "--jobs", "2", "--content",
-             "content", "--out", "out"], cwd=built, env=ENV, start_new_session=True,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        try:
-            wait_for("the signal handlers", functools.partial(catches, build.pid, signal.SIGTERM))
-            time.sleep(0.3 + 0.1 * run)
-            os.killpg(build.pid, signal.SIGINT)
-            time.sleep(0.01 * run)
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(build.pid, second)
-            _, err = build.communicate(timeout=60)
-        finally:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(build.pid, signal.SIGKILL)
-            build.communicate()
-        assert build.returncode == 130, err
+        status, err = signalled(BUILD, built, handlers_set, (signal.SIGINT, 0.3 + 0.1 * run),
+                                (second, 0.01 * run))
+        assert status == 130, err
         assert err.splitlines() == ["kabul-brief build: interrupted; out was left as it was"]
         assert tree(built / "out") == before
         assert leftovers(built) == []
@@ -203,20 +189,11 @@ def test_a_second_ctrl_c_still_stops_the_preview_cleanly(tmp_path: Path) -> None
 def test_the_build_py_script_stops_as_the_command_does(built: Path) -> None:
     _retitle(built, 7)
     before = tree(built / "out")
-    build = subprocess.Popen(
+    status, err = signalled(
         [sys.executable, str(Path(__file__).resolve().parents[1] / "build.py"), "--jobs",
-         "2", "--content", "content", "--out", "out"], cwd=built, start_new_session=True,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        wait_for("the signal handlers", lambda: catches(build.pid, signal.SIGTERM))
-        time.sleep(0.3)
-        os.killpg(build.pid, signal.SIGTERM)
-        _, err = build.communicate(timeout=60)
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(build.pid, signal.SIGKILL)
-        build.communicate()
-    assert build.returncode == 143, err
+         "2", "--content", "content", "--out", "out"], built, handlers_set,
+        (signal.SIGTERM, 0.3))
+    assert status == 143, err
     assert err.splitlines() in (["kabul-brief build: terminated; out was left as it was"],
                                 ["kabul-brief build: terminated"])
     assert tree(built / "out") == before
@@ -289,27 +266,14 @@ def test_a_build_whose_report_nobody_reads_still_succeeds(built: Path) -> None:
 def test_a_signal_at_any_moment_of_check_is_one_line(
         built: Path, number: signal.Signals) -> None:
     randomly = random.Random(40 + number)
-    word, status = ("interrupted", 130) if number == signal.SIGINT else ("terminated", 143)
+    word, stopped = ("interrupted", 130) if number == signal.SIGINT else ("terminated", 143)
     for _ in range(10):
-        checking = subprocess.Popen(
-            [sys.executable, "-m", "kabul_brief", "check"], cwd=built, env=ENV,
-            start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        try:
-            wait_for("the signal handlers",
-                     functools.partial(catches, checking.pid, signal.SIGTERM))
-            time.sleep(randomly.uniform(0, 0.8))
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(checking.pid, number)
-            out, err = checking.communicate(timeout=60)
-        finally:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(checking.pid, signal.SIGKILL)
-            checking.communicate()
-        if checking.returncode == 0:
-            assert out.startswith("content OK"), out
+        status, err = signalled([sys.executable, "-m", "kabul_brief", "check"], built,
+                                handlers_set, (number, randomly.uniform(0, 0.8)))
+        if status == 0:
             assert err == ""
         else:
-            assert checking.returncode == status, err
+            assert status == stopped, err
             assert err.splitlines() == [f"kabul-brief check: {word}"], err
 
 
@@ -378,24 +342,12 @@ def test_a_signal_just_after_the_build_is_done_never_kills_it(built: Path) -> No
     """The summary is printed: a Ctrl-C now either finds the build done (exit 0) or
     says the new site is in place (130); it never ends the process by the signal."""
     randomly = random.Random(12)
+    serial = [a if a != "2" else "1" for a in BUILD]
     for run in range(20):
         _retitle(built, 100 + run)
-        build = subprocess.Popen(
-            [sys.executable, "-m", "kabul_brief", "build", "--jobs", "1", "--content",
-             "content", "--out", "out"], cwd=built, env=ENV, start_new_session=True,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        try:
-            assert build.stdout is not None
-            assert build.stdout.readline().startswith("built ")
-            time.sleep(randomly.uniform(0, 0.03))
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(build.pid, signal.SIGINT)
-            _, err = build.communicate(timeout=60)
-        finally:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(build.pid, signal.SIGKILL)
-            build.communicate()
-        assert build.returncode in (0, 130), err
+        status, err = signalled(serial, built, summary_printed,
+                                (signal.SIGINT, randomly.uniform(0, 0.03)))
+        assert status in (0, 130), err
         assert err.splitlines() in (
             [], ["kabul-brief build: interrupted; the new site was already written to out"])
         assert f"Brief number {100 + run}".encode() in (built / "out" / "index.html").read_bytes()

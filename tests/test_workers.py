@@ -4,17 +4,14 @@ the forked map that renders pages (order, errors, and stopping at any moment).""
 
 from __future__ import annotations
 
-import contextlib
-import os
 import random
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from conftest import run_isolated
+from conftest import run_isolated, signalled
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -126,18 +123,11 @@ def test_a_signal_to_the_whole_group_stops_the_workers_at_any_moment(
         "stopped: KeyboardInterrupt")
     randomly = random.Random(11)
     for _ in range(15):
-        running = subprocess.Popen(
-            [sys.executable, "-c", STOPPED_BUILD], stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, start_new_session=True,
-            env={**os.environ, "PYTHONPATH": str(REPO / "src")})
-        try:
-            assert running.stdout is not None
-            assert running.stdout.readline() == b"started\n"
-            time.sleep(randomly.uniform(0.05, 0.6))
-            os.killpg(running.pid, number)
-            _, err = running.communicate(timeout=20)
-        finally:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(running.pid, signal.SIGKILL)
-            running.communicate()
-        assert err.decode().splitlines() == [expected]
+        _, err = signalled([sys.executable, "-c", STOPPED_BUILD], None, _started,
+                           (number, randomly.uniform(0.05, 0.6)))
+        assert err.splitlines() == [expected]
+
+
+def _started(process: subprocess.Popen[str]) -> None:
+    assert process.stdout is not None
+    assert process.stdout.readline() == "started\n"
