@@ -9,6 +9,7 @@ when it is, byte for byte."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import random
@@ -351,3 +352,59 @@ def test_a_signal_just_after_the_build_is_done_never_kills_it(built: Path) -> No
         assert err.splitlines() in (
             [], ["kabul-brief build: interrupted; the new site was already written to out"])
         assert f"Brief number {100 + run}".encode() in (built / "out" / "index.html").read_bytes()
+
+
+# -- a closed terminal, a dead log reader --------------------------------------------
+
+
+def test_a_closed_terminal_stops_a_build_as_sigterm_does(built: Path) -> None:
+    """SIGHUP reaches the foreground job when its terminal closes (an SSH session
+    dropped): the same clean stop, with the status a shell gives it (129)."""
+    for run, delay in enumerate((0.2, 0.5, 0.8)):
+        _retitle(built, 200 + run)
+        before = tree(built / "out")
+        status, err = signalled(BUILD, built, handlers_set, (signal.SIGHUP, delay))
+        assert leftovers(built) == []
+        assert processes_mentioning(str(built)) == []
+        if status == 0:
+            continue
+        assert status == 129, err
+        assert err.splitlines()[0].startswith("kabul-brief build: hung up"), err
+        if err.splitlines() == ["kabul-brief build: hung up; out was left as it was"]:
+            assert tree(built / "out") == before
+
+
+def test_a_closed_terminal_stops_the_preview_and_removes_its_folder(tmp_path: Path) -> None:
+    preview = start(tmp_path)
+    wait_for("the first build", functools.partial(answers, preview.base + PAGE))
+    preview.process.send_signal(signal.SIGHUP)
+    assert preview.process.wait(timeout=WAIT) == 0
+    assert preview.output().splitlines()[-1] == "stopped"
+    assert list(preview.temp.iterdir()) == []
+
+
+def test_a_signal_with_nobody_reading_stderr_still_gives_its_status(built: Path) -> None:
+    """The log collector died (the pipe's reader is gone): the one line cannot be
+    written, so the status has to say it, and the clean-up must still be done."""
+    for run, delay in enumerate((0.3, 0.6)):
+        _retitle(built, 300 + run)
+        before = tree(built / "out")
+        reader, writer = os.pipe()
+        os.close(reader)
+        try:
+            build = subprocess.Popen(BUILD, cwd=built, env=ENV, start_new_session=True,
+                                     stdout=writer, stderr=writer)
+        finally:
+            os.close(writer)
+        try:
+            handlers_set(build)  # type: ignore[arg-type]
+            time.sleep(delay)
+            os.killpg(build.pid, signal.SIGTERM)
+            status = build.wait(timeout=60)
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(build.pid, signal.SIGKILL)
+        assert status in (0, 143)
+        if status == 143:
+            assert tree(built / "out") == before
+        assert leftovers(built) == []

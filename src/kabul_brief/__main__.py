@@ -27,7 +27,7 @@ def run(argv: Sequence[str] | None = None) -> NoReturn:
             arguments = sys.argv[1:] if argv is None else argv
             command = next((a for a in arguments if not a.startswith("-")), "")
             named = f" {command}" if command.isalpha() and command.isascii() else ""
-            print(f"kabul-brief{named}: {stopping.said(stop)}", file=sys.stderr)
+            stopping.tell(f"kabul-brief{named}: {stopping.said(stop)}")
             status = stopping.exit_status(stop)
     stopping.exit_with(status)
 

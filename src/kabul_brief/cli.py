@@ -55,7 +55,7 @@ EXIT_USAGE = 2
 
 def _stopped(command: str, stop: KeyboardInterrupt, what: str = "") -> int:
     """The one line for a command stopped by Ctrl-C or SIGTERM, and its exit status."""
-    print(f"kabul-brief {command}: {stopping.said(stop)}{what}", file=sys.stderr)
+    stopping.tell(f"kabul-brief {command}: {stopping.said(stop)}{what}")
     return stopping.exit_status(stop)
 
 

@@ -21,13 +21,19 @@ from collections.abc import Callable, Iterator
 from types import FrameType
 from typing import Any, Final, NoReturn
 
-STOPPING: Final = (signal.SIGINT, signal.SIGTERM)
+STOPPING: Final = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+"""Ctrl-C; SIGTERM (a CI job cancelled, a container stopped); SIGHUP (the terminal
+closed, an SSH session dropped)."""
 EXIT_INTERRUPTED: Final = 130
 EXIT_TERMINATED: Final = 143
 
 
 class Terminated(KeyboardInterrupt):
     """SIGTERM, raised where Ctrl-C raises KeyboardInterrupt."""
+
+
+class HungUp(Terminated):
+    """SIGHUP: stopped as SIGTERM stops a command, with its own exit status."""
 
 
 _calls: list[object] = []
@@ -44,6 +50,8 @@ def _stop(number: int, frame: FrameType | None) -> None:
     if _calls[0] is not token:
         return
     ignore_further()
+    if number == signal.SIGHUP:
+        raise HungUp
     if number == signal.SIGTERM:
         raise Terminated
     raise KeyboardInterrupt
@@ -127,11 +135,23 @@ def held() -> Iterator[Mask]:
 
 
 def exit_status(stop: KeyboardInterrupt) -> int:
+    """128 and the signal's number, as a shell reports a command the signal ended."""
+    if isinstance(stop, HungUp):
+        return 128 + signal.SIGHUP
     return EXIT_TERMINATED if isinstance(stop, Terminated) else EXIT_INTERRUPTED
 
 
 def said(stop: KeyboardInterrupt) -> str:
+    if isinstance(stop, HungUp):
+        return "hung up"
     return "terminated" if isinstance(stop, Terminated) else "interrupted"
+
+
+def tell(line: str) -> None:
+    """The one line on stderr, if anyone still reads it: with its reader gone (a
+    closed terminal, a dead log collector), the status alone has to say it."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        print(line, file=sys.stderr, flush=True)
 
 
 def exit_with(status: int) -> NoReturn:

@@ -81,15 +81,15 @@ _WATCH_PARENT_EVERY: Final = 0.5
 
 
 def _become_worker(parent: int, mask: stopping.Mask) -> None:
-    """In a worker, forked with Ctrl-C and SIGTERM held (see :func:`kabul_brief.stopping.held`):
-    Ctrl-C is the parent's to handle (it stops the workers and says so in one line);
-    the signal reaches every process of the terminal's group. SIGTERM, the parent's
-    way to stop a worker, ends it at once and quietly (the parent's own handler,
-    inherited by the fork, would print a traceback here). A worker shares no lock
-    with another, so one killed anywhere leaves nothing held. And the worker dies
-    with ``parent``."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    """In a worker, forked with the stopping signals held (see
+    :func:`kabul_brief.stopping.held`): Ctrl-C, SIGTERM and SIGHUP are the parent's
+    to handle, though they reach every process of the group (a terminal, a CI
+    runner); the parent then stops its workers (SIGKILL) and says so in one line. A
+    worker that died of the group's signal first would make the parent report a
+    broken pipe instead. A worker shares no lock with another, so one killed anywhere
+    leaves nothing held. And the worker dies with ``parent``."""
+    for number in stopping.STOPPING:
+        signal.signal(number, signal.SIG_IGN)
     _die_with(parent)
     signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
@@ -175,7 +175,7 @@ def _stop(started: list[tuple[multiprocessing.process.BaseProcess, Connection]])
         for child, receiver in started:
             receiver.close()
             if child.exitcode is None:
-                child.terminate()
+                child.kill()
         for child, _ in started:
             child.join()
 
@@ -217,7 +217,7 @@ class BackgroundJob(Generic[Result]):
         """Stop the job if it still runs (a build that failed will not want its result)."""
         if self._child is not None and self._child.exitcode is None:
             with stopping.held():
-                self._child.terminate()
+                self._child.kill()
                 self._child.join()
                 self._receiver.close()
 

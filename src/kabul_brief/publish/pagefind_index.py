@@ -125,12 +125,13 @@ def _stop(number: int, frame: FrameType | None) -> None:
 
 
 def main(arguments: list[str]) -> int:
-    """The build stops an indexer with SIGTERM (a Ctrl-C reaches it with the build's
-    group): either unwinds, so that Pagefind is ended and waited for."""
-    signal.signal(signal.SIGTERM, _stop)
-    signal.signal(signal.SIGINT, _stop)
-    # started with both held (the build holds them while it starts a child)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+    """The build stops an indexer with SIGTERM (it runs in a process group of its own,
+    out of reach of the group's signals): it unwinds, so that Pagefind is ended and
+    waited for."""
+    stopping = {signal.SIGTERM, signal.SIGINT, signal.SIGHUP}
+    for number in stopping:
+        signal.signal(number, _stop)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, stopping)  # held as the build started it
     site, output, *folders = arguments
     index(Path(site).resolve(), Path(output).resolve(), folders)
     return 0

@@ -172,8 +172,11 @@ def _start(site: Path, output: Path, glob: bool = True) -> subprocess.Popen[str]
                *(indexed_folders() if glob else [])]
     try:
         with stopping.held():  # a child started is a child the build will wait for
+            # in a process group of its own: the build stops it, not the group's signal
+            # (which, reaching it first, made the build report a failed Pagefind)
             return subprocess.Popen(command, stdout=subprocess.PIPE,
-                                    stderr=subprocess.STDOUT, text=True, cwd=site.resolve())
+                                    stderr=subprocess.STDOUT, text=True, cwd=site.resolve(),
+                                    process_group=0)
     except OSError as error:
         raise SearchIndexError(f"could not run Pagefind: {error}") from error
 
