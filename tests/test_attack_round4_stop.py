@@ -408,3 +408,20 @@ def test_a_signal_with_nobody_reading_stderr_still_gives_its_status(built: Path)
         if status == 143:
             assert tree(built / "out") == before
         assert leftovers(built) == []
+
+
+def test_a_preview_whose_messages_nobody_reads_serves_on(tmp_path: Path) -> None:
+    """``serve | tee log`` and the tee is gone: the preview goes on rebuilding and
+    serving, and stops cleanly."""
+    preview = start(tmp_path)
+    wait_for("the first build", functools.partial(answers, preview.base + PAGE))
+    assert preview.process.stdout is not None
+    preview.process.stdout.close()  # the reader of its messages goes away
+    site_yaml = preview.site / "content" / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text("utf-8").replace(
+        "title: ", "title: Nobody Reads ", 1), "utf-8")
+    wait_for("the rebuild", lambda: "Nobody Reads" in fetch(preview.base + PAGE)[1])
+    assert fetch(preview.base + PAGE)[0] == 200
+    preview.process.send_signal(signal.SIGINT)
+    assert preview.process.wait(timeout=WAIT) == 0
+    assert list(preview.temp.iterdir()) == []

@@ -408,7 +408,10 @@ def _serve(content: Path, port: int) -> int:
         return EXIT_USAGE
 
     def say(message: str) -> None:
-        print(message, flush=True)
+        try:
+            print(message, flush=True)
+        except OSError:  # nobody reads the messages any more (`serve | tee`, tee gone):
+            sys.stdout = open(os.devnull, "w")  # the preview serves on  # noqa: SIM115
 
     if not content.is_dir():
         from kabul_brief.pipeline import require_content_folder
@@ -421,7 +424,7 @@ def _serve(content: Path, port: int) -> int:
     try:
         serve(content, templates_dir(), port, say)
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM
-        print("stopped", flush=True)
+        say("stopped")
     except OSError as problem:  # the port is taken, or not ours to bind
         print(f"kabul-brief serve: error: cannot serve on 127.0.0.1:{port}:"
               f" {escape_controls(_describe(problem))}", file=sys.stderr)
