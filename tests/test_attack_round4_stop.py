@@ -425,3 +425,36 @@ def test_a_preview_whose_messages_nobody_reads_serves_on(tmp_path: Path) -> None
     preview.process.send_signal(signal.SIGINT)
     assert preview.process.wait(timeout=WAIT) == 0
     assert list(preview.temp.iterdir()) == []
+
+
+# -- a kind's folder that is no folder -----------------------------------------------
+
+
+@pytest.mark.parametrize(("folder", "make", "what"), [
+    ("pages", "file", "a plain file"),
+    ("events", "fifo", "a named pipe"),
+    ("places", "device", "a device"),
+    ("sources", "dead", "a link to 'nowhere', which cannot be followed"),
+])
+def test_a_kinds_folder_that_is_no_folder_is_an_error(
+        good_site: Path, run_cli: object, folder: str, make: str, what: str) -> None:
+    """``content/pages`` replaced by a file (or a pipe, a device, a dead link) had all
+    its records silently dropped, with check saying the content was fine."""
+    from tests.conftest import refused
+
+    path = good_site / "content" / folder
+    shutil.rmtree(path, ignore_errors=True)
+    if make == "file":
+        path.write_text("not a folder\n", "utf-8")
+    elif make == "fifo":
+        os.mkfifo(path)
+    elif make == "device":
+        path.symlink_to("/dev/zero")
+    else:
+        path.symlink_to("nowhere")
+    assert callable(run_cli)
+    errors = run_cli("check").error_lines
+    expected = (f"content/{folder}: error: '{folder}' must be a folder of content files,"
+                f" but is {what} [not-a-folder]")
+    assert expected in errors, errors
+    refused(run_cli, *errors)

@@ -242,13 +242,15 @@ def _content_files(folder: Path, suffixes: tuple[str, ...], *, content_dir: Path
     error. Nothing an editor meant as content is skipped
     without a word: a link to nothing, a folder that cannot be read, and a folder or
     named pipe named like a content file are errors."""
+    def shown(path: Path) -> str:
+        return _display(path, content_dir, display_root)[0]
+
     if not folder.is_dir():
+        if os.path.lexists(folder):  # a file, a pipe, a device or a dead link in its place
+            _report_not_a_folder(folder, shown, sink)
         return []
     found: list[Path] = []
     root = os.path.realpath(content_dir)
-
-    def shown(path: Path) -> str:
-        return _display(path, content_dir, display_root)[0]
 
     if _outside(folder, root):
         _report_outside(folder, shown, sink)
@@ -256,6 +258,20 @@ def _content_files(folder: Path, suffixes: tuple[str, ...], *, content_dir: Path
     _walk_folder(folder, suffixes, frozenset({os.path.realpath(folder)}), found,
                  shown, sink, root)
     return found
+
+
+def _report_not_a_folder(folder: Path, shown: Callable[[Path], str], sink: ErrorSink) -> None:
+    """A kind's folder replaced by something else would drop all its records."""
+    try:
+        mode = os.stat(folder).st_mode
+        what = "a plain file" if stat.S_ISREG(mode) else _file_kind(mode)
+    except OSError:
+        what = f"a link to {_link_target(folder)!r}, which cannot be followed"
+    where = Position(path=shown(folder))
+    sink.add(where, "not-a-folder",
+             f"{folder.name!r} must be a folder of content files, but is {what}",
+             f"Replace it with a folder named {folder.name}, or rename it: nothing in it"
+             " is read.")
 
 
 def _outside(path: Path, root: str) -> bool:
