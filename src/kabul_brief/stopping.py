@@ -79,6 +79,8 @@ def _raise_again_if_swallowed(unraisable: Any) -> None:
     instead (by an alarm: whatever runs in this hook is swallowed too), when the
     command's own code runs. Any other such exception is printed as Python does."""
     stop = unraisable.exc_value
+    if isinstance(stop, OSError) and str(stop).endswith(_IGNORED_RACE):
+        return  # a second signal, arrived as the first set the handlers to ignore
     if not isinstance(stop, KeyboardInterrupt):
         sys.__unraisablehook__(unraisable)
         return
@@ -88,6 +90,9 @@ def _raise_again_if_swallowed(unraisable: Any) -> None:
 
 
 _AGAIN_AFTER: Final = 0.01
+_IGNORED_RACE: Final = "ignored due to race condition"
+"""How Python reports a signal that came in while its handler was being replaced by
+SIG_IGN: as an unraisable OSError, printed with a traceback by default."""
 _swallowed: list[type[KeyboardInterrupt]] = []
 
 
