@@ -123,3 +123,29 @@ def test_a_ctrl_c_during_the_swap_is_held_until_it_is_done(
         writer.publish_tree(out, produce)
     assert (out / "index.html").read_text(encoding="utf-8") == "new"
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_a_closed_terminal_during_the_swap_is_held_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every signal the command stops on is held through the swap, SIGHUP too: the
+    new site goes in whole, then the command stops."""
+    import signal
+
+    from kabul_brief import stopping
+    from kabul_brief.publish import writer
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "index.html").write_text("old", encoding="utf-8")
+    original = writer._exchange
+
+    def hung_up_swap(first: Path, second: Path) -> bool:
+        os.kill(os.getpid(), signal.SIGHUP)  # just before the two folders change places
+        return original(first, second)
+
+    monkeypatch.setattr(writer, "_exchange", hung_up_swap)
+    with stopping.stopped_by_signals(), pytest.raises(stopping.HungUp):
+        writer.publish_tree(out, lambda folder: (folder / "index.html").write_text(
+            "new", encoding="utf-8"))
+    assert (out / "index.html").read_text(encoding="utf-8") == "new"

@@ -26,6 +26,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, Final
 
+from kabul_brief import stopping
 from kabul_brief.folders import CACHE_FOLDER, cache_folder
 
 MARKER: Final = ".kabul-brief-site"
@@ -245,12 +246,10 @@ def _drop_lock(folder: Path) -> None:
         os.unlink(folder / LOCK)
 
 
-_CALMED: Final = (signal.SIGINT, signal.SIGTERM)
-
-
 class _Calm:
-    """From :meth:`begin` to the end of the ``with`` block, Ctrl-C (and SIGTERM, which
-    the CLI handles as Ctrl-C) waits: once the swap starts the build finishes it and
+    """From :meth:`begin` to the end of the ``with`` block, Ctrl-C (and the other
+    signals the CLI handles as Ctrl-C, :data:`kabul_brief.stopping.STOPPING`) waits:
+    once the swap starts the build finishes it and
     deletes the previous site whole, rather than stop with the new site in place and
     the old one half deleted. (Only the main thread can handle signals; elsewhere, as
     in the preview's builder, this does nothing.)"""
@@ -262,7 +261,7 @@ class _Calm:
     def begin(self) -> None:
         if threading.current_thread() is threading.main_thread():
             self._previous = {number: signal.signal(number, self._hold)
-                              for number in _CALMED}
+                              for number in stopping.STOPPING}
 
     def _hold(self, number: int, frame: FrameType | None) -> None:
         """Keep the signal for the end of the block: ignoring it would lose a Ctrl-C
