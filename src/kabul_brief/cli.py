@@ -13,7 +13,6 @@ printed with control characters escaped: one problem is one line.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import json
 import os
@@ -54,7 +53,8 @@ EXIT_USAGE = 2
 
 
 def _stopped(command: str, stop: KeyboardInterrupt, what: str = "") -> int:
-    """The one line for a command stopped by Ctrl-C or SIGTERM, and its exit status."""
+    """The one line for a command stopped by a signal (Ctrl-C, SIGTERM, SIGHUP), and
+    its exit status."""
     stopping.tell(f"kabul-brief {command}: {stopping.said(stop)}{what}")
     return stopping.exit_status(stop)
 
@@ -300,15 +300,19 @@ def _build_from(content: Path, out: Path, base_url: str | None, args: argparse.N
     if not args.quiet:
         try:
             _print_report(report, out, time.perf_counter() - started, args, clock)
-        except BrokenPipeError:  # nobody reads the report (`build | head -1`): the site
-            sys.stdout = open(os.devnull, "w")  # is built all the same  # noqa: SIM115
-        except OSError as problem:  # stdout on a full disk: the site is built all the same
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
-            with contextlib.suppress(OSError):
-                print(f"kabul-brief build: the site was written to"
-                      f" {escape_controls(str(out))}, but its report could not be printed:"
-                      f" {escape_controls(_describe(problem))}", file=sys.stderr)
+        except OSError as problem:  # the site is built all the same
+            _silence_stdout()
+            if not isinstance(problem, BrokenPipeError):  # nobody reads it: no news
+                stopping.tell(f"kabul-brief build: the site was written to"
+                              f" {escape_controls(str(out))}, but its report could not be"
+                              f" printed: {escape_controls(_describe(problem))}")
     return EXIT_OK
+
+
+def _silence_stdout() -> None:
+    """After stdout failed (its reader gone, its disk full): print nothing more there,
+    rather than fail again on every line."""
+    sys.stdout = open(os.devnull, "w")  # noqa: SIM115
 
 
 def _print_report(report: BuildReport, out: Path, elapsed: float, args: argparse.Namespace,
@@ -411,7 +415,7 @@ def _serve(content: Path, port: int) -> int:
         try:
             print(message, flush=True)
         except OSError:  # nobody reads the messages any more (`serve | tee`, tee gone):
-            sys.stdout = open(os.devnull, "w")  # the preview serves on  # noqa: SIM115
+            _silence_stdout()  # the preview serves on
 
     if not content.is_dir():
         from kabul_brief.pipeline import require_content_folder
