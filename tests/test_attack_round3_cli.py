@@ -29,25 +29,34 @@ def _old_site(run_cli: Run, good_site: Path, monkeypatch: pytest.MonkeyPatch) ->
     return (good_site / "_site/index.html").read_bytes()
 
 
+def _refused_with(run_cli: Run, good_site: Path, monkeypatch: pytest.MonkeyPatch,
+                  template: Path, jobs: str, edit: Callable[[list[str]], list[str]]) -> str:
+    """Build once with the shipped theme, break ``template`` by ``edit`` (its lines in,
+    its lines out), build again: exit 1, no traceback, the old site kept. Its stderr."""
+    before = _old_site(run_cli, good_site, monkeypatch)
+    lines = template.read_text(encoding="utf-8").splitlines(keepends=True)
+    template.write_text("".join(edit(lines)), encoding="utf-8")
+    result = run_cli("build", "--jobs", jobs)
+    assert result.code == 1
+    assert "Traceback" not in result.err
+    assert (good_site / "_site/index.html").read_bytes() == before
+    return result.err
+
+
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_template_syntax_error_is_one_line_with_its_file_and_line(
     good_site: Path, broken_theme: Path, run_cli: Run, monkeypatch: pytest.MonkeyPatch,
     jobs: str,
 ) -> None:
-    before = _old_site(run_cli, good_site, monkeypatch)
     base = broken_theme / "base.html"
     lines = base.read_text(encoding="utf-8").count("\n")
-    with base.open("a", encoding="utf-8") as stream:
-        stream.write("{% if %}\n")
-    result = run_cli("build", "--jobs", jobs)
-    assert result.code == 1
-    assert "Traceback" not in result.err
-    assert result.err.splitlines() == [
+    err = _refused_with(run_cli, good_site, monkeypatch, base, jobs,
+                        lambda text: [*text, "{% if %}\n"])
+    assert err.splitlines() == [
         f"{base}:{lines + 1}: error: template: Expected an expression, got 'end of"
         " statement block'",
         "nothing was written; _site was left as it was.",
     ]
-    assert (good_site / "_site/index.html").read_bytes() == before
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
@@ -55,16 +64,10 @@ def test_a_template_error_while_rendering_names_the_template_line(
     good_site: Path, broken_theme: Path, run_cli: Run, monkeypatch: pytest.MonkeyPatch,
     jobs: str,
 ) -> None:
-    before = _old_site(run_cli, good_site, monkeypatch)
     base = broken_theme / "base.html"
-    text = base.read_text(encoding="utf-8").splitlines(keepends=True)
-    text.insert(3, "{{ page.no_such_field.x }}\n")
-    base.write_text("".join(text), encoding="utf-8")
-    result = run_cli("build", "--jobs", jobs)
-    assert result.code == 1
-    assert "Traceback" not in result.err
-    [error, nothing] = result.err.splitlines()
+    err = _refused_with(run_cli, good_site, monkeypatch, base, jobs,
+                        lambda text: [*text[:3], "{{ page.no_such_field.x }}\n", *text[3:]])
+    [error, nothing] = err.splitlines()
     assert error.startswith(f"{base}:4: error: template: ")
     assert "no_such_field" in error
     assert nothing == "nothing was written; _site was left as it was."
-    assert (good_site / "_site/index.html").read_bytes() == before
