@@ -58,14 +58,14 @@ def _stop(number: int, frame: FrameType | None) -> None:
 
 
 def ignore_further() -> None:
-    """Ignore Ctrl-C and SIGTERM from now on (in the whole process: a signal may be
+    """Ignore the stopping signals from now on (in the whole process: a signal may be
     given to any of its threads)."""
     for number in STOPPING:
         signal.signal(number, signal.SIG_IGN)
 
 
 def install() -> None:
-    """For the rest of the process, Ctrl-C and SIGTERM raise (once)."""
+    """For the rest of the process, the stopping signals raise (the first only)."""
     _calls.clear()
     for number in STOPPING:
         signal.signal(number, _stop)
