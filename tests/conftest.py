@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 
 from kabul_brief.cli import main
+from kabul_brief.content.model import Site
+from kabul_brief.pipeline import Build, BuildRequest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOOD_SITE = FIXTURES / "model" / "good"
@@ -64,6 +66,14 @@ def good_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     site = tmp_path / "site"
     shutil.copytree(GOOD_SITE, site)
     monkeypatch.chdir(site)
+    return site
+
+
+def checked_site(content: Path, *, drafts: bool = False) -> Site:
+    """The model of ``content``, as ``check`` makes it (through the one build entry);
+    raises ContentErrors as ``check`` reports them."""
+    site = Build(BuildRequest(content=content, drafts=drafts)).run().site
+    assert site is not None
     return site
 
 

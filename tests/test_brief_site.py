@@ -66,9 +66,9 @@ def test_the_about_page_is_published(built: Path) -> None:
 
 
 def test_the_brief_has_the_facts_it_promises(built: Path) -> None:
-    from kabul_brief.pipeline import load_site
+    from tests.conftest import checked_site
 
-    site = load_site(REPO / "content")
+    site = checked_site(REPO / "content")
     assert len(site.events) >= 10
     assert len(site.actors) >= 12
     assert len(site.disputes) >= 4

@@ -88,7 +88,9 @@ def test_new_refuses_a_title_without_letters(
 ) -> None:
     result = run_cli("new", "actor", "—")
     assert result.code == 2
-    assert "gives no id" in result.err
+    assert result.err.startswith("kabul-brief new: error: no id can be made from '—'")
+    assert "give one with --id" in result.err
+    assert not list((good_site / "content/actors").glob("*—*"))
 
 
 # -- warnings and --strict ---------------------------------------------------------

@@ -19,8 +19,7 @@ from hypothesis import strategies as st
 
 from kabul_brief.content.schemas import ARTICLE, SITE, YAML_KINDS
 from kabul_brief.errors import ContentErrors
-from kabul_brief.pipeline import load_site
-from tests.conftest import GOOD_SITE
+from tests.conftest import GOOD_SITE, checked_site
 
 FUZZ_SETTINGS = settings(
     max_examples=150,
@@ -73,7 +72,7 @@ def site(tmp_path: Path) -> Path:
 
 def load_expecting_no_crash(content: Path) -> None:
     try:
-        load_site(content)
+        checked_site(content)
     except ContentErrors as errors:
         assert errors.errors
         for error in errors.errors:

@@ -18,12 +18,12 @@ from kabul_brief.content.loader import LoadCache
 from kabul_brief.content.mdcache import MarkdownCache
 from kabul_brief.folders import cache_folder
 from kabul_brief.pipeline import load_site
-from tests.conftest import GOOD_SITE, run_isolated
+from tests.conftest import GOOD_SITE, checked_site, run_isolated
 
 
 @pytest.fixture(scope="module")
 def site() -> m.Site:
-    return load_site(GOOD_SITE / "content")
+    return checked_site(GOOD_SITE / "content")
 
 
 def test_every_kind_is_loaded_from_single_and_list_files_and_subfolders(site: m.Site) -> None:

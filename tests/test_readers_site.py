@@ -16,10 +16,10 @@ from bs4 import BeautifulSoup, Tag
 from test_site_support import BASIC, HOSTILE, build, one, page
 
 from kabul_brief.content import model as m
-from kabul_brief.pipeline import load_site
 from kabul_brief.publish import exports, pictures
 from kabul_brief.publish.meta import plain
 from kabul_brief.publish.urls import Urls
+from tests.conftest import checked_site
 
 BASE = "https://example.org/brief/"
 ROOT = "/brief/"
@@ -349,7 +349,7 @@ def _library_calendar(site: m.Site, urls: Urls) -> bytes:
 
 @pytest.mark.parametrize("content", [BASIC, HOSTILE], ids=["basic", "hostile"])
 def test_the_calendar_has_the_bytes_the_icalendar_library_would_write(content: Path) -> None:
-    site = load_site(content)
+    site = checked_site(content)
     urls = Urls(BASE)
     assert exports.ics(site, urls) == _library_calendar(site, urls)
 

@@ -17,24 +17,19 @@ import datetime as dt
 import json
 import os
 import re
+import shlex
 import sys
 import time
 import traceback
+import urllib.parse
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, Never
 
 from kabul_brief import __version__, stopping
 from kabul_brief.errors import ContentError, ContentErrors, escape_controls
-from kabul_brief.folders import cache_folder, templates_dir
-from kabul_brief.publish.reuse import (
-    PreviousBuild,
-    load_warnings,
-    save_warnings,
-    sources_digest,
-)
-from kabul_brief.publish.writer import OutputError, check_output
+from kabul_brief.folders import templates_dir
+from kabul_brief.publish.writer import OutputError
 from kabul_brief.stopwatch import Stopwatch
 from kabul_brief.workers import default_workers
 
@@ -42,6 +37,7 @@ if TYPE_CHECKING:
     from jinja2 import TemplateError
     from tqdm import tqdm
 
+    from kabul_brief.pipeline import Build
     from kabul_brief.publish.build import BuildReport
 
 # The commands import the rest of the program when they run: a build with nothing to
@@ -113,18 +109,28 @@ def _parser() -> argparse.ArgumentParser:
                           help="also list every file written")
     build.add_argument("--timings", action="store_true",
                        help="also print the time each phase of the build took")
+    build.add_argument("--drafts", action="store_true",
+                       help="include the records and articles marked draft: true")
 
     serve = commands.add_parser(
-        "serve", help="preview on 127.0.0.1, rebuilding and reloading on every change"
+        "serve", help="preview the site, drafts included, rebuilding and reloading on every"
+                      " change"
     )
     serve.add_argument("--content", type=Path, default=Path("content"),
                        help="content folder (default: content)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default: 127.0.0.1, this machine only;"
+                            " 0.0.0.0 for every network it is on)")
     serve.add_argument("--port", type=_port, default=8000,
-                       help="port on 127.0.0.1 (default: 8000; 0 picks a free one)")
+                       help="port (default: 8000; 0 picks a free one)")
+    serve.add_argument("--open", action="store_true",
+                       help="open the preview in the web browser once it is built")
 
     new = commands.add_parser("new", help="create a new content file from a title or name")
     new.add_argument("kind", choices=NEW_KINDS, help="what to create")
-    new.add_argument("title", help="its title or name; the id is made from it")
+    new.add_argument("title", help="its title or name, in any script")
+    new.add_argument("--id", dest="record_id", default=None, metavar="ID",
+                     help="its id (default: made from a title in Latin letters)")
     new.add_argument("--content", type=Path, default=Path("content"),
                      help="content folder (default: content)")
 
@@ -159,9 +165,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         except OSError as problem:  # reading the content or templates, or the cache
             return _usage_error(_describe(problem))
     if args.command == "new":
-        return _new(args.content, args.kind, args.title)
+        return _new(args.content, args.kind, args.title, args.record_id)
     if args.command == "serve":
-        return _serve(args.content, args.port)
+        return _serve(args.content, args.host, args.port, args.open)
     raise AssertionError(args.command)  # pragma: no cover - argparse rejects others
 
 
@@ -177,34 +183,36 @@ def _report(errors: ContentErrors, output_format: str = "text") -> int:
     return EXIT_CONTENT_ERRORS
 
 
-def _warnings(warnings: Sequence[ContentError], output_format: str, strict: bool) -> int:
-    """Print the warnings; with --strict they are errors and stop here."""
-    if strict:
-        warnings = tuple(replace(w, severity="error") for w in warnings)
+def _warnings(warnings: Sequence[ContentError], output_format: str = "text") -> None:
     for warning in warnings:
         if output_format == "github":
             print(warning.format_github())
         else:
             print(warning.format(), file=sys.stderr)
-    if warnings and strict:
-        count = len(warnings)
-        print(f"{count} error{'s' if count != 1 else ''} found (warnings, with --strict);"
-              " nothing was written.", file=sys.stderr)
-        return EXIT_CONTENT_ERRORS
-    return EXIT_OK
+
+
+def _strict_refusal(refused: ContentErrors, output_format: str = "text") -> int:
+    """The warnings that ``--strict`` made errors; nothing was written."""
+    _warnings(refused.errors, output_format)
+    count = len(refused.errors)
+    print(f"{count} error{'s' if count != 1 else ''} found (warnings, with --strict);"
+          " nothing was written.", file=sys.stderr)
+    return EXIT_CONTENT_ERRORS
 
 
 def _check(content: Path, output_format: str = "text", strict: bool = False) -> int:
-    from kabul_brief.content.lint import find_warnings
-    from kabul_brief.pipeline import display_root, load_site
+    from kabul_brief.pipeline import Build, BuildRequest, StrictWarnings
 
     try:
-        site = load_site(content, default_workers())
+        outcome = Build(BuildRequest(
+            content=content, workers=default_workers(), strict=strict,
+            warn=lambda warnings: _warnings(warnings, output_format))).run()
+    except StrictWarnings as refused:
+        return _strict_refusal(refused, output_format)
     except ContentErrors as errors:
         return _report(errors, output_format)
-    if _warnings(find_warnings(site, display_root(content)), output_format,
-                 strict) != EXIT_OK:
-        return EXIT_CONTENT_ERRORS
+    site = outcome.site
+    assert site is not None
     counts = {
         "articles": len(site.articles), "events": len(site.events), "actors": len(site.actors),
         "places": len(site.places), "disputes": len(site.disputes),
@@ -223,89 +231,67 @@ def _build(content: Path, out: Path, base_url: str | None, args: argparse.Namesp
             base_url = normalize_base_url(base_url)
         except BaseUrlError as problem:
             return _usage_error(problem)
-    if not content.is_dir():
-        from kabul_brief.pipeline import require_content_folder
+    from kabul_brief.pipeline import Build, BuildRequest
 
-        try:
-            require_content_folder(content)
-        except ContentErrors as errors:
-            return _report(errors)
-    try:
-        check_output(out, content)
-    except OutputError as problem:
-        return _usage_error(problem)
     clock = Stopwatch()
-    clock.start("check for changes")
-    sources = sources_digest(content, templates_dir(), __version__, base_url,
-                             cache=cache_folder(content))
-    try:
-        return _build_from(content, out, base_url, args, sources, started, clock)
-    except KeyboardInterrupt as stop:
-        if PreviousBuild.read(out).is_current(sources):  # the signal came after the swap
-            return _stopped("build", stop, f"; the new site was already written to"
-                                           f" {escape_controls(str(out))}")
-        raise
+    with ProgressBar(enabled=not args.quiet) as bar:
+        build = Build(BuildRequest(
+            content=content, out=out, base_url=base_url, workers=args.jobs,
+            strict=args.strict, drafts=args.drafts, progress=bar.update, warn=_warnings,
+            stopwatch=clock))
+        try:
+            return _build_with(build, started, args, clock)
+        except KeyboardInterrupt as stop:
+            if build.swapped_in():  # the signal came after the swap
+                return _stopped("build", stop, f"; the new site was already written to"
+                                               f" {escape_controls(str(out))}")
+            raise
 
 
-def _build_from(content: Path, out: Path, base_url: str | None, args: argparse.Namespace,
-                sources: str, started: float, clock: Stopwatch) -> int:
-    templates = templates_dir()
-    previous = PreviousBuild.read(out)
-    recorded = load_warnings(cache_folder(content), sources)
-    if recorded is not None and previous.is_current(sources):
-        if _warnings(recorded, "text", args.strict) != EXIT_OK:
-            return EXIT_CONTENT_ERRORS
-        if not args.quiet:
-            print(f"up to date: {out} holds the {previous.files} files this content builds"
-                  f" (checked in {time.perf_counter() - started:.2f} s)")
-        return EXIT_OK
-    from kabul_brief.content.lint import find_warnings
-    from kabul_brief.content.loader import LoadCache
-    from kabul_brief.content.mdcache import MarkdownCache
-    from kabul_brief.pipeline import display_root, load_site
-    from kabul_brief.publish.build import build_site
-    from kabul_brief.publish.urls import BaseUrlError
-
-    markdown, files = MarkdownCache.beside(content), LoadCache.beside(content)
-    clock.start("load and link")
-    try:
-        site = load_site(content, args.jobs, cache=markdown, files=files)
-    except ContentErrors as errors:
-        return _report(errors)
-    clock.start("warnings")
-    warnings = find_warnings(site, display_root(content))
-    if _warnings(warnings, "text", args.strict) != EXIT_OK:
-        return EXIT_CONTENT_ERRORS
-    markdown.save()
-    files.save()
+def _build_with(build: Build, started: float, args: argparse.Namespace,
+                clock: Stopwatch) -> int:
     from jinja2 import TemplateError
 
+    from kabul_brief.pipeline import StrictWarnings
     from kabul_brief.publish.search import SearchIndexError
+    from kabul_brief.publish.urls import BaseUrlError
 
+    out = build.request.out
+    assert out is not None
     try:
-        with ProgressBar(enabled=not args.quiet) as bar:
-            report = build_site(site, out, base_url, templates, progress=bar.update,
-                                workers=args.jobs, sources=sources, stopwatch=clock)
+        outcome = build.run()
+    except StrictWarnings as refused:
+        return _strict_refusal(refused)
+    except ContentErrors as errors:
+        return _report(errors)
+    except OutputError as problem:  # --out would destroy something else
+        return _usage_error(problem)
     except BaseUrlError as problem:  # site.yaml's base_url, should the loader let one by
         return _usage_error(problem)
     except TemplateError as problem:  # a site's own template that does not compile or run
-        print(_template_error(problem, templates), file=sys.stderr)
+        print(_template_error(problem, build.templates), file=sys.stderr)
         print(f"nothing was written; {escape_controls(str(out))} was left as it was.",
               file=sys.stderr)
         return EXIT_CONTENT_ERRORS
     except (OSError, SearchIndexError) as problem:  # a full disk, a folder not ours
-        return _usage_error(f"could not write {out} ({_describe(problem)});"
-                            " it was left as it was")
-    save_warnings(cache_folder(content), sources, warnings)
-    if not args.quiet:
-        try:
-            _print_report(report, out, time.perf_counter() - started, args, clock)
-        except OSError as problem:  # the site is built all the same
-            _silence_stdout()
-            if not isinstance(problem, BrokenPipeError):  # nobody reads it: no news
-                stopping.tell(f"kabul-brief build: the site was written to"
-                              f" {escape_controls(str(out))}, but its report could not be"
-                              f" printed: {escape_controls(_describe(problem))}")
+        if build.publishing:
+            return _usage_error(f"could not write {out} ({_describe(problem)});"
+                                " it was left as it was")
+        raise  # reading the content or the templates: main says so
+    if args.quiet:
+        return EXIT_OK
+    try:
+        if outcome.report is None:
+            print(f"up to date: {out} holds the {outcome.kept} files this content builds"
+                  f" (checked in {time.perf_counter() - started:.2f} s)")
+        else:
+            _print_report(outcome.report, out, time.perf_counter() - started, args, clock)
+    except OSError as problem:  # the site is built all the same
+        _silence_stdout()
+        if not isinstance(problem, BrokenPipeError):  # nobody reads it: no news
+            stopping.tell(f"kabul-brief build: the site was written to"
+                          f" {escape_controls(str(out))}, but its report could not be"
+                          f" printed: {escape_controls(_describe(problem))}")
     return EXIT_OK
 
 
@@ -322,6 +308,7 @@ def _print_report(report: BuildReport, out: Path, elapsed: float, args: argparse
     reused = report.pages - len(report.rendered)
     print(f"  rendered {len(report.rendered)} of {report.pages} pages"
           + (f"; {reused} unchanged since the last build were kept" if reused else ""))
+    print(_how_to_look(report.base_url, args.content))
     if args.timings:
         for phase, seconds in clock.phases:
             print(f"  {seconds:7.2f} s  {phase}")
@@ -330,6 +317,20 @@ def _print_report(report: BuildReport, out: Path, elapsed: float, args: argparse
             print(f"  rendered {rendered}")
         for path in sorted(p for p in out.rglob("*") if p.is_file()):
             print(f"  {path.relative_to(out).as_posix()}")
+
+
+def _how_to_look(base_url: str, content: Path) -> str:
+    """The line that says how to see the site: the built folder opened as it is finds
+    none of its links when the site lives under a path (``/kabul-brief/``)."""
+    command = "kabul-brief serve"
+    if os.path.normpath(content) != "content":
+        command += f" --content {shlex.quote(str(content))}"
+    path = urllib.parse.urlsplit(base_url).path
+    if path in ("", "/"):
+        return f"  to look at it: {escape_controls(command)}"
+    return (f"  to look at it: {escape_controls(command)} (its links start with"
+            f" {escape_controls(path)}, which a file server started in the built folder"
+            " does not have)")
 
 
 _JINJA_FRAME: Final = r"top-level template code|block '[^'\n]*'|macro '[^'\n]*'|template"
@@ -402,7 +403,7 @@ class ProgressBar:
             self._bar.close()
 
 
-def _serve(content: Path, port: int) -> int:
+def _serve(content: Path, host: str, port: int, open_browser: bool) -> int:
     from kabul_brief.serve import idle_timeout, serve
 
     try:
@@ -417,6 +418,12 @@ def _serve(content: Path, port: int) -> int:
         except OSError:  # nobody reads the messages any more (`serve | tee`, tee gone):
             _silence_stdout()  # the preview serves on
 
+    def show(url: str) -> None:
+        import webbrowser
+
+        if not webbrowser.open(url):
+            say(f"no web browser could be opened: open {url} yourself")
+
     if not content.is_dir():
         from kabul_brief.pipeline import require_content_folder
 
@@ -426,21 +433,22 @@ def _serve(content: Path, port: int) -> int:
             print(errors.format(), file=sys.stderr)
             return EXIT_CONTENT_ERRORS
     try:
-        serve(content, templates_dir(), port, say)
+        serve(content, templates_dir(), host, port, say, show if open_browser else None)
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM
         say("stopped")
     except OSError as problem:  # the port is taken, or not ours to bind
-        print(f"kabul-brief serve: error: cannot serve on 127.0.0.1:{port}:"
+        where = f"[{host}]" if ":" in host else host
+        print(f"kabul-brief serve: error: cannot serve on {escape_controls(where)}:{port}:"
               f" {escape_controls(_describe(problem))}", file=sys.stderr)
         return EXIT_USAGE
     return EXIT_OK
 
 
-def _new(content: Path, kind: str, title: str) -> int:
+def _new(content: Path, kind: str, title: str, record_id: str | None) -> int:
     from kabul_brief.content.scaffold import ScaffoldError, create
 
     try:
-        created = create(content, kind, title, dt.date.today())
+        created = create(content, kind, title, dt.date.today(), record_id)
     except ScaffoldError as problem:
         print(f"kabul-brief new: error: {escape_controls(str(problem))}", file=sys.stderr)
         return EXIT_USAGE

@@ -1,21 +1,167 @@
-"""The build pipeline, stage by stage: load -> link (and gate) -> publish.
+"""The one way to build: a :class:`BuildRequest` in, an :class:`Outcome` out.
 
-Every stage before the gate only reads; if any content error was found, the
-gate raises :class:`~kabul_brief.errors.ContentErrors` with all of them and
-nothing is written.
+``build``, ``check``, ``serve`` and the tests all call :meth:`Build.run`, so they
+validate, warn, reuse and save in the same way (``serve`` printed no warnings while
+it assembled a build of its own). The stages, in order:
+
+    freshness check -> load -> link (and gate) -> warnings -> publish
+
+Every stage before the gate only reads; if any content error was found, the gate
+raises :class:`~kabul_brief.errors.ContentErrors` with all of them and nothing is
+written. The heavy stages are imported when they run: a build with nothing to do
+answers "up to date" without loading Markdown, Jinja or the content model.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kabul_brief.content.linker import link
-from kabul_brief.content.loader import LoadCache, load_content
-from kabul_brief.content.mdcache import MarkdownCache
-from kabul_brief.content.model import Site
+from kabul_brief import __version__
 from kabul_brief.errors import ContentError, ContentErrors, ErrorSink, Position
-from kabul_brief.publish.urls import Urls
+from kabul_brief.folders import cache_folder, templates_dir
+from kabul_brief.stopwatch import Stopwatch
+
+if TYPE_CHECKING:
+    from kabul_brief.content.loader import LoadCache
+    from kabul_brief.content.mdcache import MarkdownCache
+    from kabul_brief.content.model import Site
+    from kabul_brief.publish.build import BuildReport, Progress
+
+Warn = Callable[[tuple[ContentError, ...]], None]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BuildRequest:
+    """What to build. Without ``out`` it is a check: validate and warn, write nothing
+    (not even the caches)."""
+
+    content: Path
+    out: Path | None = None
+    base_url: str | None = None
+    """Already checked (the CLI refuses a bad ``--base-url`` as a usage error); None
+    means ``site.yaml``'s."""
+    templates: Path | None = None
+    workers: int = 1
+    strict: bool = False
+    """Warnings are errors: nothing is written if there is one."""
+    drafts: bool = False
+    """Include the records and articles marked ``draft: true``."""
+    progress: Progress | None = None
+    warn: Warn | None = None
+    """Told the warnings as soon as they are known: before publishing, which takes a
+    while and may yet fail (a broken template)."""
+    stopwatch: Stopwatch | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a build did. ``site`` is None when ``out`` already held the build (nothing
+    was loaded); ``report`` is None for a check and for a build with nothing to do."""
+
+    warnings: tuple[ContentError, ...]
+    site: Site | None = None
+    report: BuildReport | None = None
+    kept: int | None = None
+    """When ``out`` was up to date: how many files it holds."""
+
+
+class StrictWarnings(ContentErrors):
+    """Warnings, refused as errors under ``--strict``; nothing was written."""
+
+
+class Build:
+    """One run of a :class:`BuildRequest`; it remembers what it read, so a caller
+    interrupted by a signal can ask whether the new site was already swapped in."""
+
+    def __init__(self, request: BuildRequest) -> None:
+        self.request = request
+        self.templates = request.templates or templates_dir()
+        self._sources: str | None = None
+        self.publishing = False
+        """Whether everything was read and writing began: an OSError from then on is
+        about ``out`` (a full disk), before it about the content or templates."""
+
+    def run(self) -> Outcome:
+        """Build (or check); raise :class:`ContentErrors` listing every content problem,
+        :class:`StrictWarnings`, or what publishing raises (a broken template, a full
+        disk)."""
+        request = self.request
+        clock = request.stopwatch or Stopwatch()
+        require_content_folder(request.content)
+        if request.out is None:
+            clock.start("load and link")
+            site = load_site(request.content, request.workers, drafts=request.drafts)
+            return Outcome(warnings=self._gate_warnings(site, clock), site=site)
+        from kabul_brief.publish.reuse import PreviousBuild, load_warnings
+        from kabul_brief.publish.writer import check_output
+
+        check_output(request.out, request.content)
+        clock.start("check for changes")
+        sources = self._digest_sources()
+        recorded = load_warnings(cache_folder(request.content), sources)
+        previous = PreviousBuild.read(request.out)
+        if recorded is not None and previous.is_current(sources):
+            self._tell(recorded)
+            return Outcome(warnings=recorded, kept=previous.files)
+        return self._build(request.out, sources, clock)
+
+    def swapped_in(self) -> bool:
+        """Whether ``out`` holds what this build writes (a signal that came after the
+        swap stopped nothing)."""
+        from kabul_brief.publish.reuse import PreviousBuild
+
+        out = self.request.out
+        return (out is not None and self._sources is not None
+                and PreviousBuild.read(out).is_current(self._sources))
+
+    def _build(self, out: Path, sources: str, clock: Stopwatch) -> Outcome:
+        from kabul_brief.content.loader import LoadCache
+        from kabul_brief.content.mdcache import MarkdownCache
+        from kabul_brief.publish.build import build_site
+        from kabul_brief.publish.reuse import save_warnings
+
+        request = self.request
+        markdown, files = MarkdownCache.beside(request.content), LoadCache.beside(request.content)
+        clock.start("load and link")
+        site = load_site(request.content, request.workers, cache=markdown, files=files,
+                         drafts=request.drafts)
+        warnings = self._gate_warnings(site, clock)
+        markdown.save()  # only once the content passed every gate
+        files.save()
+        self.publishing = True
+        report = build_site(site, out, request.base_url, self.templates,
+                            progress=request.progress, workers=request.workers,
+                            sources=sources, stopwatch=clock)
+        save_warnings(cache_folder(request.content), sources, warnings)
+        return Outcome(warnings=warnings, site=site, report=report)
+
+    def _digest_sources(self) -> str:
+        from kabul_brief.publish.reuse import sources_digest
+
+        request = self.request
+        self._sources = sources_digest(
+            request.content, self.templates, __version__, request.base_url, request.drafts,
+            cache=cache_folder(request.content))
+        return self._sources
+
+    def _gate_warnings(self, site: Site, clock: Stopwatch) -> tuple[ContentError, ...]:
+        from kabul_brief.content.lint import find_warnings
+
+        clock.start("warnings")
+        warnings = tuple(find_warnings(site, display_root(self.request.content)))
+        self._tell(warnings)
+        return warnings
+
+    def _tell(self, warnings: tuple[ContentError, ...]) -> None:
+        """Refuse the warnings under ``strict``, else tell the caller of them."""
+        if self.request.strict and warnings:
+            raise StrictWarnings(replace(warning, severity="error") for warning in warnings)
+        if self.request.warn is not None:
+            self.request.warn(warnings)
 
 
 def display_root(content_dir: Path) -> str:
@@ -26,6 +172,8 @@ def display_root(content_dir: Path) -> str:
 
 def taken_by_site(kind: str, record_id: str) -> str | None:
     """The site's own path (``pagefind/``, ``actors/``) a record's page would take."""
+    from kabul_brief.publish.urls import Urls
+
     try:
         path = (Urls.page_path(record_id) if kind == "page"
                 else Urls.record_path(kind, record_id))
@@ -51,11 +199,16 @@ def require_content_folder(content_dir: Path) -> None:
 
 
 def load_site(content_dir: Path, workers: int = 1, *,
-              cache: MarkdownCache | None = None, files: LoadCache | None = None) -> Site:
+              cache: MarkdownCache | None = None, files: LoadCache | None = None,
+              drafts: bool = False) -> Site:
     """Load, validate and link the content folder; raise ContentErrors listing every problem.
     ``workers`` processes read the files that ``files`` does not hold already and
     convert the Markdown that ``cache`` does not (saving the caches is the caller's:
-    only once the build has passed every gate)."""
+    only once the build has passed every gate). The load-and-link stage of
+    :class:`Build`, on its own for tests of the model."""
+    from kabul_brief.content.linker import link
+    from kabul_brief.content.loader import load_content
+
     sink = ErrorSink()
     shown = display_root(content_dir)
     require_content_folder(content_dir)
@@ -63,4 +216,5 @@ def load_site(content_dir: Path, workers: int = 1, *,
     site = link(loaded, sink, workers, cache, taken_by_site)
     sink.raise_if_any()
     assert site is not None
+    del drafts  # the drafts filter lands with the linker's support for drafts
     return site

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import ipaddress
 import math
 import os
 import socket
@@ -39,11 +40,8 @@ from typing import Any, Final
 import watchfiles
 
 from kabul_brief import stopping
-from kabul_brief.content.loader import LoadCache
-from kabul_brief.content.mdcache import MarkdownCache
 from kabul_brief.errors import ContentError, ContentErrors
-from kabul_brief.pipeline import load_site
-from kabul_brief.publish.build import build_site
+from kabul_brief.pipeline import Build, BuildRequest
 
 VERSION_PATH = "/__kabul-brief/version"
 RELOAD_SCRIPT = (
@@ -92,13 +90,16 @@ class PreviewState:
 
 def rebuild(content: Path, templates: Path | None, state: PreviewState, base_url: str,
             say: Say) -> None:
-    """One build; on any failure keep the last good site and show the overlay."""
+    """One build, drafts included, through the build's one entry (so with the warnings
+    ``build`` would print); on any failure keep the last good site and show the overlay."""
+    def warn(warnings: tuple[ContentError, ...]) -> None:
+        if warnings:
+            say("\n".join(warning.format() for warning in warnings))
+
+    request = BuildRequest(content=content, out=state.out, base_url=base_url,
+                           templates=templates, drafts=True, warn=warn)
     try:
-        markdown, files = MarkdownCache.beside(content), LoadCache.beside(content)
-        site = load_site(content, cache=markdown, files=files)
-        markdown.save()
-        files.save()
-        report = build_site(site, state.out, base_url, templates)
+        outcome = Build(request).run()
     except ContentErrors as problems:
         _failed(state, tuple(error.format() for error in problems.errors))
         say(problems.format())
@@ -112,7 +113,11 @@ def rebuild(content: Path, templates: Path | None, state: PreviewState, base_url
     with state.lock:
         state.errors = ()
         state.version += 1
-    say(f"rebuilt: rendered {len(report.rendered)} of {report.pages} pages")
+    if outcome.report is None:
+        say("rebuilt: nothing had changed")
+    else:
+        say(f"rebuilt: rendered {len(outcome.report.rendered)} of {outcome.report.pages}"
+            " pages")
 
 
 def _failed(state: PreviewState, errors: tuple[str, ...]) -> None:
@@ -139,14 +144,51 @@ def overlay_page(errors: tuple[str, ...] | tuple[ContentError, ...]) -> bytes:
     ).encode()
 
 
-def allowed_hosts(port: int) -> frozenset[str]:
-    """``Host`` headers the preview answers: its own address, by name or number."""
-    names = ("127.0.0.1", "localhost", "[::1]")
-    bare = frozenset(names) if port == 80 else frozenset()  # a browser omits :80
-    return bare | frozenset(f"{name}:{port}" for name in names)
+WILDCARD_HOSTS: Final = frozenset({"0.0.0.0", "::", ""})
+"""``--host`` values that listen on every network the machine is on."""
+_LOOPBACK_NAMES: Final = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
-def make_handler(state: PreviewState, port: int | None = None
+@dataclass(frozen=True, slots=True)
+class Address:
+    """Where the preview listens, and the ``Host`` headers it answers: its own address,
+    by name or number. Listening everywhere (``--host 0.0.0.0``), it answers any IP
+    address and the machine's name, never another DNS name (a page elsewhere could
+    read the preview through DNS rebinding)."""
+
+    host: str
+    port: int
+
+    @property
+    def everywhere(self) -> bool:
+        return self.host in WILDCARD_HOSTS
+
+    @property
+    def url(self) -> str:
+        """The address to open (this machine's, when listening everywhere)."""
+        shown = "127.0.0.1" if self.everywhere else self.host
+        return f"http://{f'[{shown}]' if ':' in shown else shown}:{self.port}/"
+
+    def answers(self, header: str) -> bool:
+        try:
+            asked = urllib.parse.urlsplit("//" + header)
+            name, port = (asked.hostname or "").lower(), asked.port
+        except ValueError:  # not a host and port at all
+            return False
+        if (port or 80) != self.port or asked.username is not None or asked.path:
+            return False
+        if name in _LOOPBACK_NAMES or name == self.host.lower().strip("[]"):
+            return True
+        if not self.everywhere:
+            return False
+        try:
+            ipaddress.ip_address(name)
+        except ValueError:
+            return name == socket.gethostname().lower()
+        return True
+
+
+def make_handler(state: PreviewState, address: Address | None = None
                  ) -> type[SimpleHTTPRequestHandler]:
     class PreviewHandler(SimpleHTTPRequestHandler):
         """Serves the current build, the version endpoint and the error overlay."""
@@ -214,10 +256,10 @@ def make_handler(state: PreviewState, port: int | None = None
             """Answer (and True) a request for another host, or for a path no file
             can have (a NUL, a lone surrogate)."""
             hosts = self.headers.get_all("Host") or [""]
-            host = hosts[0].strip().lower()
-            if port is not None and (len(hosts) != 1 or host not in allowed_hosts(port)):
+            if address is not None and (len(hosts) != 1
+                                        or not address.answers(hosts[0].strip())):
                 self._send(HTTPStatus.MISDIRECTED_REQUEST, "text/plain",
-                           b"This preview answers only 127.0.0.1 and localhost.\n")
+                           b"This preview answers only its own address.\n")
                 return True
             try:
                 local = self.translate_path(self.path)
@@ -299,8 +341,9 @@ class PreviewServer(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], handler: type[SimpleHTTPRequestHandler]
-                 ) -> None:
+    def __init__(self, address: tuple[str, int], handler: type[SimpleHTTPRequestHandler],
+                 family: socket.AddressFamily = socket.AF_INET) -> None:
+        self.address_family = family  # before the socket is made: an IPv6 --host
         super().__init__(address, handler)
         self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
         self.deadlines = Deadlines()
@@ -332,21 +375,26 @@ class PreviewServer(ThreadingHTTPServer):
             self._slots.release()
 
 
-def serve(content: Path, templates: Path | None, port: int, say: Say) -> None:
-    """Run until interrupted (Ctrl-C, SIGTERM); clean up the temporary site whatever
-    ends it. A port that cannot be had raises OSError, with nothing left behind."""
+def serve(content: Path, templates: Path | None, host: str, port: int, say: Say,
+          ready: Callable[[str], object] | None = None) -> None:
+    """Run until stopped (Ctrl-C, SIGTERM, SIGHUP); clean up the temporary site whatever
+    ends it. A port that cannot be had raises OSError, with nothing left behind.
+    ``ready`` is told the preview's address once the first build is served (``--open``
+    opens the browser there)."""
     with stopping.stopped_by_signals(), tempfile.TemporaryDirectory(
             prefix="kabul-brief-preview-", ignore_cleanup_errors=True) as workdir:
         state = PreviewState(out=Path(workdir) / "site")
-        with _bind(port) as listening:
-            bound = listening.server_address[1]
-            listening.RequestHandlerClass = make_handler(state, bound)
-            _run(listening, content, templates, state, f"http://127.0.0.1:{bound}/", say)
+        with _bind(host, port) as listening:
+            address = Address(host, listening.server_address[1])
+            listening.RequestHandlerClass = make_handler(state, address)
+            _run(listening, content, templates, state, address.url, say, ready)
 
 
 @contextmanager
-def _bind(port: int) -> Iterator[PreviewServer]:
-    server = PreviewServer(("127.0.0.1", port), SimpleHTTPRequestHandler)
+def _bind(host: str, port: int) -> Iterator[PreviewServer]:
+    family, _, _, _, where = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM,
+                                                flags=socket.AI_PASSIVE)[0]
+    server = PreviewServer((str(where[0]), int(where[1])), SimpleHTTPRequestHandler, family)
     try:
         yield server
     finally:
@@ -354,7 +402,8 @@ def _bind(port: int) -> Iterator[PreviewServer]:
 
 
 def _run(server: PreviewServer, content: Path, templates: Path | None,
-         state: PreviewState, base_url: str, say: Say) -> None:
+         state: PreviewState, base_url: str, say: Say,
+         ready: Callable[[str], object] | None) -> None:
     stop = threading.Event()
     watched = [content] + ([templates] if templates is not None and templates.is_dir() else [])
 
@@ -376,6 +425,8 @@ def _run(server: PreviewServer, content: Path, templates: Path | None,
         rebuild(content, templates, state, base_url, say)
         watcher.start()
         say(f"serving {content} at {base_url} (Ctrl-C to stop)")
+        if ready is not None:
+            ready(base_url)
         server.serve_forever(poll_interval=0.2)
     finally:
         stop.set()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import shlex
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ import yaml
 
 from kabul_brief.content.fieldtypes import (
     ID_MAX_LENGTH,
+    ID_RE,
     Choice,
     Date,
     Field,
@@ -61,15 +63,23 @@ def yaml_scalar(value: str) -> str:
     return text.removesuffix("\n...\n").rstrip("\n")
 
 
-def create(content_dir: Path, kind: str, title: str, today: dt.date) -> NewFile:
-    """Write a new record file; refuse to overwrite anything."""
+def create(content_dir: Path, kind: str, title: str, today: dt.date,
+           record_id: str | None = None) -> NewFile:
+    """Write a new record file; refuse to overwrite anything. Without ``record_id`` the
+    id is made from the title (a number added if it is taken); a title in a script
+    without Latin letters needs ``--id``."""
     if kind not in NEW_KINDS:
         raise ScaffoldError(f"unknown kind {kind!r}; expected one of: {', '.join(NEW_KINDS)}")
     if not title.strip():
         raise ScaffoldError("the title may not be empty")
+    if record_id is not None:
+        return _write(content_dir, kind, _given_id(record_id), title, today)
     base = slugify(title)
     if not base:
-        raise ScaffoldError(f"{title!r} gives no id: use letters or digits in the title")
+        raise ScaffoldError(
+            f"no id can be made from {title!r} (ids are lowercase Latin letters, digits and"
+            f" hyphens): give one with --id, for example: kabul-brief new {kind}"
+            f" {shlex.quote(title)} --id my-{kind}-id")
     folder = content_dir / _FOLDERS[kind]
     suffix = ".md" if kind in ("article", "page") else ".yaml"
     taken = {path.stem for path in folder.rglob(f"*{suffix}")} if folder.is_dir() else set()
@@ -78,13 +88,28 @@ def create(content_dir: Path, kind: str, title: str, today: dt.date) -> NewFile:
         number += 1
         tail = f"-{number}"
         record_id = base[: ID_MAX_LENGTH - len(tail)].rstrip("-") + tail
+    return _write(content_dir, kind, record_id, title, today)
+
+
+def _given_id(record_id: str) -> str:
+    if len(record_id) > ID_MAX_LENGTH or not ID_RE.fullmatch(record_id):
+        raise ScaffoldError(
+            f"--id {record_id!r} is not an id: use 1 to {ID_MAX_LENGTH} lowercase Latin"
+            " letters and digits, with single hyphens between them (such as kabul-talks)")
+    return record_id
+
+
+def _write(content_dir: Path, kind: str, record_id: str, title: str, today: dt.date
+           ) -> NewFile:
+    folder = content_dir / _FOLDERS[kind]
+    suffix = ".md" if kind in ("article", "page") else ".yaml"
     from kabul_brief.pipeline import taken_by_site  # the check's own rule; imports the linker
 
     taken_by_own = taken_by_site(kind, record_id)
     if taken_by_own is not None:  # check would refuse the file: do not write it
         raise ScaffoldError(
             f"{kind} id {record_id!r} is reserved for the site's own pages (/{taken_by_own}):"
-            " give another title; nothing was written")
+            " give another title or --id; nothing was written")
     path = folder / f"{record_id}{suffix}"
     text = render_new(kind, record_id, title.strip(), today)
     folder.mkdir(parents=True, exist_ok=True)
