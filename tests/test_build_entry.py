@@ -216,3 +216,28 @@ def test_new_refuses_an_id_that_is_not_one(
     assert result.err.startswith("kabul-brief new: error: --id ")
     assert "is not an id" in result.err
     assert sorted(p.name for p in (good_site / "content/events").iterdir()) == before
+
+
+def test_a_killed_preview_s_folder_is_removed_by_the_next_and_a_live_one_is_kept(
+        site: Path, tmp_path: Path, previews: Callable[..., Preview]) -> None:
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    first = previews(site, env={"TMPDIR": str(temp)})
+    first.read_until("serving content at")
+    (killed,) = temp.iterdir()
+    first.process.kill()  # SIGKILL: no clean-up of its own
+    first.process.wait()
+    assert killed.is_dir()
+    second = previews(site, env={"TMPDIR": str(temp)})
+    second.read_until("serving content at")
+    (running,) = temp.iterdir()
+    assert running != killed
+    third = previews(site, env={"TMPDIR": str(temp)})
+    third.read_until("serving content at")
+    assert running in set(temp.iterdir())  # alive: kept
+    assert len(list(temp.iterdir())) == 2
+    assert fetch(f"http://127.0.0.1:{second.port}/")[0] == 200
+    for preview in (second, third):
+        preview.process.send_signal(signal.SIGHUP)
+        assert preview.process.wait(timeout=30) == 0
+    assert list(temp.iterdir()) == []

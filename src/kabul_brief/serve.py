@@ -18,11 +18,14 @@ however the preview stops: Ctrl-C, SIGTERM, a port already taken.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import html
 import ipaddress
 import math
 import os
+import shutil
 import socket
+import stat
 import sys
 import tempfile
 import threading
@@ -381,13 +384,59 @@ def serve(content: Path, templates: Path | None, host: str, port: int, say: Say,
     ends it. A port that cannot be had raises OSError, with nothing left behind.
     ``ready`` is told the preview's address once the first build is served (``--open``
     opens the browser there)."""
-    with stopping.stopped_by_signals(), tempfile.TemporaryDirectory(
-            prefix="kabul-brief-preview-", ignore_cleanup_errors=True) as workdir:
-        state = PreviewState(out=Path(workdir) / "site")
+    with stopping.stopped_by_signals(), _preview_folder() as workdir:
+        state = PreviewState(out=workdir / "site")
         with _bind(host, port) as listening:
             address = Address(host, listening.server_address[1])
             listening.RequestHandlerClass = make_handler(state, address)
             _run(listening, content, templates, state, address.url, say, ready)
+
+
+PREVIEW_PREFIX: Final = "kabul-brief-preview-"
+_PREVIEW_LOCK: Final = "preview.lock"
+_UNLOCKED_GRACE: Final = 600.0
+"""Seconds a preview folder without its lock may be a preview starting up."""
+
+
+@contextmanager
+def _preview_folder() -> Iterator[Path]:
+    """A private temporary folder for the preview's site, locked (``flock``) while the
+    preview lives and removed however it stops; one left by a preview that was killed
+    (SIGKILL, a power cut) is removed by the next preview, once no process holds its
+    lock: the kernel drops a lock when its holder dies, however it dies."""
+    _remove_dead_previews(Path(tempfile.gettempdir()))
+    with tempfile.TemporaryDirectory(prefix=PREVIEW_PREFIX,
+                                     ignore_cleanup_errors=True) as workdir:
+        lock = os.open(Path(workdir) / _PREVIEW_LOCK,
+                       os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield Path(workdir)
+        finally:
+            os.close(lock)
+
+
+def _remove_dead_previews(parent: Path) -> None:
+    """Remove this user's preview folders that no live preview holds."""
+    for folder in parent.glob(f"{PREVIEW_PREFIX}*"):
+        with contextlib.suppress(OSError):
+            facts = folder.lstat()
+            if not stat.S_ISDIR(facts.st_mode) or facts.st_uid != os.geteuid():
+                continue
+            try:
+                lock = os.open(folder / _PREVIEW_LOCK, os.O_RDONLY | os.O_CLOEXEC)
+            except FileNotFoundError:  # none yet: a preview starting, or a dead old one
+                if time.time() - facts.st_mtime > _UNLOCKED_GRACE:
+                    shutil.rmtree(folder, ignore_errors=True)
+                continue
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                continue  # held: that preview is running
+            else:
+                shutil.rmtree(folder, ignore_errors=True)
+            finally:
+                os.close(lock)
 
 
 @contextmanager
