@@ -150,7 +150,7 @@ def test_new_refuses_a_title_whose_id_is_reserved(
     assert result.out == ""
     assert result.err.splitlines() == [
         f"kabul-brief new: error: {kind} id {record_id!r} is reserved for the site's own"
-        f" pages (/{taken}): give another title; nothing was written"]
+        f" pages (/{taken}): give another title or --id; nothing was written"]
     assert sorted(p.relative_to(good_site) for p in good_site.rglob("*")) == before
     assert run_cli("check").code == 0
 

@@ -82,6 +82,29 @@ def compute_backlinks(
     }
     article_order = {article_id: i for i, article_id in enumerate(articles_by_date)}
     by_name = {a: (actors[a].name.casefold(), a) for a in actors}
+    named = sorted(actors, key=by_name.__getitem__)  # the order of the site's actors
+    role_holders: dict[m.ActorId, list[m.RoleHolder]] = {a: [] for a in actors}
+    country_actors: dict[m.PlaceId, list[m.ActorId]] = {p: [] for p in places}
+    for actor_id in named:
+        actor = actors[actor_id]
+        for role in actor.roles:
+            role_holders[role.of].append(
+                m.RoleHolder(actor=actor_id, title=role.title, current=role.end is None))
+        if actor.country is not None:
+            country_actors[actor.country].append(actor_id)
+    claim_events: dict[m.ActorId, list[m.EventId]] = {a: [] for a in actors}
+    for event_id in timeline:
+        for speaker in dict.fromkeys(claim.by for claim in events[event_id].claims):
+            claim_events[speaker].append(event_id)
+    source_articles: dict[m.SourceId, list[m.ArticleId]] = {
+        m.SourceId(s): [] for s in citings.source_ids}
+    dispute_articles: dict[m.DisputeId, list[m.ArticleId]] = {d: [] for d in disputes}
+    for article_id in articles_by_date:
+        article = articles[article_id]
+        for source_id in dict.fromkeys(article.sources):
+            source_articles[source_id].append(article_id)
+        for dispute_id in dict.fromkeys(article.disputes):
+            dispute_articles[dispute_id].append(article_id)
     return m.Backlinks(
         actor_events=_freeze(actor_events),
         actor_disputes=_freeze(actor_disputes),
@@ -125,6 +148,11 @@ def compute_backlinks(
             ))
             for a in articles
         },
+        role_holders=_freeze(role_holders),
+        claim_events=_freeze(claim_events),
+        country_actors=_freeze(country_actors),
+        source_articles=_freeze(source_articles),
+        dispute_articles=_freeze(dispute_articles),
     )
 
 

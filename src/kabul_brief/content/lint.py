@@ -26,30 +26,27 @@ def find_warnings(site: m.Site, display_root: str) -> tuple[ContentError, ...]:
 
     links = site.backlinks
     warnings: list[ContentError] = []
-    referenced = _actors_referenced_outside_backlinks(site)
     for actor in site.actors.values():
         if not (
             links.actor_events[actor.id] or links.actor_disputes[actor.id]
             or links.actor_relationships[actor.id] or links.actor_articles[actor.id]
-            or actor.id in referenced
+            or links.role_holders[actor.id] or links.claim_events[actor.id]
         ):
             warnings.append(warn(
                 actor.origin, "unused-actor",
                 f"actor {actor.id!r} is not part of any event, dispute, relationship or article",
                 "Tag it on an event or article, or remove it.",
             ))
-    countries = {actor.country for actor in site.actors.values()}
     for place in site.places.values():
         if not (links.place_events_within[place.id] or links.place_children[place.id]
-                or place.within is not None or place.id in countries):
+                or place.within is not None or links.country_actors[place.id]):
             warnings.append(warn(
                 place.origin, "unused-place",
                 f"place {place.id!r} has no events and no page links to it",
                 "Give an event this place, or remove it.",
             ))
-    listed = {source for article in site.articles.values() for source in article.sources}
     for source in site.sources.values():
-        if not links.source_citations[source.id] and source.id not in listed:
+        if not links.source_citations[source.id] and not links.source_articles[source.id]:
             warnings.append(warn(
                 source.origin, "unused-source",
                 f"source {source.id!r} is not cited by any fact or article",
@@ -84,10 +81,3 @@ def find_warnings(site: m.Site, display_root: str) -> tuple[ContentError, ...]:
                 " {article: " + article.id + ", anchor: p1}.",
             ))
     return tuple(sorted(warnings, key=ContentError.sort_key))
-
-
-def _actors_referenced_outside_backlinks(site: m.Site) -> set[m.ActorId]:
-    """Actors named as a role's body or as a claim's speaker."""
-    referenced = {role.of for actor in site.actors.values() for role in actor.roles}
-    referenced |= {claim.by for event in site.events.values() for claim in event.claims}
-    return referenced

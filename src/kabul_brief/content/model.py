@@ -268,6 +268,14 @@ class RelatedActor:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class RoleHolder:
+    actor: ActorId
+    title: str
+    current: bool
+    """Held until now (the role has no end)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Backlinks:
     """Reverse indexes, computed once by the linker. Every tuple is in display order
     (events by date, others by name or id), and every key of its kind is present."""
@@ -291,6 +299,16 @@ class Backlinks:
     """Facts citing each paragraph of an article; key 0 holds whole-article citations."""
     article_citations: Mapping[ArticleId, tuple[FactRef, ...]]
     """Every fact citing the article, any paragraph."""
+    role_holders: Mapping[ActorId, tuple[RoleHolder, ...]]
+    """Body -> the actors holding or having held a role in it, by name."""
+    claim_events: Mapping[ActorId, tuple[EventId, ...]]
+    """Events where the actor makes a claim."""
+    country_actors: Mapping[PlaceId, tuple[ActorId, ...]]
+    """Country -> the actors it is given as the country of, by name."""
+    source_articles: Mapping[SourceId, tuple[ArticleId, ...]]
+    """Articles listing the source in their front matter ``sources``, newest first."""
+    dispute_articles: Mapping[DisputeId, tuple[ArticleId, ...]]
+    """Articles tagging the dispute, newest first."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -351,23 +351,18 @@ def network_graph(site: m.Site) -> nx.Graph[str]:
 
     graph: nx.Graph[str] = nx.Graph()
     graph.add_nodes_from(sorted(site.actors))
-    pairs: dict[tuple[str, str], dict[str, list[str]]] = {}
-
-    def pair(a: str, b: str) -> dict[str, list[str]]:
-        key = (min(a, b), max(a, b))
-        return pairs.setdefault(key, {"relationships": [], "events": []})
-
+    relationships: dict[tuple[str, str], list[str]] = {}
+    shared: dict[tuple[str, str], int] = {}
     for relationship_id, relationship in site.relationships.items():
-        first, second = relationship.parties
-        pair(first, second)["relationships"].append(relationship_id)
-    for event_id in site.timeline:
-        ids = sorted({str(a.id) for a in site.events[event_id].actors})
-        for i, first_id in enumerate(ids):
-            for second_id in ids[i + 1:]:
-                pair(first_id, second_id)["events"].append(event_id)
-    for (a, b), data in sorted(pairs.items()):
-        graph.add_edge(a, b, relationships=tuple(data["relationships"]),
-                       events=tuple(data["events"]))
+        first, second = sorted(relationship.parties)
+        relationships.setdefault((first, second), []).append(relationship_id)
+    for actor_id, related in site.backlinks.related_actors.items():
+        for other in related:
+            if actor_id < other.id:
+                shared[(actor_id, other.id)] = other.shared_events
+    for a, b in sorted(relationships.keys() | shared.keys()):
+        graph.add_edge(a, b, relationships=tuple(relationships.get((a, b), ())),
+                       shared_events=shared.get((a, b), 0))
     return graph
 
 
@@ -413,7 +408,7 @@ def network(kit: Kit) -> Network:
     for a, b in sorted(tuple(sorted(e)) for e in sub.edges):
         data = graph.edges[a, b]
         kind = "relationship" if data["relationships"] else "events"
-        weight = 1.0 + min(len(data["events"]), 4) * 0.6
+        weight = 1.0 + min(data["shared_events"], 4) * 0.6
         edges.append(Edge(_n(where[a][0]), _n(where[a][1]), _n(where[b][0]), _n(where[b][1]),
                           kind, _n(weight)))
     entries = []
@@ -425,7 +420,7 @@ def network(kit: Kit) -> Network:
             connections.append(Connection(
                 actor=kit.actor(other),
                 relationships=tuple(kit.relationship(r) for r in data["relationships"]),
-                shared_events=len(data["events"]),
+                shared_events=data["shared_events"],
             ))
         entries.append(NetworkEntry(f"actor_{n}", kit.actor(n), tuple(connections)))
     unconnected = tuple(kit.actor(a) for a in site.actors if graph.degree(a) == 0)

@@ -151,8 +151,8 @@ def actor(kit: Kit, actor_id: m.ActorId) -> Page:
     item = site.actors[actor_id]
     roles_in = {e: a.role for e in back.actor_events[actor_id]
                 for a in site.events[e].actors if a.id == actor_id}
-    holders = tuple(ActorRole(kit.actor(holder), title)
-                    for holder, title in kit.role_holders.get(actor_id, ()))
+    holders = tuple(ActorRole(kit.actor(holder.actor), holder.title)
+                    for holder in back.role_holders[actor_id] if holder.current)
     disputes = []
     for dispute_id in back.actor_disputes[actor_id]:
         dispute = site.disputes[dispute_id]
@@ -269,7 +269,7 @@ def place(kit: Kit, place_id: m.PlaceId) -> Page:
         events_here=kit.events(back.place_events[place_id]),
         events_within=kit.events(e for e in back.place_events_within[place_id] if e not in here),
         children=tuple(kit.place(c) for c in back.place_children[place_id]),
-        actors=tuple(kit.actor(a) for a in kit.actors_by_country.get(place_id, ())),
+        actors=tuple(kit.actor(a) for a in back.country_actors[place_id]),
     )
     page = PageMeta(path=kit.urls.record_path("place", place_id), title=item.name,
                     description=meta.plain(item.summary), section="places",

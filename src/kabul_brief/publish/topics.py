@@ -117,7 +117,7 @@ def dispute(kit: Kit, dispute_id: m.DisputeId) -> Page:
         since=when(item.since) if item.since else None, summary=kit.html(item.summary),
         positions=positions, trend=trend,
         events=kit.events(kit.site.backlinks.dispute_events[dispute_id]),
-        articles=tuple(kit.article(a) for a in kit.articles_tagging_dispute.get(dispute_id, ())),
+        articles=tuple(kit.article(a) for a in kit.site.backlinks.dispute_articles[dispute_id]),
         notes=notes.items,
         chart=trend_chart(item.trend, "dispute_chart", f"Trend of {item.title}"),
     )
@@ -185,7 +185,7 @@ def source(kit: Kit, source_id: m.SourceId) -> Page:
     view = SourceView(
         item=source_item(kit, source_id), url=safe_external(item.url), note=kit.html(item.note),
         facts=kit.facts(kit.site.backlinks.source_citations[source_id]),
-        articles=tuple(kit.article(a) for a in kit.articles_drawing_on.get(source_id, ())),
+        articles=tuple(kit.article(a) for a in kit.site.backlinks.source_articles[source_id]),
     )
     page = PageMeta(path=kit.urls.record_path("source", source_id), title=item.title,
                     description=meta.plain(item.note), section="sources",

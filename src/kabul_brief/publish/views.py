@@ -12,7 +12,6 @@ from __future__ import annotations
 import calendar
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Final, TypeVar
 
 from markupsafe import Markup as SafeHtml
@@ -143,22 +142,12 @@ def trend_anchors(trend: Iterable[m.TrendPoint]) -> list[str]:
 Record = TypeVar("Record")
 
 
-def _ids_by(records: Iterable[tuple[str, Record]], keys: Callable[[Record], Iterable[str]]
-            ) -> dict[str, tuple[str, ...]]:
-    """Key -> the ids of the records having it, each once, in the records' order."""
-    found: dict[str, list[str]] = {}
-    for record_id, record in records:
-        for key in dict.fromkeys(keys(record)):
-            found.setdefault(key, []).append(record_id)
-    return {key: tuple(ids) for key, ids in found.items()}
-
-
 class Kit:
     """The model and the URLs of one build, with the helpers every page view uses.
 
-    Links and event items are made once per record and shared (they are frozen), and
-    the few lookups no reverse index of the model answers are indexed here on first
-    use: a page view never scans every record of a kind, so planning stays linear."""
+    Links and event items are made once per record and shared (they are frozen); the
+    reverse lookups are the model's own (:mod:`~kabul_brief.content.backlinks`): a
+    page view never scans every record of a kind, so planning stays linear."""
 
     def __init__(self, site: m.Site, urls: Urls) -> None:
         self.site = site
@@ -207,32 +196,6 @@ class Kit:
     def article(self, article_id: str) -> Link:
         return self._link("article", article_id,
                           lambda: self.site.articles[m.ArticleId(article_id)].title)
-
-    # -- lookups the model has no reverse index for ---------------------------------
-
-    @cached_property
-    def role_holders(self) -> dict[str, tuple[tuple[str, str], ...]]:
-        """Body -> (actor, role title) of the roles held now."""
-        holders: dict[str, list[tuple[str, str]]] = {}
-        for actor in self.site.actors.values():
-            for role in actor.roles:
-                if role.end is None:
-                    holders.setdefault(role.of, []).append((actor.id, role.title))
-        return {body: tuple(items) for body, items in holders.items()}
-
-    @cached_property
-    def actors_by_country(self) -> dict[str, tuple[str, ...]]:
-        return _ids_by(self.site.actors.items(),
-                       lambda actor: () if actor.country is None else (actor.country,))
-
-    @cached_property
-    def articles_drawing_on(self) -> dict[str, tuple[str, ...]]:
-        """Source -> the articles listing it in their front matter ``sources``."""
-        return _ids_by(self.site.articles.items(), lambda article: article.sources)
-
-    @cached_property
-    def articles_tagging_dispute(self) -> dict[str, tuple[str, ...]]:
-        return _ids_by(self.site.articles.items(), lambda article: article.disputes)
 
     def html(self, markup: m.Markup | None) -> SafeHtml | None:
         """Sanitized Markdown HTML with its record links made URLs."""
