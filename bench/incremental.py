@@ -23,13 +23,19 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from kabul_brief.pipeline import load_site  # noqa: E402
-from kabul_brief.publish.build import BuildReport, build_site  # noqa: E402
+from kabul_brief.pipeline import Build, BuildRequest  # noqa: E402
+from kabul_brief.publish.build import BuildReport  # noqa: E402
 
 
-def timed_build(content: Path, out: Path) -> tuple[BuildReport, float]:
+def built(content: Path, out: Path) -> BuildReport | None:
+    """A build as ``kabul-brief build`` runs it (caches, freshness check and all); None
+    when ``out`` was up to date."""
+    return Build(BuildRequest(content=content, out=out)).run().report
+
+
+def timed_build(content: Path, out: Path) -> tuple[BuildReport | None, float]:
     started = time.perf_counter()
-    report = build_site(load_site(content), out)
+    report = built(content, out)
     return report, time.perf_counter() - started
 
 
@@ -62,8 +68,14 @@ def step(name: str, content: Path, out: Path, scratch: Path, show: int) -> None:
     report, seconds = timed_build(content, out)
     full = scratch / "full"
     shutil.rmtree(full, ignore_errors=True)
-    build_site(load_site(content), full)
+    built(content, full)
     same = tree(out) == tree(full)
+    if report is None:
+        print(f"{name:<22} up to date, nothing rendered  {seconds:6.2f} s"
+              f"  identical to a full build: {'yes' if same else 'NO'}")
+        if not same:
+            raise SystemExit("the folder called up to date differs from a full build")
+        return
     print(f"{name:<22} rendered {len(report.rendered):>5} of {report.pages:>5} pages"
           f"  {seconds:6.2f} s  identical to a full build: {'yes' if same else 'NO'}")
     for path in report.rendered[:show]:
