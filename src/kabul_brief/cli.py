@@ -205,11 +205,9 @@ def _check(content: Path, output_format: str = "text", strict: bool = False) -> 
     if _warnings(find_warnings(site, display_root(content)), output_format,
                  strict) != EXIT_OK:
         return EXIT_CONTENT_ERRORS
-    counts = {
-        "articles": len(site.articles), "events": len(site.events), "actors": len(site.actors),
-        "places": len(site.places), "disputes": len(site.disputes),
-        "relationships": len(site.relationships), "sources": len(site.sources),
-    }
+    from kabul_brief.kinds import KINDS, SUMMARY
+
+    counts = {KINDS[name].plural.lower(): len(site.records(name)) for name in SUMMARY}
     print("content OK: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
     return EXIT_OK
 

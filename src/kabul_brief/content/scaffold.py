@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ import yaml
 
 from kabul_brief.content.fieldtypes import (
     ID_MAX_LENGTH,
+    NOT_ID_RUN_RE,
     Choice,
     Date,
     Field,
@@ -26,13 +26,10 @@ from kabul_brief.content.fieldtypes import (
     Ref,
     Text,
 )
-from kabul_brief.content.schemas import ARTICLE, PAGE, YAML_KINDS
+from kabul_brief.content.schemas import RECORD_SCHEMAS
+from kabul_brief.kinds import KINDS
 
-NEW_KINDS = (*YAML_KINDS, "article", "page")
-_FOLDERS = {**{kind: folder for kind, (folder, _) in YAML_KINDS.items()},
-            "article": "articles", "page": "pages"}
-_STRUCTS = {**{kind: struct for kind, (_, struct) in YAML_KINDS.items()},
-            "article": ARTICLE, "page": PAGE}
+NEW_KINDS = tuple(KINDS)
 _NAME_FIELDS = ("title", "name")
 
 
@@ -50,7 +47,7 @@ def slugify(title: str) -> str:
     """ASCII id from a title: accents transliterated, everything else a hyphen."""
     decomposed = unicodedata.normalize("NFKD", title)
     ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    slug = NOT_ID_RUN_RE.sub("-", ascii_text).strip("-")
     return slug[:ID_MAX_LENGTH].rstrip("-")
 
 
@@ -70,8 +67,8 @@ def create(content_dir: Path, kind: str, title: str, today: dt.date) -> NewFile:
     base = slugify(title)
     if not base:
         raise ScaffoldError(f"{title!r} gives no id: use letters or digits in the title")
-    folder = content_dir / _FOLDERS[kind]
-    suffix = ".md" if kind in ("article", "page") else ".yaml"
+    folder = content_dir / KINDS[kind].folder
+    suffix = KINDS[kind].suffix
     taken = {path.stem for path in folder.rglob(f"*{suffix}")} if folder.is_dir() else set()
     record_id, number = base, 1
     while record_id in taken:
@@ -97,17 +94,17 @@ def create(content_dir: Path, kind: str, title: str, today: dt.date) -> NewFile:
 
 
 def render_new(kind: str, record_id: str, title: str, today: dt.date) -> str:
-    struct = _STRUCTS[kind]
+    struct = RECORD_SCHEMAS[kind]
     lines = [
         f"# New {kind}. Fill in the values marked FILL-IN, uncomment what you need,",
         "# then run: kabul-brief check",
     ]
     for spec in struct.fields:
-        if spec.name == "id" and kind in ("article", "page"):
+        if spec.name == "id" and KINDS[kind].markdown:
             continue  # the file name gives the id
         lines.extend(_field_lines(spec, record_id, title, today))
     yaml_text = "\n".join(lines) + "\n"
-    if kind in ("article", "page"):
+    if KINDS[kind].markdown:
         return f"---\n{yaml_text}---\nWrite the text here, in Markdown.\n"
     return yaml_text
 

@@ -42,15 +42,14 @@ from typing import Final
 from kabul_brief import stopping
 from kabul_brief.content import model as m
 from kabul_brief.folders import files_in
+from kabul_brief.kinds import SEARCHED_KINDS
 from kabul_brief.publish import writer
 from kabul_brief.publish.urls import FOLDERS, Urls, output_path
 
 _SIGNATURE: Final = b"pagefind_dcd"
 _HASHED_RE: Final = re.compile(r"^(?P<lang>.+)_(?P<hash>[0-9a-f]+)$")
 
-SEARCH_KINDS: Final[dict[str, str]] = {
-    "actor": "Actor", "event": "Event", "dispute": "Dispute", "article": "Article",
-}
+SEARCH_KINDS: Final[dict[str, str]] = {kind.name: kind.label for kind in SEARCHED_KINDS}
 """Record kinds whose pages are indexed -> the value of their ``kind`` filter."""
 
 
