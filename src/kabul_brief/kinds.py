@@ -31,9 +31,9 @@ class RecordKind:
     plural: str
     """Its index page and menu entry: ``Actors``."""
     url_folder: str | None
-    """Its pages live at ``URL_FOLDER/ID/``, beside an index page at ``URL_FOLDER/``;
-    None for standing pages, which live at the top (``about/``) with no index. Only a
-    kind with a folder can be named by a record link."""
+    """Its pages live at ``URL_FOLDER/ID/`` (and most kinds' index page at
+    ``URL_FOLDER/``); None for standing pages, which live at the top (``about/``). Only
+    a kind with a folder can be named by a record link."""
     searchable: bool = False
     """Its pages go into the search index."""
 
@@ -63,8 +63,8 @@ KINDS: Final[dict[str, RecordKind]] = {kind.name: kind for kind in RECORD_KINDS}
 
 LINKED_KINDS: Final[tuple[RecordKind, ...]] = tuple(
     kind for kind in RECORD_KINDS if kind.url_folder is not None)
-"""The kinds with pages in a folder of their own: what a record link may name, what
-has an index page and a ``data/*.json``."""
+"""The kinds with pages in a folder of their own: what a record link may name, each
+with its ``data/FOLDER.json``."""
 
 LINK_SCHEMES: Final[tuple[str, ...]] = tuple(kind.name for kind in LINKED_KINDS)
 """The schemes of record links (``actor:india``)."""
