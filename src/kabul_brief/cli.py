@@ -262,7 +262,6 @@ def _build_from(content: Path, out: Path, base_url: str | None, args: argparse.N
     from kabul_brief.content.mdcache import MarkdownCache
     from kabul_brief.pipeline import display_root, load_site
     from kabul_brief.publish.build import build_site
-    from kabul_brief.publish.urls import BaseUrlError
 
     markdown, files = MarkdownCache.beside(content), LoadCache.beside(content)
     clock.start("load and link")
@@ -284,8 +283,6 @@ def _build_from(content: Path, out: Path, base_url: str | None, args: argparse.N
         with ProgressBar(enabled=not args.quiet) as bar:
             report = build_site(site, out, base_url, templates, progress=bar.update,
                                 workers=args.jobs, sources=sources, stopwatch=clock)
-    except BaseUrlError as problem:  # site.yaml's base_url, should the loader let one by
-        return _usage_error(problem)
     except TemplateError as problem:  # a site's own template that does not compile or run
         print(_template_error(problem, templates), file=sys.stderr)
         print(f"nothing was written; {escape_controls(str(out))} was left as it was.",

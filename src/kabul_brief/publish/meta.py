@@ -8,7 +8,6 @@ cannot end the script element early. Dates keep their precision (``2025-05``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any, Final
@@ -202,39 +201,3 @@ def topic(site: m.Site, urls: Urls, path: str, name: str, parties: tuple[m.Actor
         "about": [_actor_ref(site, urls, p) for p in parties],
         "isPartOf": {"@type": "WebSite", "name": site.settings.title, "url": urls.base},
     })
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    """One file to render: where it goes, with which template, from which view."""
-
-    meta: PageMeta
-    template: str
-    view: object
-
-
-@dataclass(frozen=True, slots=True)
-class LazyPage:
-    """A page whose view is made where it is rendered, on a worker: making the views of
-    an archive's ten thousand record pages is work that should scale with the cores
-    too, and the parent process then never holds them all."""
-
-    path: str
-    make: Callable[[], Page]
-
-
-PlannedPage = Page | LazyPage
-
-
-def planned_path(page: PlannedPage) -> str:
-    return page.path if isinstance(page, LazyPage) else page.meta.path
-
-
-def made(page: PlannedPage) -> Page:
-    """The page itself, its view made now if it was planned lazily."""
-    if isinstance(page, Page):
-        return page
-    result = page.make()
-    if result.meta.path != page.path:
-        raise AssertionError(f"page planned at {page.path!r} was made at {result.meta.path!r}")
-    return result

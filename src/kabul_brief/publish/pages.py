@@ -1,7 +1,7 @@
 """Views of the reading pages: the front page, articles, the timeline, the 404 page.
 
 Each function takes the build's :class:`~kabul_brief.publish.views.Kit` and returns
-the :class:`~kabul_brief.publish.meta.Page` to render; nothing here writes or prints.
+the :class:`~kabul_brief.publish.pagetypes.Page` to render; nothing here writes or prints.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from markupsafe import Markup as SafeHtml
 from kabul_brief.content import model as m
 from kabul_brief.content.dates import year_text
 from kabul_brief.publish import meta
-from kabul_brief.publish.meta import Page, PageMeta
+from kabul_brief.publish.meta import PageMeta
+from kabul_brief.publish.pagetypes import Page
 from kabul_brief.publish.pictures import TimeStrip, time_strip
 from kabul_brief.publish.urls import Urls
 from kabul_brief.publish.views import EventItem, FactLink, Kit, Link, TrendView, When, when

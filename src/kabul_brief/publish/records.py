@@ -1,6 +1,6 @@
 """Views of the pages about who and where: actors, events and places.
 
-Each function returns the :class:`~kabul_brief.publish.meta.Page` to render. The
+Each function returns the :class:`~kabul_brief.publish.pagetypes.Page` to render. The
 reverse indexes (an actor's events, a place's events within) come from the model's
 :class:`~kabul_brief.content.model.Backlinks`, computed once by the linker.
 """
@@ -13,8 +13,9 @@ from markupsafe import Markup as SafeHtml
 
 from kabul_brief.content import model as m
 from kabul_brief.publish import meta
-from kabul_brief.publish.meta import Page, PageMeta
+from kabul_brief.publish.meta import PageMeta
 from kabul_brief.publish.pages import ArticleCard, article_card
+from kabul_brief.publish.pagetypes import Page
 from kabul_brief.publish.pictures import TimeStrip, time_strip
 from kabul_brief.publish.urls import safe_external
 from kabul_brief.publish.views import (
@@ -27,6 +28,7 @@ from kabul_brief.publish.views import (
     Notes,
     TrendView,
     When,
+    fact_anchor,
     when,
 )
 
@@ -220,9 +222,9 @@ def event(kit: Kit, event_id: m.EventId) -> Page:
     notes = Notes(kit)
     refs = notes.refs(item.sources)
     claims = tuple(
-        ClaimView(f"claim_{i}", kit.actor(claim.by), kit.html(claim.text) or SafeHtml(""),
-                  notes.refs(claim.sources))
-        for i, claim in enumerate(item.claims, start=1)
+        ClaimView(fact_anchor("claim", i), kit.actor(claim.by),
+                  kit.html(claim.text) or SafeHtml(""), notes.refs(claim.sources))
+        for i, claim in enumerate(item.claims)
     )
     view = EventView(
         item=kit.event_item(event_id), where=_place_chain(kit, item.place),

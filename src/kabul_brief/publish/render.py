@@ -17,7 +17,7 @@ import jinja2
 from kabul_brief.content import model as m
 from kabul_brief.folders import templates_dir
 from kabul_brief.kinds import KINDS, MENU
-from kabul_brief.publish.meta import Page
+from kabul_brief.publish.pagetypes import Page
 from kabul_brief.publish.urls import Urls
 
 OWN_PAGES: Final[dict[str, str]] = {"timeline": "Timeline", "network": "Network",

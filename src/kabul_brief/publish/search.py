@@ -95,11 +95,6 @@ def plan_shards(paths: Iterable[str]) -> dict[str, tuple[str, ...]]:
     return {shard_folder(n): tuple(pages) for n, pages in enumerate(filled)}
 
 
-def shard_holding(shards: Mapping[str, Sequence[str]], path: str) -> str:
-    """The shard folder whose pages include ``path``."""
-    return next(folder for folder, paths in shards.items() if path in paths)
-
-
 def index_site(folder: Path, shards: Mapping[str, Sequence[str]],
                previous: Path | None = None, unchanged: Iterable[str] = ()) -> None:
     """Write the Pagefind bundles into ``folder/pagefind/``: the ``unchanged`` shards

@@ -13,8 +13,9 @@ from markupsafe import Markup as SafeHtml
 
 from kabul_brief.content import model as m
 from kabul_brief.publish import meta
-from kabul_brief.publish.meta import Page, PageMeta
+from kabul_brief.publish.meta import PageMeta
 from kabul_brief.publish.pages import DisputeCard, dispute_card
+from kabul_brief.publish.pagetypes import Page
 from kabul_brief.publish.pictures import TrendChart, trend_chart
 from kabul_brief.publish.records import Group
 from kabul_brief.publish.urls import safe_external
@@ -27,6 +28,7 @@ from kabul_brief.publish.views import (
     Notes,
     TrendView,
     When,
+    fact_anchor,
     when,
 )
 
@@ -106,9 +108,9 @@ def dispute(kit: Kit, dispute_id: m.DisputeId) -> Page:
     item = kit.site.disputes[dispute_id]
     notes = Notes(kit)
     positions = tuple(
-        PositionView(f"position_{i}", kit.actor(p.actor), kit.html(p.text) or SafeHtml(""),
-                     notes.refs(p.sources))
-        for i, p in enumerate(item.positions, start=1)
+        PositionView(fact_anchor("position", i), kit.actor(p.actor),
+                     kit.html(p.text) or SafeHtml(""), notes.refs(p.sources))
+        for i, p in enumerate(item.positions)
     )
     trend = kit.trend(item.trend, notes)
     view = DisputeView(

@@ -14,14 +14,12 @@ import re
 from typing import Final
 from urllib.parse import urlsplit
 
-from kabul_brief.baseurl import BaseUrlError, normalize_base_url
+from kabul_brief.baseurl import normalize_base_url
 from kabul_brief.content.fieldtypes import is_id
 from kabul_brief.content.markup import rewrite_record_links
 from kabul_brief.kinds import LINKED_KINDS
 
-# The base URL's check is kabul_brief.baseurl's, shared with the content model.
-__all__ = ["FOLDERS", "BaseUrlError", "Urls", "normalize_base_url", "output_path",
-           "safe_external"]
+__all__ = ["FOLDERS", "Urls", "output_path", "safe_external"]
 
 FOLDERS: Final[dict[str, str]] = {
     kind.name: kind.url_folder for kind in LINKED_KINDS if kind.url_folder is not None}
@@ -48,7 +46,11 @@ class Urls:
     __slots__ = ("base", "origin", "root")
 
     def __init__(self, base_url: str) -> None:
-        self.base = normalize_base_url(base_url)
+        """``base_url``: as :func:`~kabul_brief.baseurl.normalize_base_url` gave it, once,
+        where it was read (``site.yaml`` by the linker, ``--base-url`` by the CLI)."""
+        if normalize_base_url(base_url) != base_url:  # a fuse: never normalized twice
+            raise ValueError(f"base URL {base_url!r} was not normalized where it was read")
+        self.base = base_url
         """Absolute URL of the site's front page, ending in ``/``."""
         parts = urlsplit(self.base)
         self.origin = f"{parts.scheme}://{parts.netloc}"
