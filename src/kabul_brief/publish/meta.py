@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 from typing import Any, Final
 
 from kabul_brief.content import model as m
+from kabul_brief.kinds import KINDS
 from kabul_brief.publish.urls import Urls, safe_external
 
 JsonLd = dict[str, Any]
@@ -109,6 +110,16 @@ def collection(site: m.Site, urls: Urls, path: str, name: str) -> JsonLd:
         "url": _page(urls, path), "isPartOf": {"@type": "WebSite", "name": site.settings.title,
                                                 "url": urls.base},
     }
+
+
+def index_page(site: m.Site, urls: Urls, kind: str, description: str) -> PageMeta:
+    """The head of a kind's index page (``actors/``): titled with the kind's plural, in
+    the menu's entry for it, a schema.org collection."""
+    record_kind = KINDS[kind]
+    path = urls.index_path(kind)
+    return PageMeta(path=path, title=record_kind.plural, section=record_kind.folder,
+                    description=description,
+                    jsonld=collection(site, urls, path, record_kind.plural))
 
 
 def article(site: m.Site, urls: Urls, item: m.Article) -> JsonLd:

@@ -140,11 +140,9 @@ def front(kit: Kit) -> Page:
 
 
 def articles_index(kit: Kit) -> Page:
-    path = kit.urls.index_path("article")
     view = ListView(items=tuple(article_card(kit, a) for a in kit.site.articles_by_date))
-    page = PageMeta(path=path, title="Articles", section="articles",
-                    description="Every analysis and report, newest first.",
-                    jsonld=meta.collection(kit.site, kit.urls, path, "Articles"))
+    page = meta.index_page(kit.site, kit.urls, "article",
+                           "Every analysis and report, newest first.")
     return Page(meta=page, template="articles.html", view=view)
 
 

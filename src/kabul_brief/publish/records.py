@@ -141,10 +141,8 @@ def actors_index(kit: Kit) -> Page:
         groups.setdefault(actor.kind, []).append(kit.actor(actor_id))
     view = tuple(Group(KIND_LABELS.get(kind, kind), f"kind_{kind}", tuple(items))
                  for kind, items in groups.items() if items)
-    path = kit.urls.index_path("actor")
-    page = PageMeta(path=path, title="Actors", section="actors",
-                    description="People, states, governments and groups, by kind.",
-                    jsonld=meta.collection(kit.site, kit.urls, path, "Actors"))
+    page = meta.index_page(kit.site, kit.urls, "actor",
+                           "People, states, governments and groups, by kind.")
     return Page(meta=page, template="actors.html", view=view)
 
 
@@ -247,10 +245,8 @@ def _tree(kit: Kit, place_id: m.PlaceId, depth: int = 0) -> PlaceNode:
 
 def places_index(kit: Kit) -> Page:
     roots = [p for p, place in kit.site.places.items() if place.within is None]
-    path = kit.urls.index_path("place")
-    page = PageMeta(path=path, title="Places", section="places",
-                    description="Countries, regions, cities and sites, each within the next.",
-                    jsonld=meta.collection(kit.site, kit.urls, path, "Places"))
+    page = meta.index_page(kit.site, kit.urls, "place",
+                           "Countries, regions, cities and sites, each within the next.")
     return Page(meta=page, template="places.html", view=tuple(_tree(kit, p) for p in roots))
 
 

@@ -97,10 +97,8 @@ def disputes_index(kit: Kit) -> Page:
         groups.setdefault(dispute.status, []).append(dispute_card(kit, dispute_id))
     view = tuple(Group(STATUS_LABELS.get(status, status), f"status_{status}", tuple(items))
                  for status, items in groups.items() if items)
-    path = kit.urls.index_path("dispute")
-    page = PageMeta(path=path, title="Disputes", section="disputes",
-                    description="Contested issues, the parties' positions and how each is moving.",
-                    jsonld=meta.collection(kit.site, kit.urls, path, "Disputes"))
+    page = meta.index_page(kit.site, kit.urls, "dispute",
+                           "Contested issues, the parties' positions and how each is moving.")
     return Page(meta=page, template="disputes.html", view=view)
 
 
@@ -140,11 +138,9 @@ def relationship_card(kit: Kit, relationship_id: m.RelationshipId) -> Relationsh
 
 
 def relationships_index(kit: Kit) -> Page:
-    path = kit.urls.index_path("relationship")
     view = tuple(relationship_card(kit, r) for r in kit.site.relationships)
-    page = PageMeta(path=path, title="Relationships", section="relationships",
-                    description="Two-party relationships and how each has moved over time.",
-                    jsonld=meta.collection(kit.site, kit.urls, path, "Relationships"))
+    page = meta.index_page(kit.site, kit.urls, "relationship",
+                           "Two-party relationships and how each has moved over time.")
     return Page(meta=page, template="relationships.html", view=view)
 
 
@@ -174,10 +170,8 @@ def source_item(kit: Kit, source_id: m.SourceId) -> SourceItem:
 
 
 def sources_index(kit: Kit) -> Page:
-    path = kit.urls.index_path("source")
-    page = PageMeta(path=path, title="Sources", section="sources",
-                    description="The reports and documents the facts on this site cite.",
-                    jsonld=meta.collection(kit.site, kit.urls, path, "Sources"))
+    page = meta.index_page(kit.site, kit.urls, "source",
+                           "The reports and documents the facts on this site cite.")
     view = tuple(source_item(kit, s) for s in kit.site.sources)
     return Page(meta=page, template="sources.html", view=view)
 
