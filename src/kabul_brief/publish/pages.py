@@ -14,6 +14,7 @@ from markupsafe import Markup as SafeHtml
 
 from kabul_brief.content import model as m
 from kabul_brief.content.dates import year_text
+from kabul_brief.kinds import KINDS
 from kabul_brief.publish import meta
 from kabul_brief.publish.meta import PageMeta
 from kabul_brief.publish.pagetypes import Page
@@ -177,7 +178,7 @@ def article(kit: Kit, article_id: m.ArticleId) -> Page:
     )
     page = PageMeta(
         path=kit.urls.record_path("article", article_id), title=item.title,
-        description=meta.plain(item.summary), section="articles", og_type="article",
+        description=meta.plain(item.summary), section=KINDS["article"].folder, og_type="article",
         jsonld=meta.article(kit.site, kit.urls, item), published=item.date.iso,
         modified=(item.updated or item.date).iso,
     )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from markupsafe import Markup as SafeHtml
 
 from kabul_brief.content import model as m
+from kabul_brief.kinds import KINDS
 from kabul_brief.publish import meta
 from kabul_brief.publish.meta import PageMeta
 from kabul_brief.publish.pages import ArticleCard, article_card
@@ -184,7 +185,8 @@ def actor(kit: Kit, actor_id: m.ActorId) -> Page:
                          f"Events involving {item.name}"),
     )
     page = PageMeta(path=kit.urls.record_path("actor", actor_id), title=item.name,
-                    description=meta.plain(item.summary), section="actors", og_type="profile",
+                    description=meta.plain(item.summary), section=KINDS["actor"].folder,
+                    og_type="profile",
                     jsonld=meta.actor(site, kit.urls, item))
     return Page(meta=page, template="actor.html", view=view)
 
@@ -270,6 +272,6 @@ def place(kit: Kit, place_id: m.PlaceId) -> Page:
         actors=tuple(kit.actor(a) for a in kit.actors_by_country.get(place_id, ())),
     )
     page = PageMeta(path=kit.urls.record_path("place", place_id), title=item.name,
-                    description=meta.plain(item.summary), section="places",
+                    description=meta.plain(item.summary), section=KINDS["place"].folder,
                     jsonld=meta.place(site, kit.urls, item))
     return Page(meta=page, template="place.html", view=view)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from markupsafe import Markup as SafeHtml
 
 from kabul_brief.content import model as m
+from kabul_brief.kinds import KINDS
 from kabul_brief.publish import meta
 from kabul_brief.publish.meta import PageMeta
 from kabul_brief.publish.pages import DisputeCard, dispute_card
@@ -123,7 +124,7 @@ def dispute(kit: Kit, dispute_id: m.DisputeId) -> Page:
     )
     path = kit.urls.record_path("dispute", dispute_id)
     page = PageMeta(path=path, title=item.title, description=meta.plain(item.summary),
-                    section="disputes",
+                    section=KINDS["dispute"].folder,
                     jsonld=meta.topic(kit.site, kit.urls, path, item.title, item.parties,
                                       meta.plain(item.summary)))
     return Page(meta=page, template="dispute.html", view=view)
@@ -156,7 +157,7 @@ def relationship(kit: Kit, relationship_id: m.RelationshipId) -> Page:
     )
     path = kit.urls.record_path("relationship", relationship_id)
     page = PageMeta(path=path, title=item.title, description=meta.plain(item.summary),
-                    section="relationships",
+                    section=KINDS["relationship"].folder,
                     jsonld=meta.topic(kit.site, kit.urls, path, item.title, item.parties,
                                       meta.plain(item.summary)))
     return Page(meta=page, template="relationship.html", view=view)
@@ -184,6 +185,6 @@ def source(kit: Kit, source_id: m.SourceId) -> Page:
         articles=tuple(kit.article(a) for a in kit.articles_drawing_on.get(source_id, ())),
     )
     page = PageMeta(path=kit.urls.record_path("source", source_id), title=item.title,
-                    description=meta.plain(item.note), section="sources",
+                    description=meta.plain(item.note), section=KINDS["source"].folder,
                     jsonld=meta.source(kit.urls, item))
     return Page(meta=page, template="source.html", view=view)
