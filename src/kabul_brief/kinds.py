@@ -12,7 +12,7 @@ the schemas look kinds up here, never the other way round.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Literal
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,8 +24,9 @@ class RecordKind:
     folder: str
     """``content/FOLDER/`` holds its files; also the name of its mapping on
     :class:`~kabul_brief.content.model.Site` and of its ``data/FOLDER.json``."""
-    markdown: bool
-    """Written as Markdown with YAML front matter (one record a file), else YAML."""
+    source: Literal["yaml", "markdown"]
+    """How its files are written: YAML (one record or a list of them a file), or
+    Markdown with YAML front matter (one record a file, the body its text)."""
     label: str
     """One of them, capitalised: ``Actor`` (search's ``kind`` filter)."""
     plural: str
@@ -38,23 +39,32 @@ class RecordKind:
     """Its pages go into the search index."""
 
     @property
+    def markdown(self) -> bool:
+        return self.source == "markdown"
+
+    @property
     def suffix(self) -> str:
         """The suffix of a new file of this kind (the loader also reads ``.yml``)."""
         return ".md" if self.markdown else ".yaml"
 
 
 RECORD_KINDS: Final[tuple[RecordKind, ...]] = (
-    RecordKind("actor", "actors", False, "Actor", "Actors", "actors", searchable=True),
-    RecordKind("place", "places", False, "Place", "Places", "places"),
-    RecordKind("event", "events", False, "Event", "Events", "events", searchable=True),
-    RecordKind("dispute", "disputes", False, "Dispute", "Disputes", "disputes",
-               searchable=True),
-    RecordKind("relationship", "relationships", False, "Relationship", "Relationships",
-               "relationships"),
-    RecordKind("source", "sources", False, "Source", "Sources", "sources"),
-    RecordKind("article", "articles", True, "Article", "Articles", "articles",
-               searchable=True),
-    RecordKind("page", "pages", True, "Page", "Pages", None),
+    RecordKind(name="actor", folder="actors", source="yaml", label="Actor",
+               plural="Actors", url_folder="actors", searchable=True),
+    RecordKind(name="place", folder="places", source="yaml", label="Place",
+               plural="Places", url_folder="places"),
+    RecordKind(name="event", folder="events", source="yaml", label="Event",
+               plural="Events", url_folder="events", searchable=True),
+    RecordKind(name="dispute", folder="disputes", source="yaml", label="Dispute",
+               plural="Disputes", url_folder="disputes", searchable=True),
+    RecordKind(name="relationship", folder="relationships", source="yaml",
+               label="Relationship", plural="Relationships", url_folder="relationships"),
+    RecordKind(name="source", folder="sources", source="yaml", label="Source",
+               plural="Sources", url_folder="sources"),
+    RecordKind(name="article", folder="articles", source="markdown", label="Article",
+               plural="Articles", url_folder="articles", searchable=True),
+    RecordKind(name="page", folder="pages", source="markdown", label="Page",
+               plural="Pages", url_folder=None),
 )
 """Every kind, in the order the content is read, linked and written out."""
 
@@ -71,6 +81,7 @@ LINK_SCHEMES: Final[tuple[str, ...]] = tuple(kind.name for kind in LINKED_KINDS)
 
 SEARCHED_KINDS: Final[tuple[RecordKind, ...]] = tuple(
     kind for kind in RECORD_KINDS if kind.searchable)
+"""The kinds whose pages go into the search index, each filtered by its label."""
 
 MENU: Final[tuple[str, ...]] = (
     "article", "timeline", "actor", "dispute", "relationship", "place", "source",
@@ -84,7 +95,5 @@ SUMMARY: Final[tuple[str, ...]] = (
 )
 """The kinds ``check`` counts in its ``content OK`` line, in order."""
 
-
-def kind(name: str) -> RecordKind:
-    """The kind called ``name``; KeyError for another name (a bug: names come from here)."""
-    return KINDS[name]
+if not set(SUMMARY) <= set(KINDS):
+    raise AssertionError("check's summary names a kind that is not in RECORD_KINDS")

@@ -385,15 +385,12 @@ def _check_invalid_ids(linker: _Linker, invalid: Iterable[RawRecord]) -> list[Ra
     return readable
 
 
-_STRUCTS: dict[str, FieldType] = dict(RECORD_SCHEMAS)
-
-
 def _check_unlinked(linker: _Linker, raw: RawRecord, *, body: bool = True) -> None:
     """Everything the linker would report of a record it cannot link (one with errors,
     or a duplicate): its references, its Markdown, its body (unless ``body`` is false:
     checked already with the other articles). Reported in the same pass as the rest,
     so fixing one error never reveals others."""
-    _check_references(linker, raw, raw.data, _STRUCTS[raw.kind], ())
+    _check_references(linker, raw, raw.data, RECORD_SCHEMAS[raw.kind], ())
     if raw.body is not None and body:
         start = Position(path=raw.display_path, line=raw.body_line, column=1)
         if raw.kind == "article":

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kabul_brief import errors
+from kabul_brief import errors, kinds
 from kabul_brief.content import dates, fieldtypes, schemas, yamlsource
 from kabul_brief.content.diskcache import KeyedCache, code_digest
 from kabul_brief.content.fieldtypes import (
@@ -123,7 +123,7 @@ class LoadCache(KeyedCache[bytes]):
     def __init__(self, folder: Path | None) -> None:
         super().__init__(folder)
         self._code = code_digest(
-            [sys.modules[__name__], fieldtypes, schemas, yamlsource, dates, errors],
+            [sys.modules[__name__], fieldtypes, schemas, yamlsource, dates, errors, kinds],
             ["PyYAML"])
 
     def accepts(self, value: object) -> bool:
