@@ -213,11 +213,9 @@ def _check(content: Path, output_format: str = "text", strict: bool = False) -> 
         return _report(errors, output_format)
     site = outcome.site
     assert site is not None
-    counts = {
-        "articles": len(site.articles), "events": len(site.events), "actors": len(site.actors),
-        "places": len(site.places), "disputes": len(site.disputes),
-        "relationships": len(site.relationships), "sources": len(site.sources),
-    }
+    from kabul_brief.kinds import KINDS, SUMMARY
+
+    counts = {KINDS[name].plural.lower(): len(site.records(name)) for name in SUMMARY}
     print("content OK: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
     return EXIT_OK
 
@@ -254,7 +252,6 @@ def _build_with(build: Build, started: float, args: argparse.Namespace,
 
     from kabul_brief.pipeline import StrictWarnings
     from kabul_brief.publish.search import SearchIndexError
-    from kabul_brief.publish.urls import BaseUrlError
 
     out = build.request.out
     assert out is not None
@@ -265,8 +262,6 @@ def _build_with(build: Build, started: float, args: argparse.Namespace,
     except ContentErrors as errors:
         return _report(errors)
     except OutputError as problem:  # --out would destroy something else
-        return _usage_error(problem)
-    except BaseUrlError as problem:  # site.yaml's base_url, should the loader let one by
         return _usage_error(problem)
     except TemplateError as problem:  # a site's own template that does not compile or run
         print(_template_error(problem, build.templates), file=sys.stderr)

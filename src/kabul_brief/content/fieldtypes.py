@@ -29,11 +29,21 @@ from kabul_brief.content.yamlsource import (
 )
 from kabul_brief.errors import ContentError
 
-ID_RE: Final = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_ID_CHARS: Final = "a-z0-9"
+ID_RE: Final = re.compile(rf"^[{_ID_CHARS}]+(-[{_ID_CHARS}]+)*$")
 """The one pattern of ids (and of the anchors and file names that become ids). Always
-match it with ``fullmatch``: ``$`` alone also matches before a final newline, so
-``match`` would let ``"abc\n"`` (a block scalar ``id: |``) through."""
+match it with ``fullmatch`` (or ask :func:`is_id`): ``$`` alone also matches before a
+final newline, so ``match`` would let ``"abc\n"`` (a block scalar ``id: |``) through.
+``^`` and ``$`` stay for the JSON Schema export, where the pattern is searched for."""
 ID_MAX_LENGTH: Final = 64
+NOT_ID_RUN_RE: Final = re.compile(rf"[^{_ID_CHARS}]+")
+"""A run of characters an id cannot hold: what a slug turns into one hyphen."""
+
+
+def is_id(text: str) -> bool:
+    """Whether the whole of ``text`` is an id, of an id's length."""
+    return len(text) <= ID_MAX_LENGTH and ID_RE.fullmatch(text) is not None
+
 STR_TAG: Final = TAG_PREFIX + "str"
 NULL_TAG: Final = TAG_PREFIX + "null"
 BOOL_TAG: Final = TAG_PREFIX + "bool"

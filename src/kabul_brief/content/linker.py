@@ -41,20 +41,13 @@ from kabul_brief.content.mdcache import MarkdownCache
 from kabul_brief.content.scaffold import slugify
 from kabul_brief.content.schemas import (
     ANCHOR_NAME_RE,
-    ARTICLE,
     ARTICLE_CITATION,
-    PAGE,
-    YAML_KINDS,
+    RECORD_SCHEMAS,
 )
 from kabul_brief.errors import ErrorSink, Position
+from kabul_brief.kinds import KINDS
 from kabul_brief.themeids import is_theme_id
 
-KINDS = ("actor", "place", "event", "dispute", "relationship", "source", "article", "page")
-FOLDERS = {
-    "actor": "actors", "place": "places", "event": "events", "dispute": "disputes",
-    "relationship": "relationships", "source": "sources", "article": "articles",
-    "page": "pages",
-}
 K = TypeVar("K")
 V = TypeVar("V")
 
@@ -98,7 +91,7 @@ class _Linker:
             hints.append(f"{target!r} is {_a(others[0])}, not {_a(kind)}.")
         if not hints:
             hints.append(
-                f"Add content/{FOLDERS[kind]}/{target}.{'md' if kind == 'article' else 'yaml'}"
+                f"Add content/{KINDS[kind].folder}/{target}{KINDS[kind].suffix}"
                 f" or correct the id."
             )
         self.sink.add(
@@ -392,18 +385,12 @@ def _check_invalid_ids(linker: _Linker, invalid: Iterable[RawRecord]) -> list[Ra
     return readable
 
 
-_STRUCTS: dict[str, FieldType] = {
-    **{kind: struct for kind, (_, struct) in YAML_KINDS.items()}, "article": ARTICLE,
-    "page": PAGE,
-}
-
-
 def _check_unlinked(linker: _Linker, raw: RawRecord, *, body: bool = True) -> None:
     """Everything the linker would report of a record it cannot link (one with errors,
     or a duplicate): its references, its Markdown, its body (unless ``body`` is false:
     checked already with the other articles). Reported in the same pass as the rest,
     so fixing one error never reveals others."""
-    _check_references(linker, raw, raw.data, _STRUCTS[raw.kind], ())
+    _check_references(linker, raw, raw.data, RECORD_SCHEMAS[raw.kind], ())
     if raw.body is not None and body:
         start = Position(path=raw.display_path, line=raw.body_line, column=1)
         if raw.kind == "article":

@@ -22,19 +22,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kabul_brief import errors
+from kabul_brief import errors, kinds
 from kabul_brief.content import dates, fieldtypes, schemas, yamlsource
 from kabul_brief.content.diskcache import KeyedCache, code_digest
 from kabul_brief.content.fieldtypes import (
     ID_HINT,
-    ID_MAX_LENGTH,
-    ID_RE,
     INVALID,
     FieldPath,
     ReadContext,
     Struct,
+    is_id,
 )
-from kabul_brief.content.schemas import ARTICLE, PAGE, SITE, YAML_KINDS
+from kabul_brief.content.schemas import RECORD_SCHEMAS, SITE
 from kabul_brief.content.yamlsource import (
     RECOVERABLE,
     MappingNode,
@@ -45,6 +44,7 @@ from kabul_brief.content.yamlsource import (
     compose,
 )
 from kabul_brief.errors import ContentError, ErrorSink, Position
+from kabul_brief.kinds import RECORD_KINDS
 
 YAML_SUFFIXES = (".yaml", ".yml")
 _FRONT_MATTER_END = re.compile(r"^(---|\.\.\.)[ \t]*$")
@@ -123,7 +123,7 @@ class LoadCache(KeyedCache[bytes]):
     def __init__(self, folder: Path | None) -> None:
         super().__init__(folder)
         self._code = code_digest(
-            [sys.modules[__name__], fieldtypes, schemas, yamlsource, dates, errors],
+            [sys.modules[__name__], fieldtypes, schemas, yamlsource, dates, errors, kinds],
             ["PyYAML"])
 
     def accepts(self, value: object) -> bool:
@@ -148,13 +148,10 @@ def load_content(content_dir: Path, display_root: str, sink: ErrorSink,
     walk = functools.partial(_content_files, content_dir=content_dir,
                              display_root=display_root, sink=sink)
     found = [
-        _FileJob(path, kind, struct, markdown=False)
-        for kind, (folder, struct) in YAML_KINDS.items()
-        for path in walk(content_dir / folder, YAML_SUFFIXES)
-    ] + [
-        _FileJob(path, kind, struct, markdown=True)
-        for folder, kind, struct in MARKDOWN_KINDS
-        for path in walk(content_dir / folder, (".md",))
+        _FileJob(path, kind.name, RECORD_SCHEMAS[kind.name], markdown=kind.markdown)
+        for kind in RECORD_KINDS
+        for path in walk(content_dir / kind.folder,
+                         (kind.suffix,) if kind.markdown else YAML_SUFFIXES)
     ]
     jobs, keys = [], []
     for job in found:
@@ -196,7 +193,7 @@ def _check_folder_names(content_dir: Path, display_root: str, sink: ErrorSink) -
     """A folder named like a content folder but not quite (``event/``) would have its
     files silently left out: that is an error. Other folders and files are the
     editors' own (images, notes) and are left alone."""
-    known = [folder for folder, _ in YAML_KINDS.values()] + [f for f, _, _ in MARKDOWN_KINDS]
+    known = [kind.folder for kind in RECORD_KINDS]
     try:
         listed = sorted(content_dir.iterdir())
     except OSError as exc:
@@ -217,9 +214,6 @@ def _check_folder_names(content_dir: Path, display_root: str, sink: ErrorSink) -
                 f"Files in it are not read: rename it to {close[0]}, or start its name with _"
                 " to keep it aside.",
             )
-
-
-MARKDOWN_KINDS = (("articles", "article", ARTICLE), ("pages", "page", PAGE))
 
 
 def _written_id(node: Node) -> str | None:
@@ -598,7 +592,7 @@ def _load_markdown(
         article.body_line = closing + 2
     for article in loaded.invalid[invalid_before:]:  # its id, for citations of its anchors
         if not article.id_written and (
-                ID_RE.fullmatch(path.stem) and len(path.stem) <= ID_MAX_LENGTH):
+                is_id(path.stem)):
             article.data["id"] = path.stem
             article.positions[("id",)] = (1, 1)
     if not records:
@@ -606,7 +600,7 @@ def _load_markdown(
     article = records[0]
     if "id" not in article.data:
         stem = path.stem
-        if not ID_RE.fullmatch(stem) or len(stem) > ID_MAX_LENGTH:
+        if not is_id(stem):
             sink.add(
                 Position(path=shown, line=1, column=1),
                 "pattern",

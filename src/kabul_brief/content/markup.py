@@ -39,20 +39,14 @@ from markdown.inlinepatterns import LinkInlineProcessor, ReferenceInlineProcesso
 from markdown.preprocessors import HtmlBlockPreprocessor
 from markdown.treeprocessors import Treeprocessor
 
-from kabul_brief.content.fieldtypes import ID_MAX_LENGTH, ID_RE
+from kabul_brief.content.fieldtypes import ID_MAX_LENGTH, ID_RE, NOT_ID_RUN_RE
+from kabul_brief.kinds import LINK_SCHEMES
 from kabul_brief.themeids import is_theme_id
 
-RECORD_KINDS: Final[tuple[str, ...]] = (
-    "actor",
-    "place",
-    "event",
-    "dispute",
-    "relationship",
-    "source",
-    "article",
-)
+RECORD_KINDS: Final[tuple[str, ...]] = LINK_SCHEMES
+"""The kinds a record link (``actor:india``) may name."""
 ANCHOR_RE: Final[re.Pattern[str]] = re.compile(
-    rf"(?=[a-z0-9-]{{1,{ID_MAX_LENGTH}}}\Z)" + ID_RE.pattern)  # an id, of an id's length
+    rf"(?=.{{1,{ID_MAX_LENGTH}}}\Z)" + ID_RE.pattern)  # an id, of an id's length
 """Ids and paragraph names: the id pattern, matched whole (``fullmatch``, and ``\\Z``
 in the length check) so that ``"india\\n"`` is refused."""
 
@@ -571,8 +565,8 @@ class _Rewriter:
             return value
         assert self._resolve is not None
         record_id, hash_sign, fragment = value[scheme.end() :].partition("#")
-        if tag != "a" or not ANCHOR_RE.match(record_id) or (
-            hash_sign and not ANCHOR_RE.match(fragment)
+        if tag != "a" or not ANCHOR_RE.fullmatch(record_id) or (
+            hash_sign and not ANCHOR_RE.fullmatch(fragment)
         ):
             return None  # never written by render_markdown: a fuse, not a path
         return self._resolve(scheme.group(1), record_id, fragment if hash_sign else None)
@@ -1118,7 +1112,7 @@ def _trailing_anchor(text: str) -> tuple[int, str] | None:
 
 def _slug(value: str) -> str | None:
     """A well-formed id close to what was written, for a "did you mean" hint."""
-    slug = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+    slug = NOT_ID_RUN_RE.sub("-", value.lower()).strip("-")
     return slug if slug != value and ANCHOR_RE.fullmatch(slug) else None
 
 

@@ -18,14 +18,15 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from kabul_brief.content import markup
+from kabul_brief import kinds, themeids
+from kabul_brief.content import fieldtypes, markup
 from kabul_brief.content.diskcache import KeyedCache, code_digest
 from kabul_brief.content.markup import Rendered
 
 
 def converter_digest() -> str:
     """What a conversion depends on besides its text: our code and its libraries."""
-    return code_digest([markup], ["markdown", "nh3"])
+    return code_digest([markup, fieldtypes, kinds, themeids], ["markdown", "nh3"])
 
 
 class MarkdownCache(KeyedCache[Rendered]):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, NewType
 
 from kabul_brief.content.dates import PartialDate
+from kabul_brief.kinds import KINDS
 
 ActorId = NewType("ActorId", str)
 PlaceId = NewType("PlaceId", str)
@@ -332,10 +333,7 @@ class Site:
     backlinks: Backlinks
 
     def records(self, kind: str) -> Mapping[Any, Any]:
-        """The records of one kind (``"actor"``, ``"event"``, ...), by id."""
-        by_kind: dict[str, Mapping[Any, Any]] = {
-            "actor": self.actors, "place": self.places, "event": self.events,
-            "dispute": self.disputes, "relationship": self.relationships,
-            "source": self.sources, "article": self.articles,
-        }
-        return by_kind[kind]
+        """The records of one kind (``"actor"``, ``"event"``, ...), by id: the mapping
+        named by its folder (:attr:`~kabul_brief.kinds.RecordKind.folder`)."""
+        records: Mapping[Any, Any] = getattr(self, KINDS[kind].folder)
+        return records

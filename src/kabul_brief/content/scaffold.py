@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 import shlex
 import unicodedata
 from dataclasses import dataclass
@@ -20,21 +19,19 @@ import yaml
 
 from kabul_brief.content.fieldtypes import (
     ID_MAX_LENGTH,
-    ID_RE,
+    NOT_ID_RUN_RE,
     Choice,
     Date,
     Field,
     ListOf,
     Ref,
     Text,
+    is_id,
 )
-from kabul_brief.content.schemas import ARTICLE, PAGE, YAML_KINDS
+from kabul_brief.content.schemas import RECORD_SCHEMAS
+from kabul_brief.kinds import KINDS
 
-NEW_KINDS = (*YAML_KINDS, "article", "page")
-_FOLDERS = {**{kind: folder for kind, (folder, _) in YAML_KINDS.items()},
-            "article": "articles", "page": "pages"}
-_STRUCTS = {**{kind: struct for kind, (_, struct) in YAML_KINDS.items()},
-            "article": ARTICLE, "page": PAGE}
+NEW_KINDS = tuple(KINDS)
 _NAME_FIELDS = ("title", "name")
 
 
@@ -52,7 +49,7 @@ def slugify(title: str) -> str:
     """ASCII id from a title: accents transliterated, everything else a hyphen."""
     decomposed = unicodedata.normalize("NFKD", title)
     ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    slug = NOT_ID_RUN_RE.sub("-", ascii_text).strip("-")
     return slug[:ID_MAX_LENGTH].rstrip("-")
 
 
@@ -80,8 +77,8 @@ def create(content_dir: Path, kind: str, title: str, today: dt.date,
             f"no id can be made from {title!r} (ids are lowercase Latin letters, digits and"
             f" hyphens): give one with --id, for example: kabul-brief new {kind}"
             f" {shlex.quote(title)} --id my-{kind}-id")
-    folder = content_dir / _FOLDERS[kind]
-    suffix = ".md" if kind in ("article", "page") else ".yaml"
+    folder = content_dir / KINDS[kind].folder
+    suffix = KINDS[kind].suffix
     taken = {path.stem for path in folder.rglob(f"*{suffix}")} if folder.is_dir() else set()
     record_id, number = base, 1
     while record_id in taken:
@@ -92,7 +89,7 @@ def create(content_dir: Path, kind: str, title: str, today: dt.date,
 
 
 def _given_id(record_id: str) -> str:
-    if len(record_id) > ID_MAX_LENGTH or not ID_RE.fullmatch(record_id):
+    if not is_id(record_id):
         raise ScaffoldError(
             f"--id {record_id!r} is not an id: use 1 to {ID_MAX_LENGTH} lowercase Latin"
             " letters and digits, with single hyphens between them (such as kabul-talks)")
@@ -101,8 +98,8 @@ def _given_id(record_id: str) -> str:
 
 def _write(content_dir: Path, kind: str, record_id: str, title: str, today: dt.date
            ) -> NewFile:
-    folder = content_dir / _FOLDERS[kind]
-    suffix = ".md" if kind in ("article", "page") else ".yaml"
+    folder = content_dir / KINDS[kind].folder
+    suffix = KINDS[kind].suffix
     from kabul_brief.pipeline import taken_by_site  # the check's own rule; imports the linker
 
     taken_by_own = taken_by_site(kind, record_id)
@@ -122,17 +119,17 @@ def _write(content_dir: Path, kind: str, record_id: str, title: str, today: dt.d
 
 
 def render_new(kind: str, record_id: str, title: str, today: dt.date) -> str:
-    struct = _STRUCTS[kind]
+    struct = RECORD_SCHEMAS[kind]
     lines = [
         f"# New {kind}. Fill in the values marked FILL-IN, uncomment what you need,",
         "# then run: kabul-brief check",
     ]
     for spec in struct.fields:
-        if spec.name == "id" and kind in ("article", "page"):
+        if spec.name == "id" and KINDS[kind].markdown:
             continue  # the file name gives the id
         lines.extend(_field_lines(spec, record_id, title, today))
     yaml_text = "\n".join(lines) + "\n"
-    if kind in ("article", "page"):
+    if KINDS[kind].markdown:
         return f"---\n{yaml_text}---\nWrite the text here, in Markdown.\n"
     return yaml_text
 

@@ -29,6 +29,7 @@ from kabul_brief.content.fieldtypes import (
     id_text,
 )
 from kabul_brief.content.yamlsource import MappingNode
+from kabul_brief.kinds import KINDS, RECORD_KINDS
 
 ACTOR_KINDS: Final = (
     "person", "state", "government", "organisation", "armed-group", "multilateral", "group",
@@ -350,14 +351,18 @@ SITE: Final = Struct(
     ),
 )
 
+RECORD_SCHEMAS: Final[dict[str, Struct]] = {
+    struct.name: struct
+    for struct in (ACTOR, PLACE, EVENT, DISPUTE, RELATIONSHIP, SOURCE, ARTICLE, PAGE)
+}
+"""The fields of each kind of :data:`~kabul_brief.kinds.RECORD_KINDS`, by its name."""
+if set(RECORD_SCHEMAS) != set(KINDS):
+    raise AssertionError("every kind of kabul_brief.kinds needs its fields here")
+
 #: Record kinds kept as YAML under ``content/FOLDER/``, by kind name.
 YAML_KINDS: Final[dict[str, tuple[str, Struct]]] = {
-    "actor": ("actors", ACTOR),
-    "place": ("places", PLACE),
-    "event": ("events", EVENT),
-    "dispute": ("disputes", DISPUTE),
-    "relationship": ("relationships", RELATIONSHIP),
-    "source": ("sources", SOURCE),
+    kind.name: (kind.folder, RECORD_SCHEMAS[kind.name])
+    for kind in RECORD_KINDS if not kind.markdown
 }
 
 
@@ -366,18 +371,14 @@ def record_json_schema(kind: str) -> JSONSchema:
     struct: FieldType
     if kind == "site":
         struct, many = SITE, False
-    elif kind == "article":
-        struct, many = ARTICLE, False
-    elif kind == "page":
-        struct, many = PAGE, False
     else:
-        struct, many = YAML_KINDS[kind][1], True
+        struct, many = RECORD_SCHEMAS[kind], not KINDS[kind].markdown
     record = struct.json_schema()
     schema: JSONSchema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"https://kabul-brief.invalid/schema/{kind}.schema.json",
         "title": f"Kabul Brief {kind}"
-        + (" (front matter)" if kind in ("article", "page") else ""),
+        + (" (front matter)" if kind != "site" and KINDS[kind].markdown else ""),
     }
     if many:
         schema["oneOf"] = [record, {"type": "array", "items": record, "minItems": 1}]
@@ -386,7 +387,8 @@ def record_json_schema(kind: str) -> JSONSchema:
     return schema
 
 
-SCHEMA_KINDS: Final = ("site", "article", "page", *YAML_KINDS)
+SCHEMA_KINDS: Final = (
+    "site", *(kind.name for kind in RECORD_KINDS if kind.markdown), *YAML_KINDS)
 
 
 def json_schemas() -> dict[str, JSONSchema]:

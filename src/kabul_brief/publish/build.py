@@ -23,7 +23,7 @@ from kabul_brief import __version__
 from kabul_brief.content import model as m
 from kabul_brief.folders import templates_dir
 from kabul_brief.publish import writer
-from kabul_brief.publish.meta import PlannedPage, made, planned_path
+from kabul_brief.publish.pagetypes import PlannedPage, made, planned_path
 from kabul_brief.publish.plan import Plan, plan_site
 from kabul_brief.publish.render import Renderer
 from kabul_brief.publish.reuse import (

@@ -14,7 +14,8 @@ from typing import Final
 
 from kabul_brief.content import model as m
 from kabul_brief.content.dates import PartialDate
-from kabul_brief.publish.meta import Page, PageMeta, plain
+from kabul_brief.publish.meta import PageMeta, plain
+from kabul_brief.publish.pagetypes import Page
 from kabul_brief.publish.urls import Urls
 from kabul_brief.publish.views import Kit
 

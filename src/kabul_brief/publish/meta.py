@@ -8,12 +8,12 @@ cannot end the script element early. Dates keep their precision (``2025-05``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any, Final
 
 from kabul_brief.content import model as m
+from kabul_brief.kinds import KINDS
 from kabul_brief.publish.urls import Urls, safe_external
 
 JsonLd = dict[str, Any]
@@ -112,6 +112,16 @@ def collection(site: m.Site, urls: Urls, path: str, name: str) -> JsonLd:
     }
 
 
+def index_page(site: m.Site, urls: Urls, kind: str, description: str) -> PageMeta:
+    """The head of a kind's index page (``actors/``): titled with the kind's plural, in
+    the menu's entry for it, a schema.org collection."""
+    record_kind = KINDS[kind]
+    path = urls.index_path(kind)
+    return PageMeta(path=path, title=record_kind.plural, section=record_kind.folder,
+                    description=description,
+                    jsonld=collection(site, urls, path, record_kind.plural))
+
+
 def article(site: m.Site, urls: Urls, item: m.Article) -> JsonLd:
     return _clean({
         "@context": "https://schema.org",
@@ -202,39 +212,3 @@ def topic(site: m.Site, urls: Urls, path: str, name: str, parties: tuple[m.Actor
         "about": [_actor_ref(site, urls, p) for p in parties],
         "isPartOf": {"@type": "WebSite", "name": site.settings.title, "url": urls.base},
     })
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    """One file to render: where it goes, with which template, from which view."""
-
-    meta: PageMeta
-    template: str
-    view: object
-
-
-@dataclass(frozen=True, slots=True)
-class LazyPage:
-    """A page whose view is made where it is rendered, on a worker: making the views of
-    an archive's ten thousand record pages is work that should scale with the cores
-    too, and the parent process then never holds them all."""
-
-    path: str
-    make: Callable[[], Page]
-
-
-PlannedPage = Page | LazyPage
-
-
-def planned_path(page: PlannedPage) -> str:
-    return page.path if isinstance(page, LazyPage) else page.meta.path
-
-
-def made(page: PlannedPage) -> Page:
-    """The page itself, its view made now if it was planned lazily."""
-    if isinstance(page, Page):
-        return page
-    result = page.make()
-    if result.meta.path != page.path:
-        raise AssertionError(f"page planned at {page.path!r} was made at {result.meta.path!r}")
-    return result

@@ -1,7 +1,7 @@
 """Views of the reading pages: the front page, articles, the timeline, the 404 page.
 
 Each function takes the build's :class:`~kabul_brief.publish.views.Kit` and returns
-the :class:`~kabul_brief.publish.meta.Page` to render; nothing here writes or prints.
+the :class:`~kabul_brief.publish.pagetypes.Page` to render; nothing here writes or prints.
 """
 
 from __future__ import annotations
@@ -14,8 +14,10 @@ from markupsafe import Markup as SafeHtml
 
 from kabul_brief.content import model as m
 from kabul_brief.content.dates import year_text
+from kabul_brief.kinds import KINDS
 from kabul_brief.publish import meta
-from kabul_brief.publish.meta import Page, PageMeta
+from kabul_brief.publish.meta import PageMeta
+from kabul_brief.publish.pagetypes import Page
 from kabul_brief.publish.pictures import TimeStrip, time_strip
 from kabul_brief.publish.urls import Urls
 from kabul_brief.publish.views import EventItem, FactLink, Kit, Link, TrendView, When, when
@@ -139,11 +141,9 @@ def front(kit: Kit) -> Page:
 
 
 def articles_index(kit: Kit) -> Page:
-    path = kit.urls.index_path("article")
     view = ListView(items=tuple(article_card(kit, a) for a in kit.site.articles_by_date))
-    page = PageMeta(path=path, title="Articles", section="articles",
-                    description="Every analysis and report, newest first.",
-                    jsonld=meta.collection(kit.site, kit.urls, path, "Articles"))
+    page = meta.index_page(kit.site, kit.urls, "article",
+                           "Every analysis and report, newest first.")
     return Page(meta=page, template="articles.html", view=view)
 
 
@@ -178,7 +178,7 @@ def article(kit: Kit, article_id: m.ArticleId) -> Page:
     )
     page = PageMeta(
         path=kit.urls.record_path("article", article_id), title=item.title,
-        description=meta.plain(item.summary), section="articles", og_type="article",
+        description=meta.plain(item.summary), section=KINDS["article"].folder, og_type="article",
         jsonld=meta.article(kit.site, kit.urls, item), published=item.date.iso,
         modified=(item.updated or item.date).iso,
     )

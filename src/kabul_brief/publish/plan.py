@@ -16,7 +16,7 @@ from kabul_brief.content import model as m
 from kabul_brief.publish import feeds, pages, readers, records, topics
 from kabul_brief.publish.data import data_files
 from kabul_brief.publish.exports import export_files
-from kabul_brief.publish.meta import LazyPage, Page, PlannedPage, planned_path
+from kabul_brief.publish.pagetypes import LazyPage, Page, PlannedPage, planned_path
 from kabul_brief.publish.search import indexed_paths, plan_shards
 from kabul_brief.publish.urls import Urls, output_path
 from kabul_brief.publish.views import Kit
@@ -31,7 +31,7 @@ class PathCollision(Exception):
 
 class Plan:
     """The pages (record pages planned lazily, see
-    :class:`~kabul_brief.publish.meta.LazyPage`) and the plain files: those made at
+    :class:`~kabul_brief.publish.pagetypes.LazyPage`) and the plain files: those made at
     once, and the data files and exports, made meanwhile on another process and
     waited for by :meth:`files` (after the pages are written)."""
 
@@ -141,10 +141,3 @@ def check_collisions(paths: Iterable[str]) -> None:
             raise PathCollision(f"two files of the site claim {path!r}")
         seen.add(key)
 
-
-def kind_of(path: str) -> str:
-    """How the build report counts a file: by folder (``actors``), else by name."""
-    head = path.split("/", 1)[0]
-    if "/" not in path:
-        return "pages" if path.endswith(".html") else head
-    return head

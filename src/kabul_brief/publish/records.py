@@ -1,6 +1,6 @@
 """Views of the pages about who and where: actors, events and places.
 
-Each function returns the :class:`~kabul_brief.publish.meta.Page` to render. The
+Each function returns the :class:`~kabul_brief.publish.pagetypes.Page` to render. The
 reverse indexes (an actor's events, a place's events within) come from the model's
 :class:`~kabul_brief.content.model.Backlinks`, computed once by the linker.
 """
@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from markupsafe import Markup as SafeHtml
 
 from kabul_brief.content import model as m
+from kabul_brief.kinds import KINDS
 from kabul_brief.publish import meta
-from kabul_brief.publish.meta import Page, PageMeta
+from kabul_brief.publish.meta import PageMeta
 from kabul_brief.publish.pages import ArticleCard, article_card
+from kabul_brief.publish.pagetypes import Page
 from kabul_brief.publish.pictures import TimeStrip, time_strip
 from kabul_brief.publish.urls import safe_external
 from kabul_brief.publish.views import (
@@ -27,6 +29,7 @@ from kabul_brief.publish.views import (
     Notes,
     TrendView,
     When,
+    fact_anchor,
     when,
 )
 
@@ -139,10 +142,8 @@ def actors_index(kit: Kit) -> Page:
         groups.setdefault(actor.kind, []).append(kit.actor(actor_id))
     view = tuple(Group(KIND_LABELS.get(kind, kind), f"kind_{kind}", tuple(items))
                  for kind, items in groups.items() if items)
-    path = kit.urls.index_path("actor")
-    page = PageMeta(path=path, title="Actors", section="actors",
-                    description="People, states, governments and groups, by kind.",
-                    jsonld=meta.collection(kit.site, kit.urls, path, "Actors"))
+    page = meta.index_page(kit.site, kit.urls, "actor",
+                           "People, states, governments and groups, by kind.")
     return Page(meta=page, template="actors.html", view=view)
 
 
@@ -184,7 +185,8 @@ def actor(kit: Kit, actor_id: m.ActorId) -> Page:
                          f"Events involving {item.name}"),
     )
     page = PageMeta(path=kit.urls.record_path("actor", actor_id), title=item.name,
-                    description=meta.plain(item.summary), section="actors", og_type="profile",
+                    description=meta.plain(item.summary), section=KINDS["actor"].folder,
+                    og_type="profile",
                     jsonld=meta.actor(site, kit.urls, item))
     return Page(meta=page, template="actor.html", view=view)
 
@@ -220,9 +222,9 @@ def event(kit: Kit, event_id: m.EventId) -> Page:
     notes = Notes(kit)
     refs = notes.refs(item.sources)
     claims = tuple(
-        ClaimView(f"claim_{i}", kit.actor(claim.by), kit.html(claim.text) or SafeHtml(""),
-                  notes.refs(claim.sources))
-        for i, claim in enumerate(item.claims, start=1)
+        ClaimView(fact_anchor("claim", i), kit.actor(claim.by),
+                  kit.html(claim.text) or SafeHtml(""), notes.refs(claim.sources))
+        for i, claim in enumerate(item.claims)
     )
     view = EventView(
         item=kit.event_item(event_id), where=_place_chain(kit, item.place),
@@ -245,10 +247,8 @@ def _tree(kit: Kit, place_id: m.PlaceId, depth: int = 0) -> PlaceNode:
 
 def places_index(kit: Kit) -> Page:
     roots = [p for p, place in kit.site.places.items() if place.within is None]
-    path = kit.urls.index_path("place")
-    page = PageMeta(path=path, title="Places", section="places",
-                    description="Countries, regions, cities and sites, each within the next.",
-                    jsonld=meta.collection(kit.site, kit.urls, path, "Places"))
+    page = meta.index_page(kit.site, kit.urls, "place",
+                           "Countries, regions, cities and sites, each within the next.")
     return Page(meta=page, template="places.html", view=tuple(_tree(kit, p) for p in roots))
 
 
@@ -272,6 +272,6 @@ def place(kit: Kit, place_id: m.PlaceId) -> Page:
         actors=tuple(kit.actor(a) for a in back.country_actors[place_id]),
     )
     page = PageMeta(path=kit.urls.record_path("place", place_id), title=item.name,
-                    description=meta.plain(item.summary), section="places",
+                    description=meta.plain(item.summary), section=KINDS["place"].folder,
                     jsonld=meta.place(site, kit.urls, item))
     return Page(meta=page, template="place.html", view=view)

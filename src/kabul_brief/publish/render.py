@@ -16,20 +16,19 @@ import jinja2
 
 from kabul_brief.content import model as m
 from kabul_brief.folders import templates_dir
-from kabul_brief.publish.meta import Page
+from kabul_brief.kinds import KINDS, MENU
+from kabul_brief.publish.pagetypes import Page
 from kabul_brief.publish.urls import Urls
 
-NAV: Final = (
-    ("articles", "article", "Articles"),
-    ("timeline", None, "Timeline"),
-    ("actors", "actor", "Actors"),
-    ("disputes", "dispute", "Disputes"),
-    ("relationships", "relationship", "Relationships"),
-    ("places", "place", "Places"),
-    ("sources", "source", "Sources"),
-    ("network", None, "Network"),
-    ("search", None, "Search"),
+OWN_PAGES: Final[dict[str, str]] = {"timeline": "Timeline", "network": "Network",
+                                    "search": "Search"}
+"""The site's own pages in the menu (:data:`~kabul_brief.kinds.MENU`): key -> text; each
+lives at ``KEY/``."""
+NAV: Final[tuple[tuple[str, str | None, str], ...]] = tuple(
+    (KINDS[key].folder, key, KINDS[key].plural) if key in KINDS else (key, None, OWN_PAGES[key])
+    for key in MENU
 )
+"""The main navigation: (key, kind or None, text), the key naming the page's section."""
 
 
 @dataclass(frozen=True, slots=True)

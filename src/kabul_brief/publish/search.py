@@ -42,15 +42,14 @@ from typing import Final
 from kabul_brief import stopping
 from kabul_brief.content import model as m
 from kabul_brief.folders import files_in
+from kabul_brief.kinds import SEARCHED_KINDS
 from kabul_brief.publish import writer
 from kabul_brief.publish.urls import FOLDERS, Urls, output_path
 
 _SIGNATURE: Final = b"pagefind_dcd"
 _HASHED_RE: Final = re.compile(r"^(?P<lang>.+)_(?P<hash>[0-9a-f]+)$")
 
-SEARCH_KINDS: Final[dict[str, str]] = {
-    "actor": "Actor", "event": "Event", "dispute": "Dispute", "article": "Article",
-}
+SEARCH_KINDS: Final[dict[str, str]] = {kind.name: kind.label for kind in SEARCHED_KINDS}
 """Record kinds whose pages are indexed -> the value of their ``kind`` filter."""
 
 
@@ -94,11 +93,6 @@ def plan_shards(paths: Iterable[str]) -> dict[str, tuple[str, ...]]:
     if not filled:
         return {shard_folder(0): ()}
     return {shard_folder(n): tuple(pages) for n, pages in enumerate(filled)}
-
-
-def shard_holding(shards: Mapping[str, Sequence[str]], path: str) -> str:
-    """The shard folder whose pages include ``path``."""
-    return next(folder for folder, paths in shards.items() if path in paths)
 
 
 def index_site(folder: Path, shards: Mapping[str, Sequence[str]],

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from markupsafe import Markup as SafeHtml
 
 from kabul_brief.content import model as m
+from kabul_brief.kinds import KINDS
 from kabul_brief.publish import meta
-from kabul_brief.publish.meta import Page, PageMeta
+from kabul_brief.publish.meta import PageMeta
 from kabul_brief.publish.pages import DisputeCard, dispute_card
+from kabul_brief.publish.pagetypes import Page
 from kabul_brief.publish.pictures import TrendChart, trend_chart
 from kabul_brief.publish.records import Group
 from kabul_brief.publish.urls import safe_external
@@ -27,6 +29,7 @@ from kabul_brief.publish.views import (
     Notes,
     TrendView,
     When,
+    fact_anchor,
     when,
 )
 
@@ -95,10 +98,8 @@ def disputes_index(kit: Kit) -> Page:
         groups.setdefault(dispute.status, []).append(dispute_card(kit, dispute_id))
     view = tuple(Group(STATUS_LABELS.get(status, status), f"status_{status}", tuple(items))
                  for status, items in groups.items() if items)
-    path = kit.urls.index_path("dispute")
-    page = PageMeta(path=path, title="Disputes", section="disputes",
-                    description="Contested issues, the parties' positions and how each is moving.",
-                    jsonld=meta.collection(kit.site, kit.urls, path, "Disputes"))
+    page = meta.index_page(kit.site, kit.urls, "dispute",
+                           "Contested issues, the parties' positions and how each is moving.")
     return Page(meta=page, template="disputes.html", view=view)
 
 
@@ -106,9 +107,9 @@ def dispute(kit: Kit, dispute_id: m.DisputeId) -> Page:
     item = kit.site.disputes[dispute_id]
     notes = Notes(kit)
     positions = tuple(
-        PositionView(f"position_{i}", kit.actor(p.actor), kit.html(p.text) or SafeHtml(""),
-                     notes.refs(p.sources))
-        for i, p in enumerate(item.positions, start=1)
+        PositionView(fact_anchor("position", i), kit.actor(p.actor),
+                     kit.html(p.text) or SafeHtml(""), notes.refs(p.sources))
+        for i, p in enumerate(item.positions)
     )
     trend = kit.trend(item.trend, notes)
     view = DisputeView(
@@ -123,7 +124,7 @@ def dispute(kit: Kit, dispute_id: m.DisputeId) -> Page:
     )
     path = kit.urls.record_path("dispute", dispute_id)
     page = PageMeta(path=path, title=item.title, description=meta.plain(item.summary),
-                    section="disputes",
+                    section=KINDS["dispute"].folder,
                     jsonld=meta.topic(kit.site, kit.urls, path, item.title, item.parties,
                                       meta.plain(item.summary)))
     return Page(meta=page, template="dispute.html", view=view)
@@ -138,11 +139,9 @@ def relationship_card(kit: Kit, relationship_id: m.RelationshipId) -> Relationsh
 
 
 def relationships_index(kit: Kit) -> Page:
-    path = kit.urls.index_path("relationship")
     view = tuple(relationship_card(kit, r) for r in kit.site.relationships)
-    page = PageMeta(path=path, title="Relationships", section="relationships",
-                    description="Two-party relationships and how each has moved over time.",
-                    jsonld=meta.collection(kit.site, kit.urls, path, "Relationships"))
+    page = meta.index_page(kit.site, kit.urls, "relationship",
+                           "Two-party relationships and how each has moved over time.")
     return Page(meta=page, template="relationships.html", view=view)
 
 
@@ -158,7 +157,7 @@ def relationship(kit: Kit, relationship_id: m.RelationshipId) -> Page:
     )
     path = kit.urls.record_path("relationship", relationship_id)
     page = PageMeta(path=path, title=item.title, description=meta.plain(item.summary),
-                    section="relationships",
+                    section=KINDS["relationship"].folder,
                     jsonld=meta.topic(kit.site, kit.urls, path, item.title, item.parties,
                                       meta.plain(item.summary)))
     return Page(meta=page, template="relationship.html", view=view)
@@ -172,10 +171,8 @@ def source_item(kit: Kit, source_id: m.SourceId) -> SourceItem:
 
 
 def sources_index(kit: Kit) -> Page:
-    path = kit.urls.index_path("source")
-    page = PageMeta(path=path, title="Sources", section="sources",
-                    description="The reports and documents the facts on this site cite.",
-                    jsonld=meta.collection(kit.site, kit.urls, path, "Sources"))
+    page = meta.index_page(kit.site, kit.urls, "source",
+                           "The reports and documents the facts on this site cite.")
     view = tuple(source_item(kit, s) for s in kit.site.sources)
     return Page(meta=page, template="sources.html", view=view)
 
@@ -188,6 +185,6 @@ def source(kit: Kit, source_id: m.SourceId) -> Page:
         articles=tuple(kit.article(a) for a in kit.site.backlinks.source_articles[source_id]),
     )
     page = PageMeta(path=kit.urls.record_path("source", source_id), title=item.title,
-                    description=meta.plain(item.note), section="sources",
+                    description=meta.plain(item.note), section=KINDS["source"].folder,
                     jsonld=meta.source(kit.urls, item))
     return Page(meta=page, template="source.html", view=view)

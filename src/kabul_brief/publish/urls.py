@@ -14,22 +14,15 @@ import re
 from typing import Final
 from urllib.parse import urlsplit
 
-from kabul_brief.baseurl import BaseUrlError, normalize_base_url
-from kabul_brief.content.markup import ANCHOR_RE, rewrite_record_links
+from kabul_brief.baseurl import normalize_base_url
+from kabul_brief.content.fieldtypes import is_id
+from kabul_brief.content.markup import rewrite_record_links
+from kabul_brief.kinds import LINKED_KINDS
 
-# The base URL's check is kabul_brief.baseurl's, shared with the content model.
-__all__ = ["FOLDERS", "BaseUrlError", "Urls", "normalize_base_url", "output_path",
-           "safe_external"]
+__all__ = ["FOLDERS", "Urls", "output_path", "safe_external"]
 
 FOLDERS: Final[dict[str, str]] = {
-    "actor": "actors",
-    "place": "places",
-    "event": "events",
-    "dispute": "disputes",
-    "relationship": "relationships",
-    "source": "sources",
-    "article": "articles",
-}
+    kind.name: kind.url_folder for kind in LINKED_KINDS if kind.url_folder is not None}
 """Record kind -> the folder its pages live in (and its ``data/*.json`` name)."""
 
 _SAFE_URL_RE: Final = re.compile(r"^https?://", re.IGNORECASE)
@@ -53,7 +46,11 @@ class Urls:
     __slots__ = ("base", "origin", "root")
 
     def __init__(self, base_url: str) -> None:
-        self.base = normalize_base_url(base_url)
+        """``base_url``: as :func:`~kabul_brief.baseurl.normalize_base_url` gave it, once,
+        where it was read (``site.yaml`` by the linker, ``--base-url`` by the CLI)."""
+        if normalize_base_url(base_url) != base_url:  # a fuse: never normalized twice
+            raise ValueError(f"base URL {base_url!r} was not normalized where it was read")
+        self.base = base_url
         """Absolute URL of the site's front page, ending in ``/``."""
         parts = urlsplit(self.base)
         self.origin = f"{parts.scheme}://{parts.netloc}"
@@ -64,14 +61,14 @@ class Urls:
 
     @staticmethod
     def record_path(kind: str, record_id: str) -> str:
-        if not ANCHOR_RE.fullmatch(record_id):  # ids become paths: never let one escape
+        if not is_id(record_id):  # ids become paths: never let one escape
             raise ValueError(f"{kind} id {record_id!r} cannot be a path")
         return f"{FOLDERS[kind]}/{record_id}/"
 
     @staticmethod
     def page_path(page_id: str) -> str:
         """A standing page (``content/pages/about.md``) lives at the top: ``about/``."""
-        if not ANCHOR_RE.fullmatch(page_id):
+        if not is_id(page_id):
             raise ValueError(f"page id {page_id!r} cannot be a path")
         return f"{page_id}/"
 

@@ -129,6 +129,12 @@ def when(
                 as_reported=as_reported)
 
 
+def fact_anchor(kind: m.FactKind, index: int) -> str:
+    """The element id of an event's claim or a dispute's position on its owner's page,
+    and of the fragment that links to it: ``claim_1`` for the first (``index`` 0)."""
+    return f"{kind}_{index + 1}"
+
+
 def trend_anchors(trend: Iterable[m.TrendPoint]) -> list[str]:
     """``trend_2025-04`` per point; a second point on the same date gets ``_2``."""
     seen: dict[str, int] = {}
@@ -251,10 +257,8 @@ class Kit:
     def fact_url(self, fact: m.FactRef) -> str:
         """Where a cited fact is shown: its event, or its place on its owner's page."""
         fragment: str | None = None
-        if fact.kind == "claim" and fact.index is not None:
-            fragment = f"claim_{fact.index + 1}"
-        elif fact.kind == "position" and fact.index is not None:
-            fragment = f"position_{fact.index + 1}"
+        if fact.kind in ("claim", "position") and fact.index is not None:
+            fragment = fact_anchor(fact.kind, fact.index)
         elif fact.kind == "trend" and fact.index is not None:
             owner: m.Dispute | m.Relationship = (
                 self.site.disputes[m.DisputeId(fact.owner_id)] if fact.owner_kind == "dispute"
