@@ -161,7 +161,7 @@ class _Linker:
         except (RecursionError, TooDeep):
             self.sink.add(start, "markdown", "the text is nested too deeply to render",
                           f"Nest lists and quotes at most {MAX_NESTING} levels deep.")
-            return Rendered(html="", record_links=(), problems=(), paragraphs=(),
+            return Rendered(html="", record_links=(), problems=(), blocks=(),
                             autolinked=(), mentioned=())
 
     def check(self, rendered: Rendered, start: Position) -> None:
