@@ -131,7 +131,7 @@ def test_a_summary_has_no_blocks_and_no_numbered_paragraphs() -> None:
 # -- the steps -----------------------------------------------------------------------
 
 
-def test_the_steps_run_in_their_order_and_are_gone_after_each_text(
+def test_the_steps_run_in_their_order_and_are_emptied_after_each_text(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     ran: list[str] = []
@@ -146,11 +146,12 @@ def test_the_steps_run_in_their_order_and_are_gone_after_each_text(
     render_markdown("A summary.")
     assert ran == [mdprocessors.HeadingDemoter.NAME, mdprocessors.LinkChecker.NAME,
                    mdprocessors.BlockMarker.NAME]
-    registered = set(markup._engine().md.treeprocessors._data)
-    assert not {step.NAME for step in mdprocessors.STEPS} & registered
-    priorities = [step.PRIORITY for step in mdprocessors.STEPS]
-    assert priorities == sorted(priorities, reverse=True)
-    assert all(0 < priority < 10 for priority in priorities)  # prettify 10, unescape 0
+    engine = markup._engine()
+    assert engine.slots.filled() == []  # nothing of the last text is kept
+    names = [step.NAME for step in mdprocessors.STEPS]
+    index = engine.md.treeprocessors.get_index_for_name
+    order = [index(name) for name in ("inline", "prettify", *names, "unescape")]
+    assert order == list(range(len(engine.md.treeprocessors)))  # after prettify, before unescape
 
 
 def test_the_markdown_cache_digests_every_module_the_converter_imports() -> None:

@@ -48,9 +48,9 @@ from kabul_brief.content.mdprocessors import (
     ParagraphNumberer,
     Problem,
     RecordLink,
+    Slots,
     TextContext,
     TextPosition,
-    install,
     normalize_url,
     shared_names,
 )
@@ -155,7 +155,8 @@ def render_markdown(
     Building a ``markdown.Markdown`` costs more than converting a short summary, so
     each thread keeps one and calls ``reset()`` before every text (Python-Markdown's
     documented way to reuse an instance); the per-text state lives in fresh steps
-    (see :mod:`~kabul_brief.content.mdprocessors`), registered for this text only.
+    (see :mod:`~kabul_brief.content.mdprocessors`), put in the engine's slots for
+    this text only.
     """
     if nesting_depth(text) > MAX_NESTING:
         raise TooDeep(text)
@@ -167,7 +168,7 @@ def render_markdown(
     marker = BlockMarker(engine.mark)
     steps = (HeadingDemoter(top_heading or (2 if paragraphs else 3)), links, numberer, actors,
              marker)
-    install(engine.md, (step for step in steps if step is not None))
+    engine.slots.fill(step for step in steps if step is not None)
     engine.md.reset()
     try:
         converted = engine.md.convert(text)
@@ -177,7 +178,7 @@ def render_markdown(
         _LOCAL.engine = None
         raise
     finally:
-        install(engine.md, ())
+        engine.slots.fill(())
     # Each top-level block is sanitized on its own: an unclosed raw <iframe>, <style> or
     # <textarea> would otherwise swallow (and the sanitizer drop) the rest of the text.
     pieces = [engine.cleaner.clean(piece) for piece in converted.split(marker.block_end)]
@@ -222,6 +223,7 @@ def nesting_depth(text: str) -> int:
 @dataclass(slots=True)
 class _Engine:
     md: markdown.Markdown
+    slots: Slots
     cleaner: nh3.Cleaner
     mark: str
     """Random per engine: ids and record links carry it from our steps to the
@@ -236,6 +238,7 @@ def _engine() -> _Engine:
     if engine is None:
         mark = f"kb{secrets.token_hex(8)}-"
         md = markdown.Markdown(extensions=[*_EXTENSIONS], output_format="html")
+        slots = Slots(md)
         brackets = _Brackets()
         parens = _Parens()
         for pattern in md.inlinePatterns:
@@ -250,7 +253,7 @@ def _engine() -> _Engine:
                 pattern.getLink = link  # type: ignore[method-assign]
         md.preprocessors.register(_HtmlBlocks(md), "html_block", 20)
         cleaner = _cleaner(_attribute_filter(mark))
-        engine = _Engine(md=md, cleaner=cleaner, mark=mark)
+        engine = _Engine(md=md, slots=slots, cleaner=cleaner, mark=mark)
         _LOCAL.engine = engine
     return engine
 

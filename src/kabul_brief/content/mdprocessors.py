@@ -1,11 +1,13 @@
 """The steps Python-Markdown runs over the tree of one editor text, one job each.
 
 Like MkDocs' tree processors (its relative-path and anchor-extracting ones), each step
-is a small ``Treeprocessor`` registered on the Markdown instance under its own name
-and priority; :data:`STEPS` is their order. They run after Python-Markdown's inline
-processing and prettifying and before its unescaping. What they share for one text
-(its source, where things were written in it, the problems found, Python-Markdown's
-stash of raw HTML) is one :class:`TextContext`, given to each explicitly.
+does one job and has its own name and priority on the Markdown instance; :data:`STEPS`
+is their order. They run after Python-Markdown's inline processing and prettifying
+and before its unescaping. What they share for one text (its source, where things
+were written in it, the problems found, Python-Markdown's stash of raw HTML) is one
+:class:`TextContext`, given to each explicitly. The instance is reused from text to
+text, so what is registered on it is a :class:`Slots`' slot per step, and each text
+fills the slots with steps made for it.
 
 :mod:`kabul_brief.content.markup` is the public face: it builds the steps for each
 text, sanitizes the result and re-exports the result types defined here.
@@ -68,6 +70,7 @@ _LINK: Final = 0
 _MENTION: Final = 1
 _IGNORE: Final = 2
 
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TextPosition:
     """Where something was written in the Markdown text given (the caller adds offsets)."""
@@ -112,7 +115,6 @@ class Paragraph:
     """The explicit ``{#name}`` anchor, if any (valid and unique)."""
     text: str
     """Plain text of the paragraph, white space collapsed (for previews and tests)."""
-
 
 
 class AutoLinker:
@@ -185,18 +187,15 @@ def _word_characters() -> str:
     return rf"\w\u200c\u200d{marks}"
 
 
-
 def normalize_url(value: str) -> str:
     """The URL as a browser resolves it: tabs and newlines dropped, C0 and spaces trimmed."""
     return _TAB_NEWLINE_RE.sub("", value).strip(_C0_AND_SPACE)
-
 
 
 def _show(value: str) -> str:
     """A target fit for a one-line message: control characters made visible."""
     shown = "".join(c if c.isprintable() else ascii(c)[1:-1] for c in value)
     return shown if len(shown) <= 80 else shown[:77] + "..."
-
 
 
 class Locator:
@@ -305,6 +304,7 @@ class Locator:
             return self.position(offset)
         return TextPosition(line=1, column=1)
 
+
 class TextContext:
     """What the steps of one text share: its source and where things were written in
     it, the problems found so far, Python-Markdown's stash of raw HTML, and the mark.
@@ -346,14 +346,14 @@ class TextContext:
         self.problems.append(Problem(code=code, message=message, hint=hint, at=at))
 
 
-class _Step(Treeprocessor):
-    """One job over the tree, registered under its name at its priority."""
+class _Step:
+    """One job over the tree of one text; its slot runs it at its name and priority."""
 
     NAME: ClassVar[str]
     PRIORITY: ClassVar[int]
 
-    def register(self, md: markdown.Markdown) -> None:
-        md.treeprocessors.register(self, self.NAME, self.PRIORITY)
+    def run(self, root: Element) -> None:
+        raise NotImplementedError
 
 
 class HeadingDemoter(_Step):
@@ -365,7 +365,6 @@ class HeadingDemoter(_Step):
     PRIORITY = 9
 
     def __init__(self, top: int) -> None:
-        super().__init__()
         self.top = top
 
     def run(self, root: Element) -> None:
@@ -387,7 +386,6 @@ class LinkChecker(_Step):
     PRIORITY = 8
 
     def __init__(self, context: TextContext, *, kinds: Sequence[str]) -> None:
-        super().__init__()
         self._context = context
         self._kinds = tuple(kinds)
         """The record kinds a link may name as its scheme (``actor:``, ...)."""
@@ -498,7 +496,6 @@ class ParagraphNumberer(_Step):
     PRIORITY = 7
 
     def __init__(self, context: TextContext) -> None:
-        super().__init__()
         self._context = context
         self.paragraphs: list[Paragraph] = []
         """In document order."""
@@ -611,7 +608,6 @@ class ActorLinker(_Step):
     PRIORITY = 6
 
     def __init__(self, context: TextContext, autolinker: AutoLinker) -> None:
-        super().__init__()
         self._context = context
         self._autolinker = autolinker
         self.autolinked: list[str] = []
@@ -715,7 +711,6 @@ class BlockMarker(_Step):
     PRIORITY = 5
 
     def __init__(self, mark: str) -> None:
-        super().__init__()
         self.block_end = f"{mark}end"
         self.blocks: list[Element] = []
         """The top-level elements, in the order of the pieces between the markers."""
@@ -732,13 +727,38 @@ STEPS: Final[tuple[type[_Step], ...]] = (
 prettifying (10), before its unescaping (0)."""
 
 
-def install(md: markdown.Markdown, steps: Iterable[_Step]) -> None:
-    """Register ``steps`` for the next text, and no other step of ours."""
-    for step_type in STEPS:
-        md.treeprocessors.deregister(step_type.NAME, strict=False)
-    for step in steps:
-        step.register(md)
+class _Slot(Treeprocessor):
+    """Registered on the Markdown instance at one step's name and priority: runs that
+    step for the text being converted, if the text has one."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.step: _Step | None = None
+
+    def run(self, root: Element) -> None:
+        if self.step is not None:
+            self.step.run(root)
+
+
+class Slots:
+    """A slot for each step, registered once on a Markdown instance, which is reused
+    for text after text (building one costs more than converting a summary); each
+    text puts its own steps in them, made for it."""
+
+    def __init__(self, md: markdown.Markdown) -> None:
+        self._slots = {step_type: _Slot() for step_type in STEPS}
+        for step_type, slot in self._slots.items():
+            md.treeprocessors.register(slot, step_type.NAME, step_type.PRIORITY)
+
+    def fill(self, steps: Iterable[_Step]) -> None:
+        """Run ``steps`` on the next text, and no other."""
+        given = {type(step): step for step in steps}
+        for step_type, slot in self._slots.items():
+            slot.step = given.get(step_type)
+
+    def filled(self) -> list[str]:
+        """The names of the steps the slots hold."""
+        return [slot.step.NAME for slot in self._slots.values() if slot.step is not None]
 
 
 def _entity_text(stashed: str) -> str:
