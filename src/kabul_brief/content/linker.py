@@ -32,6 +32,7 @@ from kabul_brief.content.loader import LoadedContent, RawRecord
 from kabul_brief.content.markup import (
     MAX_NESTING,
     AutoLinker,
+    Block,
     Rendered,
     TextPosition,
     TooDeep,
@@ -154,7 +155,7 @@ class _Linker:
         except (RecursionError, TooDeep):
             self.sink.add(start, "markdown", "the text is nested too deeply to render",
                           f"Nest lists and quotes at most {MAX_NESTING} levels deep.")
-            return Rendered(html="", record_links=(), problems=(), paragraphs=(),
+            return Rendered(html="", record_links=(), problems=(), blocks=(),
                             autolinked=(), mentioned=())
 
     def check(self, rendered: Rendered, start: Position) -> None:
@@ -784,12 +785,15 @@ def _article(linker: _Linker, raw: RawRecord) -> m.Article:
         disputes=linker.ids(raw, "dispute", "disputes"),
         sources=linker.ids(raw, "source", "sources"),
         body=m.Markup(source=raw.body or "", html=rendered.html),
-        paragraphs=tuple(
-            m.ArticleParagraph(number=p.number, name=p.name, text=p.text)
-            for p in rendered.paragraphs
-        ),
+        blocks=tuple(_body_block(block) for block in rendered.blocks),
         origin=_origin(raw),
     )
+
+
+def _body_block(block: Block) -> m.BodyBlock:
+    paragraph = block.paragraph
+    return m.BodyBlock(html=block.html, paragraph=None if paragraph is None else (
+        m.ArticleParagraph(number=paragraph.number, name=paragraph.name, text=paragraph.text)))
 
 
 def _page(linker: _Linker, raw: RawRecord) -> m.Page:

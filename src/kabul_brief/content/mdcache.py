@@ -17,16 +17,21 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Final
 
 from kabul_brief import kinds, themeids
-from kabul_brief.content import fieldtypes, markup
+from kabul_brief.content import fieldtypes, markup, mdprocessors
 from kabul_brief.content.diskcache import KeyedCache, code_digest
 from kabul_brief.content.markup import Rendered
+
+CONVERTER_MODULES: Final = (markup, mdprocessors, fieldtypes, kinds, themeids)
+"""The converter and every module of ours it imports (the tree steps, the id
+pattern, the record kinds, the ids the theme reserves): editing any of them can change a result."""
 
 
 def converter_digest() -> str:
     """What a conversion depends on besides its text: our code and its libraries."""
-    return code_digest([markup, fieldtypes, kinds, themeids], ["markdown", "nh3"])
+    return code_digest(CONVERTER_MODULES, ["markdown", "nh3"])
 
 
 class MarkdownCache(KeyedCache[Rendered]):

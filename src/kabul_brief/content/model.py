@@ -225,6 +225,17 @@ class ArticleParagraph:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class BodyBlock:
+    """A top-level block of an article body: a paragraph (what citations point at),
+    a heading, a list, a table, ..."""
+
+    html: str
+    """Sanitized, with the white space before it: the blocks joined are the body."""
+    paragraph: ArticleParagraph | None
+    """Set when the block is a numbered paragraph."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Article:
     id: ArticleId
     title: str
@@ -238,8 +249,14 @@ class Article:
     disputes: tuple[DisputeId, ...]
     sources: tuple[SourceId, ...]
     body: Markup
-    paragraphs: tuple[ArticleParagraph, ...]
+    blocks: tuple[BodyBlock, ...]
+    """The body, block by block."""
     origin: Origin
+
+    @property
+    def paragraphs(self) -> tuple[ArticleParagraph, ...]:
+        """The body's numbered paragraphs, in order."""
+        return tuple(block.paragraph for block in self.blocks if block.paragraph is not None)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

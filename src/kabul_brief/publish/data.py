@@ -25,8 +25,11 @@ from kabul_brief.publish.urls import FOLDERS, Urls
 _CITATION_TYPES: Final[dict[type, str]] = {
     m.ArticleCitation: "article", m.SourceCitation: "source", m.LinkCitation: "url",
 }
-_LEFT_OUT: Final = frozenset({"origin"})
-"""Where a record was written is the editors' business, not the readers'."""
+_LEFT_OUT: Final = frozenset({"origin", "blocks"})
+"""Where a record was written is the editors' business, not the readers'; an article's
+blocks are its body again (its paragraphs are written, see :data:`_DERIVED`)."""
+_DERIVED: Final[dict[type, tuple[str, ...]]] = {m.Article: ("paragraphs",)}
+"""Properties of the model written as if they were fields."""
 _AS_WRITTEN: Final[dict[type, dict[str, str]]] = {
     m.Role: {"start": "from", "end": "to"},
     m.Position: {"text": "position"},
@@ -48,7 +51,8 @@ def pretty_json(document: Any, default: Callable[[Any], Any] | None = None) -> b
 
 @functools.cache
 def _fields(kind: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(kind) if f.name not in _LEFT_OUT)
+    names = (f.name for f in dataclasses.fields(kind) if f.name not in _LEFT_OUT)
+    return (*names, *_DERIVED.get(kind, ()))
 
 
 @functools.cache

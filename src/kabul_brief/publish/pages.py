@@ -6,7 +6,7 @@ the :class:`~kabul_brief.publish.pagetypes.Page` to render; nothing here writes 
 
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -26,7 +26,6 @@ FRONT_ARTICLES: Final = 6
 FRONT_EVENTS: Final = 8
 FACTS_SHOWN: Final = 4
 """Facts listed beside a paragraph before the rest fold away, so the text stays together."""
-_PARAGRAPH_RE: Final = re.compile(r'<p id="p([0-9]+)">.*?</p>', re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,17 +146,24 @@ def articles_index(kit: Kit) -> Page:
     return Page(meta=page, template="articles.html", view=view)
 
 
-def split_body(html: str) -> list[tuple[str, int | None]]:
-    """Cut sanitized body HTML into top-level paragraphs (numbered) and what lies between."""
+def body_pieces(blocks: Sequence[m.BodyBlock]) -> list[tuple[str, int | None]]:
+    """The body as its page shows it: each paragraph on its own, with its number (the
+    facts citing it stand beside it), and the blocks between two paragraphs together.
+    The white space between blocks goes with what is not a paragraph."""
     pieces: list[tuple[str, int | None]] = []
-    position = 0
-    for match in _PARAGRAPH_RE.finditer(html):
-        if html[position:match.start()].strip():
-            pieces.append((html[position:match.start()], None))
-        pieces.append((match.group(), int(match.group(1))))
-        position = match.end()
-    if html[position:].strip():
-        pieces.append((html[position:], None))
+    between = ""
+    for block in blocks:
+        if block.paragraph is None:
+            between += block.html
+            continue
+        html = block.html.lstrip()
+        between += block.html[: len(block.html) - len(html)]
+        if between.strip():
+            pieces.append((between, None))
+        pieces.append((html, block.paragraph.number))
+        between = ""
+    if between.strip():
+        pieces.append((between, None))
     return pieces
 
 
@@ -167,7 +173,7 @@ def article(kit: Kit, article_id: m.ArticleId) -> Page:
     blocks = tuple(
         Block(html=SafeHtml(kit.urls.rewrite(html)),  # sanitized by nh3
               paragraph=number, facts=kit.facts(cited.get(number, ())) if number else ())
-        for html, number in split_body(item.body.html)
+        for html, number in body_pieces(item.blocks)
     )
     view = ArticleView(
         card=article_card(kit, article_id), blocks=blocks, whole=kit.facts(cited.get(0, ())),
