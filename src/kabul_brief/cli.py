@@ -113,6 +113,8 @@ def _parser() -> argparse.ArgumentParser:
                           help="also list every file written")
     build.add_argument("--timings", action="store_true",
                        help="also print the time each phase of the build took")
+    build.add_argument("--drafts", action="store_true",
+                       help="also build the records and articles marked draft: true")
 
     serve = commands.add_parser(
         "serve", help="preview on 127.0.0.1, rebuilding and reloading on every change"
@@ -236,7 +238,7 @@ def _build(content: Path, out: Path, base_url: str | None, args: argparse.Namesp
         return _usage_error(problem)
     clock = Stopwatch()
     clock.start("check for changes")
-    sources = sources_digest(content, templates_dir(), __version__, base_url,
+    sources = sources_digest(content, templates_dir(), __version__, base_url, args.drafts,
                              cache=cache_folder(content))
     try:
         return _build_from(content, out, base_url, args, sources, started, clock)
@@ -269,7 +271,7 @@ def _build_from(content: Path, out: Path, base_url: str | None, args: argparse.N
     markdown, files = MarkdownCache.beside(content), LoadCache.beside(content)
     clock.start("load and link")
     try:
-        site = load_site(content, args.jobs, cache=markdown, files=files)
+        site = load_site(content, args.jobs, cache=markdown, files=files, drafts=args.drafts)
     except ContentErrors as errors:
         return _report(errors)
     clock.start("warnings")

@@ -51,16 +51,18 @@ def require_content_folder(content_dir: Path) -> None:
 
 
 def load_site(content_dir: Path, workers: int = 1, *,
-              cache: MarkdownCache | None = None, files: LoadCache | None = None) -> Site:
+              cache: MarkdownCache | None = None, files: LoadCache | None = None,
+              drafts: bool = False) -> Site:
     """Load, validate and link the content folder; raise ContentErrors listing every problem.
     ``workers`` processes read the files that ``files`` does not hold already and
     convert the Markdown that ``cache`` does not (saving the caches is the caller's:
-    only once the build has passed every gate)."""
+    only once the build has passed every gate). Records marked ``draft: true`` are
+    checked either way, and in the site only with ``drafts``."""
     sink = ErrorSink()
     shown = display_root(content_dir)
     require_content_folder(content_dir)
     loaded = load_content(content_dir, shown, sink, workers, files)
-    site = link(loaded, sink, workers, cache, taken_by_site)
+    site = link(loaded, sink, workers, cache, taken_by_site, drafts=drafts)
     sink.raise_if_any()
     assert site is not None
     return site

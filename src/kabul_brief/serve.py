@@ -92,10 +92,11 @@ class PreviewState:
 
 def rebuild(content: Path, templates: Path | None, state: PreviewState, base_url: str,
             say: Say) -> None:
-    """One build; on any failure keep the last good site and show the overlay."""
+    """One build, drafts included (each page marked so); on any failure keep the last
+    good site and show the overlay."""
     try:
         markdown, files = MarkdownCache.beside(content), LoadCache.beside(content)
-        site = load_site(content, cache=markdown, files=files)
+        site = load_site(content, cache=markdown, files=files, drafts=True)
         markdown.save()
         files.save()
         report = build_site(site, state.out, base_url, templates)

@@ -115,6 +115,8 @@ class Actor:
     summary: Markup | None
     links: tuple[WebLink, ...]
     origin: Origin
+    draft: bool = False
+    """Marked ``draft: true``: only in a model linked with drafts (``build --drafts``)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -127,6 +129,8 @@ class Place:
     """(latitude, longitude)."""
     summary: Markup | None
     origin: Origin
+    draft: bool = False
+    """Marked ``draft: true``: only in a model linked with drafts (``build --drafts``)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -159,6 +163,8 @@ class Event:
     claims: tuple[Claim, ...]
     sources: tuple[Citation, ...]
     origin: Origin
+    draft: bool = False
+    """Marked ``draft: true``: only in a model linked with drafts (``build --drafts``)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -191,6 +197,8 @@ class Dispute:
     trend: tuple[TrendPoint, ...]
     """In date order."""
     origin: Origin
+    draft: bool = False
+    """Marked ``draft: true``: only in a model linked with drafts (``build --drafts``)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -203,6 +211,8 @@ class Relationship:
     trend: tuple[TrendPoint, ...]
     """In date order."""
     origin: Origin
+    draft: bool = False
+    """Marked ``draft: true``: only in a model linked with drafts (``build --drafts``)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -214,6 +224,8 @@ class Source:
     url: str | None
     note: Markup | None
     origin: Origin
+    draft: bool = False
+    """Marked ``draft: true``: only in a model linked with drafts (``build --drafts``)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -239,6 +251,8 @@ class Article:
     body: Markup
     paragraphs: tuple[ArticleParagraph, ...]
     origin: Origin
+    draft: bool = False
+    """Marked ``draft: true``: only in a model linked with drafts (``build --drafts``)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -250,6 +264,8 @@ class Page:
     summary: Markup | None
     body: Markup
     origin: Origin
+    draft: bool = False
+    """Marked ``draft: true``: only in a model linked with drafts (``build --drafts``)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -136,6 +136,12 @@ def _sources_field() -> Field:
                  doc="citations: {article, anchor}, {source, locator} or {url, title, ...}")
 
 
+def _draft_field() -> Field:
+    """``draft: true`` keeps a record or article out of the published build."""
+    return Field(name="draft", type=Bool(),
+                 doc="true keeps it out of the site; build --drafts and serve show it")
+
+
 def _ids(kind: str, **options: Any) -> ListOf:
     return ListOf(Ref(kind), unique=True, noun=kind, **options)
 
@@ -172,6 +178,7 @@ ACTOR: Final = Struct(
         Field(name="country", type=Ref("place")),
         Field(name="summary", type=markdown("summary")),
         Field(name="links", type=ListOf(LINK)),
+        _draft_field(),
     ),
 )
 
@@ -195,6 +202,7 @@ PLACE: Final = Struct(
             doc="[lat, lon]",
         ),
         Field(name="summary", type=markdown("summary")),
+        _draft_field(),
     ),
 )
 
@@ -243,6 +251,7 @@ EVENT: Final = Struct(
         Field(name="summary", type=markdown("summary")),
         Field(name="claims", type=ListOf(CLAIM)),
         _sources_field(),
+        _draft_field(),
     ),
     checks=(_end_not_before_start("date", "end"),),
 )
@@ -280,6 +289,7 @@ DISPUTE: Final = Struct(
         Field(name="summary", type=markdown("summary")),
         Field(name="positions", type=ListOf(POSITION)),
         Field(name="trend", type=ListOf(TREND_POINT)),
+        _draft_field(),
     ),
 )
 
@@ -292,6 +302,7 @@ RELATIONSHIP: Final = Struct(
         Field(name="parties", type=_ids("actor", min_items=2, max_items=2), required=True),
         Field(name="summary", type=markdown("summary")),
         Field(name="trend", type=ListOf(TREND_POINT)),
+        _draft_field(),
     ),
 )
 
@@ -304,6 +315,7 @@ SOURCE: Final = Struct(
         Field(name="date", type=Date()),
         Field(name="url", type=Url()),
         Field(name="note", type=markdown("note")),
+        _draft_field(),
     ),
 )
 
@@ -321,6 +333,7 @@ ARTICLE: Final = Struct(
         Field(name="actors", type=_ids("actor")),
         Field(name="disputes", type=_ids("dispute")),
         Field(name="sources", type=_ids("source")),
+        _draft_field(),
     ),
     checks=(_end_not_before_start("date", "updated"), _updated_not_before_date),
 )
@@ -331,6 +344,7 @@ PAGE: Final = Struct(
         Field(name="id", type=id_text(), doc="defaults to the file name without .md"),
         Field(name="title", type=Text(description="title"), required=True),
         Field(name="summary", type=markdown("summary")),
+        _draft_field(),
     ),
 )
 
