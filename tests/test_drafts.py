@@ -1,0 +1,381 @@
+"""Drafts: ``draft: true`` keeps a record or article out of ``build`` entirely; ``build
+--drafts`` (and the preview) shows it, marked noindex with a visible "Draft" label; a
+published record that refers to a draft is an error naming both files.
+
+The fixture ``tests/fixtures/drafts/`` is the good model fixture plus one draft of every
+kind (ids ``qx-...``), drafts referring to drafts and to published records, and a
+published article that names the draft actor (never auto-linked to it in a build
+without drafts).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.conftest import FIXTURES, CliResult, mutate
+from tests.test_cli_editing import FILLED
+
+DRAFTS_SITE = FIXTURES / "drafts"
+DRAFT_PAGES = {
+    # site path of each draft's page -> its title as the page shows it
+    "actors/qx-envoy/": "Qorvald Envoy",
+    "places/qx-province/": "Qarvistan Province",
+    "events/qx-summit/": "Qorvald summit in Qarvistan",
+    "disputes/qx-dispute/": "Quarrel over the Qarvistan corridor",
+    "relationships/qx-relationship/": "Qorvald and India",
+    "sources/qx-source/": "Qarvistan field notes",
+    "articles/qx-article/": "Qorvald's quiet tour",
+    "qx-page/": "Qarvistan desk page",
+}
+DRAFT_IDS = {path.rstrip("/").rsplit("/", 1)[-1] for path in DRAFT_PAGES}
+MARKERS = (
+    # Every draft's id (and so its URL) holds "qx-"; its title, its words. The draft
+    # actor's name is left out: the published article names him in its text.
+    "qx-", "Qarvistan", "quiet tour", "Quarrel over", "Qorvald and India", "Qx Wire",
+    "qx-field-notes", "desk page", "open for trade",
+)
+SEARCHED_KINDS = ("actors", "events", "disputes", "articles")
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the drafts fixture; the working directory is its root."""
+    root = tmp_path / "site"
+    shutil.copytree(DRAFTS_SITE, root)
+    monkeypatch.chdir(root)
+    return root
+
+
+def _build(run_cli: Callable[..., CliResult], *extra: str, out: str = "_site") -> CliResult:
+    result = run_cli("build", "--out", out, "--jobs", "1", *extra)
+    assert "Traceback" not in result.err, result.err
+    return result
+
+
+def _files(out: Path) -> Iterator[tuple[str, bytes]]:
+    """Every file of the built site as its reader gets it: Pagefind's gzipped index
+    files decompressed."""
+    for path in sorted(out.rglob("*")):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        if data[:2] == b"\x1f\x8b":
+            data = gzip.decompress(data)
+        yield path.relative_to(out).as_posix(), data
+
+
+def _soup(out: Path, path: str) -> BeautifulSoup:
+    return BeautifulSoup((out / path / "index.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def _noindex(soup: BeautifulSoup) -> bool:
+    return any("noindex" in str(meta.get("content", "")).split(",")
+               for meta in soup.select('meta[name="robots"]'))
+
+
+def _draft_label(soup: BeautifulSoup) -> str | None:
+    label = soup.select_one("main .draft-label")
+    return label.get_text(" ", strip=True) if label is not None else None
+
+
+def _sitemap(out: Path) -> list[str]:
+    root = ET.parse(out / "sitemap.xml").getroot()
+    return [loc.text or "" for loc in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+
+
+def _data_ids(out: Path) -> set[str]:
+    ids: set[str] = set()
+    for path in (out / "data").glob("*.json"):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        ids.update(item["id"] for item in document.get("items", ()))
+        ids.update(document.get("timeline", ()))
+    return ids
+
+
+def _pagefind_urls(out: Path) -> set[str]:
+    """The page URLs the search index holds, read from its decompressed fragments."""
+    urls: set[str] = set()
+    for fragment in (out / "pagefind").rglob("*.pf_fragment"):
+        data = gzip.decompress(fragment.read_bytes())
+        start = data.index(b"{")
+        urls.add(json.loads(data[start:])["url"])
+    return urls
+
+
+# -- (a) build leaves drafts out entirely ------------------------------------------
+
+
+def test_build_leaves_every_draft_out_of_every_file(
+    site: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    result = _build(run_cli)
+    assert result.code == 0, result.err
+    out = site / "_site"
+    found = [(name, marker) for name, data in _files(out) for marker in MARKERS
+             if marker.encode() in data]
+    assert found == []
+    for path in DRAFT_PAGES:
+        assert not (out / path).exists()
+    assert _data_ids(out) & DRAFT_IDS == set()
+    assert "qx-envoy" not in {loc.rstrip("/").rsplit("/", 1)[-1] for loc in _sitemap(out)}
+    searched = _pagefind_urls(out)
+    assert searched  # the index was read: published pages are in it
+    assert {url for url in searched if "qx-" in url} == set()
+    # The published article names the draft actor: not linked to him, and not counted
+    # among the articles about any actor through him.
+    note = _soup(out, "articles/published-note/")
+    assert "Qorvald Envoy" in note.get_text()
+    assert [a["href"] for a in note.select("main a") if "qx-" in str(a["href"])] == []
+    # A draft event's citation of a published source is not listed on the source's page.
+    source = _soup(out, "sources/agency-report/")
+    assert "Qorvald" not in source.get_text()
+
+
+def test_build_leaves_drafts_out_of_the_feed_the_calendar_and_the_map(
+    site: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    assert _build(run_cli).code == 0
+    out = site / "_site"
+    atom = "{http://www.w3.org/2005/Atom}"
+    entries = ET.parse(out / "feed.xml").getroot().findall(f"{atom}entry")
+    titles = {entry.findtext(f"{atom}title") for entry in entries}
+    assert titles == {"India's Kabul outreach", "A note on envoys"}
+    calendar = (out / "timeline.ics").read_text(encoding="utf-8")
+    assert "Qorvald" not in calendar and "qx-" not in calendar
+    for path in (out / "data").glob("*.geojson"):
+        names = [f["properties"].get("name") for f in json.loads(path.read_text())["features"]]
+        assert "Qarvistan Province" not in names
+
+
+# -- (b) build --drafts shows them, marked ------------------------------------------
+
+
+def test_build_with_drafts_gives_every_draft_a_page_marked_draft_and_noindex(
+    site: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    result = _build(run_cli, "--drafts")
+    assert result.code == 0, result.err
+    out = site / "_site"
+    for path, title in DRAFT_PAGES.items():
+        soup = _soup(out, path)
+        assert soup.h1 is not None and soup.h1.get_text(strip=True) == title, path
+        assert _noindex(soup), path
+        label = _draft_label(soup)
+        assert label is not None and label.startswith("Draft"), path
+    published = [p.parent.relative_to(out).as_posix() + "/" for p in out.rglob("index.html")]
+    published = [p for p in published if p not in DRAFT_PAGES and not p.startswith("./")]
+    assert "articles/published-note/" in published
+    for path in published:
+        soup = _soup(out, path)
+        assert not _noindex(soup), path
+        assert _draft_label(soup) is None, path
+    home = BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert not _noindex(home) and _draft_label(home) is None
+    # In the preview of the whole site the published article links the draft actor.
+    note = _soup(out, "articles/published-note/")
+    assert "/brief/actors/qx-envoy/" in [a["href"] for a in note.select("main a")]
+
+
+def test_build_with_drafts_keeps_them_out_of_the_sitemap_only(
+    site: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    assert _build(run_cli, "--drafts").code == 0
+    out = site / "_site"
+    assert [loc for loc in _sitemap(out) if "qx-" in loc] == []
+    assert DRAFT_IDS <= _data_ids(out)
+    events = json.loads((out / "data/events.json").read_text(encoding="utf-8"))
+    drafts = {item["id"]: item.get("draft") for item in events["items"]}
+    assert drafts == {"kabul-meeting": None, "qx-summit": True, **{
+        i: None for i in drafts if i not in ("kabul-meeting", "qx-summit")}}
+    assert "/events/qx-summit/" in _pagefind_urls(out)
+
+
+# -- (c) a published record may not refer to a draft -----------------------------------
+
+REFERENCES = [
+    pytest.param(
+        "content/events/kabul-meeting.yaml", "place: kabul", "place: qx-province",
+        "content/events/kabul-meeting.yaml:6:8: error: place 'qx-province' is a draft"
+        " (content/places/qx-province.yaml:7): the published event 'kabul-meeting' cannot"
+        " refer to it [draft-reference]", id="reference-field"),
+    pytest.param(
+        "content/actors/people.yaml", "of: taliban", "of: qx-envoy",
+        "content/actors/people.yaml:7:11: error: actor 'qx-envoy' is a draft"
+        " (content/actors/qx-envoy.yaml:10): the published actor 'amir-khan-muttaqi'"
+        " cannot refer to it [draft-reference]", id="role-of"),
+    pytest.param(
+        "content/events/kabul-meeting.yaml", "  - by: taliban", "  - by: qx-envoy",
+        "content/events/kabul-meeting.yaml:13:9: error: actor 'qx-envoy' is a draft"
+        " (content/actors/qx-envoy.yaml:10): the published event 'kabul-meeting' cannot"
+        " refer to it [draft-reference]", id="claim-by"),
+    pytest.param(
+        "content/disputes/ttp-sanctuary.yaml", "parties: [pakistan, taliban]",
+        "parties: [pakistan, qx-envoy]",
+        "content/disputes/ttp-sanctuary.yaml:3:21: error: actor 'qx-envoy' is a draft"
+        " (content/actors/qx-envoy.yaml:10): the published dispute 'ttp-sanctuary' cannot"
+        " refer to it [draft-reference]", id="parties"),
+    pytest.param(
+        "content/articles/analysis/kabul-outreach.md", "actors: [india]",
+        "actors: [india, qx-envoy]",
+        "content/articles/analysis/kabul-outreach.md:8:17: error: actor 'qx-envoy' is a"
+        " draft (content/actors/qx-envoy.yaml:10): the published article 'kabul-outreach'"
+        " cannot refer to it [draft-reference]", id="article-tag"),
+    pytest.param(
+        "content/events/kabul-meeting.yaml", "{article: kabul-outreach, anchor: p2}",
+        "{article: qx-article, anchor: p1}",
+        "content/events/kabul-meeting.yaml:17:15: error: article 'qx-article' is a draft"
+        " (content/articles/qx-article.md:10): the published event 'kabul-meeting' cannot"
+        " refer to it [draft-reference]", id="article-citation"),
+    pytest.param(
+        "content/events/kabul-meeting.yaml", "{source: agency-report, locator: para 3}",
+        "{source: qx-source, locator: para 3}",
+        "content/events/kabul-meeting.yaml:18:14: error: source 'qx-source' is a draft"
+        " (content/sources/qx-source.yaml:6): the published event 'kabul-meeting' cannot"
+        " refer to it [draft-reference]", id="source-citation"),
+    pytest.param(
+        "content/articles/analysis/kabul-outreach.md", "[Kabul](place:kabul)",
+        "[Kabul](place:qx-province)",
+        "content/articles/analysis/kabul-outreach.md:14:66: error: place 'qx-province' is a"
+        " draft (content/places/qx-province.yaml:7): the published article 'kabul-outreach'"
+        " cannot refer to it [draft-reference]", id="record-link-in-body"),
+    pytest.param(
+        "content/actors/india.yaml", "summary: The Republic of India.",
+        "summary: The Republic of India, with [an envoy](actor:qx-envoy).",
+        "content/actors/india.yaml:5:49: error: actor 'qx-envoy' is a draft"
+        " (content/actors/qx-envoy.yaml:10): the published actor 'india' cannot refer to"
+        " it [draft-reference]", id="record-link-in-summary"),
+    pytest.param(
+        "content/pages/about.md", "[India](actor:india)", "[India](event:qx-summit)",
+        "content/pages/about.md:5:39: error: event 'qx-summit' is a draft"
+        " (content/events/qx-summit.yaml:23): the published page 'about' cannot refer to"
+        " it [draft-reference]", id="record-link-in-page"),
+]
+
+
+@pytest.mark.parametrize(("path", "old", "new", "expected"), REFERENCES)
+def test_a_published_record_referring_to_a_draft_is_an_error_naming_both_files(
+    site: Path, run_cli: Callable[..., CliResult], path: str, old: str, new: str,
+    expected: str,
+) -> None:
+    assert _build(run_cli).code == 0
+    before = dict(_files(site / "_site"))
+    mutate(site, path, old, new)
+    for command in (["check"], ["build", "--out", "_site", "--jobs", "1"],
+                    ["build", "--out", "_site", "--jobs", "1", "--drafts"]):
+        result = run_cli(*command)
+        assert "Traceback" not in result.err
+        assert result.error_lines == [expected], (command, result.err)
+        assert result.code == 1
+    assert dict(_files(site / "_site")) == before
+
+
+def test_a_draft_error_is_reported_with_the_others(
+    site: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    mutate(site, "content/events/kabul-meeting.yaml", "place: kabul", "place: qx-province")
+    mutate(site, "content/actors/india.yaml", "kind: state", "kind: stat")
+    result = run_cli("check")
+    assert result.code == 1
+    assert [line.rsplit("[", 1)[-1] for line in result.error_lines] == [
+        "choice]", "draft-reference]"]
+
+
+# -- (d) drafts may refer to anything ---------------------------------------------------
+
+
+def test_drafts_may_refer_to_drafts_and_published_records(
+    site: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    checked = run_cli("check")
+    assert checked.code == 0, checked.err
+    assert checked.err == ""
+    assert _build(run_cli, "--drafts").code == 0
+    summit = _soup(site / "_site", "events/qx-summit/")
+    hrefs = {str(a["href"]) for a in summit.select("main a")}
+    assert {"/brief/places/qx-province/", "/brief/actors/qx-envoy/",
+            "/brief/actors/india/", "/brief/sources/agency-report/"} <= hrefs
+
+
+def test_a_draft_is_checked_like_any_record(
+    site: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    mutate(site, "content/places/qx-province.yaml", "within: afghanistan",
+           "within: afghanistn")
+    mutate(site, "content/actors/qx-envoy.yaml", "draft: true", "draft: yes")
+    result = run_cli("check")
+    assert result.code == 1
+    assert result.error_lines == [
+        "content/actors/qx-envoy.yaml:10:8: error: expected true or false, found"
+        " 'yes' [type]",
+        "content/places/qx-province.yaml:4:9: error: unknown place 'afghanistn' [unknown-reference]",
+    ]
+
+
+# -- (e) the drafts flag is part of what makes a build "up to date" ------------------------
+
+
+def test_a_build_after_a_build_with_drafts_is_not_up_to_date(
+    site: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    out = site / "_site"
+    assert _build(run_cli, "--drafts").code == 0
+    assert (out / "actors/qx-envoy/index.html").is_file()
+    assert "up to date" in _build(run_cli, "--drafts").out
+    plain = _build(run_cli)
+    assert plain.code == 0 and "up to date" not in plain.out
+    assert not (out / "actors/qx-envoy").exists()
+    assert [name for name, data in _files(out) if b"qx-" in data] == []
+    assert "up to date" in _build(run_cli).out
+    again = _build(run_cli, "--drafts")
+    assert again.code == 0 and "up to date" not in again.out
+    assert (out / "actors/qx-envoy/index.html").is_file()
+
+
+# -- (f) new files are drafts ------------------------------------------------------------
+
+
+NEW_KINDS = ("actor", "place", "event", "dispute", "relationship", "source", "article", "page")
+
+
+@pytest.mark.parametrize("kind", NEW_KINDS)
+def test_new_writes_a_draft_that_check_accepts_and_build_leaves_out(
+    good_site: Path, run_cli: Callable[..., CliResult], kind: str
+) -> None:
+    created = run_cli("new", kind, "Talks in Zeravshan")
+    assert created.code == 0, created.err
+    path = Path(created.out.strip())
+    assert re.search(r"^draft: true\b", path.read_text(encoding="utf-8"), re.MULTILINE)
+    for placeholder, value in FILLED[kind]:  # what check refuses until it is filled in
+        mutate(good_site, str(path), placeholder, value)
+    checked = run_cli("check")
+    assert checked.code == 0, checked.err
+    built = run_cli("build", "--out", "_site", "--jobs", "1", "--quiet")
+    assert built.code == 0, built.err
+    found = [name for name, data in _files(good_site / "_site")
+             if b"talks-in-zeravshan" in data or b"Zeravshan" in data]
+    assert found == []
+    previewed = run_cli("build", "--out", "_preview", "--jobs", "1", "--quiet", "--drafts")
+    assert previewed.code == 0, previewed.err
+    assert [name for name, _ in _files(good_site / "_preview")
+            if "talks-in-zeravshan/" in name] != []
+
+
+def test_schemas_know_the_draft_field_of_every_kind(
+    tmp_path: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    assert run_cli("schema", "--out", str(tmp_path)).code == 0
+    for kind in NEW_KINDS:
+        schema = json.loads((tmp_path / f"{kind}.schema.json").read_text(encoding="utf-8"))
+        record = schema["oneOf"][0] if "oneOf" in schema else schema
+        assert {"type": "boolean"} in record["properties"]["draft"]["anyOf"], kind
+    site_schema = json.loads((tmp_path / "site.schema.json").read_text(encoding="utf-8"))
+    assert "draft" not in site_schema["properties"]
