@@ -380,3 +380,37 @@ def test_schemas_know_the_draft_field_of_every_kind(
         assert {"type": "boolean"} in record["properties"]["draft"]["anyOf"], kind
     site_schema = json.loads((tmp_path / "site.schema.json").read_text(encoding="utf-8"))
     assert "draft" not in site_schema["properties"]
+
+
+# -- the preview includes drafts -------------------------------------------------------
+
+
+def test_the_preview_serves_drafts_marked_as_drafts(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.test_serve import fetch, free_port, wait_for
+
+    root = tmp_path / "site"
+    shutil.copytree(DRAFTS_SITE, root)
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kabul_brief", "serve", "--port", str(port)],
+        cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")},
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for("the preview", lambda: fetch(f"{base}/")[0] == 200)
+        status, html = fetch(f"{base}/actors/qx-envoy/")
+        assert status == 200
+        soup = BeautifulSoup(html, "html.parser")
+        assert _noindex(soup)
+        assert (_draft_label(soup) or "").startswith("Draft")
+        status, html = fetch(f"{base}/actors/india/")
+        assert status == 200
+        assert not _noindex(BeautifulSoup(html, "html.parser"))
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
