@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import shutil
+import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -386,7 +388,6 @@ def test_schemas_know_the_draft_field_of_every_kind(
 
 
 def test_the_preview_serves_drafts_marked_as_drafts(tmp_path: Path) -> None:
-    import os
     import subprocess
     import sys
 
@@ -414,3 +415,144 @@ def test_the_preview_serves_drafts_marked_as_drafts(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+# -- any records drafts: an error, or a site without them ---------------------------------
+
+
+def _records(content: Path) -> list[tuple[str, str, str, int | None]]:
+    """(kind folder, id, file, index in a list file) of every record of the fixture."""
+    import yaml
+
+    found: list[tuple[str, str, str, int | None]] = []
+    for path in sorted(content.rglob("*")):
+        if not path.is_file() or path.name == "site.yaml":
+            continue
+        relative = path.relative_to(content).as_posix()
+        folder = relative.split("/", 1)[0]
+        if path.suffix == ".md":
+            found.append((folder, path.stem, relative, None))
+            continue
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if isinstance(data, list):
+            found.extend((folder, item["id"], relative, i) for i, item in enumerate(data))
+        else:
+            found.append((folder, data["id"], relative, None))
+    return found
+
+
+FIXTURE_RECORDS = _records(DRAFTS_SITE / "content")
+
+
+def _mark(content: Path, drafts: set[int]) -> None:
+    """Make exactly the records numbered ``drafts`` (in FIXTURE_RECORDS) drafts."""
+    import yaml
+
+    by_file: dict[str, list[tuple[int | None, bool]]] = {}
+    for number, (_, _, relative, index) in enumerate(FIXTURE_RECORDS):
+        by_file.setdefault(relative, []).append((index, number in drafts))
+    for relative, marks in by_file.items():
+        path = content / relative
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".md":
+            _, front, body = text.split("---\n", 2)
+            data = yaml.safe_load(front)
+            data.pop("draft", None)
+            if marks[0][1]:
+                data["draft"] = True
+            front = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+            path.write_text(f"---\n{front}---\n{body}", encoding="utf-8")
+            continue
+        data = yaml.safe_load(text)
+        items = data if isinstance(data, list) else [data]
+        for index, draft in marks:
+            item = items[index or 0]
+            item.pop("draft", None)
+            if draft:
+                item["draft"] = True
+        path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True),
+                        encoding="utf-8")
+
+
+_REFERRING = re.compile(r"the published ([a-z]+) '([a-z0-9-]+)' cannot refer to it")
+
+
+def _check_and_build(main: Callable[[list[str]], int], content: Path,
+                     out: Path) -> tuple[dict[str, int], list[str]]:
+    """Exit codes of check and build, in-process; the error lines of build (the same
+    lines as check's, asserted)."""
+    import contextlib
+    import io
+
+    codes: dict[str, int] = {}
+    lines: dict[str, list[str]] = {}
+    for command in ("check", "build"):
+        err = io.StringIO()
+        args = ["--content", str(content)]
+        if command == "build":
+            args += ["--out", str(out), "--jobs", "1", "--quiet"]
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            codes[command] = main([command, *args])
+        assert "Traceback" not in err.getvalue()
+        lines[command] = [line for line in err.getvalue().splitlines() if ": error: " in line]
+    assert lines["check"] == lines["build"]
+    return codes, lines["build"]
+
+
+def _page_url(folder: str, record_id: str) -> str:
+    return f"/{record_id}/" if folder == "pages" else f"/{folder}/{record_id}/"
+
+
+def test_any_records_may_be_drafts_a_build_errs_or_shows_none_of_them(
+    tmp_path: Path,
+) -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from kabul_brief.cli import main
+
+    numbers = st.sets(st.integers(0, len(FIXTURE_RECORDS) - 1))
+
+    @settings(max_examples=int(os.environ.get("KB_HYPOTHESIS_EXAMPLES", "20")),
+              deadline=None, derandomize=True, database=None,
+              suppress_health_check=[HealthCheck.too_slow,
+                                     HealthCheck.function_scoped_fixture])
+    @given(numbers)
+    def run(chosen: set[int]) -> None:
+        """Mark ``chosen`` drafts; while the build refuses, each error names a published
+        record referring to a draft: make it a draft too and build again, until the
+        build succeeds (it must: every record refused is one more draft)."""
+        drafts = set(chosen)
+        root = Path(tempfile.mkdtemp(dir=tmp_path))
+        content = root / "content"
+        shutil.copytree(DRAFTS_SITE / "content", content)
+        out = root / "out"
+        number_of = {(folder, record_id): number for number, (folder, record_id, _, _)
+                     in enumerate(FIXTURE_RECORDS)}
+        while True:
+            _mark(content, drafts)
+            codes, errors = _check_and_build(main, content, out)
+            assert codes["check"] == codes["build"], errors
+            if codes["build"] == 0:
+                break
+            assert codes["build"] == 1
+            assert errors and all(line.endswith("[draft-reference]") for line in errors), errors
+            assert not out.exists()
+            matches = [_REFERRING.search(line) for line in errors]
+            assert all(matches), errors
+            referring = {number_of[(f"{m[1]}s", m[2])] for m in matches if m}
+            assert not referring & drafts, errors  # named as published: it was one
+            drafts |= referring
+        urls = [_page_url(folder, record_id) for number, (folder, record_id, _, _)
+                in enumerate(FIXTURE_RECORDS) if number in drafts]
+        published = [_page_url(folder, record_id) for number, (folder, record_id, _, _)
+                     in enumerate(FIXTURE_RECORDS) if number not in drafts]
+        for url in published:
+            assert (out / url.strip("/") / "index.html").is_file(), url
+        for url in urls:
+            assert not (out / url.strip("/")).exists(), url
+        found = [(name, url) for name, data in _files(out) for url in urls
+                 if f"/brief{url}".encode() in data or f'"{url}"'.encode() in data]
+        assert found == []
+
+    run()
