@@ -244,6 +244,17 @@ REFERENCES = [
         " (content/sources/qx-source.yaml:6): the published event 'kabul-meeting' cannot"
         " refer to it [draft-reference]", id="source-citation"),
     pytest.param(
+        "content/disputes/ttp-sanctuary.yaml", "sources: [{source: agency-report}]",
+        "sources: [qx-source]",
+        "content/disputes/ttp-sanctuary.yaml:11:15: error: source 'qx-source' is a draft"
+        " (content/sources/qx-source.yaml:6): the published dispute 'ttp-sanctuary' cannot"
+        " refer to it [draft-reference]", id="source-citation-shorthand"),
+    pytest.param(
+        "content/events/kabul-meeting.yaml", "  - amir-khan-muttaqi", "  - qx-envoy",
+        "content/events/kabul-meeting.yaml:9:5: error: actor 'qx-envoy' is a draft"
+        " (content/actors/qx-envoy.yaml:10): the published event 'kabul-meeting' cannot"
+        " refer to it [draft-reference]", id="event-actor-shorthand"),
+    pytest.param(
         "content/articles/analysis/kabul-outreach.md", "[Kabul](place:kabul)",
         "[Kabul](place:qx-province)",
         "content/articles/analysis/kabul-outreach.md:14:66: error: place 'qx-province' is a"
@@ -341,6 +352,16 @@ def test_a_build_after_a_build_with_drafts_is_not_up_to_date(
     again = _build(run_cli, "--drafts")
     assert again.code == 0 and "up to date" not in again.out
     assert (out / "actors/qx-envoy/index.html").is_file()
+    # Each build into the folder the other one wrote gives what a fresh build gives.
+    for extra in ((), ("--drafts",)):
+        assert _build(run_cli, *extra).code == 0
+        assert _build(run_cli, *extra, out="_fresh").code == 0
+        assert _tree(out) == _tree(site / "_fresh")
+        shutil.rmtree(site / "_fresh")
+
+
+def _tree(out: Path) -> dict[str, bytes]:
+    return {name: data for name, data in _files(out) if name != ".kabul-brief-manifest.json"}
 
 
 # -- (f) new files are drafts ------------------------------------------------------------
