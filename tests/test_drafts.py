@@ -302,6 +302,22 @@ def test_a_draft_error_is_reported_with_the_others(
         "choice]", "draft-reference]"]
 
 
+def test_a_published_record_with_other_errors_is_checked_for_drafts_too(
+    site: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    """One run reports everything: fixing the other error reveals nothing new."""
+    mutate(site, "content/events/kabul-meeting.yaml", "place: kabul", "place: qx-province")
+    mutate(site, "content/events/kabul-meeting.yaml", "kind: meeting", "kind: meetin")
+    mutate(site, "content/articles/analysis/kabul-outreach.md", "kind: analysis",
+           "kind: analysys")
+    mutate(site, "content/articles/analysis/kabul-outreach.md", "[Kabul](place:kabul)",
+           "[Kabul](place:qx-province)")
+    result = run_cli("check")
+    assert result.code == 1
+    assert [line.rsplit("[", 1)[-1] for line in result.error_lines] == [
+        "choice]", "draft-reference]", "choice]", "draft-reference]"]
+
+
 # -- (d) drafts may refer to anything ---------------------------------------------------
 
 

@@ -523,13 +523,20 @@ def _check_unlinked(linker: _Linker, raw: RawRecord, *, body: bool = True) -> No
     checked already with the other articles). Reported in the same pass as the rest,
     so fixing one error never reveals others."""
     _check_references(linker, raw, raw.data, _STRUCTS[raw.kind], ())
+    start = Position(path=raw.display_path, line=raw.body_line, column=1)
     if raw.body is not None and body:
-        start = Position(path=raw.display_path, line=raw.body_line, column=1)
         if raw.kind == "article":
             linker.render(raw, raw.body, start, paragraphs=True)
         else:
             linker.render(raw, raw.body, start, paragraphs=False,
                           top_heading=PAGE_TOP_HEADING)
+    if linker.drafts and raw.data.get("draft") in (None, False):  # published, or meant so
+        _check_draft_fields(linker, raw, raw.data, _STRUCTS[raw.kind], ())
+        if raw.body is not None:
+            paragraphs = raw.kind == "article"
+            rendered = linker.convert(raw.body, start, paragraphs=paragraphs,
+                                      top_heading=None if paragraphs else PAGE_TOP_HEADING)
+            _check_draft_links(linker, raw, rendered, start)
 
 
 def _check_references(
