@@ -12,10 +12,12 @@ from typing import Any, Final
 from kabul_brief.content.dates import PartialDate
 from kabul_brief.content.fieldtypes import (
     ID_RE,
+    INVALID,
     Bool,
     Choice,
     Date,
     Field,
+    FieldPath,
     FieldType,
     JSONSchema,
     ListOf,
@@ -28,7 +30,7 @@ from kabul_brief.content.fieldtypes import (
     Url,
     id_text,
 )
-from kabul_brief.content.yamlsource import MappingNode
+from kabul_brief.content.yamlsource import MappingNode, Node
 
 ACTOR_KINDS: Final = (
     "person", "state", "government", "organisation", "armed-group", "multilateral", "group",
@@ -136,9 +138,23 @@ def _sources_field() -> Field:
                  doc="citations: {article, anchor}, {source, locator} or {url, title, ...}")
 
 
+class DraftFlag(Bool):
+    """``draft:``. A value that is not true or false is kept as INVALID among the
+    fields of its record, so that the record is not taken for a published one while
+    the references of a record with errors are checked."""
+
+    __slots__ = ()
+
+    def read(self, node: Node, path: FieldPath, ctx: ReadContext) -> Any:
+        value = super().read(node, path, ctx)
+        if value is INVALID:
+            ctx.partial = INVALID
+        return value
+
+
 def _draft_field() -> Field:
     """``draft: true`` keeps a record or article out of the published build."""
-    return Field(name="draft", type=Bool(),
+    return Field(name="draft", type=DraftFlag(),
                  doc="true keeps it out of the site; build --drafts and serve show it")
 
 
