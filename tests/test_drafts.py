@@ -142,20 +142,39 @@ def test_build_leaves_every_draft_out_of_every_file(
     assert "Qorvald" not in source.get_text()
 
 
-def test_build_leaves_drafts_out_of_the_feed_the_calendar_and_the_map(
+def _exported(out: Path) -> dict[str, set[str]]:
+    """What the feed, the calendar, TimelineJS and GeoJSON list, each read by its parser."""
+    import icalendar
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    entries = ET.parse(out / "feed.xml").getroot().findall(f"{atom}entry")
+    calendar = icalendar.Calendar.from_ical((out / "timeline.ics").read_bytes())
+    timeline = json.loads((out / "data/timeline.json").read_text(encoding="utf-8"))
+    places = json.loads((out / "data/places.geojson").read_text(encoding="utf-8"))
+    return {
+        "feed": {entry.findtext(f"{atom}title") or "" for entry in entries},
+        "calendar": {str(event["SUMMARY"]) for event in calendar.walk("VEVENT")},
+        "timelinejs": {event["unique_id"] for event in timeline["events"]},
+        "geojson": {feature["properties"]["id"] for feature in places["features"]},
+    }
+
+
+def test_build_leaves_drafts_out_of_the_feed_the_calendar_and_the_exports(
     site: Path, run_cli: Callable[..., CliResult]
 ) -> None:
     assert _build(run_cli).code == 0
-    out = site / "_site"
-    atom = "{http://www.w3.org/2005/Atom}"
-    entries = ET.parse(out / "feed.xml").getroot().findall(f"{atom}entry")
-    titles = {entry.findtext(f"{atom}title") for entry in entries}
-    assert titles == {"India's Kabul outreach", "A note on envoys"}
-    calendar = (out / "timeline.ics").read_text(encoding="utf-8")
-    assert "Qorvald" not in calendar and "qx-" not in calendar
-    for path in (out / "data").glob("*.geojson"):
-        names = [f["properties"].get("name") for f in json.loads(path.read_text())["features"]]
-        assert "Qarvistan Province" not in names
+    exported = _exported(site / "_site")
+    assert exported["feed"] == {"India's Kabul outreach", "A note on envoys"}
+    assert "Qorvald summit in Qarvistan" not in exported["calendar"]
+    assert exported["calendar"]
+    assert {"qx-summit", "qx-province"} & (exported["timelinejs"] | exported["geojson"]) == set()
+    assert exported["geojson"] and exported["timelinejs"]
+    assert _build(run_cli, "--drafts").code == 0  # the same readers see them with --drafts
+    exported = _exported(site / "_site")
+    assert "Qorvald's quiet tour" in exported["feed"]
+    assert "Qorvald summit in Qarvistan" in exported["calendar"]
+    assert "qx-province" in exported["geojson"]
+    assert "qx-summit" in exported["timelinejs"]
 
 
 # -- (b) build --drafts shows them, marked ------------------------------------------
