@@ -337,6 +337,20 @@ def test_a_published_record_with_other_errors_is_checked_for_drafts_too(
         "choice]", "draft-reference]", "choice]", "draft-reference]"]
 
 
+def test_a_published_record_without_a_valid_id_is_checked_for_drafts_too(
+    site: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    mutate(site, "content/events/kabul-meeting.yaml", "place: kabul", "place: qx-province")
+    mutate(site, "content/events/kabul-meeting.yaml", "id: kabul-meeting", "id: Kabul Meeting")
+    result = run_cli("check")
+    assert "Traceback" not in result.err
+    assert result.code == 1
+    assert result.error_lines[-1] == (
+        "content/events/kabul-meeting.yaml:6:8: error: place 'qx-province' is a draft"
+        " (content/places/qx-province.yaml:7): the published event here cannot refer to it"
+        " [draft-reference]")
+
+
 # -- (d) drafts may refer to anything ---------------------------------------------------
 
 

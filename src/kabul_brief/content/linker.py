@@ -427,11 +427,13 @@ def _report_if_draft(linker: _Linker, raw: RawRecord, position: Position, kind: 
     if draft is None:
         return
     where = draft.position("draft")
+    record_id = raw.data.get("id")  # a record with errors may have none
+    this = f"{raw.kind} {record_id!r}" if isinstance(record_id, str) else f"{raw.kind} here"
     linker.sink.add(
         position,
         "draft-reference",
         f"{kind} {target!r} is a draft ({where.path}:{where.line}): the published"
-        f" {raw.kind} {raw.id!r} cannot refer to it",
+        f" {this} cannot refer to it",
         f"Publish the {kind} (remove its draft: true), mark this {raw.kind} a draft too,"
         " or remove the reference.",
     )
