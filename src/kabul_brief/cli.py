@@ -110,7 +110,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--timings", action="store_true",
                        help="also print the time each phase of the build took")
     build.add_argument("--drafts", action="store_true",
-                       help="include the records and articles marked draft: true")
+                       help="also build the records and articles marked draft: true")
 
     serve = commands.add_parser(
         "serve", help="preview the site, drafts included, rebuilding and reloading on every"

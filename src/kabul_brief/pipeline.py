@@ -204,8 +204,9 @@ def load_site(content_dir: Path, workers: int = 1, *,
     """Load, validate and link the content folder; raise ContentErrors listing every problem.
     ``workers`` processes read the files that ``files`` does not hold already and
     convert the Markdown that ``cache`` does not (saving the caches is the caller's:
-    only once the build has passed every gate). The load-and-link stage of
-    :class:`Build`, on its own for tests of the model."""
+    only once the build has passed every gate). Records marked ``draft: true`` are
+    checked either way, and in the site only with ``drafts``. The load-and-link
+    stage of :class:`Build`, on its own for tests of the model."""
     from kabul_brief.content.linker import link
     from kabul_brief.content.loader import load_content
 
@@ -213,8 +214,7 @@ def load_site(content_dir: Path, workers: int = 1, *,
     shown = display_root(content_dir)
     require_content_folder(content_dir)
     loaded = load_content(content_dir, shown, sink, workers, files)
-    site = link(loaded, sink, workers, cache, taken_by_site)
+    site = link(loaded, sink, workers, cache, taken_by_site, drafts=drafts)
     sink.raise_if_any()
     assert site is not None
-    del drafts  # the drafts filter lands with the linker's support for drafts
     return site

@@ -70,6 +70,8 @@ class _Linker:
     """Kind -> what a reference may have meant -> id (see :meth:`known_as`)."""
     converted: dict[MarkdownJob, Rendered] = field(default_factory=dict)
     """Markdown converted ahead of time, by (text, paragraphs, top heading)."""
+    drafts: dict[tuple[str, str], RawRecord] = field(default_factory=dict)
+    """(kind, id) -> the record, of every record marked ``draft: true``."""
 
     # -- references ------------------------------------------------------------
 
@@ -265,18 +267,23 @@ SitePathTaken = Callable[[str, str], "str | None"]
 
 def link(loaded: LoadedContent, sink: ErrorSink, workers: int = 1,
          cache: MarkdownCache | None = None,
-         taken_by_site: SitePathTaken | None = None) -> m.Site | None:
+         taken_by_site: SitePathTaken | None = None, *, drafts: bool = False) -> m.Site | None:
     """Resolve and index everything; None if any error was reported. Markdown is
     converted first: taken from ``cache`` where an earlier build converted the same
     text, the rest on ``workers`` processes. ``taken_by_site`` says which records'
     pages would take a path the site uses for itself (the publishing side knows:
-    nothing here imports it)."""
+    nothing here imports it). Records marked ``draft: true`` are checked like the
+    others, but the model keeps them only with ``drafts``: without, nothing of theirs
+    is in it (no record, no backlink, no auto-link to a draft actor), so no page,
+    index or data file can show them."""
     linker = _Linker(sink=sink, broken=loaded.broken)
     _index_records(linker, loaded.records)
+    linker.drafts = _draft_records(linker.index)
     readable = _check_invalid_ids(linker, loaded.invalid)
     actors_raw = linker.index["actor"]
     names = {actor_id: [raw.data["name"], *raw.data.get("aliases", [])]
-             for actor_id, raw in actors_raw.items()}
+             for actor_id, raw in actors_raw.items()
+             if drafts or ("actor", actor_id) not in linker.drafts}
     linker.autolinker = AutoLinker(names)
     _convert_ahead_of_linking(linker, repr(sorted(names.items())), workers,
                               cache or MarkdownCache.disabled())
@@ -300,8 +307,19 @@ def link(loaded: LoadedContent, sink: ErrorSink, workers: int = 1,
     articles = {m.ArticleId(i): _article(linker, raw)
                 for i, raw in linker.index["article"].items()}
     pages = {m.PageId(i): _page(linker, raw) for i, raw in sorted(linker.index["page"].items())}
+    _check_draft_references(linker)
     if sink or settings is None:
         return None
+    if not drafts and linker.drafts:
+        def published(kind: str, records: dict[K, V]) -> dict[K, V]:
+            return {i: r for i, r in records.items() if (kind, i) not in linker.drafts}
+
+        places, actors, sources = (published("place", places), published("actor", actors),
+                                   published("source", sources))
+        events, disputes = published("event", events), published("dispute", disputes)
+        relationships = published("relationship", relationships)
+        articles, pages = published("article", articles), published("page", pages)
+        _leave_out_drafts(linker)
 
     timeline = tuple(sorted(events, key=lambda e: _event_key(events[e])))
     articles_by_date = tuple(
@@ -311,7 +329,7 @@ def link(loaded: LoadedContent, sink: ErrorSink, workers: int = 1,
         source_facts=linker.source_facts,
         paragraph_facts=linker.paragraph_facts,
         actor_articles=linker.actor_articles,
-        source_ids=linker.index["source"],
+        source_ids=sources,
     )
     backlinks = compute_backlinks(
         citings, actors, places, events, disputes, relationships, articles, timeline,
@@ -331,6 +349,109 @@ def link(loaded: LoadedContent, sink: ErrorSink, workers: int = 1,
         articles_by_date=articles_by_date,
         backlinks=backlinks,
     )
+
+
+# -- drafts --------------------------------------------------------------------
+
+
+def _is_draft(raw: RawRecord) -> bool:
+    return raw.data.get("draft") is True
+
+
+def _draft_records(index: Mapping[str, Mapping[str, RawRecord]]
+                   ) -> dict[tuple[str, str], RawRecord]:
+    return {(kind, record_id): raw for kind, records in index.items()
+            for record_id, raw in records.items() if _is_draft(raw)}
+
+
+def _check_draft_references(linker: _Linker) -> None:
+    """A published record or article may not refer to a draft, by a reference field, a
+    citation or a record link in its Markdown: the published site would point at a
+    page it does not have. Drafts may refer to anything. Reported in check as in
+    build, with or without ``--drafts``: what check accepts, every build builds."""
+    if not linker.drafts:
+        return
+    for kind, records in linker.index.items():
+        for raw in records.values():
+            if _is_draft(raw):
+                continue
+            _check_draft_fields(linker, raw, raw.data, RECORD_SCHEMAS[kind], ())
+            if kind == "article":
+                start = Position(path=raw.display_path, line=raw.body_line, column=1)
+                _check_draft_links(linker, raw, linker.articles_rendered[raw.id], start)
+            elif kind == "page":
+                start = Position(path=raw.display_path, line=raw.body_line, column=1)
+                rendered = linker.convert(raw.body or "", start, paragraphs=False,
+                                          top_heading=PAGE_TOP_HEADING)
+                _check_draft_links(linker, raw, rendered, start)
+
+
+def _check_draft_fields(
+    linker: _Linker, raw: RawRecord, value: Any, spec: FieldType, path: tuple[str | int, ...]
+) -> None:
+    if isinstance(spec, Ref) and isinstance(value, str):
+        _report_if_draft(linker, raw, raw.position(*path), spec.kind, value)
+    elif isinstance(spec, Text) and spec.markdown and isinstance(value, str):
+        start = raw.position(*path)
+        _check_draft_links(linker, raw, linker.convert(value, start, paragraphs=False), start)
+    elif isinstance(spec, ListOf) and isinstance(value, list):
+        for i, item in enumerate(value):
+            item_spec = spec.positions[i] if i < len(spec.positions) else spec.item
+            _check_draft_fields(linker, raw, item, item_spec, (*path, i))
+    elif isinstance(spec, OneOf) and isinstance(value, dict):
+        for key, struct in spec.variants:
+            if key in value:
+                _check_draft_fields(linker, raw, value, struct, path)
+    elif isinstance(spec, Struct) and isinstance(value, dict):
+        for name, item in value.items():
+            if name in spec.by_name:
+                _check_draft_fields(linker, raw, item, spec.by_name[name].type, (*path, name))
+
+
+def _check_draft_links(linker: _Linker, raw: RawRecord, rendered: Rendered,
+                       start: Position) -> None:
+    for record_link in rendered.record_links:
+        _report_if_draft(linker, raw, _within(start, record_link.at), record_link.kind,
+                         record_link.id)
+
+
+def _report_if_draft(linker: _Linker, raw: RawRecord, position: Position, kind: str,
+                     target: str) -> None:
+    draft = linker.drafts.get((kind, target))
+    if draft is None:
+        return
+    where = draft.position("draft")
+    record_id = raw.data.get("id")  # a record with errors may have none
+    this = f"{raw.kind} {record_id!r}" if isinstance(record_id, str) else f"{raw.kind} here"
+    linker.sink.add(
+        position,
+        "draft-reference",
+        f"{kind} {target!r} is a draft ({where.path}:{where.line}): the published"
+        f" {this} cannot refer to it",
+        f"Publish the {kind} (remove its draft: true), mark this {raw.kind} a draft too,"
+        " or remove the reference.",
+    )
+
+
+def _leave_out_drafts(linker: _Linker) -> None:
+    """Drop what drafts gave the reverse indexes (the facts of a draft event citing a
+    published source, a draft article mentioning a published actor)."""
+    drafts = linker.drafts
+
+    def kept(facts: Iterable[m.FactRef]) -> list[m.FactRef]:
+        return [f for f in facts if (f.owner_kind, f.owner_id) not in drafts]
+
+    linker.source_facts = {source: kept(facts) for source, facts in linker.source_facts.items()
+                           if ("source", source) not in drafts}
+    linker.paragraph_facts = {
+        article: {number: kept(facts) for number, facts in paragraphs.items() if kept(facts)}
+        for article, paragraphs in linker.paragraph_facts.items()
+        if ("article", article) not in drafts
+    }
+    linker.actor_articles = {
+        actor: {a for a in articles if ("article", a) not in drafts}
+        for actor, articles in linker.actor_articles.items() if ("actor", actor) not in drafts
+    }
 
 
 # -- building records ----------------------------------------------------------
@@ -392,13 +513,20 @@ def _check_unlinked(linker: _Linker, raw: RawRecord, *, body: bool = True) -> No
     checked already with the other articles). Reported in the same pass as the rest,
     so fixing one error never reveals others."""
     _check_references(linker, raw, raw.data, RECORD_SCHEMAS[raw.kind], ())
+    start = Position(path=raw.display_path, line=raw.body_line, column=1)
     if raw.body is not None and body:
-        start = Position(path=raw.display_path, line=raw.body_line, column=1)
         if raw.kind == "article":
             linker.render(raw, raw.body, start, paragraphs=True)
         else:
             linker.render(raw, raw.body, start, paragraphs=False,
                           top_heading=PAGE_TOP_HEADING)
+    if linker.drafts and raw.data.get("draft") in (None, False):  # published, or meant so
+        _check_draft_fields(linker, raw, raw.data, RECORD_SCHEMAS[raw.kind], ())
+        if raw.body is not None:
+            paragraphs = raw.kind == "article"
+            rendered = linker.convert(raw.body, start, paragraphs=paragraphs,
+                                      top_heading=None if paragraphs else PAGE_TOP_HEADING)
+            _check_draft_links(linker, raw, rendered, start)
 
 
 def _check_references(
@@ -548,6 +676,7 @@ def _place(linker: _Linker, raw: RawRecord) -> m.Place:
         coordinates=(coordinates[0], coordinates[1]) if coordinates else None,
         summary=linker.markup(raw, ("summary",)),
         origin=_origin(raw),
+        draft=_is_draft(raw),
     )
 
 
@@ -646,6 +775,7 @@ def _actor(linker: _Linker, raw: RawRecord) -> m.Actor:
         links=tuple(m.WebLink(url=link["url"], title=link["title"])
                     for link in data.get("links", ())),
         origin=_origin(raw),
+        draft=_is_draft(raw),
     )
 
 
@@ -659,6 +789,7 @@ def _source(linker: _Linker, raw: RawRecord) -> m.Source:
         url=data.get("url"),
         note=linker.markup(raw, ("note",)),
         origin=_origin(raw),
+        draft=_is_draft(raw),
     )
 
 
@@ -707,6 +838,7 @@ def _event(linker: _Linker, raw: RawRecord) -> m.Event:
         claims=tuple(claims),
         sources=linker.citations(raw, ("sources",), fact),
         origin=_origin(raw),
+        draft=_is_draft(raw),
     )
 
 
@@ -745,6 +877,7 @@ def _dispute(linker: _Linker, raw: RawRecord) -> m.Dispute:
         positions=tuple(positions),
         trend=linker.trend(raw, "dispute", data["title"]),
         origin=_origin(raw),
+        draft=_is_draft(raw),
     )
 
 
@@ -762,6 +895,7 @@ def _relationship(
         summary=linker.markup(raw, ("summary",)),
         trend=linker.trend(raw, "relationship", title),
         origin=_origin(raw),
+        draft=_is_draft(raw),
     )
 
 
@@ -787,6 +921,7 @@ def _article(linker: _Linker, raw: RawRecord) -> m.Article:
         body=m.Markup(source=raw.body or "", html=rendered.html),
         blocks=tuple(_body_block(block) for block in rendered.blocks),
         origin=_origin(raw),
+        draft=_is_draft(raw),
     )
 
 
@@ -806,6 +941,7 @@ def _page(linker: _Linker, raw: RawRecord) -> m.Page:
         summary=linker.markup(raw, ("summary",)),
         body=m.Markup(source=raw.body or "", html=rendered.html),
         origin=_origin(raw),
+        draft=_is_draft(raw),
     )
 
 

@@ -116,6 +116,8 @@ class Actor:
     summary: Markup | None
     links: tuple[WebLink, ...]
     origin: Origin
+    draft: bool = False
+    """Marked ``draft: true``: only in a model linked with drafts (``build --drafts``)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -128,6 +130,8 @@ class Place:
     """(latitude, longitude)."""
     summary: Markup | None
     origin: Origin
+    draft: bool = False
+    """Marked ``draft: true``: only in a model linked with drafts (``build --drafts``)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -160,6 +164,8 @@ class Event:
     claims: tuple[Claim, ...]
     sources: tuple[Citation, ...]
     origin: Origin
+    draft: bool = False
+    """Marked ``draft: true``: only in a model linked with drafts (``build --drafts``)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -192,6 +198,8 @@ class Dispute:
     trend: tuple[TrendPoint, ...]
     """In date order."""
     origin: Origin
+    draft: bool = False
+    """Marked ``draft: true``: only in a model linked with drafts (``build --drafts``)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -204,6 +212,8 @@ class Relationship:
     trend: tuple[TrendPoint, ...]
     """In date order."""
     origin: Origin
+    draft: bool = False
+    """Marked ``draft: true``: only in a model linked with drafts (``build --drafts``)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -215,6 +225,8 @@ class Source:
     url: str | None
     note: Markup | None
     origin: Origin
+    draft: bool = False
+    """Marked ``draft: true``: only in a model linked with drafts (``build --drafts``)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -252,6 +264,8 @@ class Article:
     blocks: tuple[BodyBlock, ...]
     """The body, block by block."""
     origin: Origin
+    draft: bool = False
+    """Marked ``draft: true``: only in a model linked with drafts (``build --drafts``)."""
 
     @property
     def paragraphs(self) -> tuple[ArticleParagraph, ...]:
@@ -268,6 +282,8 @@ class Page:
     summary: Markup | None
     body: Markup
     origin: Origin
+    draft: bool = False
+    """Marked ``draft: true``: only in a model linked with drafts (``build --drafts``)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -2,8 +2,9 @@
 
 The file is written from the same field definitions the validator uses: the
 required fields with their values or a placeholder to fill, the optional ones
-as comments. A placeholder never passes ``check``, so nothing half-filled is
-published by accident.
+as comments, and ``draft: true``, so the new record stays out of the published
+site until the editor removes that line. A placeholder never passes ``check``, so
+nothing half-filled is published by accident.
 """
 
 from __future__ import annotations
@@ -139,6 +140,8 @@ def _field_lines(spec: Field, record_id: str, title: str, today: dt.date) -> lis
         return [f"id: {yaml_scalar(record_id)}"]
     if spec.name in _NAME_FIELDS:  # the title or name given on the command line
         return [f"{spec.name}: {yaml_scalar(title)}"]
+    if spec.name == "draft":  # a new file is a draft: neither published nor in the way
+        return ["draft: true  # not published until you remove this line"]
     notes = [note for note in (_choices(spec), spec.doc) if note]
     comment = f"  # {'; '.join(notes)}" if notes else ""
     if spec.required:

@@ -12,10 +12,12 @@ from typing import Any, Final
 from kabul_brief.content.dates import PartialDate
 from kabul_brief.content.fieldtypes import (
     ID_RE,
+    INVALID,
     Bool,
     Choice,
     Date,
     Field,
+    FieldPath,
     FieldType,
     JSONSchema,
     ListOf,
@@ -28,7 +30,7 @@ from kabul_brief.content.fieldtypes import (
     Url,
     id_text,
 )
-from kabul_brief.content.yamlsource import MappingNode
+from kabul_brief.content.yamlsource import MappingNode, Node
 from kabul_brief.kinds import KINDS, RECORD_KINDS
 
 ACTOR_KINDS: Final = (
@@ -137,6 +139,26 @@ def _sources_field() -> Field:
                  doc="citations: {article, anchor}, {source, locator} or {url, title, ...}")
 
 
+class DraftFlag(Bool):
+    """``draft:``. A value that is not true or false is kept as INVALID among the
+    fields of its record, so that the record is not taken for a published one while
+    the references of a record with errors are checked."""
+
+    __slots__ = ()
+
+    def read(self, node: Node, path: FieldPath, ctx: ReadContext) -> Any:
+        value = super().read(node, path, ctx)
+        if value is INVALID:
+            ctx.partial = INVALID
+        return value
+
+
+def _draft_field() -> Field:
+    """``draft: true`` keeps a record or article out of the published build."""
+    return Field(name="draft", type=DraftFlag(),
+                 doc="true keeps it out of the site; build --drafts and serve show it")
+
+
 def _ids(kind: str, **options: Any) -> ListOf:
     return ListOf(Ref(kind), unique=True, noun=kind, **options)
 
@@ -173,6 +195,7 @@ ACTOR: Final = Struct(
         Field(name="country", type=Ref("place")),
         Field(name="summary", type=markdown("summary")),
         Field(name="links", type=ListOf(LINK)),
+        _draft_field(),
     ),
 )
 
@@ -196,6 +219,7 @@ PLACE: Final = Struct(
             doc="[lat, lon]",
         ),
         Field(name="summary", type=markdown("summary")),
+        _draft_field(),
     ),
 )
 
@@ -244,6 +268,7 @@ EVENT: Final = Struct(
         Field(name="summary", type=markdown("summary")),
         Field(name="claims", type=ListOf(CLAIM)),
         _sources_field(),
+        _draft_field(),
     ),
     checks=(_end_not_before_start("date", "end"),),
 )
@@ -281,6 +306,7 @@ DISPUTE: Final = Struct(
         Field(name="summary", type=markdown("summary")),
         Field(name="positions", type=ListOf(POSITION)),
         Field(name="trend", type=ListOf(TREND_POINT)),
+        _draft_field(),
     ),
 )
 
@@ -293,6 +319,7 @@ RELATIONSHIP: Final = Struct(
         Field(name="parties", type=_ids("actor", min_items=2, max_items=2), required=True),
         Field(name="summary", type=markdown("summary")),
         Field(name="trend", type=ListOf(TREND_POINT)),
+        _draft_field(),
     ),
 )
 
@@ -305,6 +332,7 @@ SOURCE: Final = Struct(
         Field(name="date", type=Date()),
         Field(name="url", type=Url()),
         Field(name="note", type=markdown("note")),
+        _draft_field(),
     ),
 )
 
@@ -322,6 +350,7 @@ ARTICLE: Final = Struct(
         Field(name="actors", type=_ids("actor")),
         Field(name="disputes", type=_ids("dispute")),
         Field(name="sources", type=_ids("source")),
+        _draft_field(),
     ),
     checks=(_end_not_before_start("date", "updated"), _updated_not_before_date),
 )
@@ -332,6 +361,7 @@ PAGE: Final = Struct(
         Field(name="id", type=id_text(), doc="defaults to the file name without .md"),
         Field(name="title", type=Text(description="title"), required=True),
         Field(name="summary", type=markdown("summary")),
+        _draft_field(),
     ),
 )
 

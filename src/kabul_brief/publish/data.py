@@ -72,6 +72,8 @@ def _record_json(urls: Urls) -> Callable[[Any], Any]:
             return {"markdown": value.source, "html": urls.rewrite(value.html, absolute=True)}
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             data = {key: getattr(value, name) for name, key in _names(type(value))}
+            if data.get("draft") is False:  # as the editor wrote it: no draft: false
+                del data["draft"]
             if type(value) in _CITATION_TYPES:
                 data["type"] = _CITATION_TYPES[type(value)]
             return data

@@ -53,6 +53,8 @@ class PageMeta:
     jsonld: JsonLd = field(default_factory=dict)
     published: str | None = None
     modified: str | None = None
+    draft: bool = False
+    """The page of a draft (``build --drafts``, ``serve``): marked so, and noindex."""
 
 
 def plain(markup: m.Markup | None, limit: int = 300) -> str | None:

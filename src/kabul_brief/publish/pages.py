@@ -186,7 +186,7 @@ def article(kit: Kit, article_id: m.ArticleId) -> Page:
         path=kit.urls.record_path("article", article_id), title=item.title,
         description=meta.plain(item.summary), section=KINDS["article"].folder, og_type="article",
         jsonld=meta.article(kit.site, kit.urls, item), published=item.date.iso,
-        modified=(item.updated or item.date).iso,
+        modified=(item.updated or item.date).iso, draft=item.draft,
     )
     return Page(meta=page, template="article.html", view=view)
 
@@ -226,7 +226,8 @@ def standing(kit: Kit, page_id: m.PageId) -> Page:
                         body=kit.html(item.body) or SafeHtml(""))
     page = PageMeta(path=path, title=item.title, description=meta.plain(item.summary),
                     section=None, jsonld=meta.topic(kit.site, kit.urls, path, item.title, (),
-                                                    meta.plain(item.summary)))
+                                                    meta.plain(item.summary)),
+                    draft=item.draft)
     return Page(meta=page, template="page.html", view=view)
 
 

@@ -18,7 +18,7 @@ from kabul_brief.publish.data import data_files
 from kabul_brief.publish.exports import export_files
 from kabul_brief.publish.pagetypes import LazyPage, Page, PlannedPage, planned_path
 from kabul_brief.publish.search import indexed_paths, plan_shards
-from kabul_brief.publish.urls import Urls, output_path
+from kabul_brief.publish.urls import FOLDERS, Urls, output_path
 from kabul_brief.publish.views import Kit
 from kabul_brief.workers import BackgroundJob, in_background
 
@@ -96,8 +96,21 @@ def plan_pages(kit: Kit, search_shards: Iterable[str] = ("",)) -> tuple[PlannedP
         pages.not_found(kit),
     ]
     planned.append(feeds.feed(kit))
-    planned.append(feeds.sitemap(kit, [planned_path(p) for p in planned]))
+    drafts = draft_paths(kit)
+    planned.append(feeds.sitemap(kit, [path for path in map(planned_path, planned)
+                                       if path not in drafts]))
     return tuple(planned)
+
+
+def draft_paths(kit: Kit) -> set[str]:
+    """The pages of drafts (only a build with ``--drafts`` has any): they are marked
+    noindex, so the sitemap leaves them out even then."""
+    site = kit.site
+    paths = {kit.urls.record_path(kind, record_id)
+             for kind in FOLDERS for record_id, record in site.records(kind).items()
+             if record.draft}
+    return paths | {kit.urls.page_path(page_id)
+                    for page_id, page in site.pages.items() if page.draft}
 
 
 def static_files(folder: Path) -> dict[str, bytes]:

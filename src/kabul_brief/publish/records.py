@@ -187,7 +187,7 @@ def actor(kit: Kit, actor_id: m.ActorId) -> Page:
     page = PageMeta(path=kit.urls.record_path("actor", actor_id), title=item.name,
                     description=meta.plain(item.summary), section=KINDS["actor"].folder,
                     og_type="profile",
-                    jsonld=meta.actor(site, kit.urls, item))
+                    jsonld=meta.actor(site, kit.urls, item), draft=item.draft)
     return Page(meta=page, template="actor.html", view=view)
 
 
@@ -235,7 +235,7 @@ def event(kit: Kit, event_id: m.EventId) -> Page:
     )
     page = PageMeta(path=kit.urls.record_path("event", event_id), title=item.title,
                     description=meta.plain(item.summary), section="timeline",
-                    jsonld=meta.event(kit.site, kit.urls, item))
+                    jsonld=meta.event(kit.site, kit.urls, item), draft=item.draft)
     return Page(meta=page, template="event.html", view=view)
 
 
@@ -273,5 +273,5 @@ def place(kit: Kit, place_id: m.PlaceId) -> Page:
     )
     page = PageMeta(path=kit.urls.record_path("place", place_id), title=item.name,
                     description=meta.plain(item.summary), section=KINDS["place"].folder,
-                    jsonld=meta.place(site, kit.urls, item))
+                    jsonld=meta.place(site, kit.urls, item), draft=item.draft)
     return Page(meta=page, template="place.html", view=view)

@@ -126,7 +126,7 @@ def dispute(kit: Kit, dispute_id: m.DisputeId) -> Page:
     page = PageMeta(path=path, title=item.title, description=meta.plain(item.summary),
                     section=KINDS["dispute"].folder,
                     jsonld=meta.topic(kit.site, kit.urls, path, item.title, item.parties,
-                                      meta.plain(item.summary)))
+                                      meta.plain(item.summary)), draft=item.draft)
     return Page(meta=page, template="dispute.html", view=view)
 
 
@@ -159,7 +159,7 @@ def relationship(kit: Kit, relationship_id: m.RelationshipId) -> Page:
     page = PageMeta(path=path, title=item.title, description=meta.plain(item.summary),
                     section=KINDS["relationship"].folder,
                     jsonld=meta.topic(kit.site, kit.urls, path, item.title, item.parties,
-                                      meta.plain(item.summary)))
+                                      meta.plain(item.summary)), draft=item.draft)
     return Page(meta=page, template="relationship.html", view=view)
 
 
@@ -186,5 +186,5 @@ def source(kit: Kit, source_id: m.SourceId) -> Page:
     )
     page = PageMeta(path=kit.urls.record_path("source", source_id), title=item.title,
                     description=meta.plain(item.note), section=KINDS["source"].folder,
-                    jsonld=meta.source(kit.urls, item))
+                    jsonld=meta.source(kit.urls, item), draft=item.draft)
     return Page(meta=page, template="source.html", view=view)
