@@ -15,20 +15,31 @@ from kabul_brief.content.scaffold import NEW_KINDS, slugify
 from tests.conftest import CliResult, mutate
 
 FILLED = {
-    # what an editor writes over each placeholder, by kind
-    "event": [("kind: FILL-IN", "kind: meeting"), ("{source: FILL-IN}", "{source: agency-report}")],
-    "actor": [("kind: FILL-IN", "kind: person")],
-    "place": [("kind: FILL-IN", "kind: city")],
-    "dispute": [("[FILL-IN, FILL-IN]", "[india, pakistan]")],
-    "relationship": [("[FILL-IN, FILL-IN]", "[india, pakistan]")],
-    "source": [],
-    "article": [],
-    "page": [],
+    # what an editor writes over each line that still holds FILL-IN, by field
+    "date": "date: 2025-05-01",
+    "kind": {"event": "kind: meeting", "actor": "kind: person", "place": "kind: city"},
+    "sources": "sources: [{source: agency-report}]",
+    "parties": "parties: [india, pakistan]",
 }
 
 
+def filled_in(path: Path, kind: str) -> str:
+    """The file as an editor leaves it once it is ready: every line holding FILL-IN
+    rewritten, and the draft line gone."""
+    lines = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        name = line.split(":", 1)[0]
+        if line.startswith("draft:"):
+            continue
+        if not line.startswith("#") and "FILL-IN" in line:
+            value = FILLED[name]
+            line = value[kind] if isinstance(value, dict) else value
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
 @pytest.mark.parametrize("kind", NEW_KINDS)
-def test_new_writes_a_file_that_passes_check_once_filled_in(
+def test_new_writes_a_draft_that_passes_check_and_once_filled_in_is_published(
     good_site: Path, run_cli: Callable[..., CliResult], kind: str
 ) -> None:
     result = run_cli("new", kind, "Talks in Doha: Round Two")
@@ -38,11 +49,18 @@ def test_new_writes_a_file_that_passes_check_once_filled_in(
     assert path.is_file()
     text = path.read_text(encoding="utf-8")
     assert "Talks in Doha: Round Two" in text
-    for placeholder, value in FILLED[kind]:
-        mutate(good_site, str(path), placeholder, value)
-    assert not re.search(r"^[^#\n]*FILL-IN", path.read_text(encoding="utf-8"), re.MULTILINE)
+    checked = run_cli("check")  # a draft, stand-in values and all
+    assert checked.code == 0, checked.err
+    path.write_text(filled_in(path, kind), encoding="utf-8")
+    assert "FILL-IN" not in "".join(
+        line for line in path.read_text(encoding="utf-8").splitlines()
+        if not line.startswith("#"))
     checked = run_cli("check")
     assert checked.code == 0, checked.err
+    built = run_cli("build", "--out", "_site", "--jobs", "1", "--quiet")
+    assert built.code == 0, built.err
+    folder = {"page": ""}.get(kind, f"{kind}s/").replace("ys/", "ies/")
+    assert (Path("_site") / folder / "talks-in-doha-round-two" / "index.html").is_file()
 
 
 def test_new_event_and_article_are_dated_today(
@@ -52,19 +70,28 @@ def test_new_event_and_article_are_dated_today(
 
     for kind in ("event", "article"):
         path = Path(run_cli("new", kind, "Something happened").out.strip())
-        dates = re.findall(r"^date: (\S+)$", path.read_text(encoding="utf-8"), re.MULTILINE)
+        dates = re.findall(r"^date: (\S+)", path.read_text(encoding="utf-8"), re.MULTILINE)
         assert dates == [dt.date.today().isoformat()]
 
 
-def test_new_unfilled_file_fails_check_at_its_placeholders(
-    good_site: Path, run_cli: Callable[..., CliResult]
+@pytest.mark.parametrize(("kind", "line"), [
+    ("place", "kind: "), ("event", "date: "),
+    ("dispute", "parties: [amir-khan-muttaqi, india]  # FILL-IN"),
+])
+def test_a_new_file_published_with_its_stand_ins_is_refused_where_they_are(
+    good_site: Path, run_cli: Callable[..., CliResult], kind: str, line: str
 ) -> None:
-    run_cli("new", "place", "Herat")
+    path = Path(run_cli("new", kind, "Herat").out.strip())
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("draft: true", "draft: false"), encoding="utf-8")
+    number, written = next((n, t) for n, t in enumerate(text.splitlines(), start=1)
+                           if t.startswith(line.split("#")[0]) and "FILL-IN" in t)
     result = run_cli("check")
     assert result.code == 1
     assert result.error_lines == [
-        "content/places/herat.yaml:5:7: error: 'FILL-IN' is not a known place kind [choice]"
-    ]
+        f"{path}:{number}:{written.index('FILL-IN') + 1}: error: this {kind} still holds"
+        " FILL-IN, and is not a draft [unfilled]"]
+    assert "or keep 'draft: true' until it is ready" in result.err
 
 
 def test_new_never_overwrites_and_keeps_ids_unique(

@@ -24,7 +24,6 @@ import pytest
 from bs4 import BeautifulSoup
 
 from tests.conftest import FIXTURES, CliResult, mutate
-from tests.test_cli_editing import FILLED
 
 DRAFTS_SITE = FIXTURES / "drafts"
 DRAFT_PAGES = {
@@ -427,9 +426,7 @@ def test_new_writes_a_draft_that_check_accepts_and_build_leaves_out(
     assert created.code == 0, created.err
     path = Path(created.out.strip())
     assert re.search(r"^draft: true\b", path.read_text(encoding="utf-8"), re.MULTILINE)
-    for placeholder, value in FILLED[kind]:  # what check refuses until it is filled in
-        mutate(good_site, str(path), placeholder, value)
-    checked = run_cli("check")
+    checked = run_cli("check")  # as it is, stand-in values and all
     assert checked.code == 0, checked.err
     built = run_cli("build", "--out", "_site", "--jobs", "1", "--quiet")
     assert built.code == 0, built.err

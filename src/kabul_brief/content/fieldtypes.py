@@ -40,6 +40,11 @@ NOT_ID_RUN_RE: Final = re.compile(rf"[^{_ID_CHARS}]+")
 """A run of characters an id cannot hold: what a slug turns into one hyphen."""
 
 
+PLACEHOLDER: Final = "FILL-IN"
+"""What ``kabul-brief new`` writes where it cannot know the value: a record whose
+lines still hold it must stay a draft (``unfilled``)."""
+
+
 def is_id(text: str) -> bool:
     """Whether the whole of ``text`` is an id, of an id's length."""
     return len(text) <= ID_MAX_LENGTH and ID_RE.fullmatch(text) is not None

@@ -28,6 +28,7 @@ from kabul_brief.content.diskcache import KeyedCache, code_digest
 from kabul_brief.content.fieldtypes import (
     ID_HINT,
     INVALID,
+    PLACEHOLDER,
     FieldPath,
     ReadContext,
     Struct,
@@ -541,7 +542,27 @@ def _read_records(
                 key.value == "id" for key, _ in node.value),
         )
         (records if valid else invalid if invalid is not None else []).append(record)
+        if valid and data.get("draft") is not True:
+            _report_unfilled(source, node, kind, sink)
     return records
+
+
+def _report_unfilled(source: SourceText, node: Node, kind: str, sink: ErrorSink) -> None:
+    """A published record whose lines (values or the notes between them) still hold
+    the placeholder ``kabul-brief new`` wrote: it would go out half-filled."""
+    start, end = node.start_mark.index, node.end_mark.index
+    found = source.text.find(PLACEHOLDER, start, end)
+    if found < 0:
+        return
+    line_start = source.text.rfind("\n", 0, found) + 1
+    where = source.at(source.text.count("\n", 0, found), found - line_start)
+    sink.add(
+        where,
+        "unfilled",
+        f"this {kind} still holds {PLACEHOLDER}, and is not a draft",
+        f"Put the real value in place of {PLACEHOLDER} (and delete the {PLACEHOLDER} note),"
+        " or keep 'draft: true' until it is ready.",
+    )
 
 
 def _load_markdown(

@@ -13,6 +13,7 @@ import datetime as dt
 import math
 import shlex
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,7 @@ import yaml
 from kabul_brief.content.fieldtypes import (
     ID_MAX_LENGTH,
     NOT_ID_RUN_RE,
+    PLACEHOLDER,
     Choice,
     Date,
     Field,
@@ -109,7 +111,7 @@ def _write(content_dir: Path, kind: str, record_id: str, title: str, today: dt.d
             f"{kind} id {record_id!r} is reserved for the site's own pages (/{taken_by_own}):"
             " give another title or --id; nothing was written")
     path = folder / f"{record_id}{suffix}"
-    text = render_new(kind, record_id, title.strip(), today)
+    text = render_new(kind, record_id, title.strip(), today, _existing_ids(content_dir))
     folder.mkdir(parents=True, exist_ok=True)
     try:
         with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite
@@ -119,23 +121,30 @@ def _write(content_dir: Path, kind: str, record_id: str, title: str, today: dt.d
     return NewFile(path=path, id=record_id)
 
 
-def render_new(kind: str, record_id: str, title: str, today: dt.date) -> str:
+def render_new(kind: str, record_id: str, title: str, today: dt.date,
+               existing: Mapping[str, Sequence[str]] | None = None) -> str:
+    """The new file: a draft that ``check`` accepts as it is, so that it breaks neither
+    the preview nor the build. What ``new`` cannot know is marked FILL-IN: a valid
+    stand-in value (another record's id from ``existing``, the kind's first choice, a
+    placeholder source) with FILL-IN beside it, which keeps the record from being
+    published until it is replaced (``unfilled``)."""
     struct = RECORD_SCHEMAS[kind]
     lines = [
-        f"# New {kind}. Fill in the values marked FILL-IN, uncomment what you need,",
-        "# then run: kabul-brief check",
+        f"# New {kind}: a draft. Put real values in place of each {PLACEHOLDER},",
+        "# uncomment what you need, remove the draft line, then run: kabul-brief check",
     ]
     for spec in struct.fields:
         if spec.name == "id" and KINDS[kind].markdown:
             continue  # the file name gives the id
-        lines.extend(_field_lines(spec, record_id, title, today))
+        lines.extend(_field_lines(kind, spec, record_id, title, today, existing or {}))
     yaml_text = "\n".join(lines) + "\n"
     if KINDS[kind].markdown:
         return f"---\n{yaml_text}---\nWrite the text here, in Markdown.\n"
     return yaml_text
 
 
-def _field_lines(spec: Field, record_id: str, title: str, today: dt.date) -> list[str]:
+def _field_lines(kind: str, spec: Field, record_id: str, title: str, today: dt.date,
+                 existing: Mapping[str, Sequence[str]]) -> list[str]:
     if spec.name == "id":
         return [f"id: {yaml_scalar(record_id)}"]
     if spec.name in _NAME_FIELDS:  # the title or name given on the command line
@@ -143,21 +152,37 @@ def _field_lines(spec: Field, record_id: str, title: str, today: dt.date) -> lis
     if spec.name == "draft":  # a new file is a draft: neither published nor in the way
         return ["draft: true  # not published until you remove this line"]
     notes = [note for note in (_choices(spec), spec.doc) if note]
+    if not spec.required:
+        comment = f"  # {'; '.join(notes)}" if notes else ""
+        return [f"# {spec.name}: {_example(spec)}{comment}"]
+    value, stand_in = _stand_in(kind, spec, today, existing)
+    if stand_in:
+        notes.insert(0, f"{PLACEHOLDER}: {stand_in}")
     comment = f"  # {'; '.join(notes)}" if notes else ""
-    if spec.required:
-        return [f"{spec.name}: {_placeholder(spec, today)}{comment}"]
-    return [f"# {spec.name}: {_example(spec)}{comment}"]
+    return [f"{spec.name}: {value}{comment}"]
 
 
-def _placeholder(spec: Field, today: dt.date) -> str:
+def _stand_in(kind: str, spec: Field, today: dt.date,
+              existing: Mapping[str, Sequence[str]]) -> tuple[str, str]:
+    """A value ``check`` accepts for a required field, and what to say of it ("" if
+    it is no stand-in: the date of a new article is today's)."""
     field_type = spec.type
     if isinstance(field_type, Date):
-        return today.isoformat()
+        return today.isoformat(), ("" if KINDS[kind].markdown
+                                   else "today's date; give the day it happened")
     if spec.name == "sources":
-        return "[{source: FILL-IN}]"
-    if isinstance(field_type, ListOf):
-        return "[FILL-IN, FILL-IN]"
-    return "FILL-IN"
+        return (f"[{{url: 'https://example.org/{PLACEHOLDER}', title: {PLACEHOLDER}}}]",
+                "cite what this comes from")
+    if isinstance(field_type, Choice):
+        default = "other" if "other" in field_type.choices else field_type.choices[0]
+        return default, "the right one"
+    if isinstance(field_type, ListOf) and isinstance(field_type.item, Ref):
+        wanted = max(field_type.min_items, 1)
+        ids = list(existing.get(field_type.item.kind, ()))[:wanted]
+        if len(ids) < wanted:  # too few to stand in: check says what is missing
+            ids += [PLACEHOLDER] * (wanted - len(ids))
+        return f"[{', '.join(ids)}]", f"the right {field_type.item.kind} ids"
+    return PLACEHOLDER, "write it"
 
 
 def _example(spec: Field) -> str:
@@ -170,6 +195,21 @@ def _example(spec: Field) -> str:
     if isinstance(field_type, Text) and field_type.markdown:
         return "Markdown text"
     return field_type.example()
+
+
+def _existing_ids(content_dir: Path) -> dict[str, list[str]]:
+    """The ids of the records already there, by kind, for stand-in references (whatever
+    their files' other problems)."""
+    from kabul_brief.content.loader import load_content
+    from kabul_brief.errors import ErrorSink
+
+    found: dict[str, list[str]] = {}
+    if not content_dir.is_dir():
+        return found
+    loaded = load_content(content_dir, str(content_dir), ErrorSink(), 1, None)
+    for record in sorted(loaded.records, key=lambda r: (r.kind, r.id)):
+        found.setdefault(record.kind, []).append(record.id)
+    return found
 
 
 def _choices(spec: Field) -> str:
