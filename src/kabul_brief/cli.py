@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Final, Never
 
 from kabul_brief import __version__, stopping
 from kabul_brief.errors import ContentError, ContentErrors, escape_controls
-from kabul_brief.folders import cache_folder, templates_dir
+from kabul_brief.folders import Theme, cache_folder, site_theme
 from kabul_brief.publish.reuse import (
     PreviousBuild,
     load_warnings,
@@ -103,6 +103,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="folder the site is written to, replaced whole (default: _site)")
     build.add_argument("--base-url", default=None, metavar="URL",
                        help="absolute URL the site is published at (default: site.yaml base_url)")
+    _add_templates(build)
     build.add_argument("--jobs", "-j", type=_positive, default=default_workers(), metavar="N",
                        help="render with N processes (default: one per core)")
     _add_strict(build)
@@ -121,6 +122,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="content folder (default: content)")
     serve.add_argument("--port", type=_port, default=8000,
                        help="port on 127.0.0.1 (default: 8000; 0 picks a free one)")
+    _add_templates(serve)
 
     new = commands.add_parser("new", help="create a new content file from a title or name")
     new.add_argument("kind", choices=NEW_KINDS, help="what to create")
@@ -134,6 +136,13 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument("--out", type=Path, default=Path("schema"),
                         help="folder to write the schemas to (default: schema)")
     return parser
+
+
+def _add_templates(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--templates", type=Path, default=None, metavar="DIR",
+                         help="the site's own templates, which override the theme's files"
+                              " of the same path (default: templates beside the content"
+                              " folder)")
 
 
 def _add_strict(command: argparse.ArgumentParser) -> None:
@@ -161,7 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "new":
         return _new(args.content, args.kind, args.title)
     if args.command == "serve":
-        return _serve(args.content, args.port)
+        return _serve(args.content, args.port, args.templates)
     raise AssertionError(args.command)  # pragma: no cover - argparse rejects others
 
 
@@ -231,15 +240,19 @@ def _build(content: Path, out: Path, base_url: str | None, args: argparse.Namesp
         except ContentErrors as errors:
             return _report(errors)
     try:
+        theme = site_theme(content, args.templates)
+    except ContentErrors as errors:
+        return _report(errors)
+    try:
         check_output(out, content)
     except OutputError as problem:
         return _usage_error(problem)
     clock = Stopwatch()
     clock.start("check for changes")
-    sources = sources_digest(content, templates_dir(), __version__, base_url,
+    sources = sources_digest(content, theme, __version__, base_url,
                              cache=cache_folder(content))
     try:
-        return _build_from(content, out, base_url, args, sources, started, clock)
+        return _build_from(content, out, base_url, args, sources, started, clock, theme)
     except KeyboardInterrupt as stop:
         if PreviousBuild.read(out).is_current(sources):  # the signal came after the swap
             return _stopped("build", stop, f"; the new site was already written to"
@@ -248,8 +261,7 @@ def _build(content: Path, out: Path, base_url: str | None, args: argparse.Namesp
 
 
 def _build_from(content: Path, out: Path, base_url: str | None, args: argparse.Namespace,
-                sources: str, started: float, clock: Stopwatch) -> int:
-    templates = templates_dir()
+                sources: str, started: float, clock: Stopwatch, theme: Theme) -> int:
     previous = PreviousBuild.read(out)
     recorded = load_warnings(cache_folder(content), sources)
     if recorded is not None and previous.is_current(sources):
@@ -284,12 +296,12 @@ def _build_from(content: Path, out: Path, base_url: str | None, args: argparse.N
 
     try:
         with ProgressBar(enabled=not args.quiet) as bar:
-            report = build_site(site, out, base_url, templates, progress=bar.update,
+            report = build_site(site, out, base_url, theme, progress=bar.update,
                                 workers=args.jobs, sources=sources, stopwatch=clock)
     except BaseUrlError as problem:  # site.yaml's base_url, should the loader let one by
         return _usage_error(problem)
     except TemplateError as problem:  # a site's own template that does not compile or run
-        print(_template_error(problem, templates), file=sys.stderr)
+        print(_template_error(problem, theme.folders[0]), file=sys.stderr)
         print(f"nothing was written; {escape_controls(str(out))} was left as it was.",
               file=sys.stderr)
         return EXIT_CONTENT_ERRORS
@@ -402,7 +414,7 @@ class ProgressBar:
             self._bar.close()
 
 
-def _serve(content: Path, port: int) -> int:
+def _serve(content: Path, port: int, templates: Path | None = None) -> int:
     from kabul_brief.serve import idle_timeout, serve
 
     try:
@@ -426,7 +438,12 @@ def _serve(content: Path, port: int) -> int:
             print(errors.format(), file=sys.stderr)
             return EXIT_CONTENT_ERRORS
     try:
-        serve(content, templates_dir(), port, say)
+        theme = site_theme(content, templates)
+    except ContentErrors as errors:
+        print(errors.format(), file=sys.stderr)
+        return EXIT_CONTENT_ERRORS
+    try:
+        serve(content, theme, port, say)
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM
         say("stopped")
     except OSError as problem:  # the port is taken, or not ours to bind

@@ -2,7 +2,7 @@
 
 The site is built into a private temporary folder with the preview's own address
 as ``base_url``. A watcher thread (watchfiles) rebuilds when anything under the
-content or templates folder changes. Pages poll a tiny version endpoint and
+content folder or the theme's folders changes. Pages poll a tiny version endpoint and
 reload when a build finishes; while the content has errors, or a build failed in
 any other way (a broken template), every page is an overlay listing them, and the
 next change builds again. Messages go through a callback so that only the CLI prints.
@@ -42,6 +42,7 @@ from kabul_brief import stopping
 from kabul_brief.content.loader import LoadCache
 from kabul_brief.content.mdcache import MarkdownCache
 from kabul_brief.errors import ContentError, ContentErrors
+from kabul_brief.folders import Theme
 from kabul_brief.pipeline import load_site
 from kabul_brief.publish.build import build_site
 
@@ -90,15 +91,17 @@ class PreviewState:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def rebuild(content: Path, templates: Path | None, state: PreviewState, base_url: str,
+def rebuild(content: Path, theme: Theme | None, state: PreviewState, base_url: str,
             say: Say) -> None:
     """One build; on any failure keep the last good site and show the overlay."""
     try:
+        if theme is not None:  # an override made unreadable since the last build
+            theme.check()
         markdown, files = MarkdownCache.beside(content), LoadCache.beside(content)
         site = load_site(content, cache=markdown, files=files)
         markdown.save()
         files.save()
-        report = build_site(site, state.out, base_url, templates)
+        report = build_site(site, state.out, base_url, theme)
     except ContentErrors as problems:
         _failed(state, tuple(error.format() for error in problems.errors))
         say(problems.format())
@@ -332,7 +335,7 @@ class PreviewServer(ThreadingHTTPServer):
             self._slots.release()
 
 
-def serve(content: Path, templates: Path | None, port: int, say: Say) -> None:
+def serve(content: Path, theme: Theme | None, port: int, say: Say) -> None:
     """Run until interrupted (Ctrl-C, SIGTERM); clean up the temporary site whatever
     ends it. A port that cannot be had raises OSError, with nothing left behind."""
     with stopping.stopped_by_signals(), tempfile.TemporaryDirectory(
@@ -341,7 +344,7 @@ def serve(content: Path, templates: Path | None, port: int, say: Say) -> None:
         with _bind(port) as listening:
             bound = listening.server_address[1]
             listening.RequestHandlerClass = make_handler(state, bound)
-            _run(listening, content, templates, state, f"http://127.0.0.1:{bound}/", say)
+            _run(listening, content, theme, state, f"http://127.0.0.1:{bound}/", say)
 
 
 @contextmanager
@@ -353,10 +356,11 @@ def _bind(port: int) -> Iterator[PreviewServer]:
         server.server_close()
 
 
-def _run(server: PreviewServer, content: Path, templates: Path | None,
+def _run(server: PreviewServer, content: Path, theme: Theme | None,
          state: PreviewState, base_url: str, say: Say) -> None:
     stop = threading.Event()
-    watched = [content] + ([templates] if templates is not None and templates.is_dir() else [])
+    watched = [content, *(folder for folder in (theme.folders if theme else ())
+                          if folder.is_dir())]
 
     def watch() -> None:
         while not stop.is_set():  # should watching itself fail, watch again
@@ -365,7 +369,7 @@ def _run(server: PreviewServer, content: Path, templates: Path | None,
                                                 step=50):
                     names = sorted({Path(path).name for _, path in changes})
                     say(f"changed: {', '.join(names)}")
-                    rebuild(content, templates, state, base_url, say)
+                    rebuild(content, theme, state, base_url, say)
             except Exception as problem:
                 _failed(state, (f"watching for changes failed: {problem}",))
                 say(f"watching for changes failed: {problem}; trying again")
@@ -373,7 +377,7 @@ def _run(server: PreviewServer, content: Path, templates: Path | None,
 
     watcher = threading.Thread(target=watch, name="kabul-brief-watch", daemon=True)
     try:
-        rebuild(content, templates, state, base_url, say)
+        rebuild(content, theme, state, base_url, say)
         watcher.start()
         say(f"serving {content} at {base_url} (Ctrl-C to stop)")
         server.serve_forever(poll_interval=0.2)

@@ -1,5 +1,6 @@
-"""The Jinja environment: templates from ``templates/``, escaping always on, and
-undefined names an error rather than an empty string.
+"""The Jinja environment: templates from the theme's folders (a site's own
+``templates/`` first, then the package's theme), escaping always on, and undefined
+names an error rather than an empty string.
 
 Autoescape is on for every template, XML included (``select_autoescape`` would look
 only at the last extension): all text comes from editors. Views hand over sanitized
@@ -9,13 +10,12 @@ Markdown HTML as :class:`markupsafe.Markup`; nothing else is trusted.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Final
 
 import jinja2
 
 from kabul_brief.content import model as m
-from kabul_brief.folders import templates_dir
+from kabul_brief.folders import Theme, site_theme
 from kabul_brief.publish.meta import Page
 from kabul_brief.publish.urls import Urls
 
@@ -64,9 +64,12 @@ class Chrome:
     """Standing pages (``/about/``), linked from the footer."""
 
 
-def environment(folder: Path | None = None) -> jinja2.Environment:
+def environment(theme: Theme | None = None) -> jinja2.Environment:
+    """Each template is looked up in the theme's folders in turn: a site's own
+    ``article.html`` overrides the theme's, and the theme's templates that extend or
+    include ``base.html`` get the site's, if it has one."""
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(folder or templates_dir()),
+        loader=jinja2.FileSystemLoader((theme or site_theme()).folders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -101,8 +104,8 @@ def chrome(site: m.Site, urls: Urls) -> Chrome:
 class Renderer:
     """Renders planned pages to bytes; one environment per build."""
 
-    def __init__(self, site: m.Site, urls: Urls, folder: Path | None = None) -> None:
-        self._env = environment(folder)
+    def __init__(self, site: m.Site, urls: Urls, theme: Theme | None = None) -> None:
+        self._env = environment(theme)
         self._urls = urls
         self._chrome = chrome(site, urls)
 
