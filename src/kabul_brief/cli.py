@@ -1,4 +1,5 @@
-"""Command line: ``kabul-brief check | build | serve | new | schema``, or ``python -m kabul_brief``.
+"""Command line: ``kabul-brief check | build | serve | new | init | schema``, or
+``python -m kabul_brief``.
 
 The only module that prints. Exit status: 0 success, 1 content errors, 2 bad usage or
 a system refusal (a full disk, a folder not ours to write), 130 interrupted (Ctrl-C),
@@ -130,6 +131,11 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--content", type=Path, default=Path("content"),
                      help="content folder (default: content)")
 
+    init = commands.add_parser(
+        "init", help="create a new site folder with example content, ready to build")
+    init.add_argument("folder", type=Path, metavar="DIR",
+                      help="the new site's folder; created if missing, refused if not empty")
+
     schema = commands.add_parser(
         "schema", help="write a JSON Schema per content kind, for editors' YAML tooling"
     )
@@ -169,6 +175,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _usage_error(_describe(problem))
     if args.command == "new":
         return _new(args.content, args.kind, args.title)
+    if args.command == "init":
+        return _init(args.folder)
     if args.command == "serve":
         return _serve(args.content, args.port, args.templates)
     raise AssertionError(args.command)  # pragma: no cover - argparse rejects others
@@ -462,6 +470,20 @@ def _new(content: Path, kind: str, title: str) -> int:
         print(f"kabul-brief new: error: {escape_controls(str(problem))}", file=sys.stderr)
         return EXIT_USAGE
     print(created.path)
+    return EXIT_OK
+
+
+def _init(folder: Path) -> int:
+    from kabul_brief.newsite import NewSiteError, create_site
+
+    try:
+        written = create_site(folder)
+    except NewSiteError as problem:
+        print(f"kabul-brief init: error: {escape_controls(str(problem))}", file=sys.stderr)
+        return EXIT_USAGE
+    shown = escape_controls(str(folder))
+    print(f"created a new site in {shown} ({len(written)} files); to build it:"
+          f" cd {shown} && kabul-brief build")
     return EXIT_OK
 
 
