@@ -96,6 +96,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "github"), default="text",
                        help="text (default), or GitHub Actions annotations")
     _add_strict(check)
+    _add_templates(check)
 
     build = commands.add_parser("build", help="validate the content and write the static site")
     build.add_argument("--content", type=Path, default=Path("content"),
@@ -160,7 +161,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "check":
         try:
-            return _check(args.content, args.format, args.strict)
+            return _check(args.content, args.format, args.strict, args.templates)
         except KeyboardInterrupt as stop:
             return _stopped("check", stop)
     if args.command == "schema":
@@ -211,14 +212,24 @@ def _warnings(warnings: Sequence[ContentError], output_format: str, strict: bool
     return EXIT_OK
 
 
-def _check(content: Path, output_format: str = "text", strict: bool = False) -> int:
+def _check(content: Path, output_format: str = "text", strict: bool = False,
+           templates: Path | None = None) -> int:
     from kabul_brief.content.lint import find_warnings
     from kabul_brief.pipeline import display_root, load_site
 
+    found: list[ContentError] = []
     try:
         site = load_site(content, default_workers())
     except ContentErrors as errors:
-        return _report(errors, output_format)
+        found.extend(errors.errors)
+    try:  # the site's own templates, which the build would read
+        theme = site_theme(content, templates)
+    except ContentErrors as errors:
+        found.extend(errors.errors)
+    if found:
+        return _report(ContentErrors(found), output_format)
+    if _check_templates(theme) != EXIT_OK:
+        return EXIT_CONTENT_ERRORS
     if _warnings(find_warnings(site, display_root(content)), output_format,
                  strict) != EXIT_OK:
         return EXIT_CONTENT_ERRORS
@@ -228,6 +239,20 @@ def _check(content: Path, output_format: str = "text", strict: bool = False) -> 
         "relationships": len(site.relationships), "sources": len(site.sources),
     }
     print("content OK: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
+    return EXIT_OK
+
+
+def _check_templates(theme: Theme) -> int:
+    """Compile the site's own templates, as the build would: a syntax error is one line."""
+    from jinja2 import TemplateError
+
+    from kabul_brief.publish.render import compile_overrides
+
+    try:
+        compile_overrides(theme)
+    except TemplateError as problem:
+        print(_template_error(problem, theme.folders[0]), file=sys.stderr)
+        return EXIT_CONTENT_ERRORS
     return EXIT_OK
 
 

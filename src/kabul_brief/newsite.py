@@ -45,8 +45,10 @@ def create_site(folder: Path) -> list[str]:
     if folder.exists() and not folder.is_dir():
         raise NewSiteError(f"{folder} is a file, not a folder")
     try:
-        if folder.is_dir() and any(os.scandir(folder)):
-            raise NewSiteError(f"{folder} is not empty; give a new or empty folder")
+        if folder.is_dir():
+            with os.scandir(folder) as entries:
+                if next(entries, None) is not None:
+                    raise NewSiteError(f"{folder} is not empty; give a new or empty folder")
         folder.mkdir(parents=True, exist_ok=True)
         files = starter_files()
         for relative, data in files:
