@@ -65,9 +65,8 @@ def site_theme(content_dir: Path | None = None, templates: Path | None = None) -
     or if anything in it cannot be read (see :meth:`Theme.check`)."""
     theme = package_theme()
     if not theme.is_dir():  # a broken installation, not the site's doing
-        raise ContentErrors([_error(theme, "missing-templates",
-                                    "the package's own theme is missing",
-                                    "Reinstall kabul-brief.")])
+        raise ContentErrors([_error(theme, "the package's own theme is missing",
+                                    "Reinstall kabul-brief.", code="missing-templates")])
     if templates is None and content_dir is None:
         return Theme((theme,))
     given = templates is not None
@@ -76,13 +75,12 @@ def site_theme(content_dir: Path | None = None, templates: Path | None = None) -
         templates = Path(os.path.normpath(content_dir / os.pardir)) / TEMPLATES_FOLDER
     if not templates.is_dir():
         if templates.exists() or templates.is_symlink():
-            raise ContentErrors([_error(templates, "missing-templates",
-                                        "the templates folder is not a folder",
-                                        "Replace it with a folder, or rename it.")])
+            raise ContentErrors([_error(templates, "the templates folder is not a folder",
+                                        "Replace it with a folder, or rename it.",
+                                        code="missing-templates")])
         if given:
-            raise ContentErrors([_error(templates, "missing-templates",
-                                        "the templates folder does not exist",
-                                        "Check --templates.")])
+            raise ContentErrors([_error(templates, "the templates folder does not exist",
+                                        "Check --templates.", code="missing-templates")])
         return Theme((theme,))
     if os.path.samefile(templates, theme):  # the theme's own checkout
         return Theme((theme,))
@@ -91,7 +89,7 @@ def site_theme(content_dir: Path | None = None, templates: Path | None = None) -
     return found
 
 
-def _error(path: Path, code: str, message: str, hint: str) -> ContentError:
+def _error(path: Path, message: str, hint: str, *, code: str) -> ContentError:
     return ContentError(position=Position(path=os.path.normpath(path).replace(os.sep, "/")),
                         code=code, message=message, hint=hint)
 
@@ -110,16 +108,16 @@ def _template_problems(folder: Path, theme: Path) -> list[ContentError]:
                 entries = sorted((e for e in scan if not e.name.startswith(".")),
                                  key=lambda entry: entry.name)
         except OSError as problem:
-            problems.append(_error(directory, "unreadable-template",
+            problems.append(_error(directory,
                                    f"the folder cannot be read ({problem.strerror})",
-                                   "Fix its permissions."))
+                                   "Fix its permissions.", code="unreadable-template"))
             continue
         inside = holding | {(info.st_dev, info.st_ino)}
         for entry in entries:
             path, inner = Path(entry.path), relative / entry.name
             unusable = _unusable(path, theme / inner, inner.as_posix())
             if unusable is not None:
-                problems.append(_error(path, "unreadable-template", *unusable))
+                problems.append(_error(path, *unusable, code="unreadable-template"))
             elif path.is_dir():
                 target = os.stat(path)
                 if (target.st_dev, target.st_ino) not in inside:
