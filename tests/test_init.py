@@ -158,3 +158,17 @@ def test_init_fills_an_empty_folder(tmp_path: Path, run_cli: Run) -> None:
     assert (empty / "content/site.yaml").is_file()
     assert (empty / ".gitignore").read_text("utf-8").splitlines() == [
         "_site/", ".kabul-brief-cache/"]
+
+
+def test_init_says_so_when_the_package_lacks_its_starter_site(
+    tmp_path: Path, run_cli: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kabul_brief import newsite
+
+    monkeypatch.setattr(newsite, "STARTER", tmp_path / "missing")
+    refused = run_cli("init", str(tmp_path / "site"))
+    assert refused.code == 2
+    assert refused.err.splitlines() == [
+        "kabul-brief init: error: the package's starter site is missing from"
+        f" {tmp_path / 'missing'}; reinstall kabul-brief"]
+    assert not (tmp_path / "site").exists()

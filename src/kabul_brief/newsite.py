@@ -45,12 +45,15 @@ def create_site(folder: Path) -> list[str]:
     if folder.exists() and not folder.is_dir():
         raise NewSiteError(f"{folder} is a file, not a folder")
     try:
+        files = starter_files()
+        if not any(path == "content/site.yaml" for path, _ in files):  # a broken install
+            raise NewSiteError(f"the package's starter site is missing from {STARTER};"
+                               " reinstall kabul-brief")
         if folder.is_dir():
             with os.scandir(folder) as entries:
                 if next(entries, None) is not None:
                     raise NewSiteError(f"{folder} is not empty; give a new or empty folder")
         folder.mkdir(parents=True, exist_ok=True)
-        files = starter_files()
         for relative, data in files:
             target = folder / relative
             target.parent.mkdir(parents=True, exist_ok=True)
