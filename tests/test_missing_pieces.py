@@ -118,6 +118,10 @@ def _a_link_to_nothing(path: Path) -> None:
     path.symlink_to(path.parent / "no-such-file.html")
 
 
+def _not_utf8(path: Path) -> None:
+    path.write_bytes(b"<p>caf\xe9</p>\n")
+
+
 @pytest.mark.parametrize(("make", "message"), [
     pytest.param(_unreadable_by_permissions,
                  "the template cannot be read (Permission denied)",
@@ -125,7 +129,8 @@ def _a_link_to_nothing(path: Path) -> None:
                                           " the other cases stand in")),
     (_a_folder, "a folder, where the theme has the file article.html"),
     (_a_link_to_nothing, "a link to nothing"),
-], ids=["permissions", "folder", "dead-link"])
+    (_not_utf8, "the template is not UTF-8 text (byte 0xe9 at offset 6)"),
+], ids=["permissions", "folder", "dead-link", "not-utf-8"])
 def test_a_site_template_that_cannot_be_read(site: Path, make: object, message: str) -> None:
     before = _built(site)
     (site / "templates").mkdir()

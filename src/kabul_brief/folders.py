@@ -21,6 +21,9 @@ CACHE_KEY: Final = "cache-key"
 TEMPLATES_FOLDER: Final = "templates"
 """A site's own templates: beside its content folder, in the site folder."""
 _PACKAGED_THEME: Final = "theme"
+TEMPLATE_SUFFIXES: Final = (".html", ".xml")
+STATIC_PREFIX: Final = "static/"
+"""The theme's static files (``Urls.STATIC_FOLDER``), copied, not rendered."""
 
 
 def package_theme() -> Path:
@@ -146,11 +149,22 @@ def _unusable(path: Path, ours: Path, inner: str) -> tuple[str, str] | None:
         return (f"a file, where the theme has the folder {inner}",
                 "Make it a folder of files that override the theme's, or remove it.")
     try:
-        with open(path, "rb"):
-            pass
+        with open(path, "rb") as file:
+            data = file.read() if is_template(inner) else b""
     except OSError as problem:
         return f"the template cannot be read ({problem.strerror})", "Fix its permissions."
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as problem:
+        return (f"the template is not UTF-8 text (byte {data[problem.start]:#04x} at offset"
+                f" {problem.start})", "Save it as UTF-8.")
     return None
+
+
+def is_template(relative: str) -> bool:
+    """Whether a file of the theme (by its path inside it) is a Jinja template; the
+    files under ``static/`` are copied as they are."""
+    return relative.endswith(TEMPLATE_SUFFIXES) and not relative.startswith(STATIC_PREFIX)
 
 
 def cache_folder(content_dir: Path) -> Path:

@@ -15,7 +15,7 @@ from typing import Final
 import jinja2
 
 from kabul_brief.content import model as m
-from kabul_brief.folders import Theme, files_in, site_theme
+from kabul_brief.folders import Theme, files_in, is_template, site_theme
 from kabul_brief.publish.meta import Page
 from kabul_brief.publish.urls import Urls
 
@@ -79,17 +79,13 @@ def environment(theme: Theme | None = None) -> jinja2.Environment:
     )
 
 
-TEMPLATE_SUFFIXES: Final = (".html", ".xml")
-
-
 def compile_overrides(theme: Theme) -> None:
     """Compile each template of the site's own folders (not its static files): raises
     Jinja's TemplateSyntaxError, with the file and line, for the first that fails."""
     env = environment(theme)
     for folder in theme.overrides:
         for relative, _ in files_in(folder):
-            if relative.endswith(TEMPLATE_SUFFIXES) and not relative.startswith(
-                    f"{Urls.STATIC_FOLDER}/"):
+            if is_template(relative):
                 env.get_template(relative)
 
 
