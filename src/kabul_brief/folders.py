@@ -51,7 +51,8 @@ class Theme:
 
     def check(self) -> None:
         """Raise ContentErrors for whatever in the site's templates a build could not
-        read: a file without permission, a link to nothing, a folder named like one of
+        read: a file without permission, a link to nothing, a template that is not
+        UTF-8, a folder named like one of
         the theme's files or a file named like one of its folders (which Jinja would
         pass over in silence, using the theme's file instead)."""
         errors: list[ContentError] = []
