@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from kabul_brief.folders import templates_dir
+from kabul_brief.folders import package_theme
 from kabul_brief.serve import MAX_CONNECTIONS, PreviewServer, PreviewState, make_handler
 from tests.conftest import GOOD_SITE
 from tests.test_serve import WAIT, fetch, free_port, wait_for
@@ -61,15 +61,15 @@ def start(tmp_path: Path, port: int | None = None, timeout: float = 1.0) -> Prev
         shutil.copytree(GOOD_SITE, site)
     templates = tmp_path / "templates"
     if not templates.exists():
-        shutil.copytree(templates_dir(), templates)
+        shutil.copytree(package_theme(), templates)
     temp = tmp_path / "tmp"
     temp.mkdir(exist_ok=True)
     port = port or free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "kabul_brief", "serve", "--port", str(port)],
+        [sys.executable, "-m", "kabul_brief", "serve", "--port", str(port),
+         "--templates", str(templates)],
         cwd=site, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         env={**os.environ, "PYTHONPATH": str(REPO / "src"), "TMPDIR": str(temp),
-             "KABUL_BRIEF_TEMPLATES": str(templates),
              "KABUL_BRIEF_SERVE_TIMEOUT": str(timeout)},
     )
     return Preview(process, port, site, templates, temp)

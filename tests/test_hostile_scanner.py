@@ -438,7 +438,6 @@ def test_the_scanner_catches_a_theme_template_that_marks_a_name_safe(
     text = actor.read_text(encoding="utf-8")
     assert text.count("<h1>{{ view.name }}</h1>") == 1
     actor.write_text(text.replace("<h1>{{ view.name }}</h1>", "<h1>{{ view.name|safe }}</h1>"))
-    monkeypatch.setenv("KABUL_BRIEF_TEMPLATES", str(templates))
     out, _ = build_hostile(PAYLOADS["svg-onload"], site)
     problems = scan(out, EXPECTED).problems
     assert [p for p in problems if p.startswith("actors/a/index.html") and "onload" in p]

@@ -1,4 +1,5 @@
-"""Command line: ``kabul-brief check | build | serve | new | schema``, or ``python -m kabul_brief``.
+"""Command line: ``kabul-brief check | build | serve | new | init | schema``, or
+``python -m kabul_brief``.
 
 The only module that prints. Exit status: 0 success, 1 content errors, 2 bad usage or
 a system refusal (a full disk, a folder not ours to write), 130 interrupted (Ctrl-C),
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING, Final, Never
 
 from kabul_brief import __version__, stopping
 from kabul_brief.errors import ContentError, ContentErrors, escape_controls
-from kabul_brief.folders import templates_dir
+from kabul_brief.folders import site_theme
 from kabul_brief.publish.writer import OutputError
 from kabul_brief.stopwatch import Stopwatch
 from kabul_brief.workers import default_workers
@@ -91,6 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "github"), default="text",
                        help="text (default), or GitHub Actions annotations")
     _add_strict(check)
+    _add_templates(check)
 
     build = commands.add_parser("build", help="validate the content and write the static site")
     build.add_argument("--content", type=Path, default=Path("content"),
@@ -99,6 +101,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="folder the site is written to, replaced whole (default: _site)")
     build.add_argument("--base-url", default=None, metavar="URL",
                        help="absolute URL the site is published at (default: site.yaml base_url)")
+    _add_templates(build)
     build.add_argument("--jobs", "-j", type=_positive, default=default_workers(), metavar="N",
                        help="render with N processes (default: one per core)")
     _add_strict(build)
@@ -125,6 +128,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="port (default: 8000; 0 picks a free one)")
     serve.add_argument("--open", action="store_true",
                        help="open the preview in the web browser once it is built")
+    _add_templates(serve)
 
     new = commands.add_parser("new", help="create a new content file from a title or name")
     new.add_argument("kind", choices=NEW_KINDS, help="what to create")
@@ -134,12 +138,24 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--content", type=Path, default=Path("content"),
                      help="content folder (default: content)")
 
+    init = commands.add_parser(
+        "init", help="create a new site folder with example content, ready to build")
+    init.add_argument("folder", type=Path, metavar="DIR",
+                      help="the new site's folder; created if missing, refused if not empty")
+
     schema = commands.add_parser(
         "schema", help="write a JSON Schema per content kind, for editors' YAML tooling"
     )
     schema.add_argument("--out", type=Path, default=Path("schema"),
                         help="folder to write the schemas to (default: schema)")
     return parser
+
+
+def _add_templates(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--templates", type=Path, default=None, metavar="DIR",
+                         help="the site's own templates, which override the theme's files"
+                              " of the same path (default: templates beside the content"
+                              " folder)")
 
 
 def _add_strict(command: argparse.ArgumentParser) -> None:
@@ -151,7 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "check":
         try:
-            return _check(args.content, args.format, args.strict)
+            return _check(args.content, args.format, args.strict, args.templates)
         except KeyboardInterrupt as stop:
             return _stopped("check", stop)
     if args.command == "schema":
@@ -166,8 +182,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _usage_error(_describe(problem))
     if args.command == "new":
         return _new(args.content, args.kind, args.title, args.record_id)
+    if args.command == "init":
+        return _init(args.folder)
     if args.command == "serve":
-        return _serve(args.content, args.host, args.port, args.open)
+        return _serve(args.content, args.host, args.port, args.open, args.templates)
     raise AssertionError(args.command)  # pragma: no cover - argparse rejects others
 
 
@@ -200,17 +218,24 @@ def _strict_refusal(refused: ContentErrors, output_format: str = "text") -> int:
     return EXIT_CONTENT_ERRORS
 
 
-def _check(content: Path, output_format: str = "text", strict: bool = False) -> int:
+def _check(content: Path, output_format: str = "text", strict: bool = False,
+           templates: Path | None = None) -> int:
+    from jinja2 import TemplateError
+
     from kabul_brief.pipeline import Build, BuildRequest, StrictWarnings
 
+    build = Build(BuildRequest(
+        content=content, templates=templates, workers=default_workers(), strict=strict,
+        warn=lambda warnings: _warnings(warnings, output_format)))
     try:
-        outcome = Build(BuildRequest(
-            content=content, workers=default_workers(), strict=strict,
-            warn=lambda warnings: _warnings(warnings, output_format))).run()
+        outcome = build.run()
     except StrictWarnings as refused:
         return _strict_refusal(refused, output_format)
     except ContentErrors as errors:
         return _report(errors, output_format)
+    except TemplateError as problem:  # a site's own template that does not compile
+        print(_template_error(problem, build.templates_shown), file=sys.stderr)
+        return EXIT_CONTENT_ERRORS
     site = outcome.site
     assert site is not None
     from kabul_brief.kinds import KINDS, SUMMARY
@@ -234,9 +259,9 @@ def _build(content: Path, out: Path, base_url: str | None, args: argparse.Namesp
     clock = Stopwatch()
     with ProgressBar(enabled=not args.quiet) as bar:
         build = Build(BuildRequest(
-            content=content, out=out, base_url=base_url, workers=args.jobs,
-            strict=args.strict, drafts=args.drafts, progress=bar.update, warn=_warnings,
-            stopwatch=clock))
+            content=content, out=out, base_url=base_url, templates=args.templates,
+            workers=args.jobs, strict=args.strict, drafts=args.drafts, progress=bar.update,
+            warn=_warnings, stopwatch=clock))
         try:
             return _build_with(build, started, args, clock)
         except KeyboardInterrupt as stop:
@@ -264,7 +289,7 @@ def _build_with(build: Build, started: float, args: argparse.Namespace,
     except OutputError as problem:  # --out would destroy something else
         return _usage_error(problem)
     except TemplateError as problem:  # a site's own template that does not compile or run
-        print(_template_error(problem, build.templates), file=sys.stderr)
+        print(_template_error(problem, build.templates_shown), file=sys.stderr)
         print(f"nothing was written; {escape_controls(str(out))} was left as it was.",
               file=sys.stderr)
         return EXIT_CONTENT_ERRORS
@@ -398,7 +423,8 @@ class ProgressBar:
             self._bar.close()
 
 
-def _serve(content: Path, host: str, port: int, open_browser: bool) -> int:
+def _serve(content: Path, host: str, port: int, open_browser: bool,
+           templates: Path | None = None) -> int:
     from kabul_brief.serve import idle_timeout, serve
 
     try:
@@ -428,7 +454,12 @@ def _serve(content: Path, host: str, port: int, open_browser: bool) -> int:
             print(errors.format(), file=sys.stderr)
             return EXIT_CONTENT_ERRORS
     try:
-        serve(content, templates_dir(), host, port, say, show if open_browser else None)
+        theme = site_theme(content, templates)
+    except ContentErrors as errors:
+        print(errors.format(), file=sys.stderr)
+        return EXIT_CONTENT_ERRORS
+    try:
+        serve(content, theme, templates, host, port, say, show if open_browser else None)
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM
         say("stopped")
     except OSError as problem:  # the port is taken, or not ours to bind
@@ -448,6 +479,20 @@ def _new(content: Path, kind: str, title: str, record_id: str | None) -> int:
         print(f"kabul-brief new: error: {escape_controls(str(problem))}", file=sys.stderr)
         return EXIT_USAGE
     print(created.path)
+    return EXIT_OK
+
+
+def _init(folder: Path) -> int:
+    from kabul_brief.newsite import NewSiteError, create_site
+
+    try:
+        written = create_site(folder)
+    except NewSiteError as problem:
+        print(f"kabul-brief init: error: {escape_controls(str(problem))}", file=sys.stderr)
+        return EXIT_USAGE
+    shown = escape_controls(str(folder))
+    print(f"created a new site in {shown} ({len(written)} files); to build it:"
+          f" cd {shown} && kabul-brief build")
     return EXIT_OK
 
 

@@ -2,27 +2,170 @@
 that vouches for it), and what files a folder holds.
 
 A module of its own, importing nothing heavy: a build with nothing to do needs these
-two answers and should not pay for loading Markdown, Jinja or the content model.
+answers and should not pay for loading Markdown, Jinja or the content model.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import stat
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from kabul_brief.errors import ContentError, ContentErrors, Position
+
 CACHE_FOLDER: Final = ".kabul-brief-cache"
 CACHE_KEY: Final = "cache-key"
+TEMPLATES_FOLDER: Final = "templates"
+"""A site's own templates: beside its content folder, in the site folder."""
+_PACKAGED_THEME: Final = "theme"
+TEMPLATE_SUFFIXES: Final = (".html", ".xml")
+STATIC_PREFIX: Final = "static/"
+"""The theme's static files (``Urls.STATIC_FOLDER``), copied, not rendered."""
 
 
-def templates_dir() -> Path:
-    """``templates/`` of the checkout this package runs from, else of the working folder."""
-    override = os.environ.get("KABUL_BRIEF_TEMPLATES")
-    if override:
-        return Path(override)
-    checkout = Path(__file__).resolve().parents[2] / "templates"
-    return checkout if checkout.is_dir() else Path.cwd() / "templates"
+def package_theme() -> Path:
+    """The default theme: ``theme/`` inside the installed package, where a wheel carries
+    it, else ``templates/`` of the checkout the package runs from (an editable install,
+    or ``PYTHONPATH=src``), which is the theme's source."""
+    package = Path(__file__).resolve().parent
+    packaged = package / _PACKAGED_THEME
+    return packaged if packaged.is_dir() else package.parents[1] / TEMPLATES_FOLDER
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    """The folders templates and static files are taken from: each relative path from
+    the first folder that has it. A site's own ``templates/`` comes first, so that any
+    file there overrides the theme's file of the same path (``static/style.css``,
+    ``article.html``); the package's theme is last and has every file."""
+
+    folders: tuple[Path, ...]
+
+    @property
+    def overrides(self) -> tuple[Path, ...]:
+        """The folders before the package's theme: the site's own."""
+        return self.folders[:-1]
+
+    def check(self) -> None:
+        """Raise ContentErrors for whatever in the site's templates a build could not
+        read: a file without permission, a link to nothing, a template that is not
+        UTF-8, a folder named like one of
+        the theme's files or a file named like one of its folders (which Jinja would
+        pass over in silence, using the theme's file instead)."""
+        errors: list[ContentError] = []
+        for folder in self.overrides:
+            errors.extend(_template_problems(folder, self.folders[-1]))
+        if errors:
+            raise ContentErrors(errors)
+
+
+def site_theme(content_dir: Path | None = None, templates: Path | None = None) -> Theme:
+    """The theme a build of ``content_dir`` uses: ``templates`` (``--templates``), else
+    ``templates/`` beside the content folder, over the package's theme. Raises
+    ContentErrors if the templates folder given does not exist, if either is a file,
+    or if anything in it cannot be read (see :meth:`Theme.check`)."""
+    theme = package_theme()
+    if not theme.is_dir():  # a broken installation, not the site's doing
+        raise ContentErrors([_error(theme, "the package's own theme is missing",
+                                    "Reinstall kabul-brief.", code="missing-templates")])
+    if templates is None and content_dir is None:
+        return Theme((theme,))
+    given = templates is not None
+    if templates is None:
+        assert content_dir is not None
+        templates = Path(os.path.normpath(content_dir / os.pardir)) / TEMPLATES_FOLDER
+    if not templates.is_dir():
+        if templates.exists() or templates.is_symlink():
+            raise ContentErrors([_error(templates, "the templates folder is not a folder",
+                                        "Replace it with a folder, or rename it.",
+                                        code="missing-templates")])
+        if given:
+            raise ContentErrors([_error(templates, "the templates folder does not exist",
+                                        "Check --templates.", code="missing-templates")])
+        return Theme((theme,))
+    if os.path.samefile(templates, theme):  # the theme's own checkout
+        return Theme((theme,))
+    found = Theme((templates, theme))
+    found.check()
+    return found
+
+
+def _error(path: Path, message: str, hint: str, *, code: str) -> ContentError:
+    return ContentError(position=Position(path=os.path.normpath(path).replace(os.sep, "/")),
+                        code=code, message=message, hint=hint)
+
+
+def _template_problems(folder: Path, theme: Path) -> list[ContentError]:
+    """What :meth:`Theme.check` reports in one site folder. Folder links are followed,
+    but not round a loop; names starting with ``.`` (an editor's swap and lock files)
+    are left alone, as the build leaves them."""
+    problems: list[ContentError] = []
+    pending = [(folder, Path(), frozenset[tuple[int, int]]())]
+    while pending:
+        directory, relative, holding = pending.pop()
+        try:
+            info = os.stat(directory)
+            with os.scandir(directory) as scan:
+                entries = sorted((e for e in scan if not e.name.startswith(".")),
+                                 key=lambda entry: entry.name)
+        except OSError as problem:
+            problems.append(_error(directory,
+                                   f"the folder cannot be read ({problem.strerror})",
+                                   "Fix its permissions.", code="unreadable-template"))
+            continue
+        inside = holding | {(info.st_dev, info.st_ino)}
+        for entry in entries:
+            path, inner = Path(entry.path), relative / entry.name
+            unusable = _unusable(path, theme / inner, inner.as_posix())
+            if unusable is not None:
+                problems.append(_error(path, *unusable, code="unreadable-template"))
+            elif path.is_dir():
+                target = os.stat(path)
+                if (target.st_dev, target.st_ino) not in inside:
+                    pending.append((path, inner, inside))
+    return problems
+
+
+def _unusable(path: Path, ours: Path, inner: str) -> tuple[str, str] | None:
+    """(message, hint) if the build could not use ``path`` in place of the theme's
+    ``ours``, else None."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as problem:
+        if path.is_symlink():
+            return "a link to nothing", "Point the link at an existing file, or remove it."
+        return (f"the template cannot be read ({problem.strerror})", "Fix its permissions.")
+    if stat.S_ISDIR(mode):
+        if ours.is_file():
+            return (f"a folder, where the theme has the file {inner}",
+                    "Replace it with a file, or remove it to use the theme's.")
+        return None
+    if not stat.S_ISREG(mode):
+        return ("not a plain file (a named pipe or a device)",
+                "Replace it with a plain file, or remove it.")
+    if ours.is_dir():
+        return (f"a file, where the theme has the folder {inner}",
+                "Make it a folder of files that override the theme's, or remove it.")
+    try:
+        with open(path, "rb") as file:
+            data = file.read() if is_template(inner) else b""
+    except OSError as problem:
+        return f"the template cannot be read ({problem.strerror})", "Fix its permissions."
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as problem:
+        return (f"the template is not UTF-8 text (byte {data[problem.start]:#04x} at offset"
+                f" {problem.start})", "Save it as UTF-8.")
+    return None
+
+
+def is_template(relative: str) -> bool:
+    """Whether a file of the theme (by its path inside it) is a Jinja template; the
+    files under ``static/`` are copied as they are."""
+    return relative.endswith(TEMPLATE_SUFFIXES) and not relative.startswith(STATIC_PREFIX)
 
 
 def cache_folder(content_dir: Path) -> Path:

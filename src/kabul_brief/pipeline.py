@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from kabul_brief import __version__
 from kabul_brief.errors import ContentError, ContentErrors, ErrorSink, Position
-from kabul_brief.folders import cache_folder, templates_dir
+from kabul_brief.folders import Theme, cache_folder, package_theme, site_theme
 from kabul_brief.stopwatch import Stopwatch
 
 if TYPE_CHECKING:
@@ -45,6 +45,8 @@ class BuildRequest:
     """Already checked (the CLI refuses a bad ``--base-url`` as a usage error); None
     means ``site.yaml``'s."""
     templates: Path | None = None
+    """The site's own templates (``--templates``); None means ``templates/`` beside
+    the content folder, if there is one. Either way over the package's theme."""
     workers: int = 1
     strict: bool = False
     """Warnings are errors: nothing is written if there is one."""
@@ -79,7 +81,8 @@ class Build:
 
     def __init__(self, request: BuildRequest) -> None:
         self.request = request
-        self.templates = request.templates or templates_dir()
+        self.theme: Theme | None = None
+        """The templates and static files, once found."""
         self._sources: str | None = None
         self.publishing = False
         """Whether everything was read and writing began: an OSError from then on is
@@ -93,12 +96,11 @@ class Build:
         clock = request.stopwatch or Stopwatch()
         require_content_folder(request.content)
         if request.out is None:
-            clock.start("load and link")
-            site = load_site(request.content, request.workers, drafts=request.drafts)
-            return Outcome(warnings=self._gate_warnings(site, clock), site=site)
+            return self._check(clock)
         from kabul_brief.publish.reuse import PreviousBuild, load_warnings
         from kabul_brief.publish.writer import check_output
 
+        self.theme = site_theme(request.content, request.templates)
         check_output(request.out, request.content)
         clock.start("check for changes")
         sources = self._digest_sources()
@@ -108,6 +110,36 @@ class Build:
             self._tell(recorded)
             return Outcome(warnings=recorded, kept=previous.files)
         return self._build(request.out, sources, clock)
+
+    @property
+    def templates_shown(self) -> Path:
+        """Where a template error is said to be when Jinja names no file: the site's
+        own templates, else the theme's."""
+        if self.theme is not None:
+            return self.theme.folders[0]
+        return self.request.templates or package_theme()
+
+    def _check(self, clock: Stopwatch) -> Outcome:
+        """Validate the content and the site's own templates (each must compile, as the
+        build would compile it), reporting the problems of both at once."""
+        from kabul_brief.publish.render import compile_overrides
+
+        request = self.request
+        found: list[ContentError] = []
+        clock.start("load and link")
+        try:
+            site = load_site(request.content, request.workers, drafts=request.drafts)
+        except ContentErrors as errors:
+            found.extend(errors.errors)
+        try:
+            self.theme = site_theme(request.content, request.templates)
+        except ContentErrors as errors:
+            found.extend(errors.errors)
+        if found:
+            raise ContentErrors(found)
+        assert self.theme is not None
+        compile_overrides(self.theme)
+        return Outcome(warnings=self._gate_warnings(site, clock), site=site)
 
     def swapped_in(self) -> bool:
         """Whether ``out`` holds what this build writes (a signal that came after the
@@ -133,7 +165,7 @@ class Build:
         markdown.save()  # only once the content passed every gate
         files.save()
         self.publishing = True
-        report = build_site(site, out, request.base_url, self.templates,
+        report = build_site(site, out, request.base_url, self.theme,
                             progress=request.progress, workers=request.workers,
                             sources=sources, stopwatch=clock)
         save_warnings(cache_folder(request.content), sources, warnings)
@@ -143,8 +175,9 @@ class Build:
         from kabul_brief.publish.reuse import sources_digest
 
         request = self.request
+        assert self.theme is not None
         self._sources = sources_digest(
-            request.content, self.templates, __version__, request.base_url, request.drafts,
+            request.content, self.theme, __version__, request.base_url, request.drafts,
             cache=cache_folder(request.content))
         return self._sources
 

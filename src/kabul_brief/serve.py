@@ -2,7 +2,7 @@
 
 The site is built into a private temporary folder with the preview's own address
 as ``base_url``. A watcher thread (watchfiles) rebuilds when anything under the
-content or templates folder changes. Pages poll a tiny version endpoint and
+content folder or the theme's folders changes. Pages poll a tiny version endpoint and
 reload when a build finishes; while the content has errors, or a build failed in
 any other way (a broken template), every page is an overlay listing them, and the
 next change builds again. Messages go through a callback so that only the CLI prints.
@@ -44,6 +44,7 @@ import watchfiles
 
 from kabul_brief import stopping
 from kabul_brief.errors import ContentError, ContentErrors
+from kabul_brief.folders import Theme
 from kabul_brief.pipeline import Build, BuildRequest
 
 VERSION_PATH = "/__kabul-brief/version"
@@ -378,18 +379,20 @@ class PreviewServer(ThreadingHTTPServer):
             self._slots.release()
 
 
-def serve(content: Path, templates: Path | None, host: str, port: int, say: Say,
-          ready: Callable[[str], object] | None = None) -> None:
+def serve(content: Path, theme: Theme | None, templates: Path | None, host: str, port: int,
+          say: Say, ready: Callable[[str], object] | None = None) -> None:
     """Run until stopped (Ctrl-C, SIGTERM, SIGHUP); clean up the temporary site whatever
     ends it. A port that cannot be had raises OSError, with nothing left behind.
-    ``ready`` is told the preview's address once the first build is served (``--open``
-    opens the browser there)."""
+    ``theme`` gives the folders to watch besides the content, ``templates`` the site's
+    own templates folder as given (``--templates``) to each rebuild. ``ready`` is told
+    the preview's address once the first build is served (``--open`` opens the browser
+    there)."""
     with stopping.stopped_by_signals(), _preview_folder() as workdir:
         state = PreviewState(out=workdir / "site")
         with _bind(host, port) as listening:
             address = Address(host, listening.server_address[1])
             listening.RequestHandlerClass = make_handler(state, address)
-            _run(listening, content, templates, state, address.url, say, ready)
+            _run(listening, content, theme, templates, state, address.url, say, ready)
 
 
 PREVIEW_PREFIX: Final = "kabul-brief-preview-"
@@ -450,11 +453,12 @@ def _bind(host: str, port: int) -> Iterator[PreviewServer]:
         server.server_close()
 
 
-def _run(server: PreviewServer, content: Path, templates: Path | None,
-         state: PreviewState, base_url: str, say: Say,
+def _run(server: PreviewServer, content: Path, theme: Theme | None,
+         templates: Path | None, state: PreviewState, base_url: str, say: Say,
          ready: Callable[[str], object] | None) -> None:
     stop = threading.Event()
-    watched = [content] + ([templates] if templates is not None and templates.is_dir() else [])
+    watched = [content, *(folder for folder in (theme.folders if theme else ())
+                          if folder.is_dir())]
 
     def watch() -> None:
         while not stop.is_set():  # should watching itself fail, watch again

@@ -6,7 +6,7 @@ id: the header's search label and a ``#site-search`` link would find the wrong o
 The Markdown check refuses these names; a test builds the sites and asserts every id
 that does not come from content is listed here, so a template that adds an id must
 add it here too. A site's own templates (``templates/`` beside the content, or
-``KABUL_BRIEF_TEMPLATES``) are the site's business; this list covers the default theme.
+``--templates``) are the site's business; this list covers the default theme.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from kabul_brief import __version__
 from kabul_brief.content import model as m
-from kabul_brief.folders import templates_dir
+from kabul_brief.folders import Theme, site_theme
 from kabul_brief.publish import writer
 from kabul_brief.publish.pagetypes import PlannedPage, made, planned_path
 from kabul_brief.publish.plan import Plan, plan_site
@@ -112,21 +112,22 @@ class _PageWriter:
 
 
 def build_site(site: m.Site, out: Path, base_url: str | None = None,
-               templates: Path | None = None, progress: Progress | None = None,
+               theme: Theme | None = None, progress: Progress | None = None,
                workers: int = 1, sources: str | None = None,
                stopwatch: Stopwatch | None = None) -> BuildReport:
     """Plan, render and write the site in place of ``out``; ``workers`` processes render.
     ``sources`` (see :func:`~kabul_brief.publish.reuse.sources_digest`) lets the next
-    build with the same sources skip all work; ``stopwatch`` times the phases."""
+    build with the same sources skip all work; ``stopwatch`` times the phases. ``theme``:
+    the package's alone unless given (see :func:`~kabul_brief.folders.site_theme`)."""
     clock = stopwatch or Stopwatch()
-    folder = templates or templates_dir()
+    theme = theme or site_theme()
     urls = Urls(base_url or site.settings.base_url)
     clock.start("plan")
-    plan = plan_site(site, urls, folder, workers)
-    renderer = Renderer(site, urls, folder)
+    plan = plan_site(site, urls, theme, workers)
+    renderer = Renderer(site, urls, theme)
     pages = _PageWriter(
         plan=plan, renderer=renderer, previous=PreviousBuild.read(out), workers=workers,
-        shared=inputs_digest(__version__, templates_digest(folder), renderer.inputs),
+        shared=inputs_digest(__version__, templates_digest(theme), renderer.inputs),
         progress=progress,
     )
     rendered: list[str] = []

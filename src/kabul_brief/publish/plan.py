@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
 from kabul_brief.content import model as m
+from kabul_brief.folders import Theme
 from kabul_brief.publish import feeds, pages, readers, records, topics
 from kabul_brief.publish.data import data_files
 from kabul_brief.publish.exports import export_files
@@ -113,26 +113,30 @@ def draft_paths(kit: Kit) -> set[str]:
                     for page_id, page in site.pages.items() if page.draft}
 
 
-def static_files(folder: Path) -> dict[str, bytes]:
-    """``templates/static/**`` copied as is, under ``static/``."""
-    source = folder / STATIC_FOLDER
-    if not source.is_dir():
-        return {}
-    return {
-        f"{STATIC_FOLDER}/{path.relative_to(source).as_posix()}": path.read_bytes()
-        for path in sorted(source.rglob("*"))
-        if path.is_file() and not path.name.startswith(".")
-    }
+def static_files(theme: Theme) -> dict[str, bytes]:
+    """``static/**`` of the theme copied as is, under ``static/``: the package theme's
+    files, each replaced by the site's own file of the same path where it has one."""
+    found: dict[str, bytes] = {}
+    for folder in reversed(theme.folders):
+        source = folder / STATIC_FOLDER
+        if not source.is_dir():
+            continue
+        found.update({
+            f"{STATIC_FOLDER}/{path.relative_to(source).as_posix()}": path.read_bytes()
+            for path in sorted(source.rglob("*"))
+            if path.is_file() and not path.name.startswith(".")
+        })
+    return dict(sorted(found.items()))
 
 
-def plan_site(site: m.Site, urls: Urls, templates: Path, workers: int = 1) -> Plan:
+def plan_site(site: m.Site, urls: Urls, theme: Theme, workers: int = 1) -> Plan:
     """The plan; with ``workers`` above 1 the data files and exports are made on another
     process, while the pages are planned and rendered."""
     kit = Kit(site, urls)
     later = in_background(lambda: {**data_files(site, urls), **export_files(site, urls)},
                           workers)
     try:
-        files = {**static_files(templates), Urls.ROBOTS_PATH: feeds.robots(kit).encode()}
+        files = {**static_files(theme), Urls.ROBOTS_PATH: feeds.robots(kit).encode()}
         shards = plan_shards(indexed_paths(site, urls))
         plan = Plan(pages=plan_pages(kit, shards), files=files, later=later,
                     search_shards=shards)

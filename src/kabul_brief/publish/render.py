@@ -1,5 +1,6 @@
-"""The Jinja environment: templates from ``templates/``, escaping always on, and
-undefined names an error rather than an empty string.
+"""The Jinja environment: templates from the theme's folders (a site's own
+``templates/`` first, then the package's theme), escaping always on, and undefined
+names an error rather than an empty string.
 
 Autoescape is on for every template, XML included (``select_autoescape`` would look
 only at the last extension): all text comes from editors. Views hand over sanitized
@@ -9,13 +10,12 @@ Markdown HTML as :class:`markupsafe.Markup`; nothing else is trusted.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Final
 
 import jinja2
 
 from kabul_brief.content import model as m
-from kabul_brief.folders import templates_dir
+from kabul_brief.folders import Theme, files_in, is_template, site_theme
 from kabul_brief.kinds import KINDS, MENU
 from kabul_brief.publish.pagetypes import Page
 from kabul_brief.publish.urls import Urls
@@ -63,9 +63,12 @@ class Chrome:
     """Standing pages (``/about/``), linked from the footer."""
 
 
-def environment(folder: Path | None = None) -> jinja2.Environment:
+def environment(theme: Theme | None = None) -> jinja2.Environment:
+    """Each template is looked up in the theme's folders in turn: a site's own
+    ``article.html`` overrides the theme's, and the theme's templates that extend or
+    include ``base.html`` get the site's, if it has one."""
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(folder or templates_dir()),
+        loader=jinja2.FileSystemLoader((theme or site_theme()).folders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -73,6 +76,16 @@ def environment(folder: Path | None = None) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,
     )
+
+
+def compile_overrides(theme: Theme) -> None:
+    """Compile each template of the site's own folders (not its static files): raises
+    Jinja's TemplateSyntaxError, with the file and line, for the first that fails."""
+    env = environment(theme)
+    for folder in theme.overrides:
+        for relative, _ in files_in(folder):
+            if is_template(relative):
+                env.get_template(relative)
 
 
 def chrome(site: m.Site, urls: Urls) -> Chrome:
@@ -100,8 +113,8 @@ def chrome(site: m.Site, urls: Urls) -> Chrome:
 class Renderer:
     """Renders planned pages to bytes; one environment per build."""
 
-    def __init__(self, site: m.Site, urls: Urls, folder: Path | None = None) -> None:
-        self._env = environment(folder)
+    def __init__(self, site: m.Site, urls: Urls, theme: Theme | None = None) -> None:
+        self._env = environment(theme)
         self._urls = urls
         self._chrome = chrome(site, urls)
 

@@ -36,7 +36,7 @@ from typing import Any, Final
 
 from kabul_brief.content.diskcache import KeyedCache
 from kabul_brief.errors import ContentError
-from kabul_brief.folders import files_in
+from kabul_brief.folders import Theme, files_in
 from kabul_brief.publish.writer import MANIFEST
 
 _FORMAT: Final = 3
@@ -101,22 +101,30 @@ def _hash_folder(hasher: hashlib.blake2b, folder: Path, digests: FileDigests) ->
         hasher.update(f"{relative}\x00{found}\x00".encode())
 
 
-def templates_digest(folder: Path) -> str:
+def _hash_theme(hasher: hashlib.blake2b, theme: Theme, digests: FileDigests) -> None:
+    """Each folder of the theme on its own (the site's overrides, then the package's),
+    so that adding, editing or removing an override changes the digest."""
+    for number, folder in enumerate(theme.folders):
+        hasher.update(f"\x00templates {number}\x00".encode())
+        _hash_folder(hasher, folder.absolute(), digests)
+
+
+def templates_digest(theme: Theme) -> str:
     """Every template file's name and bytes: any template edit re-renders every page."""
     hasher = hashlib.blake2b(digest_size=16)
-    _hash_folder(hasher, folder, FileDigests(None))
+    _hash_theme(hasher, theme, FileDigests(None))
     return hasher.hexdigest()
 
 
-def sources_digest(content: Path, templates: Path, *settings: object,
+def sources_digest(content: Path, theme: Theme, *settings: object,
                    cache: Path | None = None) -> str:
     """Every file the build could read, and the settings it runs with; ``cache`` is
     where the digests of unchanged files are remembered between builds."""
     digests = FileDigests(cache)
     hasher = hashlib.blake2b(repr(settings).encode(), digest_size=16)
-    for label, folder in (("content", content), ("templates", templates)):
-        hasher.update(f"\x00{label}\x00".encode())
-        _hash_folder(hasher, folder.absolute(), digests)
+    hasher.update(b"\x00content\x00")
+    _hash_folder(hasher, content.absolute(), digests)
+    _hash_theme(hasher, theme, digests)
     digests.save()
     return hasher.hexdigest()
 
