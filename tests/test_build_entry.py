@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import http.client
 import os
+import queue
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -40,16 +42,29 @@ class Preview:
             env={**os.environ, "PYTHONPATH": str(REPO / "src"), **(env or {})},
         )
         self.lines: list[str] = []
+        self._said: queue.Queue[str | None] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        """Lines as the preview prints them, read on a thread of their own: a preview
+        that hangs silently makes the test fail, not hang."""
+        assert self.process.stdout is not None
+        with self.process.stdout:
+            for line in self.process.stdout:
+                self._said.put(line.rstrip("\n"))
+        self._said.put(None)
 
     def read_until(self, text: str) -> list[str]:
         """Lines up to and including the first holding ``text``."""
-        assert self.process.stdout is not None
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            line = self.process.stdout.readline()
-            if not line:
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                line = self._said.get(timeout=left)
+            except queue.Empty:
                 break
-            self.lines.append(line.rstrip("\n"))
+            if line is None:
+                break
+            self.lines.append(line)
             if text in line:
                 return list(self.lines)
         raise AssertionError(f"no line with {text!r}; the preview said: {self.lines}")
@@ -62,9 +77,15 @@ class Preview:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        if self.process.stdout is not None and not self.process.stdout.closed:
-            self.lines += self.process.stdout.read().splitlines()
-            self.process.stdout.close()
+        while True:  # what it said last
+            try:
+                line = self._said.get(timeout=30)
+            except queue.Empty:
+                break
+            if line is None:
+                self._said.put(None)  # the end stays the end, for a second stop
+                break
+            self.lines.append(line)
         return self.process.returncode
 
 
@@ -178,7 +199,7 @@ def test_build_says_how_to_look_at_the_site(
     elsewhere = run_cli("build", "--content", "site/content", "--out", "_elsewhere",
                         "--jobs", "1", "--base-url", "https://example.org/")
     assert elsewhere.out.splitlines()[-1] == (
-        "  to look at it: kabul-brief serve --content site/content")
+        "  to look at it: kabul-brief serve --content=site/content")
 
 
 DARI_TITLE = "دیدار هیئت هندی با متقی در کابل"
@@ -202,7 +223,7 @@ def test_new_asks_for_an_id_where_the_title_gives_none(
     assert result.err.splitlines() == [
         f"kabul-brief new: error: no id can be made from {DARI_TITLE!r} (ids are lowercase"
         " Latin letters, digits and hyphens): give one with --id, for example:"
-        f" kabul-brief new event '{DARI_TITLE}' --id my-event-id"]
+        f" kabul-brief new event --id my-event-id -- '{DARI_TITLE}'"]
     assert sorted(p.name for p in (good_site / "content/events").iterdir()) == before
 
 
@@ -241,3 +262,89 @@ def test_a_killed_preview_s_folder_is_removed_by_the_next_and_a_live_one_is_kept
         preview.process.send_signal(signal.SIGHUP)
         assert preview.process.wait(timeout=30) == 0
     assert list(temp.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["-dash", "tab\there", "it's here", "esc\x1b[31m", "ناو"])
+def test_the_command_build_prints_works_when_pasted(
+        good_site: Path, run_cli: Callable[..., CliResult], name: str) -> None:
+    shutil.copytree(good_site / "content", good_site / name)
+    for attempt in ("built", "up to date"):
+        result = run_cli("build", "--content", f"./{name}", "--out", "_out", "--jobs", "1",
+                         "--base-url", "https://example.org/")
+        assert result.code == 0, result.err
+        last = result.out.splitlines()[-1]
+        assert last.startswith("  to look at it: kabul-brief serve --content="), attempt
+        assert last.isprintable()  # one line, nothing a terminal would swallow
+        words = subprocess.run(["bash", "-c", "printf '%s\\0' " + last.split(": ", 1)[1]],
+                               capture_output=True, text=True, check=True).stdout.split("\0")
+        assert words[:3] == ["kabul-brief", "serve", f"--content={name}"], attempt
+
+
+@pytest.mark.parametrize("host", ["LOCALHOST", "127.1", "0x7f.1", "::ffff:127.0.0.1"])
+def test_serve_takes_any_spelling_of_its_address(
+        site: Path, previews: Callable[..., Preview], host: str) -> None:
+    preview = previews(site, "--host", host)
+    said = preview.read_until("serving content at")
+    assert not any("Traceback" in line or "failed" in line for line in said), said
+    url = said[-1].split(" at ", 1)[1].split(" ", 1)[0]
+    assert fetch(url)[0] == 200, url
+    assert preview.stop() == 0
+
+
+@pytest.mark.parametrize("host", ["0", "0.0.0.0"])
+def test_serve_says_when_it_listens_on_every_network(
+        site: Path, previews: Callable[..., Preview], host: str) -> None:
+    preview = previews(site, "--host", host)
+    said = preview.read_until("serving content at")
+    assert any(line.startswith("listening on every network") for line in said), said
+    assert said[-1].startswith("serving content at http://127.0.0.1:")
+    assert preview.stop() == 0
+
+
+def test_serve_refuses_an_empty_host(site: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "kabul_brief", "serve", "--host", "", "--port", "0"],
+        cwd=site, capture_output=True, text=True, check=False, timeout=60,
+        env={**os.environ, "PYTHONPATH": str(REPO / "src")})
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == (
+        "kabul-brief serve: error: argument --host: expected an address such as 127.0.0.1"
+        " (this machine only) or 0.0.0.0 (every network), got an empty one")
+
+
+def test_a_planted_fifo_lock_neither_hangs_the_preview_nor_is_removed(
+        site: Path, tmp_path: Path, previews: Callable[..., Preview]) -> None:
+    temp = tmp_path / "temp"
+    planted = temp / "kabul-brief-preview-planted"
+    planted.mkdir(parents=True)
+    os.mkfifo(planted / "preview.lock")
+    preview = previews(site, env={"TMPDIR": str(temp)})
+    preview.read_until("serving content at")  # within the minute read_until waits
+    assert (planted / "preview.lock").exists()
+    assert preview.stop() == 0
+
+
+@pytest.mark.parametrize("title", ["bell\a", "esc\x1b[31m", "del\x7f", "c1\x85next",
+                                   "\ufffe nonchar"])
+def test_new_refuses_a_title_check_would_refuse(
+        good_site: Path, run_cli: Callable[..., CliResult], title: str) -> None:
+    before = sorted(p.relative_to(good_site) for p in good_site.rglob("*"))
+    result = run_cli("new", "source", title)
+    assert result.code == 2
+    assert result.err.startswith("kabul-brief new: error: the text holds U+")
+    assert result.err.rstrip("\n").endswith(": give the title without it; nothing was written")
+    assert len(result.err.splitlines()) == 1
+    assert sorted(p.relative_to(good_site) for p in good_site.rglob("*")) == before
+
+
+def test_the_command_new_suggests_works_for_a_title_starting_with_a_dash(
+        good_site: Path, run_cli: Callable[..., CliResult]) -> None:
+    asked = run_cli("new", "source", "--", "-کابل")
+    assert asked.code == 2
+    suggested = asked.err.split("for example: ", 1)[1].strip()
+    words = subprocess.run(["bash", "-c", "printf '%s\\0' " + suggested], capture_output=True,
+                           text=True, check=True).stdout.split("\0")[:-1]
+    assert words[0] == "kabul-brief"
+    result = run_cli(*words[1:])
+    assert result.code == 0, result.err
+    assert result.out.strip() == "content/sources/my-source-id.yaml"

@@ -76,6 +76,14 @@ def _port(text: str) -> int:
     return number
 
 
+def _host(text: str) -> str:
+    if not text.strip():  # the socket layer takes "" for every network: say so instead
+        raise argparse.ArgumentTypeError(
+            "expected an address such as 127.0.0.1 (this machine only) or 0.0.0.0 (every"
+            " network), got an empty one")
+    return text.strip()
+
+
 def _parser() -> argparse.ArgumentParser:
     from kabul_brief.content.scaffold import NEW_KINDS
 
@@ -121,7 +129,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--content", type=Path, default=Path("content"),
                        help="content folder (default: content)")
-    serve.add_argument("--host", default="127.0.0.1",
+    serve.add_argument("--host", type=_host, default="127.0.0.1",
                        help="address to listen on (default: 127.0.0.1, this machine only;"
                             " 0.0.0.0 for every network it is on)")
     serve.add_argument("--port", type=_port, default=8000,
@@ -304,6 +312,7 @@ def _build_with(build: Build, started: float, args: argparse.Namespace,
         if outcome.report is None:
             print(f"up to date: {out} holds the {outcome.kept} files this content builds"
                   f" (checked in {time.perf_counter() - started:.2f} s)")
+            print(_how_to_look(None, args.content))
         else:
             _print_report(outcome.report, out, time.perf_counter() - started, args, clock)
     except OSError as problem:  # the site is built all the same
@@ -339,18 +348,33 @@ def _print_report(report: BuildReport, out: Path, elapsed: float, args: argparse
             print(f"  {path.relative_to(out).as_posix()}")
 
 
-def _how_to_look(base_url: str, content: Path) -> str:
+def _how_to_look(base_url: str | None, content: Path) -> str:
     """The line that says how to see the site: the built folder opened as it is finds
     none of its links when the site lives under a path (``/kabul-brief/``)."""
     command = "kabul-brief serve"
-    if os.path.normpath(content) != "content":
-        command += f" --content {shlex.quote(str(content))}"
-    path = urllib.parse.urlsplit(base_url).path
-    if path in ("", "/"):
-        return f"  to look at it: {escape_controls(command)}"
-    return (f"  to look at it: {escape_controls(command)} (its links start with"
+    if os.path.normpath(content) != "content":  # --content=VALUE: a name may start with -
+        command += f" --content={_shell_word(os.fspath(content))}"
+    path = urllib.parse.urlsplit(base_url or "").path
+    if path in ("", "/"):  # or unknown: a build with nothing to do read no site.yaml
+        return f"  to look at it: {command}"
+    return (f"  to look at it: {command} (its links start with"
             f" {escape_controls(path)}, which a file server started in the built folder"
             " does not have)")
+
+
+def _shell_word(text: str) -> str:
+    """``text`` as one word for a POSIX shell that reads back as ``text``, on one line:
+    quoted as ``shlex`` quotes, or, if it holds a character a terminal would not show
+    (a tab, a newline, an escape), as ``$'...'`` with that character escaped."""
+    if text.isprintable():
+        return shlex.quote(text)
+    escaped = "".join(
+        "\\\\" if char == "\\" else "\\'" if char == "'"
+        else char if char.isprintable() else
+        f"\\x{ord(char):02x}" if ord(char) < 0x100 else
+        f"\\u{ord(char):04x}" if ord(char) < 0x10000 else f"\\U{ord(char):08x}"
+        for char in text)
+    return f"$'{escaped}'"
 
 
 _JINJA_FRAME: Final = r"top-level template code|block '[^'\n]*'|macro '[^'\n]*'|template"

@@ -162,16 +162,28 @@ class Address:
 
     host: str
     port: int
+    bound: str = ""
+    """The numeric address the socket has (``127.0.0.1`` for ``--host 127.1``)."""
 
     @property
     def everywhere(self) -> bool:
-        return self.host in WILDCARD_HOSTS
+        return self.host in WILDCARD_HOSTS or self.bound in ("0.0.0.0", "::")
 
     @property
     def url(self) -> str:
-        """The address to open (this machine's, when listening everywhere)."""
+        """The address to open (this machine's, when listening everywhere), in the one
+        form a base URL takes: ``LOCALHOST`` is ``localhost``; a spelling of an address
+        a URL may not carry (``127.1``, ``0x7f.1``) gives way to the bound address."""
+        from kabul_brief.baseurl import BaseUrlError, normalize_base_url
+
         shown = "127.0.0.1" if self.everywhere else self.host
-        return f"http://{f'[{shown}]' if ':' in shown else shown}:{self.port}/"
+        for name in (shown, self.bound, "127.0.0.1"):
+            try:
+                return normalize_base_url(
+                    f"http://{f'[{name}]' if ':' in name else name}:{self.port}/")
+            except BaseUrlError:
+                continue
+        raise AssertionError("127.0.0.1 is a base URL's host")  # pragma: no cover
 
     def answers(self, header: str) -> bool:
         try:
@@ -181,7 +193,9 @@ class Address:
             return False
         if (port or 80) != self.port or asked.username is not None or asked.path:
             return False
-        if name in _LOOPBACK_NAMES or name == self.host.lower().strip("[]"):
+        own = {self.host.lower().strip("[]"), self.bound.lower(),
+               urllib.parse.urlsplit(self.url).hostname}
+        if name in _LOOPBACK_NAMES or name in own:
             return True
         if not self.everywhere:
             return False
@@ -390,7 +404,11 @@ def serve(content: Path, theme: Theme | None, templates: Path | None, host: str,
     with stopping.stopped_by_signals(), _preview_folder() as workdir:
         state = PreviewState(out=workdir / "site")
         with _bind(host, port) as listening:
-            address = Address(host, listening.server_address[1])
+            address = Address(host, listening.server_address[1],
+                              str(listening.server_address[0]))
+            if address.everywhere:
+                say(f"listening on every network this machine is on ({host}), port"
+                    f" {address.port}: other machines can see the preview")
             listening.RequestHandlerClass = make_handler(state, address)
             _run(listening, content, theme, templates, state, address.url, say, ready)
 
@@ -426,13 +444,16 @@ def _remove_dead_previews(parent: Path) -> None:
             facts = folder.lstat()
             if not stat.S_ISDIR(facts.st_mode) or facts.st_uid != os.geteuid():
                 continue
-            try:
-                lock = os.open(folder / _PREVIEW_LOCK, os.O_RDONLY | os.O_CLOEXEC)
+            try:  # never blocking (a planted FIFO), never following a link
+                lock = os.open(folder / _PREVIEW_LOCK, os.O_RDONLY | os.O_CLOEXEC
+                               | os.O_NONBLOCK | os.O_NOFOLLOW)
             except FileNotFoundError:  # none yet: a preview starting, or a dead old one
                 if time.time() - facts.st_mtime > _UNLOCKED_GRACE:
                     shutil.rmtree(folder, ignore_errors=True)
                 continue
             try:
+                if not stat.S_ISREG(os.fstat(lock).st_mode):
+                    continue  # not a preview's lock: not ours to judge
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
                 continue  # held: that preview is running

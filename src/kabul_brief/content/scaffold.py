@@ -32,6 +32,7 @@ from kabul_brief.content.fieldtypes import (
     is_id,
 )
 from kabul_brief.content.schemas import RECORD_SCHEMAS
+from kabul_brief.content.yamlsource import character_problem, first_forbidden
 from kabul_brief.kinds import KINDS
 
 NEW_KINDS = tuple(KINDS)
@@ -72,6 +73,10 @@ def create(content_dir: Path, kind: str, title: str, today: dt.date,
         raise ScaffoldError(f"unknown kind {kind!r}; expected one of: {', '.join(NEW_KINDS)}")
     if not title.strip():
         raise ScaffoldError("the title may not be empty")
+    forbidden = first_forbidden(title)
+    if forbidden is not None:  # check would refuse the file: do not write it
+        message, _ = character_problem(forbidden)
+        raise ScaffoldError(f"{message}: give the title without it; nothing was written")
     if record_id is not None:
         return _write(content_dir, kind, _given_id(record_id), title, today)
     base = slugify(title)
@@ -79,7 +84,7 @@ def create(content_dir: Path, kind: str, title: str, today: dt.date,
         raise ScaffoldError(
             f"no id can be made from {title!r} (ids are lowercase Latin letters, digits and"
             f" hyphens): give one with --id, for example: kabul-brief new {kind}"
-            f" {shlex.quote(title)} --id my-{kind}-id")
+            f" --id my-{kind}-id -- {shlex.quote(title)}")
     folder = content_dir / KINDS[kind].folder
     suffix = KINDS[kind].suffix
     taken = {path.stem for path in folder.rglob(f"*{suffix}")} if folder.is_dir() else set()
