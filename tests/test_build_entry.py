@@ -348,3 +348,45 @@ def test_the_command_new_suggests_works_for_a_title_starting_with_a_dash(
     result = run_cli(*words[1:])
     assert result.code == 0, result.err
     assert result.out.strip() == "content/sources/my-source-id.yaml"
+
+
+@pytest.mark.parametrize("setup", ["file", "dangling-link", "content-is-a-file", "proc"])
+def test_new_says_in_one_line_why_it_cannot_write(
+        good_site: Path, run_cli: Callable[..., CliResult], setup: str) -> None:
+    content = "content"
+    if setup == "file":
+        shutil.rmtree(good_site / "content/sources")
+        (good_site / "content/sources").write_text("not a folder\n", encoding="utf-8")
+    elif setup == "dangling-link":
+        shutil.rmtree(good_site / "content/sources")
+        (good_site / "content/sources").symlink_to(good_site / "nowhere")
+    elif setup == "content-is-a-file":
+        content = "afile"
+        (good_site / "afile").write_text("x\n", encoding="utf-8")
+    else:
+        content = "/proc/1"
+    result = run_cli("new", "source", "Some report", "--content", content)
+    assert result.code == 2
+    assert "Traceback" not in result.err
+    assert len(result.err.splitlines()) == 1
+    assert result.err.startswith("kabul-brief new: error: ")
+    assert result.err.rstrip().endswith("nothing was written")
+    assert not (good_site / "nowhere").exists()
+
+
+def test_new_does_not_take_an_id_held_in_a_list_file_or_front_matter(
+        good_site: Path, run_cli: Callable[..., CliResult]) -> None:
+    (good_site / "content/places/kabul.yaml").rename(good_site / "content/places/cities.yaml")
+    made = run_cli("new", "place", "Kabul")
+    assert made.code == 0, made.err
+    assert made.out.strip() == "content/places/kabul-2.yaml"
+    assert run_cli("check").code == 0
+
+
+def test_a_file_holding_an_empty_list_is_an_empty_file(
+        good_site: Path, run_cli: Callable[..., CliResult]) -> None:
+    (good_site / "content/places/leftover.yaml").write_text("[]\n", encoding="utf-8")
+    result = run_cli("check")
+    assert result.code == 1
+    assert result.error_lines == [
+        "content/places/leftover.yaml:1:1: error: the file holds no place [empty-file]"]

@@ -203,7 +203,12 @@ def _check_folder_names(content_dir: Path, display_root: str, sink: ErrorSink) -
                  "Give the folder read permission.")
         return
     for path in listed:
-        if not path.is_dir() or path.name.startswith(("_", ".")) or path.name in known:
+        if path.name.startswith(("_", ".")) or path.name in known:
+            continue
+        try:
+            if not path.is_dir():
+                continue
+        except OSError:  # a link we may not follow (/proc): no content folder of ours
             continue
         close = difflib.get_close_matches(path.name.lower(), known, n=1, cutoff=0.75)
         if close:
@@ -494,8 +499,8 @@ def _read_records(
                 if written is not None:
                     broken.add((kind, written))
         return []
-    if root is None:
-        sink.add(
+    if root is None or (allow_list and isinstance(root, SequenceNode) and not root.value):
+        sink.add(  # nothing, only comments, or an empty list (its last record deleted)
             Position(path=source.path, line=1, column=1),
             "empty-file",
             f"the file holds no {struct.name}",

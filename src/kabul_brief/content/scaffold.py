@@ -88,6 +88,7 @@ def create(content_dir: Path, kind: str, title: str, today: dt.date,
     folder = content_dir / KINDS[kind].folder
     suffix = KINDS[kind].suffix
     taken = {path.stem for path in folder.rglob(f"*{suffix}")} if folder.is_dir() else set()
+    taken.update(_existing_ids(content_dir).get(kind, ()))  # ids in list files, front matter
     record_id, number = base, 1
     while record_id in taken:
         number += 1
@@ -116,13 +117,23 @@ def _write(content_dir: Path, kind: str, record_id: str, title: str, today: dt.d
             f"{kind} id {record_id!r} is reserved for the site's own pages (/{taken_by_own}):"
             " give another title or --id; nothing was written")
     path = folder / f"{record_id}{suffix}"
+    if not content_dir.is_dir():
+        raise ScaffoldError(f"the content folder {content_dir} is not a folder (or does not"
+                            " exist): pass --content DIR, or run kabul-brief init first;"
+                            " nothing was written")
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise ScaffoldError(f"{folder} is not a folder of the content (a file or a link):"
+                            " check would refuse it too; nothing was written")
     text = render_new(kind, record_id, title.strip(), today, _existing_ids(content_dir))
-    folder.mkdir(parents=True, exist_ok=True)
     try:
+        folder.mkdir(exist_ok=True)
         with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite
             handle.write(text)
     except FileExistsError as exc:
         raise ScaffoldError(f"{path} already exists; nothing was written") from exc
+    except OSError as exc:  # not ours to write, a full disk
+        reason = exc.strerror or type(exc).__name__
+        raise ScaffoldError(f"cannot write {path} ({reason}); nothing was written") from exc
     return NewFile(path=path, id=record_id)
 
 
@@ -209,9 +220,12 @@ def _existing_ids(content_dir: Path) -> dict[str, list[str]]:
     from kabul_brief.errors import ErrorSink
 
     found: dict[str, list[str]] = {}
-    if not content_dir.is_dir():
+    try:
+        if not content_dir.is_dir():
+            return found
+        loaded = load_content(content_dir, str(content_dir), ErrorSink(), 1, None)
+    except OSError:  # what cannot be read holds no ids; writing will say what is wrong
         return found
-    loaded = load_content(content_dir, str(content_dir), ErrorSink(), 1, None)
     for record in sorted(loaded.records, key=lambda r: (r.kind, r.id)):
         found.setdefault(record.kind, []).append(record.id)
     return found
