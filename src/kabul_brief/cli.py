@@ -394,8 +394,11 @@ def _template_error(problem: TemplateError, templates: Path) -> str:
         if problem.lineno:
             where += f":{problem.lineno}"
     else:  # Jinja puts the template's own file and line in the traceback's frames
-        frames = [f"{frame.f_code.co_filename}:{line}" for frame, line
-                  in traceback.walk_tb(problem.__traceback__)
+        cause = problem.__cause__  # what the template's own code raised (1/0)
+        tracebacks = [problem.__traceback__,
+                      *([cause.__traceback__] if isinstance(cause, BaseException) else [])]
+        frames = [f"{frame.f_code.co_filename}:{line}" for trace in tracebacks
+                  for frame, line in traceback.walk_tb(trace)
                   if _JINJA_FRAME_RE.fullmatch(frame.f_code.co_name)]
         # From a render worker the traceback comes as text, in the exception's cause.
         frames += [f"{name}:{line}" for name, line in _TEMPLATE_FRAME_RE.findall(

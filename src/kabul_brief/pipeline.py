@@ -120,8 +120,9 @@ class Build:
         return self.request.templates or package_theme()
 
     def _check(self, clock: Stopwatch) -> Outcome:
-        """Validate the content and the site's own templates (each must compile, as the
-        build would compile it), reporting the problems of both at once."""
+        """Validate the content and the site's own templates, reporting the problems of
+        both at once; with templates of its own, every page is rendered (and dropped),
+        so that what ``check`` accepts ``build`` builds."""
         from kabul_brief.publish.render import compile_overrides
 
         request = self.request
@@ -139,7 +140,13 @@ class Build:
             raise ContentErrors(found)
         assert self.theme is not None
         compile_overrides(self.theme)
-        return Outcome(warnings=self._gate_warnings(site, clock), site=site)
+        warnings = self._gate_warnings(site, clock)
+        if self.theme.overrides:  # a site's own templates may fail only as they run
+            from kabul_brief.publish.build import render_every_page
+
+            clock.start("render")
+            render_every_page(site, self.theme, request.workers)
+        return Outcome(warnings=warnings, site=site)
 
     def swapped_in(self) -> bool:
         """Whether ``out`` holds what this build writes (a signal that came after the

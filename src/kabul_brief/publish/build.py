@@ -163,3 +163,21 @@ def build_site(site: m.Site, out: Path, base_url: str | None = None,
     counts[SEARCH_FOLDER] += sum(indexed)
     return BuildReport(counts=tuple(sorted(counts.items())), total=sum(counts.values()),
                        base_url=urls.base, pages=len(plan.pages), rendered=tuple(rendered))
+
+
+def render_every_page(site: m.Site, theme: Theme | None = None, workers: int = 1) -> None:
+    """Render every page of the site and keep none of it: how ``check`` makes sure a
+    site's own templates run (an error a template raises only while rendering, such
+    as an undefined name, would otherwise pass ``check`` and fail ``build``)."""
+    urls = Urls(site.settings.base_url)
+    plan = plan_site(site, urls, theme or site_theme(), workers)
+    try:
+        renderer = Renderer(site, urls, theme or site_theme())
+        for _ in forked_map(functools.partial(_render_only, renderer), plan.pages, workers):
+            pass  # a generator: each page is rendered as it is asked for
+    finally:
+        plan.abandon()
+
+
+def _render_only(renderer: Renderer, planned: PlannedPage) -> None:
+    renderer.render(made(planned))

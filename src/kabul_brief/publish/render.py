@@ -2,6 +2,13 @@
 ``templates/`` first, then the package's theme), escaping always on, and undefined
 names an error rather than an empty string.
 
+A site's templates are the site's, not ours: they run sandboxed (Jinja's immutable
+sandbox: no reaching Python's internals through ``__globals__`` or ``__class__``, no
+changing the views, no ``range`` of more than 100,000), so a template change in a pull
+request cannot run commands on the machine that builds the site. An error a template
+raises while rendering (``1/0``, a template that includes itself) is a template
+error, with the template's file and line, like Jinja's own.
+
 Autoescape is on for every template, XML included (``select_autoescape`` would look
 only at the last extension): all text comes from editors. Views hand over sanitized
 Markdown HTML as :class:`markupsafe.Markup`; nothing else is trusted.
@@ -13,6 +20,7 @@ from dataclasses import dataclass
 from typing import Final
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from kabul_brief.content import model as m
 from kabul_brief.folders import Theme, files_in, is_template, site_theme
@@ -67,7 +75,7 @@ def environment(theme: Theme | None = None) -> jinja2.Environment:
     """Each template is looked up in the theme's folders in turn: a site's own
     ``article.html`` overrides the theme's, and the theme's templates that extend or
     include ``base.html`` get the site's, if it has one."""
-    return jinja2.Environment(
+    return ImmutableSandboxedEnvironment(
         loader=jinja2.FileSystemLoader((theme or site_theme()).folders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -124,11 +132,20 @@ class Renderer:
         return self._urls.base, self._chrome
 
     def render(self, page: Page) -> bytes:
-        template = self._env.get_template(page.template)
-        text = template.render(
-            site=self._chrome,
-            page=page.meta,
-            view=page.view,
-            canonical=self._urls.absolute_path(page.meta.path),
-        )
+        try:
+            template = self._env.get_template(page.template)
+            text = template.render(
+                site=self._chrome,
+                page=page.meta,
+                view=page.view,
+                canonical=self._urls.absolute_path(page.meta.path),
+            )
+        except jinja2.TemplateError:
+            raise
+        except RecursionError:
+            raise jinja2.TemplateRuntimeError(
+                "the templates include or extend each other without end") from None
+        except Exception as problem:  # raised by the template's own code: 1/0, int("x")
+            raise jinja2.TemplateRuntimeError(
+                f"{type(problem).__name__}: {problem}") from problem
         return text.encode("utf-8")
