@@ -20,6 +20,7 @@ FILLED = {
     "kind": {"event": "kind: meeting", "actor": "kind: person", "place": "kind: city"},
     "sources": "sources: [{source: agency-report}]",
     "parties": "parties: [india, pakistan]",
+    "FILL-IN": "What happened, in our own words.",  # an article's or a page's text
 }
 
 
@@ -75,7 +76,7 @@ def test_new_event_and_article_are_dated_today(
 
 
 @pytest.mark.parametrize(("kind", "line"), [
-    ("place", "kind: "), ("event", "date: "),
+    ("place", "kind: "), ("event", "date: "), ("article", "FILL-IN: "), ("page", "FILL-IN: "),
     ("dispute", "parties: [amir-khan-muttaqi, india]  # FILL-IN"),
 ])
 def test_a_new_file_published_with_its_stand_ins_is_refused_where_they_are(

@@ -82,3 +82,24 @@ def test_a_working_override_passes_check_and_is_built(built: Path) -> None:
         assert b'<p id="ours">' in (built / "_site/about/index.html").read_bytes()
     finally:
         shutil.rmtree(built / "templates")
+
+
+def test_a_link_out_of_the_templates_folder_is_refused(built: Path) -> None:
+    secret = built.parent / "secret.txt"
+    secret.write_text("not for the site\n", encoding="utf-8")
+    (built / "templates/static").mkdir(parents=True)
+    (built / "templates/static/leak.css").symlink_to(secret)
+    (built / "templates/static/inside.css").write_text("p{}\n", encoding="utf-8")
+    (built / "templates/static/alias.css").symlink_to(built / "templates/static/inside.css")
+    before = (built / "_site/index.html").read_bytes()
+    try:
+        for command in (["check"], ["build", "--out", "_site", "--jobs", "1"]):
+            ran = kabul_brief(built, *command)
+            assert ran.returncode == 1, (command, ran.stderr)
+            assert ran.stderr.splitlines()[0] == (
+                "templates/static/leak.css: error: a link out of the templates folder"
+                " [unreadable-template]")
+        assert (built / "_site/index.html").read_bytes() == before
+        assert not (built / "_site/static/leak.css").exists()
+    finally:
+        shutil.rmtree(built / "templates")

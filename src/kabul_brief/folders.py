@@ -119,6 +119,12 @@ def _template_problems(folder: Path, theme: Path) -> list[ContentError]:
         inside = holding | {(info.st_dev, info.st_ino)}
         for entry in entries:
             path, inner = Path(entry.path), relative / entry.name
+            if entry.is_symlink() and not _within(path, folder):
+                problems.append(_error(
+                    path, "a link out of the templates folder",
+                    "Copy the file in instead: a link could publish any file of the machine"
+                    " that builds the site.", code="unreadable-template"))
+                continue
             unusable = _unusable(path, theme / inner, inner.as_posix())
             if unusable is not None:
                 problems.append(_error(path, *unusable, code="unreadable-template"))
@@ -127,6 +133,16 @@ def _template_problems(folder: Path, theme: Path) -> list[ContentError]:
                 if (target.st_dev, target.st_ino) not in inside:
                     pending.append((path, inner, inside))
     return problems
+
+
+def _within(link: Path, folder: Path) -> bool:
+    """Whether ``link`` leads to something inside ``folder`` (a dead link leads nowhere
+    outside: :func:`_unusable` reports it)."""
+    try:
+        target = link.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return True
+    return target.is_relative_to(folder.resolve())
 
 
 def _unusable(path: Path, ours: Path, inner: str) -> tuple[str, str] | None:

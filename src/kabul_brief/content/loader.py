@@ -624,6 +624,15 @@ def _load_markdown(
     if not records:
         return None
     article = records[0]
+    body = "".join(lines[closing + 1 :])
+    if PLACEHOLDER in body and article.data.get("draft") is not True:
+        found = body.index(PLACEHOLDER)  # the text kabul-brief new left to be written
+        line_start = body.rfind("\n", 0, found) + 1
+        sink.add(Position(path=shown, line=closing + 2 + body.count("\n", 0, found),
+                          column=found - line_start + 1),
+                 "unfilled", f"this {kind} still holds {PLACEHOLDER}, and is not a draft",
+                 f"Write the text in place of {PLACEHOLDER}, or keep 'draft: true' until it"
+                 " is ready.")
     if "id" not in article.data:
         stem = path.stem
         if not is_id(stem):

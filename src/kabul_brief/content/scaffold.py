@@ -155,7 +155,7 @@ def render_new(kind: str, record_id: str, title: str, today: dt.date,
         lines.extend(_field_lines(kind, spec, record_id, title, today, existing or {}))
     yaml_text = "\n".join(lines) + "\n"
     if KINDS[kind].markdown:
-        return f"---\n{yaml_text}---\nWrite the text here, in Markdown.\n"
+        return f"---\n{yaml_text}---\n{PLACEHOLDER}: write the text here, in Markdown.\n"
     return yaml_text
 
 
