@@ -10,7 +10,7 @@ linking needs what it finds: paragraph anchors, record links, actor mentions.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, TypeVar, cast
@@ -21,6 +21,7 @@ from kabul_brief.content.backlinks import Citings, compute_backlinks
 from kabul_brief.content.dates import sort_key
 from kabul_brief.content.fieldtypes import (
     INVALID,
+    FieldPath,
     FieldType,
     ListOf,
     OneOf,
@@ -375,7 +376,7 @@ def _check_draft_references(linker: _Linker) -> None:
         for raw in records.values():
             if _is_draft(raw):
                 continue
-            _check_draft_fields(linker, raw, raw.data, RECORD_SCHEMAS[kind], ())
+            _check_draft_fields(linker, raw)
             if kind == "article":
                 start = Position(path=raw.display_path, line=raw.body_line, column=1)
                 _check_draft_links(linker, raw, linker.articles_rendered[raw.id], start)
@@ -386,26 +387,14 @@ def _check_draft_references(linker: _Linker) -> None:
                 _check_draft_links(linker, raw, rendered, start)
 
 
-def _check_draft_fields(
-    linker: _Linker, raw: RawRecord, value: Any, spec: FieldType, path: tuple[str | int, ...]
-) -> None:
-    if isinstance(spec, Ref) and isinstance(value, str):
-        _report_if_draft(linker, raw, raw.position(*path), spec.kind, value)
-    elif isinstance(spec, Text) and spec.markdown and isinstance(value, str):
-        start = raw.position(*path)
-        _check_draft_links(linker, raw, linker.convert(value, start, paragraphs=False), start)
-    elif isinstance(spec, ListOf) and isinstance(value, list):
-        for i, item in enumerate(value):
-            item_spec = spec.positions[i] if i < len(spec.positions) else spec.item
-            _check_draft_fields(linker, raw, item, item_spec, (*path, i))
-    elif isinstance(spec, OneOf) and isinstance(value, dict):
-        for key, struct in spec.variants:
-            if key in value:
-                _check_draft_fields(linker, raw, value, struct, path)
-    elif isinstance(spec, Struct) and isinstance(value, dict):
-        for name, item in value.items():
-            if name in spec.by_name:
-                _check_draft_fields(linker, raw, item, spec.by_name[name].type, (*path, name))
+def _check_draft_fields(linker: _Linker, raw: RawRecord) -> None:
+    for spec, value, path in _field_values(raw.data, RECORD_SCHEMAS[raw.kind], ()):
+        if isinstance(spec, Ref) and isinstance(value, str):
+            _report_if_draft(linker, raw, raw.position(*path), spec.kind, value)
+        elif isinstance(spec, Text) and spec.markdown and isinstance(value, str):
+            start = raw.position(*path)
+            _check_draft_links(linker, raw, linker.convert(value, start, paragraphs=False),
+                               start)
 
 
 def _check_draft_links(linker: _Linker, raw: RawRecord, rendered: Rendered,
@@ -512,7 +501,7 @@ def _check_unlinked(linker: _Linker, raw: RawRecord, *, body: bool = True) -> No
     or a duplicate): its references, its Markdown, its body (unless ``body`` is false:
     checked already with the other articles). Reported in the same pass as the rest,
     so fixing one error never reveals others."""
-    _check_references(linker, raw, raw.data, RECORD_SCHEMAS[raw.kind], ())
+    _check_references(linker, raw)
     start = Position(path=raw.display_path, line=raw.body_line, column=1)
     if raw.body is not None and body:
         if raw.kind == "article":
@@ -521,7 +510,7 @@ def _check_unlinked(linker: _Linker, raw: RawRecord, *, body: bool = True) -> No
             linker.render(raw, raw.body, start, paragraphs=False,
                           top_heading=PAGE_TOP_HEADING)
     if linker.drafts and raw.data.get("draft") in (None, False):  # published, or meant so
-        _check_draft_fields(linker, raw, raw.data, RECORD_SCHEMAS[raw.kind], ())
+        _check_draft_fields(linker, raw)
         if raw.body is not None:
             paragraphs = raw.kind == "article"
             rendered = linker.convert(raw.body, start, paragraphs=paragraphs,
@@ -529,32 +518,40 @@ def _check_unlinked(linker: _Linker, raw: RawRecord, *, body: bool = True) -> No
             _check_draft_links(linker, raw, rendered, start)
 
 
-def _check_references(
-    linker: _Linker, raw: RawRecord, value: Any, spec: FieldType, path: tuple[str | int, ...]
-) -> None:
+def _check_references(linker: _Linker, raw: RawRecord) -> None:
     """Check the references among the valid fields of a record that had errors."""
+    for spec, value, path in _field_values(raw.data, RECORD_SCHEMAS[raw.kind], ()):
+        if isinstance(spec, Ref):
+            linker.exists(raw, spec.kind, value, path)
+        elif isinstance(spec, Text) and spec.markdown and isinstance(value, str):
+            linker.render(raw, value, raw.position(*path), paragraphs=False)
+        elif spec is ARTICLE_CITATION and isinstance(value, dict):
+            article_id, anchor = value.get("article"), value.get("anchor")
+            if anchor is not None and article_id in linker.article_anchors:
+                linker.anchor(raw, article_id, anchor, (*path, "anchor"))
+
+
+def _field_values(value: Any, spec: FieldType, path: FieldPath
+                  ) -> Iterator[tuple[FieldType, Any, FieldPath]]:
+    """Each value of a record's checked fields with its field type and path: the value
+    itself, then what lies inside it (list items, a citation's chosen form, a
+    mapping's fields). The checks that walk a record's fields for references (its
+    own, a published record's of drafts) read this, not a walk of their own."""
     if value is INVALID:
         return
-    if isinstance(spec, Ref):
-        linker.exists(raw, spec.kind, value, path)
-    elif isinstance(spec, Text) and spec.markdown and isinstance(value, str):
-        linker.render(raw, value, raw.position(*path), paragraphs=False)
-    elif isinstance(spec, ListOf) and isinstance(value, list):
+    yield spec, value, path
+    if isinstance(spec, ListOf) and isinstance(value, list):
         for i, item in enumerate(value):
             item_spec = spec.positions[i] if i < len(spec.positions) else spec.item
-            _check_references(linker, raw, item, item_spec, (*path, i))
+            yield from _field_values(item, item_spec, (*path, i))
     elif isinstance(spec, OneOf) and isinstance(value, dict):
         for key, struct in spec.variants:
             if key in value:
-                _check_references(linker, raw, value, struct, path)
+                yield from _field_values(value, struct, path)
     elif isinstance(spec, Struct) and isinstance(value, dict):
         for name, item in value.items():
-            _check_references(linker, raw, item, spec.by_name[name].type, (*path, name))
-        article_id, anchor = value.get("article"), value.get("anchor")
-        if spec is ARTICLE_CITATION and anchor is not None and (
-            article_id in linker.article_anchors
-        ):
-            linker.anchor(raw, article_id, anchor, (*path, "anchor"))
+            if name in spec.by_name:
+                yield from _field_values(item, spec.by_name[name].type, (*path, name))
 
 
 MarkdownJob = tuple[str, bool, int | None]
