@@ -455,22 +455,15 @@ def test_schemas_know_the_draft_field_of_every_kind(
 
 
 def test_the_preview_serves_drafts_marked_as_drafts(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
-    from tests.test_serve import fetch, free_port, wait_for
+    from tests.test_build_entry import Preview
+    from tests.test_serve import fetch
 
     root = tmp_path / "site"
     shutil.copytree(DRAFTS_SITE, root)
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kabul_brief", "serve", "--port", str(port)],
-        cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")},
-    )
+    preview = Preview(root)
     try:
-        base = f"http://127.0.0.1:{port}"
-        wait_for("the preview", lambda: fetch(f"{base}/")[0] == 200)
+        preview.read_until("serving content at")
+        base = f"http://127.0.0.1:{preview.port}"
         status, html = fetch(f"{base}/actors/qx-envoy/")
         assert status == 200
         soup = BeautifulSoup(html, "html.parser")
@@ -480,8 +473,7 @@ def test_the_preview_serves_drafts_marked_as_drafts(tmp_path: Path) -> None:
         assert status == 200
         assert not _noindex(BeautifulSoup(html, "html.parser"))
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        assert preview.stop() == 0
 
 
 # -- any records drafts: an error, or a site without them ---------------------------------

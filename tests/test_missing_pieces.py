@@ -11,12 +11,11 @@ import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import GOOD_SITE
+from tests.conftest import GOOD_SITE, CliResult
 
 REPO = Path(__file__).resolve().parents[1]
 AS_ROOT = os.geteuid() == 0
@@ -26,25 +25,14 @@ AS_A_USER = (["setpriv", "--bounding-set=-dac_override,-dac_read_search",
 that let it: then it reads as any user does (the CI machine runs the tests as root)."""
 
 
-@dataclass(frozen=True)
-class Ran:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def error_lines(self) -> list[str]:
-        return [line for line in self.err.splitlines() if ": error: " in line]
-
-
-def kabul_brief(cwd: Path, *args: str) -> Ran:
+def kabul_brief(cwd: Path, *args: str) -> CliResult:
     result = subprocess.run(
         [*AS_A_USER, sys.executable, "-m", "kabul_brief", *args], cwd=cwd, capture_output=True,
         text=True, timeout=120, check=False,
         env={**os.environ, "PYTHONPATH": str(REPO / "src")},
     )
     assert "Traceback" not in result.stderr + result.stdout
-    return Ran(result.returncode, result.stdout, result.stderr)
+    return CliResult(result.returncode, result.stdout, result.stderr)
 
 
 @pytest.fixture
