@@ -390,3 +390,18 @@ def test_a_file_holding_an_empty_list_is_an_empty_file(
     assert result.code == 1
     assert result.error_lines == [
         "content/places/leftover.yaml:1:1: error: the file holds no place [empty-file]"]
+
+
+def test_a_planted_fifo_lock_neither_hangs_a_build_nor_is_removed(
+        good_site: Path) -> None:
+    planted = good_site / ".kabul-brief-tmp-planted"
+    planted.mkdir()
+    (planted / ".kabul-brief-site").write_text("", encoding="utf-8")  # marked as ours
+    os.mkfifo(planted / ".kabul-brief-lock")
+    built = subprocess.run(
+        [sys.executable, "-m", "kabul_brief", "build", "--out", "_site", "--jobs", "1", "-q"],
+        cwd=good_site, capture_output=True, text=True, check=False, timeout=60,
+        env={**os.environ, "PYTHONPATH": str(REPO / "src")})
+    assert built.returncode == 0, built.stderr
+    assert (good_site / "_site/index.html").is_file()
+    assert (planted / ".kabul-brief-lock").exists()

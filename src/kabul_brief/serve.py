@@ -46,6 +46,7 @@ from kabul_brief import stopping
 from kabul_brief.errors import ContentError, ContentErrors
 from kabul_brief.folders import Theme
 from kabul_brief.pipeline import Build, BuildRequest
+from kabul_brief.publish.writer import lock_is_held
 
 VERSION_PATH = "/__kabul-brief/version"
 RELOAD_SCRIPT = (
@@ -444,23 +445,10 @@ def _remove_dead_previews(parent: Path) -> None:
             facts = folder.lstat()
             if not stat.S_ISDIR(facts.st_mode) or facts.st_uid != os.geteuid():
                 continue
-            try:  # never blocking (a planted FIFO), never following a link
-                lock = os.open(folder / _PREVIEW_LOCK, os.O_RDONLY | os.O_CLOEXEC
-                               | os.O_NONBLOCK | os.O_NOFOLLOW)
-            except FileNotFoundError:  # none yet: a preview starting, or a dead old one
-                if time.time() - facts.st_mtime > _UNLOCKED_GRACE:
-                    shutil.rmtree(folder, ignore_errors=True)
-                continue
-            try:
-                if not stat.S_ISREG(os.fstat(lock).st_mode):
-                    continue  # not a preview's lock: not ours to judge
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                continue  # held: that preview is running
-            else:
+            held = lock_is_held(folder / _PREVIEW_LOCK)
+            if held is False or (  # none yet: a preview starting, or a dead old one
+                    held is None and time.time() - facts.st_mtime > _UNLOCKED_GRACE):
                 shutil.rmtree(folder, ignore_errors=True)
-            finally:
-                os.close(lock)
 
 
 @contextmanager

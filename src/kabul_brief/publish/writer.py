@@ -18,6 +18,7 @@ import fcntl
 import os
 import shutil
 import signal
+import stat
 import tempfile
 import threading
 import time
@@ -201,19 +202,29 @@ def _remove(folder: Path) -> None:
 def _is_dead(leftover: Path) -> bool:
     """True if no live build holds the lock of this working folder (one without a lock
     file was left by an older version, or holds a site swapped out and being deleted)."""
+    return lock_is_held(leftover / LOCK) is not True
+
+
+def lock_is_held(lock: Path) -> bool | None:
+    """Whether a live process holds the ``flock`` on the file ``lock``; None if there is
+    no such file. It is opened without blocking and without following a link: a FIFO
+    or a link planted in its place (a shared ``/tmp``) is no lock of ours, so it counts
+    as held, and whatever it guards is left alone."""
     try:
-        lock = os.open(leftover / LOCK, os.O_RDONLY | os.O_CLOEXEC)
+        handle = os.open(lock, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK | os.O_NOFOLLOW)
     except FileNotFoundError:
+        return None
+    except OSError:
         return True
-    except OSError:
-        return False
     try:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            return True
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
-        return False  # held: its build is running
+        return True  # held: its build (or preview) is running
     finally:
-        os.close(lock)  # closing drops the lock we may have taken
-    return True
+        os.close(handle)  # closing drops the lock we may have taken
+    return False
 
 
 STALE_AFTER: Final = 600.0
