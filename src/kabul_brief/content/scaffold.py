@@ -77,8 +77,9 @@ def create(content_dir: Path, kind: str, title: str, today: dt.date,
     if forbidden is not None:  # check would refuse the file: do not write it
         message, _ = character_problem(forbidden)
         raise ScaffoldError(f"{message}: give the title without it; nothing was written")
+    existing = _existing_ids(content_dir)  # read once: for a free id, and stand-ins
     if record_id is not None:
-        return _write(content_dir, kind, _given_id(record_id), title, today)
+        return _write(content_dir, kind, _given_id(record_id), title, today, existing)
     base = slugify(title)
     if not base:
         raise ScaffoldError(
@@ -88,13 +89,13 @@ def create(content_dir: Path, kind: str, title: str, today: dt.date,
     folder = content_dir / KINDS[kind].folder
     suffix = KINDS[kind].suffix
     taken = {path.stem for path in folder.rglob(f"*{suffix}")} if folder.is_dir() else set()
-    taken.update(_existing_ids(content_dir).get(kind, ()))  # ids in list files, front matter
+    taken.update(existing.get(kind, ()))  # ids in list files and front matter too
     record_id, number = base, 1
     while record_id in taken:
         number += 1
         tail = f"-{number}"
         record_id = base[: ID_MAX_LENGTH - len(tail)].rstrip("-") + tail
-    return _write(content_dir, kind, record_id, title, today)
+    return _write(content_dir, kind, record_id, title, today, existing)
 
 
 def _given_id(record_id: str) -> str:
@@ -105,8 +106,8 @@ def _given_id(record_id: str) -> str:
     return record_id
 
 
-def _write(content_dir: Path, kind: str, record_id: str, title: str, today: dt.date
-           ) -> NewFile:
+def _write(content_dir: Path, kind: str, record_id: str, title: str, today: dt.date,
+           existing: Mapping[str, Sequence[str]]) -> NewFile:
     folder = content_dir / KINDS[kind].folder
     suffix = KINDS[kind].suffix
     from kabul_brief.pipeline import taken_by_site  # the check's own rule; imports the linker
@@ -124,7 +125,7 @@ def _write(content_dir: Path, kind: str, record_id: str, title: str, today: dt.d
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
         raise ScaffoldError(f"{folder} is not a folder of the content (a file or a link):"
                             " check would refuse it too; nothing was written")
-    text = render_new(kind, record_id, title.strip(), today, _existing_ids(content_dir))
+    text = render_new(kind, record_id, title.strip(), today, existing)
     try:
         folder.mkdir(exist_ok=True)
         with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite
