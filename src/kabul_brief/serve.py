@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import html
 import ipaddress
 import math
@@ -154,7 +155,7 @@ WILDCARD_HOSTS: Final = frozenset({"0.0.0.0", "::", ""})
 _LOOPBACK_NAMES: Final = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Address:
     """Where the preview listens, and the ``Host`` headers it answers: its own address,
     by name or number. Listening everywhere (``--host 0.0.0.0``), it answers any IP
@@ -165,12 +166,13 @@ class Address:
     port: int
     bound: str = ""
     """The numeric address the socket has (``127.0.0.1`` for ``--host 127.1``)."""
+    # Not slotted: ``url`` is worked out once, not on every request ``answers``.
 
     @property
     def everywhere(self) -> bool:
         return self.host in WILDCARD_HOSTS or self.bound in ("0.0.0.0", "::")
 
-    @property
+    @functools.cached_property
     def url(self) -> str:
         """The address to open (this machine's, when listening everywhere), in the one
         form a base URL takes: ``LOCALHOST`` is ``localhost``; a spelling of an address
