@@ -548,26 +548,22 @@ def _read_records(
         )
         (records if valid else invalid if invalid is not None else []).append(record)
         if valid and data.get("draft") is not True:
-            _report_unfilled(source, node, kind, sink)
+            _report_unfilled(source, node.start_mark.index, node.end_mark.index, kind,
+                             f"Put the real value in place of {PLACEHOLDER} (and delete the"
+                             f" {PLACEHOLDER} note)", sink)
     return records
 
 
-def _report_unfilled(source: SourceText, node: Node, kind: str, sink: ErrorSink) -> None:
-    """A published record whose lines (values or the notes between them) still hold
-    the placeholder ``kabul-brief new`` wrote: it would go out half-filled."""
-    start, end = node.start_mark.index, node.end_mark.index
+def _report_unfilled(source: SourceText, start: int, end: int, kind: str, hint: str,
+                     sink: ErrorSink) -> None:
+    """A published record whose text from ``start`` to ``end`` (its lines, values or the
+    notes between them; an article's body) still holds the placeholder ``kabul-brief
+    new`` wrote: it would go out half-filled."""
     found = source.text.find(PLACEHOLDER, start, end)
-    if found < 0:
-        return
-    line_start = source.text.rfind("\n", 0, found) + 1
-    where = source.at(source.text.count("\n", 0, found), found - line_start)
-    sink.add(
-        where,
-        "unfilled",
-        f"this {kind} still holds {PLACEHOLDER}, and is not a draft",
-        f"Put the real value in place of {PLACEHOLDER} (and delete the {PLACEHOLDER} note),"
-        " or keep 'draft: true' until it is ready.",
-    )
+    if found >= 0:
+        sink.add(source.at_offset(found), "unfilled",
+                 f"this {kind} still holds {PLACEHOLDER}, and is not a draft",
+                 f"{hint}, or keep 'draft: true' until it is ready.")
 
 
 def _load_markdown(
@@ -624,15 +620,10 @@ def _load_markdown(
     if not records:
         return None
     article = records[0]
-    body = "".join(lines[closing + 1 :])
-    if PLACEHOLDER in body and article.data.get("draft") is not True:
-        found = body.index(PLACEHOLDER)  # the text kabul-brief new left to be written
-        line_start = body.rfind("\n", 0, found) + 1
-        sink.add(Position(path=shown, line=closing + 2 + body.count("\n", 0, found),
-                          column=found - line_start + 1),
-                 "unfilled", f"this {kind} still holds {PLACEHOLDER}, and is not a draft",
-                 f"Write the text in place of {PLACEHOLDER}, or keep 'draft: true' until it"
-                 " is ready.")
+    if article.data.get("draft") is not True:  # the text kabul-brief new left to write
+        body = SourceText("".join(lines[closing + 1 :]), shown, line_offset=closing + 1)
+        _report_unfilled(body, 0, len(body.text), kind,
+                         f"Write the text in place of {PLACEHOLDER}", sink)
     if "id" not in article.data:
         stem = path.stem
         if not is_id(stem):

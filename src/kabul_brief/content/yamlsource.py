@@ -85,8 +85,12 @@ def forbidden_characters(text: str) -> Iterator[tuple[int, int, str]]:
         found = sorted(found + [(m.start(), m.group())
                                 for m in _ASTRAL_NONCHARACTERS.finditer(text)])
     for start, char in found:
-        line_start = text.rfind("\n", 0, start) + 1
-        yield text.count("\n", 0, start), start - line_start, char
+        yield (*line_and_column(text, start), char)
+
+
+def line_and_column(text: str, offset: int) -> tuple[int, int]:
+    """The 0-based line and column of ``offset`` in ``text``."""
+    return text.count("\n", 0, offset), offset - (text.rfind("\n", 0, offset) + 1)
 
 
 def first_forbidden(text: str) -> str | None:
@@ -107,6 +111,10 @@ class SourceText:
 
     def position(self, node: Node) -> Position:
         return self.at(node.start_mark.line, node.start_mark.column)
+
+    def at_offset(self, offset: int) -> Position:
+        """Position of the character at ``offset`` in the text."""
+        return self.at(*line_and_column(self.text, offset))
 
     def at(self, line0: int, column0: int) -> Position:
         """Position from 0-based line and column within the YAML text."""
