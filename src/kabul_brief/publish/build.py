@@ -13,30 +13,35 @@ a report.
 
 from __future__ import annotations
 
+import enum
 import functools
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kabul_brief import __version__
 from kabul_brief.content import model as m
 from kabul_brief.folders import Theme, site_theme
 from kabul_brief.publish import writer
-from kabul_brief.publish.pagetypes import PlannedPage, made, planned_path
+from kabul_brief.publish.pagetypes import LazyPage, PlannedPage, made, planned_path
 from kabul_brief.publish.plan import Plan, plan_site
+from kabul_brief.publish.reads import key_digests, reading
 from kabul_brief.publish.render import Renderer
 from kabul_brief.publish.reuse import (
     Entry,
     PreviousBuild,
+    PreviousGraph,
     digest,
     file_sizes,
     inputs_digest,
     templates_digest,
+    write_graph,
     write_manifest,
 )
 from kabul_brief.publish.search import index_site, shard_digests
 from kabul_brief.publish.urls import Urls, output_path
+from kabul_brief.publish.writer import GRAPH
 from kabul_brief.stopwatch import Stopwatch
 from kabul_brief.workers import forked_map
 
@@ -55,12 +60,25 @@ class BuildReport:
     pages: int
     rendered: tuple[str, ...]
     """Output paths of the pages that had to be rendered again."""
+    remade: tuple[str, ...] = ()
+    """Output paths of the record pages whose views were made: those that read
+    something that changed since the previous build (all of them without one)."""
 
 
 def _what(path: str) -> str:
     if "/" in path:
         return path.split("/", 1)[0]
     return _ROOT_FILES.get(path, path)
+
+
+class _Done(enum.Enum):
+    """What became of a planned page."""
+
+    KEPT = "kept"
+    """Nothing it read changed: the previous file, its view not made."""
+    SAME_VIEW = "same view"
+    """Its view was made, and was the previous one: the previous file."""
+    RENDERED = "rendered"
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,42 +91,64 @@ class _PageWriter:
     shared: str
     """Digest of what every page depends on (templates, chrome, version)."""
     previous: PreviousBuild
+    graph: PreviousGraph
+    """What each record page read at the previous build, and which of it changed."""
     workers: int
     progress: Progress | None
 
-    def write(self, root: Path) -> tuple[tuple[tuple[str, Entry], ...], tuple[str, ...]]:
-        """(manifest entries, paths rendered); the manifest sorts its entries."""
+    def write(self, root: Path) -> tuple[tuple[tuple[str, Entry], ...], tuple[str, ...],
+                                         tuple[str, ...]]:
+        """(manifest entries, paths rendered, record pages whose views were made); the
+        manifest sorts its entries."""
         entries: list[tuple[str, Entry]] = []
         rendered: list[str] = []
+        remade: list[str] = []
         pages = self.plan.pages
         outcomes = forked_map(functools.partial(self._write_page, root), pages, self.workers)
-        for done, (page, (entry, was_rendered)) in enumerate(zip(pages, outcomes, strict=True),
-                                                             start=1):
+        for done, (page, (entry, what)) in enumerate(zip(pages, outcomes, strict=True), start=1):
             path = output_path(planned_path(page))
             entries.append((path, entry))
-            if was_rendered:
+            if what is _Done.RENDERED:
                 rendered.append(path)
+            if what is not _Done.KEPT and isinstance(page, LazyPage):
+                remade.append(path)
             if self.progress is not None:
                 self.progress(done, len(pages))
-        return tuple(entries), tuple(sorted(rendered))
+        return tuple(entries), tuple(sorted(rendered)), tuple(sorted(remade))
 
-    def _write_page(self, root: Path, planned: PlannedPage) -> tuple[Entry, bool]:
-        """Put one page in the new folder: kept from the previous build if its inputs
-        are unchanged, else rendered. Returns its manifest entry and whether it was
-        rendered. Runs on the workers, which write the files themselves: digesting,
+    def _write_page(self, root: Path, planned: PlannedPage) -> tuple[Entry, _Done]:
+        """Put one page in the new folder: kept from the previous build if nothing it
+        read changed (its view is not even made), or if its view and the rest of its
+        inputs are the same, else rendered. Returns its manifest entry and whether it
+        was rendered. Runs on the workers, which write the files themselves: digesting,
         rendering and writing all scale with the cores, and no page's bytes travel
-        back to the parent. A lazily planned page's view is made here."""
-        page = made(planned)
+        back to the parent. A lazily planned page's view is made here, and what it
+        reads of the model is recorded as it is made."""
+        found: tuple[str, ...] | None = None
+        if isinstance(planned, LazyPage):
+            path = output_path(planned.path)
+            kept = self.graph.unchanged(path)
+            unchanged = self.previous.reuse(path, None) if kept is not None else None
+            if unchanged is not None:
+                existing, entry = unchanged
+                writer.link_file(root, path, existing)
+                return replace(entry, reads=kept), _Done.KEPT
+            with reading() as reads:
+                page = made(planned)
+            found = tuple(sorted(reads))
+        else:
+            page = made(planned)
         path = output_path(page.meta.path)
         inputs = inputs_digest(self.shared, page.template, page.meta, page.view)
         unchanged = self.previous.reuse(path, inputs)
         if unchanged is not None:
             existing, entry = unchanged
             writer.link_file(root, path, existing)
-            return entry, False
+            return replace(entry, reads=found), _Done.SAME_VIEW
         data = self.renderer.render(page)
         writer.write_file(root, path, data)
-        return Entry(inputs=inputs, output=digest(data), size=len(data)), True
+        entry = Entry(inputs=inputs, output=digest(data), size=len(data), reads=found)
+        return entry, _Done.RENDERED
 
 
 def build_site(site: m.Site, out: Path, base_url: str | None = None,
@@ -125,18 +165,24 @@ def build_site(site: m.Site, out: Path, base_url: str | None = None,
     clock.start("plan")
     plan = plan_site(site, urls, theme, workers)
     renderer = Renderer(site, urls, theme)
+    shared = inputs_digest(__version__, templates_digest(theme), renderer.inputs)
+    tracked_shared = inputs_digest(shared, site.settings)  # pages see all of the settings
+    clock.start("what changed")
+    now = key_digests(site)
     pages = _PageWriter(
-        plan=plan, renderer=renderer, previous=PreviousBuild.read(out), workers=workers,
-        shared=inputs_digest(__version__, templates_digest(theme), renderer.inputs),
-        progress=progress,
+        plan=plan, renderer=renderer, previous=PreviousBuild.read(out),
+        graph=PreviousGraph.read(out, tracked_shared, now), workers=workers,
+        shared=shared, progress=progress,
     )
     rendered: list[str] = []
+    remade: list[str] = []
     indexed: list[int] = []
 
     def produce(root: Path) -> None:
         clock.start("render and write")
-        entries, paths = pages.write(root)
+        entries, paths, views = pages.write(root)
         rendered.extend(paths)
+        remade.extend(views)
         files = plan.files()  # the data files and exports, made meanwhile
         writer.write_files(root, files)
         clock.start("search index")
@@ -150,6 +196,7 @@ def build_site(site: m.Site, out: Path, base_url: str | None = None,
         indexed.append(len(bundle))
         clock.start("manifest")
         sizes = {path: len(data) for path, data in files.items()}
+        sizes[GRAPH] = write_graph(root, tracked_shared, now, entries)
         write_manifest(root, entries, {**sizes, **bundle, **writer.marker_size()}, sources,
                        search)
         clock.start("swap")
@@ -162,7 +209,8 @@ def build_site(site: m.Site, out: Path, base_url: str | None = None,
     counts = Counter(_what(path) for path in plan.output_paths())
     counts[SEARCH_FOLDER] += sum(indexed)
     return BuildReport(counts=tuple(sorted(counts.items())), total=sum(counts.values()),
-                       base_url=urls.base, pages=len(plan.pages), rendered=tuple(rendered))
+                       base_url=urls.base, pages=len(plan.pages), rendered=tuple(rendered),
+                       remade=tuple(remade))
 
 
 def render_every_page(site: m.Site, theme: Theme | None = None, workers: int = 1) -> None:

@@ -37,9 +37,11 @@ from typing import Any, Final
 from kabul_brief.content.diskcache import KeyedCache
 from kabul_brief.errors import ContentError
 from kabul_brief.folders import Theme, files_in
-from kabul_brief.publish.writer import MANIFEST
+from kabul_brief.publish.reads import changed_reads
+from kabul_brief.publish.writer import GRAPH, MANIFEST
 
 _FORMAT: Final = 3
+_GRAPH_FORMAT: Final = 1
 _SETTLED_NS: Final = 2_000_000_000
 
 
@@ -50,6 +52,9 @@ class Entry:
     output: str
     """Digest of the bytes written."""
     size: int
+    reads: tuple[str, ...] | None = None
+    """What the page's view read of the model (:mod:`~kabul_brief.publish.reads`);
+    None for a page made whole in the plan."""
 
 
 def digest(data: bytes) -> str:
@@ -182,13 +187,18 @@ class PreviousBuild:
     def folder(self) -> Path | None:
         return self._folder
 
-    def reuse(self, path: str, inputs: str) -> tuple[Path, Entry] | None:
+    def reuse(self, path: str, inputs: str | None) -> tuple[Path, Entry] | None:
         """The previous file at ``path`` and its entry, if it was made from the same
-        inputs and is still as it was written."""
+        inputs (any, if None: the caller knows they are the same) and is still as it
+        was written."""
         entry = self._entries.get(path)
-        if self._folder is None or not isinstance(entry, list) or entry[:1] != [inputs]:
+        if self._folder is None or not isinstance(entry, list) or len(entry) != 2:
             return None
-        output = entry[1] if len(entry) == 2 else None
+        if inputs is None:
+            inputs = entry[0]
+        if not isinstance(inputs, str) or entry[0] != inputs:
+            return None
+        output = entry[1]
         file = self._folder / path
         try:
             data = file.read_bytes()
@@ -215,6 +225,66 @@ def write_manifest(folder: Path, entries: Iterable[tuple[str, Entry]],
             "search": dict(search or {})}
     (folder / MANIFEST).write_text(json.dumps(data, indent=0, sort_keys=True) + "\n",
                                    encoding="utf-8")
+
+
+class PreviousGraph:
+    """What each record page of the last build into ``--out`` read, and what each read
+    gave then (:mod:`~kabul_brief.publish.reads`): a page none of whose reads changed
+    since, with the same shared inputs, has the bytes it had, and its view need not
+    even be made. Kept in ``GRAPH`` beside the manifest, as JSON: a built folder may
+    come from anywhere, so nothing in it is unpickled."""
+
+    FILE: Final = GRAPH
+
+    def __init__(self, shared: str | None = None,
+                 pages: Mapping[str, tuple[str, ...]] | None = None,
+                 changed: set[str] | None = None) -> None:
+        self._shared = shared
+        self._pages = dict(pages or {})
+        self._changed = changed or set()
+
+    @classmethod
+    def read(cls, folder: Path, shared: str, now: Mapping[str, str]) -> PreviousGraph:
+        """The graph in ``folder``, compared with the reads' digests ``now``; an
+        unreadable, foreign or differently shared one keeps nothing."""
+        try:
+            data = json.loads((folder / GRAPH).read_text(encoding="utf-8"))
+            if data.get("format") != _GRAPH_FORMAT or data.get("shared") != shared:
+                return cls()
+            names, digests, listed = data["reads"], data["digests"], data["pages"]
+            if not (isinstance(names, list) and isinstance(digests, list)
+                    and len(names) == len(digests) and isinstance(listed, dict)):
+                return cls()
+            before = {name: digest for name, digest in zip(names, digests, strict=True)
+                      if isinstance(name, str) and isinstance(digest, str)}
+            pages = {path: tuple(names[i] for i in indices)
+                     for path, indices in listed.items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
+            return cls()
+        return cls(shared, pages, changed_reads(before, now))
+
+    def unchanged(self, path: str) -> tuple[str, ...] | None:
+        """What the page at ``path`` read, if none of it changed; else None."""
+        found = self._pages.get(path)
+        if self._shared is None or found is None or not self._changed.isdisjoint(found):
+            return None
+        return found
+
+
+def write_graph(folder: Path, shared: str, digests: Mapping[str, str],
+                entries: Iterable[tuple[str, Entry]]) -> int:
+    """Record what each page read (every read named once, pages by its number);
+    returns the size of the file written."""
+    pages = {path: entry.reads for path, entry in entries if entry.reads is not None}
+    names = sorted(set(digests).union(*pages.values()))
+    number = {name: i for i, name in enumerate(names)}
+    data = {"format": _GRAPH_FORMAT, "shared": shared, "reads": names,
+            "digests": [digests.get(name) for name in names],
+            "pages": {path: sorted(number[read] for read in reads)
+                      for path, reads in sorted(pages.items())}}
+    text = json.dumps(data, separators=(",", ":")).encode("utf-8")
+    (folder / GRAPH).write_bytes(text + b"\n")
+    return len(text) + 1
 
 
 def file_sizes(folder: Path, under: str = "") -> dict[str, int]:

@@ -10,7 +10,7 @@ rewritten, and everything else stays plain text for Jinja to escape.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Final, TypeVar
 
@@ -18,6 +18,7 @@ from markupsafe import Markup as SafeHtml
 
 from kabul_brief.content import model as m
 from kabul_brief.content.dates import PartialDate, Precision
+from kabul_brief.publish.reads import remembered, tracked
 from kabul_brief.publish.urls import Urls, safe_external
 
 _MONTHS: Final = tuple(calendar.month_name)
@@ -156,19 +157,17 @@ class Kit:
     page view never scans every record of a kind, so planning stays linear."""
 
     def __init__(self, site: m.Site, urls: Urls) -> None:
-        self.site = site
+        self.site = tracked(site)
+        """The model, noting what each page's view reads (:mod:`~kabul_brief.publish.reads`)."""
         self.urls = urls
-        self._links: dict[tuple[str, str], Link] = {}
-        self._event_items: dict[tuple[str, str | None, str | None], EventItem] = {}
+        self._links: dict[Hashable, tuple[Link, frozenset[str]]] = {}
+        self._event_items: dict[Hashable, tuple[EventItem, frozenset[str]]] = {}
 
     # -- names and links ---------------------------------------------------------
 
     def _link(self, kind: str, record_id: str, title: Callable[[], str]) -> Link:
-        key = (kind, record_id)
-        link = self._links.get(key)
-        if link is None:
-            link = self._links[key] = Link(self.urls.record(kind, record_id), title())
-        return link
+        return remembered(self._links, (kind, record_id),
+                          lambda: Link(self.urls.record(kind, record_id), title()))
 
     def actor(self, actor_id: str) -> Link:
         return self._link("actor", actor_id,
@@ -215,11 +214,8 @@ class Kit:
         self, event_id: str, role: str | None = None, *, besides: str | None = None
     ) -> EventItem:
         """An event for lists; ``besides`` leaves out the actor whose page lists it."""
-        key = (event_id, role, besides)
-        item = self._event_items.get(key)
-        if item is None:
-            item = self._event_items[key] = self._event_item(event_id, role, besides)
-        return item
+        return remembered(self._event_items, (event_id, role, besides),
+                          lambda: self._event_item(event_id, role, besides))
 
     def _event_item(self, event_id: str, role: str | None, besides: str | None) -> EventItem:
         event = self.site.events[m.EventId(event_id)]
