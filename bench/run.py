@@ -68,6 +68,7 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))
 from generate import SIZES, generate  # noqa: E402 (bench/generate.py, beside this file)
+from serve_latency import ServeResult, measure_serve  # noqa: E402
 
 TMPFS = Path("/dev/shm")
 GNU_TIME = Path("/usr/bin/time")
@@ -313,6 +314,7 @@ class Result:
     cold: list[Sample] = field(default_factory=list)
     pages: int = 0
     rebuilds: dict[str, list[Sample]] = field(default_factory=dict)
+    serve: ServeResult | None = None
 
 
 REBUILDS = ("no-change rebuild", "one-event edit", "one-actor edit")
@@ -404,6 +406,12 @@ def measure_size(size: str, generators: list[Generator], root: Path,
             results[ours.name].rebuilds.setdefault(label, []).append(sample)
             print(f"[{size}] run {run}/{runs} {ours.name} {label}: {sample.wall:.2f} s",
                   flush=True)
+    print(f"[{size}] {ours.name} serve: 10 one-event edits ...", flush=True)
+    serve_env = {**(ours.env or os.environ), "KABUL_BRIEF_CACHE": str(root / OURS_CACHE)}
+    served = measure_serve(corpus, spec.events // 2, 10, serve_env)
+    results[ours.name].serve = served
+    print(f"[{size}] {ours.name} serve edit: median {served.median:.2f} s, "
+          f"90th percentile {served.p90:.2f} s", flush=True)
     expected = spec.articles + spec.actors + spec.events + 2
     for generator in generators[1:]:
         if results[generator.name].pages != expected:
@@ -543,6 +551,17 @@ def report(sizes: list[str], generators: list[Generator], startup: dict[str, Sam
     lines.append("")
     lines += table(["size", "cold s"] + [f"{label} s" for label in REBUILDS], rebuild_rows)
     lines.append("")
+    serve_rows = [[size, " ".join(f"{x:.2f}" for x in served.latencies),
+                   f"{served.median:.2f}", f"{served.p90:.2f}", f"{served.rss_kib / 1024:,.0f}",
+                   f"{served.children_rss_kib / 1024:,.0f}"]
+                  for size in sizes if (served := results[size][ours].serve) is not None]
+    if serve_rows:
+        lines.append(f"### {ours}: one-event edit in `serve`, file written -> new page served")
+        lines.append("")
+        lines += table(["size", "10 edits s", "median s", "90th percentile s",
+                        "peak RSS of serve MiB", "largest child MiB"], serve_rows)
+        lines.append("")
+    lines += targets(sizes, names, results, cold)
     if "S" in results and "L" in results:
         lines.append("### Growth S → L")
         lines.append("")
@@ -554,6 +573,56 @@ def report(sizes: list[str], generators: list[Generator], startup: dict[str, Sam
         lines += table(["generator", "cold build L / S", "pages L / S"], growth_rows)
         lines.append("")
     return "\n".join(lines)
+
+
+TARGETS = {  # issue 13: (S, L); None where the issue sets none
+    "cold build / Pelican's": (2.0, 1.0),
+    "cold build / Hugo's": (3.0, 2.0),
+    "serve one-event edit, median s": (0.3, 1.0),
+    "build after a one-event edit s": (1.0, 3.0),
+    "no-change build s": (0.3, 0.5),
+    "peak RSS of build MB": (None, 450.0),
+    "peak RSS of serve after 10 edits MB": (None, 600.0),
+}
+
+
+def targets(sizes: list[str], names: list[str], results: dict[str, dict[str, Result]],
+            cold: Callable[[str, str], float]) -> list[str]:
+    """Every target of the issue against this run, each marked met or not."""
+    ours = names[0]
+    rows = []
+    for measure, limits in TARGETS.items():
+        for size, limit in zip(("S", "L"), limits, strict=True):
+            if limit is None or size not in results:
+                continue
+            result = results[size][ours]
+            value: float | None = None
+            if measure.startswith("cold build /"):
+                other = "Pelican" if "Pelican" in measure else "Hugo"
+                if other in names:
+                    value = cold(ours, size) / cold(other, size)
+            elif measure.startswith("serve") and result.serve is not None:
+                value = result.serve.median
+                met = value <= limit and result.serve.p90 <= 2 * result.serve.median
+                rows.append([measure + " (90th percentile ≤ 2x median)", size, f"≤ {limit}",
+                             f"{value:.2f} (90th {result.serve.p90:.2f})",
+                             "met" if met else "**not met**"])
+                continue
+            elif measure.startswith("build after"):
+                value = statistics.median(s.wall for s in result.rebuilds["one-event edit"])
+            elif measure.startswith("no-change"):
+                value = statistics.median(s.wall for s in result.rebuilds["no-change rebuild"])
+            elif measure == "peak RSS of build MB":
+                value = max(s.rss_kib for s in result.cold) * 1024 / 1e6
+            elif measure.startswith("peak RSS of serve") and result.serve is not None:
+                value = max(result.serve.rss_kib, result.serve.children_rss_kib) * 1024 / 1e6
+            if value is None:
+                rows.append([measure, size, f"≤ {limit}", "not measured", "**not met**"])
+                continue
+            rows.append([measure, size, f"≤ {limit}", f"{value:.2f}",
+                         "met" if value <= limit else "**not met**"])
+    return ["### The targets of issue 13, from this run", "",
+            *table(["measure", "size", "target", "measured", "status"], rows), ""]
 
 
 def main(argv: Sequence[str] | None = None) -> None:
