@@ -212,8 +212,8 @@ def test_check_github_format_prints_warnings_and_errors_as_annotations(
 # -- f. build --timings ------------------------------------------------------------------------
 
 TIMING = re.compile(r"^  +(?P<seconds>\d+\.\d\d) s  (?P<phase>[a-z ]+)$")
-PHASES = ["check for changes", "load and link", "warnings", "plan", "render and write",
-          "search index", "manifest", "swap"]
+PHASES = ["check for changes", "load and link", "warnings", "plan", "what changed",
+          "render and write", "search index", "manifest", "swap"]
 
 
 def test_build_timings_prints_each_phase_with_its_time(

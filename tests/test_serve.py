@@ -77,14 +77,14 @@ def test_serve_rebuilds_shows_errors_and_stops_on_sigint(
     assert "Indian delegation meets Muttaqi in Kabul" in body
     assert "/__kabul-brief/version" in body  # the reload script
 
-    version = fetch(f"{base}/__kabul-brief/version")[1]
+    version_url = f"{base}/__kabul-brief/version?page=/events/kabul-meeting/"
+    version = fetch(version_url)[1]
     event = site / "content/events/kabul-meeting.yaml"
     event.write_text(event.read_text("utf-8").replace(
         "title: Indian delegation meets Muttaqi in Kabul", "title: Delegation talks in Kabul"
     ), "utf-8")
     wait_for("the edit", lambda: "Delegation talks in Kabul" in fetch(page)[1])
-    wait_for("a new version for open pages to reload",
-             lambda: fetch(f"{base}/__kabul-brief/version")[1] != version)
+    wait_for("a new version for the page to reload", lambda: fetch(version_url)[1] != version)
 
     event.write_text(event.read_text("utf-8").replace("kind: meeting", "kind: meting"), "utf-8")
     wait_for("the error overlay", lambda: fetch(page)[0] == 500)

@@ -15,7 +15,7 @@ answers "up to date" without loading Markdown, Jinja or the content model.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,6 +26,8 @@ from kabul_brief.folders import Theme, cache_folder, package_theme, site_theme
 from kabul_brief.stopwatch import Stopwatch
 
 if TYPE_CHECKING:
+    from jinja2 import Environment
+
     from kabul_brief.content.loader import LoadCache
     from kabul_brief.content.mdcache import MarkdownCache
     from kabul_brief.content.model import Site
@@ -57,6 +59,8 @@ class BuildRequest:
     """Told the warnings as soon as they are known: before publishing, which takes a
     while and may yet fail (a broken template)."""
     stopwatch: Stopwatch | None = None
+    resident: Resident | None = None
+    """What a preview that stays up keeps from one build to the next."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +73,60 @@ class Outcome:
     report: BuildReport | None = None
     kept: int | None = None
     """When ``out`` was up to date: how many files it holds."""
+
+
+class Resident:
+    """What a preview that stays up keeps between its builds: the caches in memory
+    (not read from disk again for every edit), and the last build's model, what each
+    record page read of it, and the digest of each page written. With them
+    :meth:`show_edit` tells which pages an edit touches, and puts them in place, before
+    the build that follows has done the rest (the index pages, the data files, the
+    search index)."""
+
+    def __init__(self, content: Path) -> None:
+        from kabul_brief.content.loader import LoadCache
+        from kabul_brief.content.mdcache import MarkdownCache
+
+        self.markdown = MarkdownCache.beside(content)
+        self.files = LoadCache.beside(content)
+        self.site: Site | None = None
+        self.reads: Mapping[str, tuple[str, ...]] = {}
+        self.outputs: Mapping[str, str] = {}
+        self.patched = False
+        """Pages were put in the built folder since its build: the next build must run
+        even if the content is back to what that build read (an edit undone)."""
+        self._templates: tuple[str, Environment] | None = None
+        """The Jinja environment of the last edit shown, by the digest of the templates."""
+
+    def remember(self, site: Site, report: BuildReport) -> None:
+        self.site, self.reads, self.outputs = site, report.reads, report.outputs
+        self.patched = False
+
+    def show_edit(self, request: BuildRequest) -> tuple[str, ...]:
+        """Load and link the content again, and render into ``request.out`` at once the
+        record pages that read something the edit changed; returns the paths whose
+        bytes changed. Raises what loading raises (content errors: the build that
+        follows reports them)."""
+        from kabul_brief.publish.build import patch_pages
+        from kabul_brief.publish.reads import changed_between
+        from kabul_brief.publish.render import environment
+        from kabul_brief.publish.reuse import templates_digest
+
+        if self.site is None or request.out is None:
+            return ()
+        for cache in (self.markdown, self.files):
+            cache.begin()
+        site = load_site(request.content, cache=self.markdown, files=self.files,
+                         drafts=request.drafts)
+        changed = changed_between(self.site, site)
+        dirty = [path for path, reads in self.reads.items() if not changed.isdisjoint(reads)]
+        self.patched = True
+        theme = site_theme(request.content, request.templates)
+        digest = templates_digest(theme)
+        if self._templates is None or self._templates[0] != digest:
+            self._templates = (digest, environment(theme))
+        return patch_pages(site, request.out, dirty, request.base_url, theme,
+                           self._templates[1])
 
 
 class StrictWarnings(ContentErrors):
@@ -106,7 +164,8 @@ class Build:
         sources = self._digest_sources()
         recorded = load_warnings(cache_folder(request.content), sources)
         previous = PreviousBuild.read(request.out)
-        if recorded is not None and previous.is_current(sources):
+        patched = request.resident is not None and request.resident.patched
+        if recorded is not None and previous.is_current(sources) and not patched:
             self._tell(recorded)
             return Outcome(warnings=recorded, kept=previous.files)
         return self._build(request.out, sources, clock)
@@ -164,7 +223,13 @@ class Build:
         from kabul_brief.publish.reuse import save_warnings
 
         request = self.request
-        markdown, files = MarkdownCache.beside(request.content), LoadCache.beside(request.content)
+        if request.resident is not None:
+            markdown, files = request.resident.markdown, request.resident.files
+            for cache in (markdown, files):
+                cache.begin()
+        else:
+            markdown = MarkdownCache.beside(request.content)
+            files = LoadCache.beside(request.content)
         clock.start("load and link")
         site = load_site(request.content, request.workers, cache=markdown, files=files,
                          drafts=request.drafts)
@@ -176,6 +241,8 @@ class Build:
                             progress=request.progress, workers=request.workers,
                             sources=sources, stopwatch=clock)
         save_warnings(cache_folder(request.content), sources, warnings)
+        if request.resident is not None:
+            request.resident.remember(site, report)
         return Outcome(warnings=warnings, site=site, report=report)
 
     def _digest_sources(self) -> str:

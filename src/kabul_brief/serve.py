@@ -33,7 +33,7 @@ import threading
 import time
 import traceback
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -46,16 +46,19 @@ import watchfiles
 from kabul_brief import stopping
 from kabul_brief.errors import ContentError, ContentErrors
 from kabul_brief.folders import Theme
-from kabul_brief.pipeline import Build, BuildRequest
+from kabul_brief.pipeline import Build, BuildRequest, Resident
 from kabul_brief.publish.writer import lock_is_held
 
 VERSION_PATH = "/__kabul-brief/version"
 RELOAD_SCRIPT = (
-    "<script>(function(){var v=null;function poll(){fetch('" + VERSION_PATH + "',"
+    "<script>(function(){var v=null,u='" + VERSION_PATH + "?page='+"
+    "encodeURIComponent(location.pathname);function poll(){fetch(u,"
     "{cache:'no-store'}).then(function(r){return r.text()}).then(function(t){"
     "if(v!==null&&t!==v){location.reload()}v=t}).catch(function(){})"
-    ".finally(function(){setTimeout(poll,500)})}poll()})();</script>"
+    ".finally(function(){setTimeout(poll,250)})}poll()})();</script>"
 )
+"""Each page asks for its own version: a browser reloads when the page it shows
+changed (or the overlay came or went), not on every rebuild."""
 
 Say = Callable[[str], None]
 MAX_CONNECTIONS: Final = 128
@@ -89,21 +92,51 @@ class PreviewState:
 
     out: Path
     version: int = 0
+    """Changes when every page must reload: the overlay came or went, a stylesheet or
+    another file besides the pages changed."""
     errors: tuple[str, ...] = ()
     """The problems of the last build, formatted; the overlay lists them."""
     lock: threading.Lock = field(default_factory=threading.Lock)
+    pages: dict[str, int] = field(default_factory=dict)
+    """Output path of a page -> how many times its bytes changed."""
+    resident: Resident | None = None
+    """The model and caches kept from one build to the next."""
+
+    def page_version(self, url_path: str) -> str:
+        """What a page at ``url_path`` polls for: the whole preview's version and its own."""
+        relative = urllib.parse.unquote(url_path).lstrip("/")
+        if relative == "" or relative.endswith("/"):
+            relative += "index.html"
+        with self.lock:
+            return f"{self.version}.{self.pages.get(relative, 0)}"
+
+    def touch(self, paths: Iterable[str]) -> None:
+        with self.lock:
+            for path in paths:
+                self.pages[path] = self.pages.get(path, 0) + 1
 
 
 def rebuild(content: Path, templates: Path | None, state: PreviewState, base_url: str,
-            say: Say) -> None:
+            say: Say, everything: bool = False) -> None:
     """One build, drafts included, through the build's one entry (so with the warnings
-    ``build`` would print); on any failure keep the last good site and show the overlay."""
+    ``build`` would print); on any failure keep the last good site and show the overlay.
+    First the record pages the edit touched are rendered and put in place (see
+    :meth:`~kabul_brief.pipeline.Resident.show_edit`), and the browsers showing them
+    reload; the build then does the rest. ``everything``: a file besides the content
+    changed (a template, the stylesheet), so every page reloads."""
     def warn(warnings: tuple[ContentError, ...]) -> None:
         if warnings:
             say("\n".join(warning.format() for warning in warnings))
 
+    if state.resident is None:
+        state.resident = Resident(content)
+    resident = state.resident
+    before = resident.outputs
     request = BuildRequest(content=content, out=state.out, base_url=base_url,
-                           templates=templates, drafts=True, warn=warn)
+                           templates=templates, drafts=True, warn=warn, resident=resident)
+    if not state.errors and not everything:
+        with contextlib.suppress(Exception):  # whatever fails here, the build below reports
+            state.touch(resident.show_edit(request))
     try:
         outcome = Build(request).run()
     except ContentErrors as problems:
@@ -117,8 +150,12 @@ def rebuild(content: Path, templates: Path | None, state: PreviewState, base_url
         say("the build failed: the preview shows it until the next change builds")
         return
     with state.lock:
+        if state.errors or everything or not before:
+            state.version += 1
         state.errors = ()
-        state.version += 1
+    after = resident.outputs
+    state.touch(path for path in before.keys() | after.keys()
+                if before.get(path) != after.get(path))
     if outcome.report is None:
         say("rebuilt: nothing had changed")
     else:
@@ -251,10 +288,11 @@ def make_handler(state: PreviewState, address: Address | None = None
             if self._refused():
                 return
             with state.lock:
-                version, errors = state.version, state.errors
-            path = self.path.split("?", 1)[0]
+                errors = state.errors
+            path, _, query = self.path.partition("?")
             if path == VERSION_PATH:
-                self._send(HTTPStatus.OK, "text/plain", str(version).encode())
+                shown = urllib.parse.parse_qs(query).get("page", ["/"])[0]
+                self._send(HTTPStatus.OK, "text/plain", state.page_version(shown).encode())
                 return
             if errors and (path.endswith("/") or path.endswith(".html")):
                 self._send(HTTPStatus.INTERNAL_SERVER_ERROR, "text/html", overlay_page(errors))
@@ -478,7 +516,9 @@ def _run(server: PreviewServer, content: Path, theme: Theme | None,
                                                 step=50):
                     names = sorted({Path(path).name for _, path in changes})
                     say(f"changed: {', '.join(names)}")
-                    rebuild(content, templates, state, base_url, say)
+                    besides = any(not Path(path).is_relative_to(content.absolute())
+                                  for _, path in changes)
+                    rebuild(content, templates, state, base_url, say, everything=besides)
             except Exception as problem:
                 _failed(state, (f"watching for changes failed: {problem}",))
                 say(f"watching for changes failed: {problem}; trying again")

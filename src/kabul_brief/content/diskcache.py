@@ -152,6 +152,12 @@ class KeyedCache(Generic[Value]):
                 self.put(keys[n], result)
         return results
 
+    def begin(self) -> None:
+        """Start another build with the same cache in memory (a resident preview): what
+        the last one used or computed is known, and nothing is used yet."""
+        self._known = {**self._known, **self._used}
+        self._used = {}
+
     def save(self) -> None:
         """Keep this build's values; never fail a build over the cache."""
         # Values equal to those read are mostly the very same objects: cheap to compare.

@@ -123,12 +123,22 @@ class LoadCache(KeyedCache[bytes]):
 
     def __init__(self, folder: Path | None) -> None:
         super().__init__(folder)
+        self._objects: dict[str, tuple[bytes, Any]] = {}
         self._code = code_digest(
             [sys.modules[__name__], fieldtypes, schemas, yamlsource, dates, errors, kinds],
             ["PyYAML"])
 
     def accepts(self, value: object) -> bool:
         return isinstance(value, bytes)
+
+    def unpickled(self, key: str, pickled: bytes) -> Any:
+        """What a file gave, unpickled once per cache in memory: a resident preview
+        keeps its cache, and an edit then unpickles the edited file alone. Nothing
+        downstream changes a loaded record, so the same objects serve every build."""
+        found = self._objects.get(key)
+        if found is None or found[0] is not pickled:
+            found = self._objects[key] = (pickled, pickle.loads(pickled))
+        return found[1]
 
     def key(self, shown: str, data: bytes) -> str:
         hasher = hashlib.blake2b(self._code.encode(), digest_size=20)
@@ -164,9 +174,9 @@ def load_content(content_dir: Path, display_root: str, sink: ErrorSink,
         jobs.append(job)
         keys.append(cache.key(shown, data))
     read = functools.partial(_load_file, content_dir, display_root)
-    for pickled in cache.map(keys, read, jobs, workers):
+    for key, pickled in zip(keys, cache.map(keys, read, jobs, workers), strict=True):
         assert pickled is not None
-        file_result: _FileResult = pickle.loads(pickled)
+        file_result: _FileResult = cache.unpickled(key, pickled)
         loaded.records.extend(file_result.records)
         sink.extend(file_result.errors)
         loaded.broken.update(file_result.broken)

@@ -13,19 +13,23 @@ a report.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import functools
+import sys
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+import jinja2
 
 from kabul_brief import __version__
 from kabul_brief.content import model as m
 from kabul_brief.folders import Theme, site_theme
 from kabul_brief.publish import writer
 from kabul_brief.publish.pagetypes import LazyPage, PlannedPage, made, planned_path
-from kabul_brief.publish.plan import Plan, plan_site
+from kabul_brief.publish.plan import Plan, plan_site, record_pages
 from kabul_brief.publish.reads import key_digests, reading
 from kabul_brief.publish.render import Renderer
 from kabul_brief.publish.reuse import (
@@ -41,6 +45,7 @@ from kabul_brief.publish.reuse import (
 )
 from kabul_brief.publish.search import index_site, shard_digests
 from kabul_brief.publish.urls import Urls, output_path
+from kabul_brief.publish.views import Kit
 from kabul_brief.publish.writer import GRAPH
 from kabul_brief.stopwatch import Stopwatch
 from kabul_brief.workers import forked_map
@@ -63,6 +68,10 @@ class BuildReport:
     remade: tuple[str, ...] = ()
     """Output paths of the record pages whose views were made: those that read
     something that changed since the previous build (all of them without one)."""
+    reads: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Output path of each record page -> what its view read of the model."""
+    outputs: Mapping[str, str] = field(default_factory=dict)
+    """Output path of each page -> digest of its bytes."""
 
 
 def _what(path: str) -> str:
@@ -107,6 +116,8 @@ class _PageWriter:
         outcomes = forked_map(functools.partial(self._write_page, root), pages, self.workers)
         for done, (page, (entry, what)) in enumerate(zip(pages, outcomes, strict=True), start=1):
             path = output_path(planned_path(page))
+            if entry.reads is not None:  # each read once in memory, not once per page
+                entry = replace(entry, reads=tuple(map(sys.intern, entry.reads)))
             entries.append((path, entry))
             if what is _Done.RENDERED:
                 rendered.append(path)
@@ -177,12 +188,14 @@ def build_site(site: m.Site, out: Path, base_url: str | None = None,
     rendered: list[str] = []
     remade: list[str] = []
     indexed: list[int] = []
+    written: list[tuple[str, Entry]] = []
 
     def produce(root: Path) -> None:
         clock.start("render and write")
         entries, paths, views = pages.write(root)
         rendered.extend(paths)
         remade.extend(views)
+        written.extend(entries)
         files = plan.files()  # the data files and exports, made meanwhile
         writer.write_files(root, files)
         clock.start("search index")
@@ -210,7 +223,36 @@ def build_site(site: m.Site, out: Path, base_url: str | None = None,
     counts[SEARCH_FOLDER] += sum(indexed)
     return BuildReport(counts=tuple(sorted(counts.items())), total=sum(counts.values()),
                        base_url=urls.base, pages=len(plan.pages), rendered=tuple(rendered),
-                       remade=tuple(remade))
+                       remade=tuple(remade),
+                       reads={path: e.reads for path, e in written if e.reads is not None},
+                       outputs={path: entry.output for path, entry in written})
+
+
+def patch_pages(site: m.Site, out: Path, paths: Collection[str], base_url: str | None = None,
+                theme: Theme | None = None, env: jinja2.Environment | None = None
+                ) -> tuple[str, ...]:
+    """Render the record pages at ``paths`` (output paths) from ``site`` and put each in
+    place in the built folder ``out`` at once (:func:`~kabul_brief.publish.writer.replace_file`):
+    what a resident preview shows of an edit before the build that follows has done
+    the rest. That build renders the same pages from the same model to the same bytes,
+    and replaces the folder whole. Returns the paths whose bytes changed. ``env``: see
+    :class:`~kabul_brief.publish.render.Renderer`."""
+    urls = Urls(base_url or site.settings.base_url)
+    wanted = set(paths)
+    kit = Kit(site, urls)
+    renderer = Renderer(site, urls, theme or site_theme(), env)
+    changed = []
+    for planned in record_pages(kit):
+        path = output_path(planned_path(planned))
+        if path not in wanted:
+            continue
+        data = renderer.render(made(planned))
+        with contextlib.suppress(OSError):
+            if (out / path).read_bytes() == data:
+                continue
+        writer.replace_file(out, path, data)
+        changed.append(path)
+    return tuple(changed)
 
 
 def render_every_page(site: m.Site, theme: Theme | None = None, workers: int = 1) -> None:

@@ -70,27 +70,51 @@ def _lazy(kit: Kit, kind: str, ids: Iterable[str],
             for record_id in ids]
 
 
+_RECORD_VIEWS: dict[str, Callable[[Kit, Any], Page]] = {
+    "article": pages.article, "actor": records.actor, "event": records.event,
+    "place": records.place, "dispute": topics.dispute, "relationship": topics.relationship,
+    "source": topics.source,
+}
+"""Kind -> what makes the view of one of its records' pages."""
+
+
+def _by_kind(kit: Kit) -> dict[str, list[PlannedPage]]:
+    return {kind: _lazy(kit, kind, kit.site.records(kind), make)
+            for kind, make in _RECORD_VIEWS.items()}
+
+
+def _network(kit: Kit) -> LazyPage:
+    return LazyPage(kit.urls.NETWORK_PATH, functools.partial(readers.network_page, kit))
+
+
+def record_pages(kit: Kit) -> list[PlannedPage]:
+    """The lazily planned pages: one per record, and the network page; what the
+    dependency graph records reads for (:mod:`~kabul_brief.publish.reads`)."""
+    return [page for planned in _by_kind(kit).values() for page in planned] + [_network(kit)]
+
+
 def plan_pages(kit: Kit, search_shards: Iterable[str] = ("",)) -> tuple[PlannedPage, ...]:
     """Every HTML page and XML document, in a fixed order. Record pages and the network
     page are lazy: their views are made where they are rendered."""
     site = kit.site
+    lazy = _by_kind(kit)
     planned: list[PlannedPage] = [
         pages.front(kit),
         pages.articles_index(kit),
-        *_lazy(kit, "article", site.articles, pages.article),
+        *lazy["article"],
         pages.timeline(kit),
         records.actors_index(kit),
-        *_lazy(kit, "actor", site.actors, records.actor),
-        *_lazy(kit, "event", site.events, records.event),
+        *lazy["actor"],
+        *lazy["event"],
         records.places_index(kit),
-        *_lazy(kit, "place", site.places, records.place),
+        *lazy["place"],
         topics.disputes_index(kit),
-        *_lazy(kit, "dispute", site.disputes, topics.dispute),
+        *lazy["dispute"],
         topics.relationships_index(kit),
-        *_lazy(kit, "relationship", site.relationships, topics.relationship),
+        *lazy["relationship"],
         topics.sources_index(kit),
-        *_lazy(kit, "source", site.sources, topics.source),
-        LazyPage(kit.urls.NETWORK_PATH, functools.partial(readers.network_page, kit)),
+        *lazy["source"],
+        _network(kit),
         readers.search(kit, search_shards),
         *(pages.standing(kit, p) for p in site.pages),
         pages.not_found(kit),

@@ -157,10 +157,17 @@ def chrome(site: m.Site, urls: Urls) -> Chrome:
 class Renderer:
     """Renders planned pages to bytes; one environment per build."""
 
-    def __init__(self, site: m.Site, urls: Urls, theme: Theme | None = None) -> None:
-        self._env = environment(theme)
+    def __init__(self, site: m.Site, urls: Urls, theme: Theme | None = None,
+                 env: jinja2.Environment | None = None) -> None:
+        """``env``: an environment of the same theme, its templates already compiled
+        (a resident preview keeps one while the templates stay as they are)."""
+        self._env = env or environment(theme)
         self._urls = urls
         self._chrome = chrome(site, urls)
+
+    @property
+    def environment(self) -> jinja2.Environment:
+        return self._env
 
     @property
     def inputs(self) -> tuple[str, Chrome]:

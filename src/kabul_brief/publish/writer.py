@@ -128,6 +128,24 @@ def link_file(root: Path, relative: str, existing: Path) -> None:
         shutil.copyfile(existing, path)
 
 
+def replace_file(root: Path, relative: str, data: bytes) -> None:
+    """Put new bytes at ``relative`` in a folder being served: written beside it, then
+    renamed over it, so a reader gets the old file or the new, never half of one, and
+    the old file's inode (which a hard link may share) is never written."""
+    path = _safe_join(root, relative)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=_TEMP_PREFIX)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
 def write_files(root: Path, files: Mapping[str, bytes]) -> None:
     for relative in sorted(files):
         write_file(root, relative, files[relative])

@@ -1,0 +1,184 @@
+"""The resident preview: `serve` keeps the model and what each page read, shows an
+edit's record pages before its build has done the rest, tells only the browsers
+showing a changed page to reload, and serves, once the build is done, exactly the
+tree a full build of the same content writes."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from test_site_graph import EDITS, Edit, add_event, edit_article_body, redate_event, rename_actor
+from test_site_support import SHIPPED, copy_content, tree
+
+from kabul_brief.cli import main
+from kabul_brief.pipeline import Build, BuildRequest, Resident
+from kabul_brief.serve import RELOAD_SCRIPT
+from tests.test_serve import REPO, WAIT, fetch, free_port, wait_for
+
+EVENT = "kabul-delegation-2025-04"
+
+
+class Serving:
+    """A real `kabul-brief serve`, its output read as it comes."""
+
+    def __init__(self, content: Path, templates: Path) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "kabul_brief", "serve", "--content", str(content),
+             "--templates", str(templates), "--port", str(self.port)],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            env={**os.environ, "PYTHONPATH": str(REPO / "src")})
+        self.lines: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.append(line)
+
+    def rebuilds(self) -> int:
+        return sum(line.startswith("rebuilt") for line in list(self.lines))
+
+    def get(self, path: str) -> bytes | None:
+        import urllib.error
+        import urllib.request
+        try:
+            with urllib.request.urlopen(self.base + "/" + path, timeout=10) as answer:
+                return bytes(answer.read())
+        except urllib.error.HTTPError as error:
+            return None if error.code == 404 else bytes(error.read())
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        self._reader.join(timeout=WAIT)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+
+
+def served_equals_full_build(serving: Serving, content: Path, templates: Path,
+                             full: Path) -> None:
+    """Every file a full build of the same content writes is served with its bytes (the
+    pages with the reload script the preview adds); a page the build no longer writes
+    is not found."""
+    if full.exists():
+        shutil.rmtree(full)
+    assert main(["build", "--content", str(content), "--templates", str(templates),
+                 "--out", str(full), "--drafts", "--base-url", serving.base + "/", "-q"]) == 0
+    expected = tree(full)
+    for path, data in expected.items():
+        if path.endswith(".html"):
+            data = data.replace(b"</body>", RELOAD_SCRIPT.encode() + b"</body>", 1)
+        assert serving.get(path) == data, path
+
+
+@pytest.fixture
+def serving(tmp_path: Path) -> tuple[Serving, Path, Path]:
+    content = copy_content(SHIPPED, tmp_path)
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    running = Serving(content, templates)
+    wait_for("the first build", lambda: running.rebuilds() == 1)
+    yield running, content, templates  # type: ignore[misc]
+    running.stop()
+
+
+def _edit_and_wait(running: Serving, edit: Edit, rng: random.Random, content: Path,
+                   templates: Path, step: int) -> None:
+    done = running.rebuilds()
+    edit(rng, content, templates, step)
+    deadline = time.monotonic() + 60
+    while running.rebuilds() == done and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.4)  # a second change event of the same save: let it settle too
+    while running.rebuilds() != done and running.lines and not running.lines[-1].startswith(
+            "rebuilt") and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def test_after_random_edits_the_preview_serves_the_tree_of_a_full_build(
+        serving: tuple[Serving, Path, Path], tmp_path: Path) -> None:
+    running, content, templates = serving
+    rng = random.Random(int(os.environ.get("KABUL_BRIEF_TEST_SEED", "20261202")))
+    for step in range(6):
+        edit = rng.choice(EDITS)
+        _edit_and_wait(running, edit, rng, content, templates, step)
+        assert "Traceback" not in "".join(running.lines)
+        served_equals_full_build(running, content, templates, tmp_path / "full")
+
+
+def _version(running: Serving, page: str) -> str:
+    return fetch(f"{running.base}/__kabul-brief/version?page={page}")[1]
+
+
+def test_only_the_browsers_showing_a_changed_page_reload(
+        serving: tuple[Serving, Path, Path]) -> None:
+    running, content, _ = serving
+    shown, other = f"/events/{EVENT}/", "/events/pahalgam-attack/"
+    before = {page: _version(running, page) for page in (shown, other)}
+    event = content / "events" / f"{EVENT}.yaml"
+    event.write_text(event.read_text(encoding="utf-8").replace(
+        "title: Indian delegation led by M. Anand Prakash meets Muttaqi in Kabul",
+        "title: Delegation talks in Kabul"), encoding="utf-8")
+    wait_for("the edited page", lambda: b"Delegation talks in Kabul" in (running.get(
+        shown.lstrip("/")) or b""))
+    wait_for("its new version", lambda: _version(running, shown) != before[shown])
+    wait_for("the rebuild", lambda: running.rebuilds() >= 2)
+    assert _version(running, other) == before[other]
+
+
+def test_an_edit_shows_before_its_build_with_the_bytes_the_build_writes(
+        tmp_path: Path) -> None:
+    content = copy_content(SHIPPED, tmp_path)
+    out = tmp_path / "site"
+    resident = Resident(content)
+    request = BuildRequest(content=content, out=out, drafts=True, resident=resident)
+    Build(request).run()
+    rng = random.Random(7)
+    for step, edit in enumerate([rename_actor, redate_event, edit_article_body, add_event,
+                                 rename_actor]):
+        edit(rng, content, tmp_path, step)
+        shown = resident.show_edit(request)
+        early = {path: (out / path).read_bytes() for path in shown}
+        Build(request).run()
+        assert shown, edit.__name__
+        assert early == {path: (out / path).read_bytes() for path in shown}, edit.__name__
+        assert tree(out) == _full(content, tmp_path / "full")
+
+
+def test_an_edit_undone_before_its_build_is_not_taken_for_no_change(tmp_path: Path) -> None:
+    content = copy_content(SHIPPED, tmp_path)
+    out = tmp_path / "site"
+    resident = Resident(content)
+    request = BuildRequest(content=content, out=out, drafts=True, resident=resident)
+    Build(request).run()
+    before = tree(out)
+    event = content / "events" / f"{EVENT}.yaml"
+    original = event.read_text(encoding="utf-8")
+    # the same length: the pages it touches keep their sizes, all the "up to date" check reads
+    event.write_text(original.replace("title: Indian", "title: Indien"), encoding="utf-8")
+    assert resident.show_edit(request)
+    event.write_text(original, encoding="utf-8")  # undone before the build ran
+    Build(request).run()
+    assert tree(out) == before
+
+
+def _full(content: Path, into: Path) -> dict[str, bytes]:
+    if into.exists():
+        shutil.rmtree(into)
+    Build(BuildRequest(content=content, out=into, drafts=True)).run()
+    return tree(into)
+
+
+
