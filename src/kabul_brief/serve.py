@@ -2,10 +2,12 @@
 
 The site is built into a private temporary folder with the preview's own address
 as ``base_url``. A watcher thread (watchfiles) rebuilds when anything under the
-content folder or the theme's folders changes. Pages poll a tiny version endpoint and
-reload when a build finishes; while the content has errors, or a build failed in
-any other way (a broken template), every page is an overlay listing them, and the
-next change builds again. Messages go through a callback so that only the CLI prints.
+content folder or the theme's folders changes: the record pages an edit touched are
+shown at once (the preview keeps the model and what each page read, see
+:class:`~kabul_brief.pipeline.Resident`), then the build does the rest. Each page
+polls a tiny version endpoint for its own version and reloads when its bytes
+changed; while the content has errors, or a build failed in any other way (a broken
+template), every page is an overlay listing them, and the next change builds again. Messages go through a callback so that only the CLI prints.
 
 It is a local preview, not a web server, but a browser may be led to it: only the
 preview's own host names are answered (a page elsewhere cannot read it through DNS
