@@ -182,3 +182,27 @@ def _full(content: Path, into: Path) -> dict[str, bytes]:
 
 
 
+
+
+def test_an_edit_keeping_size_and_modification_time_is_still_seen(tmp_path: Path) -> None:
+    """The preview trusts a file's stat to skip reading it again only with its change
+    time, which no edit can set back (``cp -p``, ``rsync -a``, ``touch -r``)."""
+    content = copy_content(SHIPPED, tmp_path)
+    out = tmp_path / "site"
+    resident = Resident(content)
+    request = BuildRequest(content=content, out=out, drafts=True, resident=resident)
+    Build(request).run()
+    time.sleep(2.1)  # the files have settled: the next load remembers their stat
+    resident.show_edit(request)
+    Build(request).run()
+    event = content / "events" / f"{EVENT}.yaml"
+    status = event.stat()
+    text = event.read_text(encoding="utf-8")
+    event.write_text(text.replace("title: Indian", "title: Indien"), encoding="utf-8")
+    os.utime(event, ns=(status.st_atime_ns, status.st_mtime_ns))
+    assert event.stat().st_size == status.st_size
+    shown = resident.show_edit(request)
+    assert f"events/{EVENT}/index.html" in shown
+    Build(request).run()
+    assert b"Indien delegation" in (out / "events" / EVENT / "index.html").read_bytes()
+    assert tree(out) == _full(content, tmp_path / "full")

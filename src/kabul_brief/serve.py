@@ -7,7 +7,8 @@ shown at once (the preview keeps the model and what each page read, see
 :class:`~kabul_brief.pipeline.Resident`), then the build does the rest. Each page
 polls a tiny version endpoint for its own version and reloads when its bytes
 changed; while the content has errors, or a build failed in any other way (a broken
-template), every page is an overlay listing them, and the next change builds again. Messages go through a callback so that only the CLI prints.
+template), every page is an overlay listing them, and the next change builds again.
+Messages go through a callback so that only the CLI prints.
 
 It is a local preview, not a web server, but a browser may be led to it: only the
 preview's own host names are answered (a page elsewhere cannot read it through DNS

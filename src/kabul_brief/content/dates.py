@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from enum import Enum
@@ -102,6 +103,8 @@ def parse_date(text: str) -> PartialDate | str:
     return PartialDate(year=year, month=month, day=day)
 
 
+@functools.cache
 def sort_key(date: PartialDate, end: PartialDate | None = None) -> tuple[dt.date, dt.date]:
-    """Start of the period, then the end of the range (or of the period itself)."""
+    """Start of the period, then the end of the range (or of the period itself);
+    remembered, as an archive sorts by the same few thousand dates again and again."""
     return (date.start, (end or date).end)

@@ -17,6 +17,7 @@ import pickle
 import re
 import stat
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +49,10 @@ from kabul_brief.errors import ContentError, ErrorSink, Position
 from kabul_brief.kinds import RECORD_KINDS
 
 YAML_SUFFIXES = (".yaml", ".yml")
+_SETTLED_NS = 2_000_000_000
+"""A file changed more recently than this may change again within the clock's
+resolution: its stat is not trusted to say it is the same (as for the digests of
+the "up to date" check)."""
 _FRONT_MATTER_END = re.compile(r"^(---|\.\.\.)[ \t]*$")
 
 
@@ -124,12 +129,37 @@ class LoadCache(KeyedCache[bytes]):
     def __init__(self, folder: Path | None) -> None:
         super().__init__(folder)
         self._objects: dict[str, tuple[bytes, Any]] = {}
+        self._stamps: dict[str, tuple[tuple[int, int, int, int], str]] = {}
         self._code = code_digest(
             [sys.modules[__name__], fieldtypes, schemas, yamlsource, dates, errors, kinds],
             ["PyYAML"])
 
     def accepts(self, value: object) -> bool:
         return isinstance(value, bytes)
+
+    def file_key(self, path: Path, shown: str, read: Callable[[], bytes | None]) -> str | None:
+        """The key of the file at ``path`` (None if ``read`` could not read it): read
+        and digested, unless this cache saw the file before with the same size,
+        modification time, inode and change time, and it had settled then (see
+        :class:`~kabul_brief.publish.reuse.FileDigests`, which trusts the same). Only a
+        cache kept from one build to the next (a resident preview) has seen any."""
+        try:
+            status = os.stat(path)
+        except OSError:
+            status = None
+        stamp = (None if status is None else
+                 (status.st_size, status.st_mtime_ns, status.st_ino, status.st_ctime_ns))
+        known = self._stamps.get(shown)
+        if stamp is not None and known is not None and known[0] == stamp:
+            return known[1]
+        data = read()
+        if data is None:
+            return None
+        key = self.key(shown, data)
+        if status is not None and stamp is not None and (
+                time.time_ns() - max(status.st_mtime_ns, status.st_ctime_ns) > _SETTLED_NS):
+            self._stamps[shown] = (stamp, key)
+        return key
 
     def unpickled(self, key: str, pickled: bytes) -> Any:
         """What a file gave, unpickled once per cache in memory: a resident preview
@@ -167,12 +197,13 @@ def load_content(content_dir: Path, display_root: str, sink: ErrorSink,
     jobs, keys = [], []
     for job in found:
         shown = _display(job.path, content_dir, display_root)[0]
-        data = _read_bytes(job.path, shown, sink)
-        if data is None:
+        key = cache.file_key(job.path, shown, functools.partial(_read_bytes, job.path, shown,
+                                                                sink))
+        if key is None:
             loaded.broken.add((job.kind, job.path.stem))
             continue
         jobs.append(job)
-        keys.append(cache.key(shown, data))
+        keys.append(key)
     read = functools.partial(_load_file, content_dir, display_root)
     for key, pickled in zip(keys, cache.map(keys, read, jobs, workers), strict=True):
         assert pickled is not None

@@ -42,15 +42,23 @@ class MarkdownCache(KeyedCache[Rendered]):
     def __init__(self, folder: Path | None) -> None:
         super().__init__(folder)
         self._converter = converter_digest()
+        self._keys: dict[tuple[str, bool, str, int | None], str] = {}
+        """Each text's key, once worked out: a resident preview asks for the same
+        texts on every edit."""
 
     def accepts(self, value: object) -> bool:
         return isinstance(value, Rendered)
 
     def key(self, text: str, paragraphs: bool, names: str, top_heading: int | None) -> str:
         """``names``: digest of the auto-linker's names (for article bodies)."""
+        asked = (text, paragraphs, names if paragraphs else "", top_heading)
+        known = self._keys.get(asked)
+        if known is not None:
+            return known
         hasher = hashlib.blake2b(self._converter.encode(), digest_size=20)
         hasher.update(b"\x00p" if paragraphs else b"\x00-")
         hasher.update(f"\x00h{top_heading}".encode())
         hasher.update(names.encode() if paragraphs else b"")
         hasher.update(b"\x00" + text.encode("utf-8", "surrogatepass"))
-        return hasher.hexdigest()
+        key = self._keys[asked] = hasher.hexdigest()
+        return key

@@ -10,6 +10,7 @@ here too, so templates never build a URL by hand.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Final
 from urllib.parse import urlsplit
@@ -38,6 +39,14 @@ def safe_external(url: str | None) -> str | None:
 def output_path(path: str) -> str:
     """Site path (``actors/india/``, ``''``, ``feed.xml``) -> file written under ``--out``."""
     return f"{path}index.html" if path == "" or path.endswith("/") else path
+
+
+@functools.cache
+def _site_outputs() -> tuple[dict[str, str], tuple[str, ...]]:
+    """The files of the site's own pages, case folded -> their site path; and its
+    folders: asked once per record of every build."""
+    return ({output_path(own).casefold(): own for own in reversed(Urls.site_paths())},
+            Urls.site_folders())
 
 
 class Urls:
@@ -132,10 +141,10 @@ class Urls:
         """The site's own path or folder that a content page at ``path`` would take
         (``pagefind/``, ``actors/``), or None: as file names, case ignored."""
         written = output_path(path).casefold()
-        for own in cls.site_paths():
-            if output_path(own).casefold() == written:
-                return own
-        for folder in cls.site_folders():
+        own, folders = _site_outputs()
+        if written in own:
+            return own[written]
+        for folder in folders:
             if written.startswith(folder.casefold()):
                 return folder
         return None
