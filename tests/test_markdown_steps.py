@@ -143,7 +143,7 @@ def test_the_steps_run_in_their_order_and_are_emptied_after_each_text(
     render_markdown("India.", paragraphs=True, autolinker=AutoLinker({"india": ["India"]}))
     assert ran == [step.NAME for step in mdprocessors.STEPS]
     ran.clear()
-    render_markdown("A summary.")
+    render_markdown("A *summary*.")  # Markdown to convert: a plain sentence skips the steps
     assert ran == [mdprocessors.HeadingDemoter.NAME, mdprocessors.LinkChecker.NAME,
                    mdprocessors.BlockMarker.NAME]
     engine = markup._engine()
