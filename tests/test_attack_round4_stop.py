@@ -106,7 +106,7 @@ def test_a_signal_at_any_moment_of_a_build_is_one_true_line(
             assert f"Brief number {run}".encode() in after["index.html"]
             seen.add("written")
         else:
-            assert lines == [f"kabul-brief build: {word}"], err  # before the build began
+            assert lines == [f"kabul-brief build: {word}"], (status, err)  # before the build began
             assert status == stopped
             assert after == before
         assert processes_mentioning(str(built)) == []

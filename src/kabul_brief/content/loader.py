@@ -357,14 +357,13 @@ def _walk_folder(folder: Path, suffixes: tuple[str, ...], holding: frozenset[str
         if entry.name.startswith(("_", ".")):
             continue
         path = folder / entry.name
-        where = Position(path=shown(path))
         named_as_content = path.suffix.lower() in suffixes
         try:
             is_dir, is_file = entry.is_dir(), entry.is_file()
             mode = os.stat(path).st_mode
         except OSError as exc:  # a link to nothing, or round a loop of links
             missing = isinstance(exc, FileNotFoundError)
-            sink.add(where, "broken-link",
+            sink.add(Position(path=shown(path)), "broken-link",
                      f"this link points to {_link_target(path)!r}, which"
                      f" {'does not exist' if missing else 'cannot be followed'}",
                      "Point the link at an existing file or folder, or remove it.")
@@ -374,12 +373,12 @@ def _walk_folder(folder: Path, suffixes: tuple[str, ...], holding: frozenset[str
             continue
         if is_dir:
             if _is_loop(path, holding):
-                sink.add(where, "symlink-loop",
+                sink.add(Position(path=shown(path)), "symlink-loop",
                          "this folder link leads back into a folder that holds it",
                          "Remove the link, or point it at a folder outside this one.")
                 continue
             if named_as_content:
-                sink.add(where, "not-a-file",
+                sink.add(Position(path=shown(path)), "not-a-file",
                          f"{entry.name!r} is a folder, not a file",
                          "Rename the folder: a name ending in "
                          f"{path.suffix} is read as one content file.")
@@ -388,7 +387,7 @@ def _walk_folder(folder: Path, suffixes: tuple[str, ...], holding: frozenset[str
         elif named_as_content and is_file:
             found.append(path)
         elif named_as_content:
-            sink.add(where, "not-a-file",
+            sink.add(Position(path=shown(path)), "not-a-file",
                      f"{entry.name!r} is not a regular file ({_file_kind(mode)})",
                      "Content files must be plain files: replace it with one, or rename it.")
 
@@ -427,7 +426,11 @@ def _read_bytes(path: Path, shown: str, sink: ErrorSink) -> bytes | None:
 
 
 def _display(path: Path, content_dir: Path, display_root: str) -> tuple[str, str]:
-    relative = path.relative_to(content_dir).as_posix()
+    text, root = str(path), str(content_dir)
+    if text.startswith(root + os.sep):  # as the walk made it: a string cut, for every file
+        relative = text[len(root) + 1:].replace(os.sep, "/")
+    else:
+        relative = path.relative_to(content_dir).as_posix()
     shown = f"{display_root.rstrip('/')}/{relative}" if display_root else relative
     return shown, relative
 
