@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_site_graph import EDITS, Edit, add_event, edit_article_body, redate_event, rename_actor
@@ -206,3 +207,52 @@ def test_an_edit_keeping_size_and_modification_time_is_still_seen(tmp_path: Path
     Build(request).run()
     assert b"Indien delegation" in (out / "events" / EVENT / "index.html").read_bytes()
     assert tree(out) == _full(content, tmp_path / "full")
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_relinking_an_edit_gives_the_model_a_whole_link_gives(tmp_path: Path, seed: int) -> None:
+    """An edit of events, sources, disputes or relationships is linked again record by
+    record (the preview's fast way); the model must be the one linking everything gives,
+    reverse indexes and all."""
+    from test_site_graph import drop_an_actor_of_an_event, retitle_record
+
+    from kabul_brief.content.linker import link_keeping, relink
+    from kabul_brief.content.loader import LoadCache, load_content
+    from kabul_brief.errors import ErrorSink
+
+    content = copy_content(SHIPPED, tmp_path)
+    files = LoadCache(None)  # in memory: unchanged files give the same record objects
+
+    def loaded() -> Any:
+        files.begin()  # as the preview does before each load
+        return load_content(content, str(content), ErrorSink(), 1, files)
+
+    site, state = link_keeping(loaded(), ErrorSink(), drafts=True)
+    assert site is not None and state is not None
+    rng = random.Random(seed)
+    for step in range(4):
+        edit = rng.choice([retitle_record, redate_event, drop_an_actor_of_an_event])
+        edit(rng, content, tmp_path, step)
+        again = loaded()
+        quick = relink(state, again, ErrorSink())
+        whole, whole_state = link_keeping(again, ErrorSink(), drafts=True)
+        assert quick is not None, edit.__name__  # the fast way was taken
+        assert quick[0] == whole, edit.__name__
+        assert whole_state is not None
+        state = whole_state
+
+
+def test_an_edit_relink_cannot_take_links_everything(tmp_path: Path) -> None:
+    from kabul_brief.content.linker import link_keeping, relink
+    from kabul_brief.content.loader import LoadCache, load_content
+    from kabul_brief.errors import ErrorSink
+
+    content = copy_content(SHIPPED, tmp_path)
+    files = LoadCache(None)
+    _, state = link_keeping(load_content(content, str(content), ErrorSink(), 1, files),
+                            ErrorSink(), drafts=True)
+    assert state is not None
+    rename_actor(random.Random(1), content, tmp_path, 0)  # auto-links change everywhere
+    files.begin()
+    assert relink(state, load_content(content, str(content), ErrorSink(), 1, files),
+                  ErrorSink()) is None

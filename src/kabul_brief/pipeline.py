@@ -28,6 +28,7 @@ from kabul_brief.stopwatch import Stopwatch
 if TYPE_CHECKING:
     from jinja2 import Environment
 
+    from kabul_brief.content.linker import LinkState
     from kabul_brief.content.loader import LoadCache
     from kabul_brief.content.mdcache import MarkdownCache
     from kabul_brief.content.model import Site
@@ -90,6 +91,8 @@ class Resident:
         self.markdown = MarkdownCache.beside(content)
         self.files = LoadCache.beside(content)
         self.site: Site | None = None
+        self.linked: LinkState | None = None
+        """What the last build's link left, to link an edit again quickly."""
         self.reads: Mapping[str, tuple[str, ...]] = {}
         self.outputs: Mapping[str, str] = {}
         self.patched = False
@@ -98,8 +101,9 @@ class Resident:
         self._templates: tuple[str, Environment] | None = None
         """The Jinja environment of the last edit shown, by the digest of the templates."""
 
-    def remember(self, site: Site, report: BuildReport) -> None:
-        self.site, self.reads, self.outputs = site, report.reads, report.outputs
+    def remember(self, site: Site, linked: LinkState | None, report: BuildReport) -> None:
+        self.site, self.linked = site, linked
+        self.reads, self.outputs = report.reads, report.outputs
         self.patched = False
 
     def show_edit(self, request: BuildRequest) -> tuple[str, ...]:
@@ -116,8 +120,8 @@ class Resident:
             return ()
         for cache in (self.markdown, self.files):
             cache.begin()
-        site = load_site(request.content, cache=self.markdown, files=self.files,
-                         drafts=request.drafts)
+        site, _ = load_site_keeping(request.content, cache=self.markdown, files=self.files,
+                                    drafts=request.drafts, previous=self.linked)
         changed = changed_between(self.site, site)
         dirty = [path for path, reads in self.reads.items() if not changed.isdisjoint(reads)]
         self.patched = True
@@ -231,8 +235,8 @@ class Build:
             markdown = MarkdownCache.beside(request.content)
             files = LoadCache.beside(request.content)
         clock.start("load and link")
-        site = load_site(request.content, request.workers, cache=markdown, files=files,
-                         drafts=request.drafts)
+        site, linked = load_site_keeping(request.content, request.workers, cache=markdown,
+                                         files=files, drafts=request.drafts)
         warnings = self._gate_warnings(site, clock)
         markdown.save()  # only once the content passed every gate
         files.save()
@@ -242,7 +246,7 @@ class Build:
                             sources=sources, stopwatch=clock)
         save_warnings(cache_folder(request.content), sources, warnings)
         if request.resident is not None:
-            request.resident.remember(site, report)
+            request.resident.remember(site, linked, report)
         return Outcome(warnings=warnings, site=site, report=report)
 
     def _digest_sources(self) -> str:
@@ -314,14 +318,28 @@ def load_site(content_dir: Path, workers: int = 1, *,
     only once the build has passed every gate). Records marked ``draft: true`` are
     checked either way, and in the site only with ``drafts``. The load-and-link
     stage of :class:`Build`, on its own for tests of the model."""
-    from kabul_brief.content.linker import link
+    return load_site_keeping(content_dir, workers, cache=cache, files=files, drafts=drafts)[0]
+
+
+def load_site_keeping(content_dir: Path, workers: int = 1, *,
+                      cache: MarkdownCache | None = None, files: LoadCache | None = None,
+                      drafts: bool = False, previous: LinkState | None = None
+                      ) -> tuple[Site, LinkState]:
+    """:func:`load_site`, and what linking the same content again needs; with
+    ``previous`` (a resident preview's last link), only what changed since is linked
+    again where that gives the same model (see :func:`~kabul_brief.content.linker.relink`)."""
+    from kabul_brief.content.linker import link_keeping, relink
     from kabul_brief.content.loader import load_content
 
     sink = ErrorSink()
     shown = display_root(content_dir)
     require_content_folder(content_dir)
     loaded = load_content(content_dir, shown, sink, workers, files)
-    site = link(loaded, sink, workers, cache, taken_by_site, drafts=drafts)
+    if previous is not None and not sink and previous.drafts == drafts:
+        again = relink(previous, loaded, ErrorSink())
+        if again is not None:
+            return again
+    site, state = link_keeping(loaded, sink, workers, cache, taken_by_site, drafts=drafts)
     sink.raise_if_any()
-    assert site is not None
-    return site
+    assert site is not None and state is not None
+    return site, state

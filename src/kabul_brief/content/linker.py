@@ -277,6 +277,28 @@ def link(loaded: LoadedContent, sink: ErrorSink, workers: int = 1,
     others, but the model keeps them only with ``drafts``: without, nothing of theirs
     is in it (no record, no backlink, no auto-link to a draft actor), so no page,
     index or data file can show them."""
+    return link_keeping(loaded, sink, workers, cache, taken_by_site, drafts=drafts)[0]
+
+
+@dataclass(slots=True)
+class LinkState:
+    """What a link leaves for linking the same content again after an edit
+    (:func:`relink`): the linker as it was once every record was built, the records
+    it built (drafts included), and the loaded content it read."""
+
+    linker: _Linker
+    settings: m.SiteSettings
+    records: dict[str, dict[Any, Any]]
+    """Kind -> id -> the linked record."""
+    loaded: LoadedContent
+    drafts: bool
+
+
+def link_keeping(loaded: LoadedContent, sink: ErrorSink, workers: int = 1,
+                 cache: MarkdownCache | None = None,
+                 taken_by_site: SitePathTaken | None = None, *, drafts: bool = False
+                 ) -> tuple[m.Site | None, LinkState | None]:
+    """:func:`link`, and what :func:`relink` needs to link the content again."""
     linker = _Linker(sink=sink, broken=loaded.broken)
     _index_records(linker, loaded.records)
     linker.drafts = _draft_records(linker.index)
@@ -299,37 +321,111 @@ def link(loaded: LoadedContent, sink: ErrorSink, workers: int = 1,
         _check_site_paths(linker, taken_by_site)
     _check_timeline_ids(linker)
     actors = {m.ActorId(i): _actor(linker, raw) for i, raw in actors_raw.items()}
-    sources = {m.SourceId(i): _source(linker, raw) for i, raw in linker.index["source"].items()}
-    events = {m.EventId(i): _event(linker, raw) for i, raw in linker.index["event"].items()}
-    disputes = {m.DisputeId(i): _dispute(linker, raw)
-                for i, raw in linker.index["dispute"].items()}
-    relationships = {m.RelationshipId(i): _relationship(linker, raw, actors)
-                     for i, raw in linker.index["relationship"].items()}
-    articles = {m.ArticleId(i): _article(linker, raw)
-                for i, raw in linker.index["article"].items()}
-    pages = {m.PageId(i): _page(linker, raw) for i, raw in sorted(linker.index["page"].items())}
+    records: dict[str, dict[Any, Any]] = {"place": places, "actor": actors}
+    for kind, build in _BUILDERS.items():
+        records[kind] = {i: build(linker, raw, actors) for i, raw in linker.index[kind].items()}
     _check_draft_references(linker)
     if sink or settings is None:
-        return None
-    if not drafts and linker.drafts:
-        def published(kind: str, records: dict[K, V]) -> dict[K, V]:
-            return {i: r for i, r in records.items() if (kind, i) not in linker.drafts}
+        return None, None
+    state = LinkState(linker=linker, settings=settings, records=records, loaded=loaded,
+                      drafts=drafts)
+    return _assemble(state), state
 
-        places, actors, sources = (published("place", places), published("actor", actors),
-                                   published("source", sources))
-        events, disputes = published("event", events), published("dispute", disputes)
-        relationships = published("relationship", relationships)
-        articles, pages = published("article", articles), published("page", pages)
-        _leave_out_drafts(linker)
+
+_BUILDERS: dict[str, Callable[[_Linker, RawRecord, Mapping[m.ActorId, m.Actor]], Any]] = {
+    "source": lambda linker, raw, actors: _source(linker, raw),
+    "event": lambda linker, raw, actors: _event(linker, raw),
+    "dispute": lambda linker, raw, actors: _dispute(linker, raw),
+    "relationship": lambda linker, raw, actors: _relationship(linker, raw, actors),
+    "article": lambda linker, raw, actors: _article(linker, raw),
+    "page": lambda linker, raw, actors: _page(linker, raw),
+}
+"""How each kind's records are built, after the places and actors, in this order."""
+
+_RELINKED: frozenset[str] = frozenset({"source", "event", "dispute", "relationship"})
+"""Kinds whose records :func:`relink` builds again on their own: nothing another
+record is built from depends on them but their ids (which must stay the same)."""
+
+
+def relink(state: LinkState, loaded: LoadedContent, sink: ErrorSink
+           ) -> tuple[m.Site, LinkState] | None:
+    """Link ``loaded`` again, building only the records whose raw record is not the one
+    ``state`` was built from (the loader gives unchanged files' records as the same
+    objects), when that is sure to give what :func:`link` gives: the same records by
+    kind and id as before, no record with errors, the settings file unchanged, and the
+    changed records all events, sources, disputes or relationships that stayed drafts
+    or published as they were. Anything else (an actor renamed, which changes
+    auto-links; a place moved, which changes what lies within what; an article, whose
+    anchors others cite), and any error, is None: link the whole content."""
+    before = state.loaded
+    if (loaded.invalid or before.invalid or loaded.broken != before.broken
+            or loaded.settings != before.settings):
+        return None
+    old = {(raw.kind, raw.id): raw for raw in before.records}
+    new = {(raw.kind, raw.id): raw for raw in loaded.records}
+    if len(new) != len(loaded.records) or old.keys() != new.keys():
+        return None
+    changed = {key: raw for key, raw in new.items() if raw is not old[key]}
+    if any(kind not in _RELINKED or _is_draft(raw) != _is_draft(old[(kind, record_id)])
+           for (kind, record_id), raw in changed.items()):
+        return None
+    previous = state.linker
+    linker = _Linker(
+        sink=sink, index={kind: dict(records) for kind, records in previous.index.items()},
+        autolinker=previous.autolinker, articles_rendered=previous.articles_rendered,
+        article_anchors=previous.article_anchors, broken=previous.broken,
+        converted=previous.converted, drafts=previous.drafts,
+        source_facts=_facts_without(previous.source_facts, changed),
+        paragraph_facts={article: _facts_without(paragraphs, changed)
+                         for article, paragraphs in previous.paragraph_facts.items()},
+        actor_articles=previous.actor_articles,
+    )
+    for (kind, record_id), raw in changed.items():
+        linker.index[kind][record_id] = raw
+    records = {kind: dict(built) for kind, built in state.records.items()}
+    for (kind, record_id), raw in changed.items():
+        if not _is_draft(raw):
+            _check_draft_fields(linker, raw)
+        records[kind][record_id] = _BUILDERS[kind](linker, raw, records["actor"])
+    if sink:
+        return None
+    relinked = LinkState(linker=linker, settings=state.settings, records=records,
+                         loaded=loaded, drafts=state.drafts)
+    return _assemble(relinked), relinked
+
+
+def _facts_without(facts: Mapping[K, list[m.FactRef]], changed: Mapping[tuple[str, str], Any]
+                   ) -> dict[K, list[m.FactRef]]:
+    """The facts, less those of the changed records (built again, they add their own)."""
+    return {key: [f for f in found if (f.owner_kind, f.owner_id) not in changed]
+            for key, found in facts.items()}
+
+
+def _assemble(state: LinkState) -> m.Site:
+    """The model from the records built (drafts left out unless ``state.drafts``),
+    with its orders and reverse indexes."""
+    linker, records = state.linker, state.records
+    source_facts, paragraph_facts = linker.source_facts, linker.paragraph_facts
+    actor_articles = linker.actor_articles
+    if not state.drafts and linker.drafts:
+        def published(kind: str) -> dict[Any, Any]:
+            return {i: r for i, r in records[kind].items() if (kind, i) not in linker.drafts}
+
+        records = {kind: published(kind) for kind in records}
+        source_facts, paragraph_facts, actor_articles = _leave_out_drafts(linker)
+    places, actors, sources = records["place"], records["actor"], records["source"]
+    events, disputes = records["event"], records["dispute"]
+    relationships, articles = records["relationship"], records["article"]
+    pages = dict(sorted(records["page"].items()))
 
     timeline = tuple(sorted(events, key=lambda e: _event_key(events[e])))
     articles_by_date = tuple(
         sorted(articles, key=lambda a: (articles[a].date.start, a), reverse=True)
     )
     citings = Citings(
-        source_facts=linker.source_facts,
-        paragraph_facts=linker.paragraph_facts,
-        actor_articles=linker.actor_articles,
+        source_facts=source_facts,
+        paragraph_facts=paragraph_facts,
+        actor_articles=actor_articles,
         source_ids=sources,
     )
     backlinks = compute_backlinks(
@@ -337,7 +433,7 @@ def link(loaded: LoadedContent, sink: ErrorSink, workers: int = 1,
         articles_by_date,
     )
     return m.Site(
-        settings=settings,
+        settings=state.settings,
         actors=_sorted_map(actors, lambda a: (a.name.casefold(), a.id)),
         places=_sorted_map(places, lambda p: (p.name.casefold(), p.id)),
         events={e: events[e] for e in timeline},
@@ -422,25 +518,29 @@ def _report_if_draft(linker: _Linker, raw: RawRecord, position: Position, kind: 
     )
 
 
-def _leave_out_drafts(linker: _Linker) -> None:
-    """Drop what drafts gave the reverse indexes (the facts of a draft event citing a
-    published source, a draft article mentioning a published actor)."""
+def _leave_out_drafts(linker: _Linker) -> tuple[
+        dict[str, list[m.FactRef]], dict[str, dict[int, list[m.FactRef]]],
+        dict[str, set[m.ArticleId]]]:
+    """What drafts gave the reverse indexes, dropped (the facts of a draft event citing
+    a published source, a draft article mentioning a published actor): the linker's
+    tables as they would be without drafts, the linker's own left as they are."""
     drafts = linker.drafts
 
     def kept(facts: Iterable[m.FactRef]) -> list[m.FactRef]:
         return [f for f in facts if (f.owner_kind, f.owner_id) not in drafts]
 
-    linker.source_facts = {source: kept(facts) for source, facts in linker.source_facts.items()
-                           if ("source", source) not in drafts}
-    linker.paragraph_facts = {
+    source_facts = {source: kept(facts) for source, facts in linker.source_facts.items()
+                    if ("source", source) not in drafts}
+    paragraph_facts = {
         article: {number: kept(facts) for number, facts in paragraphs.items() if kept(facts)}
         for article, paragraphs in linker.paragraph_facts.items()
         if ("article", article) not in drafts
     }
-    linker.actor_articles = {
+    actor_articles = {
         actor: {a for a in articles if ("article", a) not in drafts}
         for actor, articles in linker.actor_articles.items() if ("actor", actor) not in drafts
     }
+    return source_facts, paragraph_facts, actor_articles
 
 
 # -- building records ----------------------------------------------------------
