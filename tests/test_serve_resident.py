@@ -256,3 +256,29 @@ def test_an_edit_relink_cannot_take_links_everything(tmp_path: Path) -> None:
     files.begin()
     assert relink(state, load_content(content, str(content), ErrorSink(), 1, files),
                   ErrorSink()) is None
+
+
+def test_a_missing_page_polls_the_version_of_the_404_page(
+        serving: tuple[Serving, Path, Path]) -> None:
+    """A browser left on a missing page is shown ``404.html``: it reloads when that does."""
+    running, content, _ = serving
+    assert _version(running, "/no/such/") == _version(running, "/404.html")
+    settings = content / "site.yaml"
+    settings.write_text(settings.read_text("utf-8").replace(
+        "tagline: Tracking the diplomacy around Afghanistan", "tagline: Observing"), "utf-8")
+    wait_for("the rebuild", lambda: running.rebuilds() >= 2)
+    assert _version(running, "/no/such/") == _version(running, "/404.html")
+    assert _version(running, "/no/such/").split(".")[1] != "0"
+
+
+def test_a_template_syntax_error_in_serve_is_one_line(
+        serving: tuple[Serving, Path, Path]) -> None:
+    running, _, templates = serving
+    (templates / "partials").mkdir(exist_ok=True)
+    footer = templates / "partials" / "footer.html"
+    footer.write_text("{% if %}\n", encoding="utf-8")
+    wait_for("the failed build", lambda: any("the build failed" in line
+                                             for line in list(running.lines)))
+    said = "".join(running.lines)
+    assert "Traceback" not in said
+    assert "partials/footer.html:1: error: template: " in said

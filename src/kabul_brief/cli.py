@@ -17,25 +17,22 @@ import argparse
 import datetime as dt
 import json
 import os
-import re
 import shlex
 import sys
 import time
-import traceback
 import urllib.parse
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, Never
 
 from kabul_brief import __version__, stopping
-from kabul_brief.errors import ContentError, ContentErrors, escape_controls
+from kabul_brief.errors import ContentError, ContentErrors, escape_controls, template_error
 from kabul_brief.folders import site_theme
 from kabul_brief.publish.writer import OutputError
 from kabul_brief.stopwatch import Stopwatch
 from kabul_brief.workers import default_workers
 
 if TYPE_CHECKING:
-    from jinja2 import TemplateError
     from tqdm import tqdm
 
     from kabul_brief.pipeline import Build
@@ -242,7 +239,7 @@ def _check(content: Path, output_format: str = "text", strict: bool = False,
     except ContentErrors as errors:
         return _report(errors, output_format)
     except TemplateError as problem:  # a site's own template that does not compile
-        print(_template_error(problem, build.templates_shown), file=sys.stderr)
+        print(template_error(problem, build.templates_shown), file=sys.stderr)
         return EXIT_CONTENT_ERRORS
     site = outcome.site
     assert site is not None
@@ -297,7 +294,7 @@ def _build_with(build: Build, started: float, args: argparse.Namespace,
     except OutputError as problem:  # --out would destroy something else
         return _usage_error(problem)
     except TemplateError as problem:  # a site's own template that does not compile or run
-        print(_template_error(problem, build.templates_shown), file=sys.stderr)
+        print(template_error(problem, build.templates_shown), file=sys.stderr)
         print(f"nothing was written; {escape_controls(str(out))} was left as it was.",
               file=sys.stderr)
         return EXIT_CONTENT_ERRORS
@@ -375,38 +372,6 @@ def _shell_word(text: str) -> str:
         f"\\u{ord(char):04x}" if ord(char) < 0x10000 else f"\\U{ord(char):08x}"
         for char in text)
     return f"$'{escaped}'"
-
-
-_JINJA_FRAME: Final = r"top-level template code|block '[^'\n]*'|macro '[^'\n]*'|template"
-"""How Jinja names the frames of template code in a traceback."""
-_JINJA_FRAME_RE: Final = re.compile(_JINJA_FRAME)
-_TEMPLATE_FRAME_RE: Final = re.compile(rf'File "([^"\n]+)", line ([0-9]+), in (?:{_JINJA_FRAME})')
-
-
-def _template_error(problem: TemplateError, templates: Path) -> str:
-    """``PATH:LINE: error: MESSAGE`` from Jinja's own position, where it gives one (a
-    syntax error does; an error while rendering names no line)."""
-    from jinja2 import TemplateSyntaxError
-
-    where = str(templates)
-    if isinstance(problem, TemplateSyntaxError):
-        where = problem.filename or str(templates / (problem.name or ""))
-        if problem.lineno:
-            where += f":{problem.lineno}"
-    else:  # Jinja puts the template's own file and line in the traceback's frames
-        cause = problem.__cause__  # what the template's own code raised (1/0)
-        tracebacks = [problem.__traceback__,
-                      *([cause.__traceback__] if isinstance(cause, BaseException) else [])]
-        frames = [f"{frame.f_code.co_filename}:{line}" for trace in tracebacks
-                  for frame, line in traceback.walk_tb(trace)
-                  if _JINJA_FRAME_RE.fullmatch(frame.f_code.co_name)]
-        # From a render worker the traceback comes as text, in the exception's cause.
-        frames += [f"{name}:{line}" for name, line in _TEMPLATE_FRAME_RE.findall(
-            str(problem.__cause__ or ""))]
-        if frames:
-            where = frames[-1]
-    message = problem.message or type(problem).__name__
-    return escape_controls(f"{where}: error: template: {message}")
 
 
 def _usage_error(problem: Exception | str) -> int:

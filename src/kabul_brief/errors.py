@@ -8,10 +8,16 @@ else that goes wrong is a bug and keeps its traceback.
 
 from __future__ import annotations
 
+import re
+import traceback
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, Literal
+
+if TYPE_CHECKING:
+    from jinja2 import TemplateError
 
 Severity = Literal["error", "warning"]
 
@@ -174,3 +180,35 @@ class ErrorSink:
     def raise_if_any(self) -> None:
         if self._errors:
             raise ContentErrors(self._errors)
+
+
+_JINJA_FRAME: Final = r"top-level template code|block '[^'\n]*'|macro '[^'\n]*'|template"
+"""How Jinja names the frames of template code in a traceback."""
+_JINJA_FRAME_RE: Final = re.compile(_JINJA_FRAME)
+_TEMPLATE_FRAME_RE: Final = re.compile(rf'File "([^"\n]+)", line ([0-9]+), in (?:{_JINJA_FRAME})')
+
+
+def template_error(problem: TemplateError, templates: Path) -> str:
+    """``PATH:LINE: error: MESSAGE`` from Jinja's own position, where it gives one (a
+    syntax error does; an error while rendering names no line)."""
+    from jinja2 import TemplateSyntaxError
+
+    where = str(templates)
+    if isinstance(problem, TemplateSyntaxError):
+        where = problem.filename or str(templates / (problem.name or ""))
+        if problem.lineno:
+            where += f":{problem.lineno}"
+    else:  # Jinja puts the template's own file and line in the traceback's frames
+        cause = problem.__cause__  # what the template's own code raised (1/0)
+        tracebacks = [problem.__traceback__,
+                      *([cause.__traceback__] if isinstance(cause, BaseException) else [])]
+        frames = [f"{frame.f_code.co_filename}:{line}" for trace in tracebacks
+                  for frame, line in traceback.walk_tb(trace)
+                  if _JINJA_FRAME_RE.fullmatch(frame.f_code.co_name)]
+        # From a render worker the traceback comes as text, in the exception's cause.
+        frames += [f"{name}:{line}" for name, line in _TEMPLATE_FRAME_RE.findall(
+            str(problem.__cause__ or ""))]
+        if frames:
+            where = frames[-1]
+    message = problem.message or type(problem).__name__
+    return escape_controls(f"{where}: error: template: {message}")

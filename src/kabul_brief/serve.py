@@ -45,9 +45,10 @@ from pathlib import Path
 from typing import Any, Final
 
 import watchfiles
+from jinja2 import TemplateError
 
 from kabul_brief import stopping
-from kabul_brief.errors import ContentError, ContentErrors
+from kabul_brief.errors import ContentError, ContentErrors, template_error
 from kabul_brief.folders import Theme
 from kabul_brief.pipeline import Build, BuildRequest, Resident
 from kabul_brief.publish.writer import lock_is_held
@@ -110,6 +111,8 @@ class PreviewState:
         relative = urllib.parse.unquote(url_path).lstrip("/")
         if relative == "" or relative.endswith("/"):
             relative += "index.html"
+        if not _is_page_of(self.out, relative):  # a missing page is shown the 404 page
+            relative = NOT_FOUND_PAGE
         with self.lock:
             return f"{self.version}.{self.pages.get(relative, 0)}"
 
@@ -117,6 +120,20 @@ class PreviewState:
         with self.lock:
             for path in paths:
                 self.pages[path] = self.pages.get(path, 0) + 1
+
+
+NOT_FOUND_PAGE: Final = "404.html"
+
+
+def _is_page_of(folder: Path, relative: str) -> bool:
+    """Whether ``relative`` names a file of the built folder (never a path out of it)."""
+    parts = relative.split("/")
+    if "\0" in relative or any(part in ("", ".", "..") for part in parts):
+        return False
+    try:
+        return (folder / relative).is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def rebuild(content: Path, templates: Path | None, state: PreviewState, base_url: str,
@@ -140,14 +157,21 @@ def rebuild(content: Path, templates: Path | None, state: PreviewState, base_url
     if not state.errors and not everything:
         with contextlib.suppress(Exception):  # whatever fails here, the build below reports
             state.touch(resident.show_edit(request))
+    build = Build(request)
     try:
-        outcome = Build(request).run()
+        outcome = build.run()
     except ContentErrors as problems:
         _failed(state, tuple(error.format() for error in problems.errors))
         say(problems.format())
         say(f"{len(problems.errors)} error(s): the preview shows them until they are fixed")
         return
-    except Exception as problem:  # a broken template, a full disk: shown, and kept watching
+    except TemplateError as problem:  # the site's own template: one line, as build says it
+        line = template_error(problem, build.templates_shown)
+        _failed(state, (line,))
+        say(line)
+        say("the build failed: the preview shows it until the next change builds")
+        return
+    except Exception as problem:  # a full disk: shown, and kept watching
         _failed(state, (f"the build failed: {type(problem).__name__}: {problem}",))
         say(traceback.format_exc().rstrip())
         say("the build failed: the preview shows it until the next change builds")
@@ -341,7 +365,7 @@ def make_handler(state: PreviewState, address: Address | None = None
         def send_error(self, code: int, message: str | None = None,
                        explain: str | None = None) -> None:
             """A missing file answers with the site's own 404 page."""
-            not_found = state.out / "404.html"
+            not_found = state.out / NOT_FOUND_PAGE
             if code != HTTPStatus.NOT_FOUND or not not_found.is_file():
                 super().send_error(code, message, explain)
                 return

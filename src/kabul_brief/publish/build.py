@@ -37,13 +37,14 @@ from kabul_brief.publish.reuse import (
     PreviousBuild,
     PreviousGraph,
     digest,
+    file_digests,
     file_sizes,
     inputs_digest,
     templates_digest,
     write_graph,
     write_manifest,
 )
-from kabul_brief.publish.search import index_site, shard_digests
+from kabul_brief.publish.search import SHARD_PREFIX, index_site, shard_digests
 from kabul_brief.publish.urls import Urls, output_path
 from kabul_brief.publish.views import Kit
 from kabul_brief.publish.writer import GRAPH
@@ -140,10 +141,10 @@ class _PageWriter:
             path = output_path(planned.path)
             kept = self.graph.unchanged(path)
             unchanged = self.previous.reuse(path, None) if kept is not None else None
-            if unchanged is not None:
+            if kept is not None and unchanged is not None and unchanged[1].output == kept[0]:
                 existing, entry = unchanged
                 writer.link_file(root, path, existing)
-                return replace(entry, reads=kept), _Done.KEPT
+                return replace(entry, reads=kept[1]), _Done.KEPT
             with reading() as reads:
                 page = made(planned)
             found = tuple(sorted(reads))
@@ -175,16 +176,20 @@ def build_site(site: m.Site, out: Path, base_url: str | None = None,
     urls = Urls(base_url or site.settings.base_url)
     clock.start("plan")
     plan = plan_site(site, urls, theme, workers)
-    renderer = Renderer(site, urls, theme)
-    shared = inputs_digest(__version__, templates_digest(theme), renderer.inputs)
-    tracked_shared = inputs_digest(shared, site.settings)  # pages see all of the settings
-    clock.start("what changed")
-    now = key_digests(site)
-    pages = _PageWriter(
-        plan=plan, renderer=renderer, previous=PreviousBuild.read(out),
-        graph=PreviousGraph.read(out, tracked_shared, now), workers=workers,
-        shared=shared, progress=progress,
-    )
+    try:  # the data files are being made on another process: stopped if this fails
+        renderer = Renderer(site, urls, theme)
+        shared = inputs_digest(__version__, templates_digest(theme), renderer.inputs)
+        tracked_shared = inputs_digest(shared, site.settings)  # pages see all the settings
+        clock.start("what changed")
+        now = key_digests(site)
+        pages = _PageWriter(
+            plan=plan, renderer=renderer, previous=PreviousBuild.read(out),
+            graph=PreviousGraph.read(out, tracked_shared, now), workers=workers,
+            shared=shared, progress=progress,
+        )
+    except BaseException:
+        plan.abandon()
+        raise
     rendered: list[str] = []
     remade: list[str] = []
     indexed: list[int] = []
@@ -202,16 +207,20 @@ def build_site(site: m.Site, out: Path, base_url: str | None = None,
         shards = plan.search_shards
         search = shard_digests(shards, {path: entry.output for path, entry in entries})
         unchanged = [shard for shard, value in search.items()
-                     if pages.previous.search.get(shard) == value]
+                     if pages.previous.search.get(shard) == value
+                     and pages.previous.bundle_intact(shard, SHARD_PREFIX)]
         # Pagefind indexes the new folder, before the swap; unchanged shards are kept.
         index_site(root, shards, pages.previous.folder, unchanged)
+        bundle_digests = file_digests(root / SEARCH_FOLDER, f"{SEARCH_FOLDER}/")
         bundle = file_sizes(root / SEARCH_FOLDER, f"{SEARCH_FOLDER}/")
         indexed.append(len(bundle))
         clock.start("manifest")
         sizes = {path: len(data) for path, data in files.items()}
-        sizes[GRAPH] = write_graph(root, tracked_shared, now, entries)
+        graph = write_graph(root, tracked_shared, now, entries)
+        if graph is not None:
+            sizes[GRAPH] = graph
         write_manifest(root, entries, {**sizes, **bundle, **writer.marker_size()}, sources,
-                       search)
+                       search, bundle_digests)
         clock.start("swap")
 
     try:

@@ -26,8 +26,10 @@ else to do.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
+import stat
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -38,10 +40,10 @@ from kabul_brief.content.diskcache import KeyedCache
 from kabul_brief.errors import ContentError
 from kabul_brief.folders import Theme, files_in
 from kabul_brief.publish.reads import changed_reads
-from kabul_brief.publish.writer import GRAPH, MANIFEST
+from kabul_brief.publish.writer import GRAPH, MANIFEST, PAGEFIND_FOLDER
 
 _FORMAT: Final = 3
-_GRAPH_FORMAT: Final = 1
+_GRAPH_FORMAT: Final = 2
 _SETTLED_NS: Final = 2_000_000_000
 
 
@@ -134,6 +136,43 @@ def sources_digest(content: Path, theme: Theme, *settings: object,
     return hasher.hexdigest()
 
 
+_LARGEST_RECORD: Final = 256 << 20
+"""Bytes a manifest or graph may have: a file larger than this is no record of ours."""
+
+
+def read_record(path: Path) -> bytes | None:
+    """The bytes of a bookkeeping file of a built folder, or None: only a regular file of
+    at most :data:`_LARGEST_RECORD` bytes is read (a link to ``/dev/zero`` or to a pipe
+    is not read at all, nor waited for)."""
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        status = os.fstat(handle)
+        if not stat.S_ISREG(status.st_mode) or status.st_size > _LARGEST_RECORD:
+            return None
+        chunks, left = [], _LARGEST_RECORD + 1
+        while left > 0 and (chunk := os.read(handle, min(left, 1 << 20))):
+            chunks.append(chunk)
+            left -= len(chunk)
+        return None if left <= 0 else b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(handle)
+
+
+def parse_record(data: bytes | None) -> Any:
+    """JSON, or None for anything else (nested too deep for the parser included)."""
+    if data is None:
+        return None
+    try:
+        return json.loads(data.decode("utf-8"))
+    except (ValueError, RecursionError):
+        return None
+
+
 class PreviousBuild:
     """What the last successful build into ``--out`` rendered, to reuse unchanged pages."""
 
@@ -146,6 +185,8 @@ class PreviousBuild:
         self._sizes = sizes or {}
         self.search: Mapping[str, str] = {}
         """Shard folder -> digest, of the search index that build wrote."""
+        self.bundle: Mapping[str, str] = {}
+        """Path of each file of the search index that build wrote -> digest of its bytes."""
 
     @classmethod
     def none(cls) -> PreviousBuild:
@@ -154,18 +195,19 @@ class PreviousBuild:
     @classmethod
     def read(cls, folder: Path) -> PreviousBuild:
         """The manifest of a built folder; an unreadable or foreign one reuses nothing."""
+        data = parse_record(read_record(folder / MANIFEST))
         try:
-            data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
             if data.get("format") != _FORMAT:
                 return cls.none()
             entries, sources, sizes = data["pages"], data["sources"], data["files"]
-            search = data.get("search", {})
-            if not all(isinstance(x, dict) for x in (entries, sizes, search)):
+            search, bundle = data.get("search", {}), data.get("bundle", {})
+            if not all(isinstance(x, dict) for x in (entries, sizes, search, bundle)):
                 return cls.none()
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        except (KeyError, TypeError, AttributeError):
             return cls.none()
         previous = cls(folder, entries, sources if isinstance(sources, str) else None, sizes)
         previous.search = search
+        previous.bundle = bundle
         return previous
 
     def is_current(self, sources: str) -> bool:
@@ -186,6 +228,28 @@ class PreviousBuild:
     @property
     def folder(self) -> Path | None:
         return self._folder
+
+    def bundle_intact(self, shard: str, shard_prefix: str) -> bool:
+        """Whether the files of one shard of the search index (``shard``: its folder
+        inside the bundle, "" for the first, whose files are all but the
+        ``shard_prefix*`` folders) are still those this build wrote, and only those:
+        a shard kept is linked into the next build file by file, so a file edited,
+        added or taken away by hand, or a manifest from another build, would be kept."""
+        if self._folder is None:
+            return False
+        bundle = self._folder / PAGEFIND_FOLDER
+        prefix = f"{PAGEFIND_FOLDER}/{shard}"
+        recorded = {path: found for path, found in self.bundle.items()
+                    if path.startswith(prefix)
+                    and (shard or not path[len(prefix):].startswith(shard_prefix))}
+        try:
+            present = {f"{PAGEFIND_FOLDER}/{shard}{relative}": path
+                       for relative, path in files_in(bundle / shard)
+                       if shard or not relative.startswith(shard_prefix)}
+            return bool(present) and present.keys() == recorded.keys() and all(
+                _file_digest(path) == recorded[name] for name, path in present.items())
+        except OSError:
+            return False
 
     def reuse(self, path: str, inputs: str | None) -> tuple[Path, Entry] | None:
         """The previous file at ``path`` and its entry, if it was made from the same
@@ -211,7 +275,8 @@ class PreviousBuild:
 
 def write_manifest(folder: Path, entries: Iterable[tuple[str, Entry]],
                    sizes: Mapping[str, int], sources: str | None,
-                   search: Mapping[str, str] | None = None) -> None:
+                   search: Mapping[str, str] | None = None,
+                   bundle: Mapping[str, str] | None = None) -> None:
     """Record this build in the folder it wrote (after everything else is there);
     sorted, so that it is deterministic. ``sizes``: every other file written, by path
     (a page's size is in its entry). ``sources`` None: never skip the next build.
@@ -222,7 +287,7 @@ def write_manifest(folder: Path, entries: Iterable[tuple[str, Entry]],
         pages[path] = [entry.inputs, entry.output]
         files[path] = entry.size
     data = {"format": _FORMAT, "sources": sources, "pages": pages, "files": files,
-            "search": dict(search or {})}
+            "search": dict(search or {}), "bundle": dict(bundle or {})}
     (folder / MANIFEST).write_text(json.dumps(data, indent=0, sort_keys=True) + "\n",
                                    encoding="utf-8")
 
@@ -231,65 +296,114 @@ class PreviousGraph:
     """What each record page of the last build into ``--out`` read, and what each read
     gave then (:mod:`~kabul_brief.publish.reads`): a page none of whose reads changed
     since, with the same shared inputs, has the bytes it had, and its view need not
-    even be made. Kept in ``GRAPH`` beside the manifest, as JSON: a built folder may
-    come from anywhere, so nothing in it is unpickled."""
+    even be made. Kept in ``GRAPH`` beside the manifest, as JSON (a built folder may
+    come from anywhere: nothing in it is unpickled), with each page's output digest
+    (a page is kept only if the manifest says the same of the file), and signed with
+    this user's cache key (``diskcache.cache_key``): a graph edited by hand, copied
+    from another build or written on another machine is not believed, and every view
+    is made."""
 
     FILE: Final = GRAPH
 
     def __init__(self, shared: str | None = None,
-                 pages: Mapping[str, tuple[str, ...]] | None = None,
+                 pages: Mapping[str, tuple[str, tuple[str, ...]]] | None = None,
                  changed: set[str] | None = None) -> None:
         self._shared = shared
         self._pages = dict(pages or {})
+        """Page path -> (digest of its bytes, its reads)."""
         self._changed = changed or set()
 
     @classmethod
     def read(cls, folder: Path, shared: str, now: Mapping[str, str]) -> PreviousGraph:
         """The graph in ``folder``, compared with the reads' digests ``now``; an
-        unreadable, foreign or differently shared one keeps nothing."""
+        unreadable, unsigned, foreign or differently shared one keeps nothing."""
+        data = parse_record(_signed(read_record(folder / GRAPH)))
         try:
-            data = json.loads((folder / GRAPH).read_text(encoding="utf-8"))
             if data.get("format") != _GRAPH_FORMAT or data.get("shared") != shared:
                 return cls()
             names, digests, listed = data["reads"], data["digests"], data["pages"]
+            outputs = data["outputs"]
             if not (isinstance(names, list) and isinstance(digests, list)
-                    and len(names) == len(digests) and isinstance(listed, dict)):
+                    and len(names) == len(digests) == len(set(names))
+                    and all(isinstance(name, str) for name in names)
+                    and isinstance(listed, dict) and isinstance(outputs, dict)):
                 return cls()
-            before = {name: digest for name, digest in zip(names, digests, strict=True)
-                      if isinstance(name, str) and isinstance(digest, str)}
-            pages = {path: tuple(names[i] for i in indices)
-                     for path, indices in listed.items()}
-        except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
+            pages = {}
+            for path, numbers in listed.items():
+                output = outputs.get(path)
+                if not (isinstance(numbers, list) and isinstance(output, str)
+                        and all(type(i) is int and 0 <= i < len(names) for i in numbers)):
+                    return cls()
+                pages[path] = (output, tuple(names[i] for i in numbers))
+        except (KeyError, TypeError, AttributeError):
             return cls()
+        before = {name: value for name, value in zip(names, digests, strict=True)
+                  if isinstance(value, str)}
         return cls(shared, pages, changed_reads(before, now))
 
-    def unchanged(self, path: str) -> tuple[str, ...] | None:
-        """What the page at ``path`` read, if none of it changed; else None."""
+    def unchanged(self, path: str) -> tuple[str, tuple[str, ...]] | None:
+        """(digest of the bytes, reads) of the page at ``path``, if none of what it
+        read changed; else None."""
         found = self._pages.get(path)
-        if self._shared is None or found is None or not self._changed.isdisjoint(found):
+        if self._shared is None or found is None or not self._changed.isdisjoint(found[1]):
             return None
         return found
 
 
+_GRAPH_MAGIC: Final = b"kabul-brief graph\n"
+
+
+def _signed(data: bytes | None) -> bytes | None:
+    """The JSON of a graph file if this user's key signed it, else None."""
+    from kabul_brief.content.diskcache import cache_key
+
+    key = cache_key()
+    if data is None or key is None or not data.startswith(_GRAPH_MAGIC):
+        return None
+    tag, _, payload = data[len(_GRAPH_MAGIC):].partition(b"\n")
+    expected = hmac.new(key, _GRAPH_MAGIC + payload, hashlib.sha256).hexdigest().encode()
+    return payload if hmac.compare_digest(tag, expected) else None
+
+
 def write_graph(folder: Path, shared: str, digests: Mapping[str, str],
-                entries: Iterable[tuple[str, Entry]]) -> int:
-    """Record what each page read (every read named once, pages by its number);
-    returns the size of the file written."""
-    pages = {path: entry.reads for path, entry in entries if entry.reads is not None}
-    names = sorted(set(digests).union(*pages.values()))
+                entries: Iterable[tuple[str, Entry]]) -> int | None:
+    """Record what each page read (every read named once, pages by its number) and
+    the digest of what it wrote, signed; returns the size of the file written (None,
+    and nothing written, without a key to sign it with: the next build makes every
+    view)."""
+    from kabul_brief.content.diskcache import cache_key
+
+    key = cache_key()
+    if key is None:
+        return None
+    pages = {path: entry for path, entry in entries if entry.reads is not None}
+    names = sorted(set(digests).union(*(entry.reads or () for entry in pages.values())))
     number = {name: i for i, name in enumerate(names)}
     data = {"format": _GRAPH_FORMAT, "shared": shared, "reads": names,
             "digests": [digests.get(name) for name in names],
-            "pages": {path: sorted(number[read] for read in reads)
-                      for path, reads in sorted(pages.items())}}
-    text = json.dumps(data, separators=(",", ":")).encode("utf-8")
-    (folder / GRAPH).write_bytes(text + b"\n")
-    return len(text) + 1
+            "pages": {path: sorted(number[read] for read in entry.reads or ())
+                      for path, entry in sorted(pages.items())},
+            "outputs": {path: entry.output for path, entry in sorted(pages.items())}}
+    payload = json.dumps(data, separators=(",", ":")).encode("utf-8") + b"\n"
+    tag = hmac.new(key, _GRAPH_MAGIC + payload, hashlib.sha256).hexdigest().encode()
+    text = _GRAPH_MAGIC + tag + b"\n" + payload
+    (folder / GRAPH).write_bytes(text)
+    return len(text)
 
 
 def file_sizes(folder: Path, under: str = "") -> dict[str, int]:
     """Size of every file in ``folder``, by its path relative to it, prefixed ``under``."""
     return {under + relative: os.stat(path).st_size for relative, path in files_in(folder)}
+
+
+def file_digests(folder: Path, under: str = "") -> dict[str, str]:
+    """Digest of every file in ``folder``, by its path relative to it, prefixed ``under``."""
+    return {under + relative: _file_digest(path) for relative, path in files_in(folder)}
+
+
+def _file_digest(path: str | Path) -> str:
+    with open(path, "rb") as stream:
+        return digest(stream.read())
 
 
 _WARNINGS: Final = "warnings.json"
@@ -308,10 +422,10 @@ def save_warnings(cache: Path, sources: str, warnings: Sequence[ContentError]) -
 
 def load_warnings(cache: Path, sources: str) -> tuple[ContentError, ...] | None:
     """The warnings recorded for exactly these sources, or None if there is no record."""
+    data = parse_record(read_record(cache / _WARNINGS))
     try:
-        data = json.loads((cache / _WARNINGS).read_text(encoding="utf-8"))
         if data["sources"] != sources:
             return None
         return tuple(ContentError.from_data(item) for item in data["warnings"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return None

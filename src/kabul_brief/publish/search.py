@@ -54,7 +54,8 @@ SEARCH_KINDS: Final[dict[str, str]] = {kind.name: kind.label for kind in SEARCHE
 
 
 PAGES_PER_SHARD: Final = 1000
-_SHARD_PREFIX: Final = "shard-"
+SHARD_PREFIX: Final = "shard-"
+"""Folders of the shards after the first, inside the bundle folder."""
 _CONCURRENT: Final = 2
 """Pagefind runs at once: it uses about one and a half cores for a shard."""
 _INDEXER: Final = Path(__file__).with_name("pagefind_index.py")
@@ -76,7 +77,7 @@ def shard_of(path: str, shards: int) -> int:
 
 def shard_folder(number: int) -> str:
     """Where shard ``number`` goes inside the bundle folder ("" for the first)."""
-    return "" if number == 0 else f"{_SHARD_PREFIX}{number}/"
+    return "" if number == 0 else f"{SHARD_PREFIX}{number}/"
 
 
 def plan_shards(paths: Iterable[str]) -> dict[str, tuple[str, ...]]:
@@ -152,7 +153,7 @@ def _link_shard(previous: Path, bundle: Path, shard: str) -> None:
     """Link the files of one shard of the previous bundle folder into the new one
     (the first shard's: all but the other shards')."""
     for relative, path in files_in(previous / shard):
-        if shard or not relative.startswith(_SHARD_PREFIX):
+        if shard or not relative.startswith(SHARD_PREFIX):
             writer.link_file(bundle, shard + relative, Path(path))
 
 

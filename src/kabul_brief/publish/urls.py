@@ -19,6 +19,7 @@ from kabul_brief.baseurl import normalize_base_url
 from kabul_brief.content.fieldtypes import is_id
 from kabul_brief.content.markup import rewrite_record_links
 from kabul_brief.kinds import LINKED_KINDS
+from kabul_brief.publish.writer import PAGEFIND_FOLDER
 
 __all__ = ["FOLDERS", "Urls", "output_path", "safe_external"]
 
@@ -107,7 +108,7 @@ class Urls:
 
     SEARCH_PATH: Final = "search/"
     NETWORK_PATH: Final = "network/"
-    PAGEFIND_FOLDER: Final = "pagefind"
+    PAGEFIND_FOLDER: Final = PAGEFIND_FOLDER
     ICS_PATH: Final = "timeline.ics"
     DATA_FOLDER: Final = "data"
     TIMELINEJS_PATH: Final = f"{DATA_FOLDER}/timeline.json"
