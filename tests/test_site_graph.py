@@ -236,3 +236,38 @@ def test_random_edits_leave_the_tree_of_a_full_build(
         edit(rng, content, templates, step)
         run(content, out, templates)
         assert tree(out) == full(content, root / "full", templates), f"step {step}: {edit.__name__}"
+
+
+def test_jobs_2_renders_the_pages_on_several_processes(tmp_path: Path) -> None:
+    """Each render notes the process it ran on: with ``--jobs 2`` the 1,671 pages of
+    the benchmark's small archive are rendered by two processes other than the
+    command's own, and with ``--jobs 1`` by the command itself."""
+    import subprocess
+    import sys
+
+    from tests.conftest import run_isolated
+
+    corpus = tmp_path / "corpus"
+    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), "S", str(corpus)],
+                   check=True, capture_output=True, timeout=300)
+    for jobs, expected in (("2", 2), ("1", 0)):
+        log = tmp_path / f"renders-{jobs}.txt"
+        printed = run_isolated(f"""
+            import os
+            from kabul_brief.cli import main
+            from kabul_brief.publish import render
+            original = render.Renderer.render
+            def noted(self, page):
+                with open({str(log)!r}, "a", encoding="utf-8") as out:
+                    out.write(f"{{os.getpid()}}\\n")
+                return original(self, page)
+            render.Renderer.render = noted
+            assert main(["build", "--content", {str(corpus)!r}, "--out",
+                         {str(tmp_path / ("out" + jobs))!r}, "--jobs", {jobs!r}, "-q"]) == 0
+            print(os.getpid())
+        """)
+        parent = printed.split()[-1]
+        pids = log.read_text(encoding="utf-8").split()
+        others = set(pids) - {parent}
+        assert len(others) == expected, (jobs, sorted(set(pids)), parent)
+        assert len(pids) > 1600  # every page was rendered, by someone
