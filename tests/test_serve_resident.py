@@ -97,15 +97,21 @@ def serving(tmp_path: Path) -> tuple[Serving, Path, Path]:
 
 def _edit_and_wait(running: Serving, edit: Edit, rng: random.Random, content: Path,
                    templates: Path, step: int) -> None:
+    """Edit, then wait until the preview has rebuilt and said nothing more for a second
+    (one save can be two changes, and so two rebuilds)."""
     done = running.rebuilds()
     edit(rng, content, templates, step)
-    deadline = time.monotonic() + 60
-    while running.rebuilds() == done and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(0.4)  # a second change event of the same save: let it settle too
-    while running.rebuilds() != done and running.lines and not running.lines[-1].startswith(
-            "rebuilt") and time.monotonic() < deadline:
-        time.sleep(0.05)
+    deadline = time.monotonic() + 120
+    wait_for("a rebuild", lambda: running.rebuilds() > done)
+    quiet_since, said = time.monotonic(), len(running.lines)
+    while time.monotonic() < deadline:
+        time.sleep(0.1)
+        if len(running.lines) != said:
+            quiet_since, said = time.monotonic(), len(running.lines)
+        elif (time.monotonic() - quiet_since > 1.0
+              and running.lines[-1].startswith("rebuilt")):
+            return
+    raise AssertionError("the preview did not settle")
 
 
 def test_after_random_edits_the_preview_serves_the_tree_of_a_full_build(

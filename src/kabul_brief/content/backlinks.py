@@ -6,6 +6,7 @@ order (events by date), so no page ever has to search the whole model.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -115,7 +116,7 @@ def compute_backlinks(
         },
         related_actors={
             a: tuple(
-                m.RelatedActor(id=other, shared_events=count)
+                _related(other, count)
                 for other, count in sorted(
                     shared[a].items(), key=lambda item: (-item[1], by_name[item[0]])
                 )
@@ -157,6 +158,13 @@ def compute_backlinks(
 
 
 _UNDATED = sort_key(PartialDate(year=9999))
+
+
+@functools.cache
+def _related(actor: m.ActorId, shared_events: int) -> m.RelatedActor:
+    """One made per actor and count, and shared: an archive has hundreds of thousands
+    of pairs of actors sharing events, each list built again on every link."""
+    return m.RelatedActor(id=actor, shared_events=shared_events)
 
 
 def _fact_key(fact: m.FactRef) -> Any:

@@ -251,10 +251,8 @@ def patch_pages(site: m.Site, out: Path, paths: Collection[str], base_url: str |
     kit = Kit(site, urls)
     renderer = Renderer(site, urls, theme or site_theme(), env)
     changed = []
-    for planned in record_pages(kit):
+    for planned in record_pages(kit, wanted):
         path = output_path(planned_path(planned))
-        if path not in wanted:
-            continue
         data = renderer.render(made(planned))
         with contextlib.suppress(OSError):
             if (out / path).read_bytes() == data:

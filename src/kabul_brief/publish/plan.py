@@ -8,7 +8,7 @@ here rather than discovered as a page silently overwritten on disk.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
 from kabul_brief.content import model as m
@@ -87,10 +87,21 @@ def _network(kit: Kit) -> LazyPage:
     return LazyPage(kit.urls.NETWORK_PATH, functools.partial(readers.network_page, kit))
 
 
-def record_pages(kit: Kit) -> list[PlannedPage]:
+def record_pages(kit: Kit, only: Collection[str] | None = None) -> list[PlannedPage]:
     """The lazily planned pages: one per record, and the network page; what the
-    dependency graph records reads for (:mod:`~kabul_brief.publish.reads`)."""
-    return [page for planned in _by_kind(kit).values() for page in planned] + [_network(kit)]
+    dependency graph records reads for (:mod:`~kabul_brief.publish.reads`). ``only``:
+    just those at these output paths."""
+    if only is None:
+        return [page for planned in _by_kind(kit).values() for page in planned] + [
+            _network(kit)]
+    wanted = set(only)
+    found: list[PlannedPage] = [
+        LazyPage(path, functools.partial(make, kit, record_id))
+        for kind, make in _RECORD_VIEWS.items()
+        for record_id in kit.site.records(kind)
+        for path in [kit.urls.record_path(kind, record_id)] if output_path(path) in wanted]
+    network = _network(kit)
+    return found + ([network] if output_path(network.path) in wanted else [])
 
 
 def plan_pages(kit: Kit, search_shards: Iterable[str] = ("",)) -> tuple[PlannedPage, ...]:
