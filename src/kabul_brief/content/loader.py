@@ -363,7 +363,7 @@ def _walk_folder(folder: Path, suffixes: tuple[str, ...], holding: frozenset[str
             mode = os.stat(path).st_mode
         except OSError as exc:  # a link to nothing, or round a loop of links
             missing = isinstance(exc, FileNotFoundError)
-            sink.add(Position(path=shown(path)), "broken-link",
+            sink.add(_at(shown, path), "broken-link",
                      f"this link points to {_link_target(path)!r}, which"
                      f" {'does not exist' if missing else 'cannot be followed'}",
                      "Point the link at an existing file or folder, or remove it.")
@@ -373,12 +373,12 @@ def _walk_folder(folder: Path, suffixes: tuple[str, ...], holding: frozenset[str
             continue
         if is_dir:
             if _is_loop(path, holding):
-                sink.add(Position(path=shown(path)), "symlink-loop",
+                sink.add(_at(shown, path), "symlink-loop",
                          "this folder link leads back into a folder that holds it",
                          "Remove the link, or point it at a folder outside this one.")
                 continue
             if named_as_content:
-                sink.add(Position(path=shown(path)), "not-a-file",
+                sink.add(_at(shown, path), "not-a-file",
                          f"{entry.name!r} is a folder, not a file",
                          "Rename the folder: a name ending in "
                          f"{path.suffix} is read as one content file.")
@@ -387,9 +387,14 @@ def _walk_folder(folder: Path, suffixes: tuple[str, ...], holding: frozenset[str
         elif named_as_content and is_file:
             found.append(path)
         elif named_as_content:
-            sink.add(Position(path=shown(path)), "not-a-file",
+            sink.add(_at(shown, path), "not-a-file",
                      f"{entry.name!r} is not a regular file ({_file_kind(mode)})",
                      "Content files must be plain files: replace it with one, or rename it.")
+
+
+def _at(shown: Callable[[Path], str], path: Path) -> Position:
+    """Where a problem with the walked ``path`` is said to be (made only for a problem)."""
+    return Position(path=shown(path))
 
 
 def _link_target(path: Path) -> str:

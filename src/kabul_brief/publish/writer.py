@@ -39,7 +39,7 @@ MANIFEST: Final = ".kabul-brief-manifest.json"
 """The record of the build (see :mod:`~kabul_brief.publish.reuse`), swapped in last."""
 PAGEFIND_FOLDER: Final = "pagefind"
 """Where the search index goes in a built folder (``Urls.PAGEFIND_FOLDER``)."""
-GRAPH: Final = ".kabul-brief-graph.json"
+GRAPH: Final = ".kabul-brief-graph"
 """What each record page read of the model (:class:`~kabul_brief.publish.reuse.PreviousGraph`)."""
 _KEPT_IN_MOUNTS: Final = frozenset({"lost+found"})
 _RENAME_EXCHANGE: Final = 2
