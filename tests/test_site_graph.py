@@ -35,9 +35,7 @@ def run(content: Path, out: Path, templates: Path | None = None) -> BuildReport:
 
 def graph(out: Path) -> tuple[dict[str, str], dict[str, set[str]]]:
     """(read -> digest of its value, page -> its reads) of the build in ``out``."""
-    magic, _tag, payload = (out / GRAPH).read_text(encoding="utf-8").split("\n", 2)
-    assert magic == "kabul-brief graph"
-    data = json.loads(payload)
+    data = json.loads((out / GRAPH).read_text(encoding="utf-8"))
     names = data["reads"]
     return (dict(zip(names, data["digests"], strict=True)),
             {path: {names[i] for i in reads} for path, reads in data["pages"].items()})

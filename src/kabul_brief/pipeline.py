@@ -243,7 +243,8 @@ class Build:
         self.publishing = True
         report = build_site(site, out, request.base_url, self.theme,
                             progress=request.progress, workers=request.workers,
-                            sources=sources, stopwatch=clock)
+                            sources=sources, stopwatch=clock,
+                            cache=cache_folder(request.content))
         save_warnings(cache_folder(request.content), sources, warnings)
         if request.resident is not None:
             request.resident.remember(site, linked, report)

@@ -34,6 +34,7 @@ from kabul_brief.publish.reads import key_digests, reading
 from kabul_brief.publish.render import Renderer
 from kabul_brief.publish.reuse import (
     Entry,
+    GraphDigests,
     PreviousBuild,
     PreviousGraph,
     digest,
@@ -166,7 +167,7 @@ class _PageWriter:
 def build_site(site: m.Site, out: Path, base_url: str | None = None,
                theme: Theme | None = None, progress: Progress | None = None,
                workers: int = 1, sources: str | None = None,
-               stopwatch: Stopwatch | None = None) -> BuildReport:
+               stopwatch: Stopwatch | None = None, cache: Path | None = None) -> BuildReport:
     """Plan, render and write the site in place of ``out``; ``workers`` processes render.
     ``sources`` (see :func:`~kabul_brief.publish.reuse.sources_digest`) lets the next
     build with the same sources skip all work; ``stopwatch`` times the phases. ``theme``:
@@ -182,9 +183,12 @@ def build_site(site: m.Site, out: Path, base_url: str | None = None,
         tracked_shared = inputs_digest(shared, site.settings)  # pages see all the settings
         clock.start("what changed")
         now = key_digests(site)
+        trust = GraphDigests(cache)  # without a cache folder, no graph is believed
         pages = _PageWriter(
             plan=plan, renderer=renderer, previous=PreviousBuild.read(out),
-            graph=PreviousGraph.read(out, tracked_shared, now), workers=workers,
+            graph=PreviousGraph.read(out, tracked_shared, now,
+                                     trust.get(GraphDigests.key_of(out))),
+            workers=workers,
             shared=shared, progress=progress,
         )
     except BaseException:
@@ -216,9 +220,9 @@ def build_site(site: m.Site, out: Path, base_url: str | None = None,
         indexed.append(len(bundle))
         clock.start("manifest")
         sizes = {path: len(data) for path, data in files.items()}
-        graph = write_graph(root, tracked_shared, now, entries)
-        if graph is not None:
-            sizes[GRAPH] = graph
+        sizes[GRAPH], written_graph = write_graph(root, tracked_shared, now, entries)
+        trust.put(GraphDigests.key_of(out), written_graph)
+        trust.save()
         write_manifest(root, entries, {**sizes, **bundle, **writer.marker_size()}, sources,
                        search, bundle_digests)
         clock.start("swap")

@@ -26,7 +26,6 @@ else to do.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import os
 import stat
@@ -298,10 +297,11 @@ class PreviousGraph:
     since, with the same shared inputs, has the bytes it had, and its view need not
     even be made. Kept in ``GRAPH`` beside the manifest, as JSON (a built folder may
     come from anywhere: nothing in it is unpickled), with each page's output digest
-    (a page is kept only if the manifest says the same of the file), and signed with
-    this user's cache key (``diskcache.cache_key``): a graph edited by hand, copied
-    from another build or written on another machine is not believed, and every view
-    is made."""
+    (a page is kept only if the manifest says the same of the file). The digest of
+    the graph a build wrote is remembered in the cache folder (:class:`GraphDigests`,
+    authenticated with this user's key): a graph edited by hand, copied from another
+    build or written on another machine is not believed, and every view is made; the
+    graph itself stays the same bytes whoever builds."""
 
     FILE: Final = GRAPH
 
@@ -314,10 +314,15 @@ class PreviousGraph:
         self._changed = changed or set()
 
     @classmethod
-    def read(cls, folder: Path, shared: str, now: Mapping[str, str]) -> PreviousGraph:
-        """The graph in ``folder``, compared with the reads' digests ``now``; an
-        unreadable, unsigned, foreign or differently shared one keeps nothing."""
-        data = parse_record(_signed(read_record(folder / GRAPH)))
+    def read(cls, folder: Path, shared: str, now: Mapping[str, str],
+             trusted: str | None) -> PreviousGraph:
+        """The graph in ``folder``, compared with the reads' digests ``now``; one whose
+        digest is not ``trusted`` (what this user's last build into the folder wrote),
+        or unreadable, or differently shared, keeps nothing."""
+        raw = read_record(folder / GRAPH)
+        if raw is None or trusted is None or digest(raw) != trusted:
+            return cls()
+        data = parse_record(raw)
         try:
             if data.get("format") != _GRAPH_FORMAT or data.get("shared") != shared:
                 return cls()
@@ -350,32 +355,25 @@ class PreviousGraph:
         return found
 
 
-_GRAPH_MAGIC: Final = b"kabul-brief graph\n"
+class GraphDigests(KeyedCache[str]):
+    """The digest of the graph each build wrote, by the real path of the folder it
+    wrote it in: what :meth:`PreviousGraph.read` believes. In the cache folder, whose
+    files this user's key authenticates (a file planted there is an empty cache)."""
 
+    FILE = "graph-digests.pickle"
 
-def _signed(data: bytes | None) -> bytes | None:
-    """The JSON of a graph file if this user's key signed it, else None."""
-    from kabul_brief.content.diskcache import cache_key
+    def accepts(self, value: object) -> bool:
+        return isinstance(value, str)
 
-    key = cache_key()
-    if data is None or key is None or not data.startswith(_GRAPH_MAGIC):
-        return None
-    tag, _, payload = data[len(_GRAPH_MAGIC):].partition(b"\n")
-    expected = hmac.new(key, _GRAPH_MAGIC + payload, hashlib.sha256).hexdigest().encode()
-    return payload if hmac.compare_digest(tag, expected) else None
+    @staticmethod
+    def key_of(out: Path) -> str:
+        return os.path.realpath(out)
 
 
 def write_graph(folder: Path, shared: str, digests: Mapping[str, str],
-                entries: Iterable[tuple[str, Entry]]) -> int | None:
+                entries: Iterable[tuple[str, Entry]]) -> tuple[int, str]:
     """Record what each page read (every read named once, pages by its number) and
-    the digest of what it wrote, signed; returns the size of the file written (None,
-    and nothing written, without a key to sign it with: the next build makes every
-    view)."""
-    from kabul_brief.content.diskcache import cache_key
-
-    key = cache_key()
-    if key is None:
-        return None
+    the digest of what it wrote; returns the size and the digest of the file."""
     pages = {path: entry for path, entry in entries if entry.reads is not None}
     names = sorted(set(digests).union(*(entry.reads or () for entry in pages.values())))
     number = {name: i for i, name in enumerate(names)}
@@ -384,11 +382,9 @@ def write_graph(folder: Path, shared: str, digests: Mapping[str, str],
             "pages": {path: sorted(number[read] for read in entry.reads or ())
                       for path, entry in sorted(pages.items())},
             "outputs": {path: entry.output for path, entry in sorted(pages.items())}}
-    payload = json.dumps(data, separators=(",", ":")).encode("utf-8") + b"\n"
-    tag = hmac.new(key, _GRAPH_MAGIC + payload, hashlib.sha256).hexdigest().encode()
-    text = _GRAPH_MAGIC + tag + b"\n" + payload
+    text = json.dumps(data, separators=(",", ":")).encode("utf-8") + b"\n"
     (folder / GRAPH).write_bytes(text)
-    return len(text)
+    return len(text), digest(text)
 
 
 def file_sizes(folder: Path, under: str = "") -> dict[str, int]:
