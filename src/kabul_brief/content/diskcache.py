@@ -26,6 +26,7 @@ import os
 import pickle
 import secrets
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -41,6 +42,20 @@ Item = TypeVar("Item")
 _MAGIC: Final = b"kabul-brief cache 1\n"
 _KEY_BYTES: Final = 32
 _TAG_BYTES: Final = hashlib.sha256().digest_size
+
+
+def file_stamp(status: os.stat_result) -> tuple[int, int, int, int] | None:
+    """What says a file is as it was: size, modification time, inode and change time
+    (the kernel sets the change time on every write or rename, and nothing can set it
+    back, so ``cp -p``, ``rsync -a`` or ``touch -r`` edits are seen). None for a file
+    changed within the last two seconds: it could change again within the clock's
+    resolution unseen, and is read again next time."""
+    if time.time_ns() - max(status.st_mtime_ns, status.st_ctime_ns) <= _SETTLED_NS:
+        return None
+    return (status.st_size, status.st_mtime_ns, status.st_ino, status.st_ctime_ns)
+
+
+_SETTLED_NS: Final = 2_000_000_000
 
 
 @functools.cache

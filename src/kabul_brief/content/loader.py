@@ -17,7 +17,6 @@ import pickle
 import re
 import stat
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +24,7 @@ from typing import Any
 
 from kabul_brief import errors, kinds
 from kabul_brief.content import dates, fieldtypes, schemas, yamlsource
-from kabul_brief.content.diskcache import KeyedCache, code_digest
+from kabul_brief.content.diskcache import KeyedCache, code_digest, file_stamp
 from kabul_brief.content.fieldtypes import (
     ID_HINT,
     INVALID,
@@ -49,10 +48,6 @@ from kabul_brief.errors import ContentError, ErrorSink, Position
 from kabul_brief.kinds import RECORD_KINDS
 
 YAML_SUFFIXES = (".yaml", ".yml")
-_SETTLED_NS = 2_000_000_000
-"""A file changed more recently than this may change again within the clock's
-resolution: its stat is not trusted to say it is the same (as for the digests of
-the "up to date" check)."""
 _FRONT_MATTER_END = re.compile(r"^(---|\.\.\.)[ \t]*$")
 
 
@@ -139,16 +134,14 @@ class LoadCache(KeyedCache[bytes]):
 
     def file_key(self, path: Path, shown: str, read: Callable[[], bytes | None]) -> str | None:
         """The key of the file at ``path`` (None if ``read`` could not read it): read
-        and digested, unless this cache saw the file before with the same size,
-        modification time, inode and change time, and it had settled then (see
-        :class:`~kabul_brief.publish.reuse.FileDigests`, which trusts the same). Only a
+        and digested, unless this cache saw the file before with the same
+        :func:`~kabul_brief.content.diskcache.file_stamp` (as the digests of the "up to
+        date" check trust it). Only a
         cache kept from one build to the next (a resident preview) has seen any."""
         try:
-            status = os.stat(path)
+            stamp = file_stamp(os.stat(path))
         except OSError:
-            status = None
-        stamp = (None if status is None else
-                 (status.st_size, status.st_mtime_ns, status.st_ino, status.st_ctime_ns))
+            stamp = None
         known = self._stamps.get(shown)
         if stamp is not None and known is not None and known[0] == stamp:
             return known[1]
@@ -156,8 +149,7 @@ class LoadCache(KeyedCache[bytes]):
         if data is None:
             return None
         key = self.key(shown, data)
-        if status is not None and stamp is not None and (
-                time.time_ns() - max(status.st_mtime_ns, status.st_ctime_ns) > _SETTLED_NS):
+        if stamp is not None:
             self._stamps[shown] = (stamp, key)
         return key
 

@@ -38,8 +38,7 @@ from kabul_brief.publish.reuse import (
     PreviousBuild,
     PreviousGraph,
     digest,
-    file_digests,
-    file_sizes,
+    file_records,
     inputs_digest,
     templates_digest,
     write_graph,
@@ -132,8 +131,8 @@ class _PageWriter:
     def _write_page(self, root: Path, planned: PlannedPage) -> tuple[Entry, _Done]:
         """Put one page in the new folder: kept from the previous build if nothing it
         read changed (its view is not even made), or if its view and the rest of its
-        inputs are the same, else rendered. Returns its manifest entry and whether it
-        was rendered. Runs on the workers, which write the files themselves: digesting,
+        inputs are the same, else rendered. Returns its manifest entry and which of the
+        three it was. Runs on the workers, which write the files themselves: digesting,
         rendering and writing all scale with the cores, and no page's bytes travel
         back to the parent. A lazily planned page's view is made here, and what it
         reads of the model is recorded as it is made."""
@@ -215,8 +214,7 @@ def build_site(site: m.Site, out: Path, base_url: str | None = None,
                      and pages.previous.bundle_intact(shard, SHARD_PREFIX)]
         # Pagefind indexes the new folder, before the swap; unchanged shards are kept.
         index_site(root, shards, pages.previous.folder, unchanged)
-        bundle_digests = file_digests(root / SEARCH_FOLDER, f"{SEARCH_FOLDER}/")
-        bundle = file_sizes(root / SEARCH_FOLDER, f"{SEARCH_FOLDER}/")
+        bundle, bundle_digests = file_records(root / SEARCH_FOLDER, f"{SEARCH_FOLDER}/")
         indexed.append(len(bundle))
         clock.start("manifest")
         sizes = {path: len(data) for path, data in files.items()}

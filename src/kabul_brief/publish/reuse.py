@@ -29,13 +29,12 @@ import hashlib
 import json
 import os
 import stat
-import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from kabul_brief.content.diskcache import KeyedCache
+from kabul_brief.content.diskcache import KeyedCache, file_stamp
 from kabul_brief.errors import ContentError
 from kabul_brief.folders import Theme, files_in
 from kabul_brief.publish.reads import changed_reads
@@ -43,7 +42,6 @@ from kabul_brief.publish.writer import GRAPH, MANIFEST, PAGEFIND_FOLDER
 
 _FORMAT: Final = 3
 _GRAPH_FORMAT: Final = 2
-_SETTLED_NS: Final = 2_000_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,14 +84,13 @@ class FileDigests(KeyedCache[list[Any]]):
         return isinstance(value, list) and len(value) == 5
 
     def digest(self, path: str) -> str:
-        stat = os.stat(path)
-        stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns]
+        stamp = file_stamp(os.stat(path))
         known = self.get(path)
-        if known is not None and known[:4] == stamp:
+        if stamp is not None and known is not None and tuple(known[:4]) == stamp:
             return str(known[4])
         with open(path, "rb") as file:
             found = digest(file.read())
-        if time.time_ns() - max(stat.st_mtime_ns, stat.st_ctime_ns) > _SETTLED_NS:
+        if stamp is not None:
             self.put(path, [*stamp, found])
         return found
 
@@ -387,14 +384,15 @@ def write_graph(folder: Path, shared: str, digests: Mapping[str, str],
     return len(text), digest(text)
 
 
-def file_sizes(folder: Path, under: str = "") -> dict[str, int]:
-    """Size of every file in ``folder``, by its path relative to it, prefixed ``under``."""
-    return {under + relative: os.stat(path).st_size for relative, path in files_in(folder)}
-
-
-def file_digests(folder: Path, under: str = "") -> dict[str, str]:
-    """Digest of every file in ``folder``, by its path relative to it, prefixed ``under``."""
-    return {under + relative: _file_digest(path) for relative, path in files_in(folder)}
+def file_records(folder: Path, under: str = "") -> tuple[dict[str, int], dict[str, str]]:
+    """Size and digest of every file in ``folder``, by its path relative to it prefixed
+    ``under``, each file read once."""
+    sizes, digests = {}, {}
+    for relative, path in files_in(folder):
+        with open(path, "rb") as stream:
+            data = stream.read()
+        sizes[under + relative], digests[under + relative] = len(data), digest(data)
+    return sizes, digests
 
 
 def _file_digest(path: str | Path) -> str:
