@@ -24,7 +24,8 @@ def boom():
 
 job = in_background(lambda: {"data/x.json": b"1"}, 2)
 print(job._child is not None, threading.active_count(), can_fork())
-print(list(forked_map(lambda n: n * n, list(range(300)), 2))[-1])
+with forked_map(lambda n: n * n, list(range(300)), 2) as squares:
+    print(list(squares)[-1])
 print(job.result())
 failing = in_background(boom, 2)
 try:
@@ -74,23 +75,35 @@ def test_forked_map_keeps_item_order_and_raises_a_workers_error_here() -> None:
                 raise KeyError("item 777")
             return n
 
-        print(list(forked_map(uneven, range(1234), 3)) == [n * 3 for n in range(1234)])
+        def children():
+            return (len(os.listdir(f"/proc/{os.getpid()}/task")),
+                    open(f"/proc/{os.getpid()}/task/{os.getpid()}/children").read().split())
+
+        with forked_map(uneven, range(1234), 3) as tripled:
+            print(list(tripled) == [n * 3 for n in range(1234)])
         try:
-            list(forked_map(fails_late, range(1000), 2))
+            with forked_map(fails_late, range(1000), 2) as results:
+                list(results)
         except KeyError as error:
             print("raised:", error)
         try:
-            list(forked_map(lambda n: (lambda: n), range(400), 2))  # results that won't pickle
+            with forked_map(lambda n: (lambda: n), range(400), 2) as results:
+                list(results)  # results that won't pickle
         except RuntimeError as error:
             print("raised:", type(error).__name__)
-        taken = forked_map(uneven, range(5000), 2)
-        print(next(taken), next(taken))
-        taken.close()  # the caller stops early: the workers go
-        print("children left:", len(os.listdir(f"/proc/{os.getpid()}/task")),
-              [c for c in open(f"/proc/{os.getpid()}/task/{os.getpid()}/children").read().split()])
+        with forked_map(uneven, range(5000), 2) as taken:
+            print(next(taken), next(taken))  # the caller stops early: the workers go
+        print("children left:", *children())
+        try:
+            with forked_map(uneven, range(5000), 2) as taken:
+                next(taken)
+                raise KeyboardInterrupt  # Ctrl-C as the pages come in
+        except KeyboardInterrupt as stop:
+            held = stop  # its traceback keeps the frames, and once kept the generator
+            print("children left after Ctrl-C:", *children())
     """).splitlines()
     assert lines == ["True", "raised: 'item 777'", "raised: RuntimeError", "0 3",
-                     "children left: 1 []"]
+                     "children left: 1 []", "children left after Ctrl-C: 1 []"]
 
 
 STOPPED_BUILD = """
@@ -105,7 +118,8 @@ stopping.install()
 print("started", flush=True)
 try:
     while True:
-        list(forked_map(quick, range(3000), 2))
+        with forked_map(quick, range(3000), 2) as results:
+            list(results)
 except KeyboardInterrupt as stop:
     print("stopped:", type(stop).__name__, file=sys.stderr)
 """

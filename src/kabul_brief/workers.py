@@ -23,6 +23,7 @@ its parent.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import multiprocessing
 import os
@@ -30,7 +31,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from multiprocessing.connection import Connection
 from typing import Any, Final, Generic, TypeVar, cast
 
@@ -128,11 +129,26 @@ def can_fork() -> bool:
             and threading.active_count() == 1)
 
 
+@contextlib.contextmanager
 def forked_map(function: Callable[[Item], Result], items: Sequence[Item],
-               workers: int) -> Iterator[Result]:
-    """``function(item)`` for every item, in order, yielded as soon as it is ready;
-    on up to ``workers`` forked processes where that is safe and worth it, else here.
-    ``function`` and its results must be picklable only as far as results go."""
+               workers: int) -> Iterator[Iterator[Result]]:
+    """``function(item)`` for every item, in order, each result given as soon as it is
+    ready; on up to ``workers`` forked processes where that is safe and worth it, else
+    here. ``function`` and its results must be picklable only as far as results go.
+
+    A context manager, not a bare generator: leaving the block (an interrupt, an error)
+    stops the workers there and then. A generator left unfinished is closed only when
+    it is collected, and the traceback of the interrupt kept it alive, so workers went
+    on writing pages into a folder the build was already deleting."""
+    results = _forked_results(function, items, workers)
+    try:
+        yield results
+    finally:
+        results.close()
+
+
+def _forked_results(function: Callable[[Item], Result], items: Sequence[Item],
+                    workers: int) -> Generator[Result, None, None]:
     workers = min(workers, len(items) // MIN_ITEMS_PER_WORKER)
     if workers < 2 or not can_fork():
         yield from (function(item) for item in items)

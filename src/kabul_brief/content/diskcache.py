@@ -160,11 +160,11 @@ class KeyedCache(Generic[Value]):
         kept (a None result is not)."""
         results = [self.get(key) for key in keys]
         missing = [n for n, result in enumerate(results) if result is None]
-        computed = forked_map(function, [items[n] for n in missing], workers)
-        for n, result in zip(missing, computed, strict=True):
-            results[n] = result
-            if result is not None:
-                self.put(keys[n], result)
+        with forked_map(function, [items[n] for n in missing], workers) as computed:
+            for n, result in zip(missing, computed, strict=True):
+                results[n] = result
+                if result is not None:
+                    self.put(keys[n], result)
         return results
 
     def begin(self) -> None:

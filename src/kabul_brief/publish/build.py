@@ -114,18 +114,20 @@ class _PageWriter:
         rendered: list[str] = []
         remade: list[str] = []
         pages = self.plan.pages
-        outcomes = forked_map(functools.partial(self._write_page, root), pages, self.workers)
-        for done, (page, (entry, what)) in enumerate(zip(pages, outcomes, strict=True), start=1):
-            path = output_path(planned_path(page))
-            if entry.reads is not None:  # each read once in memory, not once per page
-                entry = replace(entry, reads=tuple(map(sys.intern, entry.reads)))
-            entries.append((path, entry))
-            if what is _Done.RENDERED:
-                rendered.append(path)
-            if what is not _Done.KEPT and isinstance(page, LazyPage):
-                remade.append(path)
-            if self.progress is not None:
-                self.progress(done, len(pages))
+        with forked_map(functools.partial(self._write_page, root), pages,
+                        self.workers) as outcomes:
+            for done, (page, (entry, what)) in enumerate(zip(pages, outcomes, strict=True),
+                                                         start=1):
+                path = output_path(planned_path(page))
+                if entry.reads is not None:  # each read once in memory, not once per page
+                    entry = replace(entry, reads=tuple(map(sys.intern, entry.reads)))
+                entries.append((path, entry))
+                if what is _Done.RENDERED:
+                    rendered.append(path)
+                if what is not _Done.KEPT and isinstance(page, LazyPage):
+                    remade.append(path)
+                if self.progress is not None:
+                    self.progress(done, len(pages))
         return tuple(entries), tuple(sorted(rendered)), tuple(sorted(remade))
 
     def _write_page(self, root: Path, planned: PlannedPage) -> tuple[Entry, _Done]:
@@ -272,8 +274,10 @@ def render_every_page(site: m.Site, theme: Theme | None = None, workers: int = 1
     plan = plan_site(site, urls, theme or site_theme(), workers)
     try:
         renderer = Renderer(site, urls, theme or site_theme())
-        for _ in forked_map(functools.partial(_render_only, renderer), plan.pages, workers):
-            pass  # a generator: each page is rendered as it is asked for
+        with forked_map(functools.partial(_render_only, renderer), plan.pages,
+                        workers) as rendering:
+            for _ in rendering:
+                pass  # each page is rendered as it is asked for
     finally:
         plan.abandon()
 
