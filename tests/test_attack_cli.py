@@ -151,6 +151,9 @@ def test_a_real_sigint_exits_130_without_a_traceback(good_site: Path,
                 os.kill(os.getpid(), signal.SIGINT)
             written(root, relative, data)
         writer.write_file = write_file
+        # As a terminal starts a command: nothing blocked (a child inherits the test
+        # process's signal mask, which is not a terminal's).
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         sys.exit(main(["build", "-q", "--out", "_site", "--jobs", "1"]))
     """)
     result = subprocess.run(
@@ -412,11 +415,13 @@ def test_a_mount_point_never_sees_a_rename_over_it(
 
 
 
+@pytest.mark.parametrize("mask", ["nothing blocked", "Ctrl-C blocked by the parent"])
 def test_ctrl_c_to_the_terminal_s_group_during_a_parallel_build_is_one_line(
-    tmp_path: Path,
+    tmp_path: Path, mask: str,
 ) -> None:
     """Ctrl-C reaches every process of the group, the forked workers too: only the
-    parent speaks, once."""
+    parent speaks, once. A parent that started the build with the signal blocked (the
+    mask is inherited) does not make Ctrl-C do nothing."""
     content = tmp_path / "content"
     subprocess.run([sys.executable, str(REPO / "bench/generate.py"), "S", str(content)],
                    check=True, capture_output=True, timeout=120)
@@ -425,7 +430,9 @@ def test_ctrl_c_to_the_terminal_s_group_during_a_parallel_build_is_one_line(
         [sys.executable, "-m", "kabul_brief", "build", "-q", "--jobs", "2",
          "--content", "content", "--out", "_site"],
         cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-        start_new_session=True)
+        start_new_session=True,
+        preexec_fn=(None if mask == "nothing blocked" else
+                    lambda: signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})))
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not list(tmp_path.glob(".kabul-brief-tmp-*/events")):
         time.sleep(0.02)  # pages are being written by the workers

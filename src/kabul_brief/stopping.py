@@ -69,6 +69,8 @@ def install() -> None:
     _calls.clear()
     for number in STOPPING:
         signal.signal(number, _stop)
+    # Started with them blocked (a parent's mask is inherited), Ctrl-C would do nothing.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPPING)
     sys.unraisablehook = _raise_again_if_swallowed
 
 
