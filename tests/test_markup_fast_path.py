@@ -56,7 +56,7 @@ def test_the_fast_way_gives_what_the_full_way_gives(text: str, linked: bool) -> 
     "Officials said the talks would resume; no date was set.",
     "هیئت‌های دو طرف در کابل دیدار کردند.",
     "دواړو خواوو په کابل کې ولیدل.",
-    "The ministry's statement called it \"a step forward\" (see below).",
+    "The statement called it a step forward (see below).",
 ])
 def test_plain_sentences_take_the_fast_way(text: str) -> None:
     assert markup.plain_paragraph(text, ACTORS) is not None
@@ -68,6 +68,17 @@ def test_plain_sentences_take_the_fast_way(text: str) -> None:
     "Some *emphasis* here.", "A [link](actor:india).", "Two\n\nparagraphs.",
     "1. a list", "- a list", "# heading", "> quote", "Tom & Jerry", "a <b>tag</b>",
     "col | col", "back`tick`", "hard  \nbreak", "x\u00a0y", "    code", " lead", "\u2003x",
+    "the ministry's", 'called it "a step"', "then -- later", "and so...",  # smarty's
 ])
 def test_texts_with_anything_to_convert_take_the_full_way(text: str) -> None:
     assert markup.plain_paragraph(text, ACTORS) is None
+
+
+@pytest.mark.parametrize(("text", "typeset"), [
+    ("The ministry's statement", "The ministry\u2019s statement"),
+    ('It called it "a step forward".', "It called it \u201ca step forward\u201d."),
+    ("Talks -- for now -- stalled...", "Talks \u2013 for now \u2013 stalled\u2026"),
+])
+def test_quotes_dashes_and_ellipses_are_typeset_as_print_sets_them(text: str,
+                                                                    typeset: str) -> None:
+    assert markup.render_markdown(text).html == f"<p>{typeset}</p>"

@@ -81,7 +81,8 @@ _BRACKET_RE: Final = re.compile(r"[\[\]]")
 _PAREN_RE: Final = re.compile(r"[()]")
 _QUOTE_RE: Final = re.compile("['\"]")
 
-_EXTENSIONS: Final = ("tables", "fenced_code", "sane_lists")
+_EXTENSIONS: Final = ("tables", "fenced_code", "sane_lists", "smarty")
+"""``smarty``: typographic quotes, apostrophes, dashes and ellipses, as print sets them."""
 
 _TAGS: Final = frozenset(
     {"a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "dl", "dt"}
@@ -207,6 +208,11 @@ its inline patterns starts at (emphasis, code, links, HTML, entities, escapes), 
 break, no tab)."""
 
 
+_SMARTY: Final = re.compile(r"['\"]|--|\.\.\.")
+"""What ``smarty`` makes typographic (quotes, dashes, ellipses): such text takes the
+full way (``<<`` and ``>>`` cannot be in a plain line)."""
+
+
 def plain_paragraph(text: str, autolinker: AutoLinker | None = None) -> str | None:
     """The HTML Python-Markdown and our steps make of ``text``, if it is one paragraph
     of plain lines (see :data:`_PLAIN_LINE`) naming no actor: most summaries, claims and
@@ -214,7 +220,7 @@ def plain_paragraph(text: str, autolinker: AutoLinker | None = None) -> str | No
     build's Markdown time. None for any other text, which takes the full way.
     ``tests/test_markup_fast_path.py`` checks the two agree on generated texts."""
     lines = text.rstrip("\n").split("\n")  # any other white space around it: the full way
-    if not all(_PLAIN_LINE.fullmatch(line) for line in lines):
+    if not all(_PLAIN_LINE.fullmatch(line) for line in lines) or _SMARTY.search(text):
         return None
     if autolinker is not None and next(autolinker.find(text, 0, len(text)), None) is not None:
         return None

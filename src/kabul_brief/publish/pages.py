@@ -20,12 +20,20 @@ from kabul_brief.publish.meta import PageMeta
 from kabul_brief.publish.pagetypes import Page
 from kabul_brief.publish.pictures import TimeStrip, time_strip
 from kabul_brief.publish.urls import Urls
-from kabul_brief.publish.views import EventItem, FactLink, Kit, Link, TrendView, When, when
+from kabul_brief.publish.views import (
+    EventItem,
+    FactLink,
+    Kit,
+    Link,
+    SourceItem,
+    TrendView,
+    When,
+    source_item,
+    when,
+)
 
 FRONT_ARTICLES: Final = 6
 FRONT_EVENTS: Final = 8
-FACTS_SHOWN: Final = 4
-"""Facts listed beside a paragraph before the rest fold away, so the text stays together."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,27 +55,37 @@ class DisputeCard:
 
 
 @dataclass(frozen=True, slots=True)
+class RelationshipCard:
+    link: Link
+    parties: tuple[Link, ...]
+    latest: TrendView | None
+
+
+@dataclass(frozen=True, slots=True)
 class FrontView:
     articles: tuple[ArticleCard, ...]
     disputes: tuple[DisputeCard, ...]
+    relationships: tuple[RelationshipCard, ...]
     events: tuple[EventItem, ...]
+    strip: TimeStrip | None
+    """Every event on record, as on the timeline: the front page's picture."""
 
 
 @dataclass(frozen=True, slots=True)
 class Block:
-    """A top-level piece of an article body; a paragraph carries the facts citing it."""
+    """A top-level piece of an article body; a paragraph carries the facts citing it,
+    shown as a margin note beside it on wide screens and as one closed line under it
+    on phones, so that the text reads on without boxes between its paragraphs."""
 
     html: SafeHtml
     paragraph: int | None
     facts: tuple[FactLink, ...]
 
     @property
-    def shown(self) -> tuple[FactLink, ...]:
-        return self.facts[:FACTS_SHOWN]
-
-    @property
-    def folded(self) -> tuple[FactLink, ...]:
-        return self.facts[FACTS_SHOWN:]
+    def cited_by(self) -> str:
+        """The note's one line: "cited by 3 facts"."""
+        count = len(self.facts)
+        return f"cited by {count} fact{'s' if count != 1 else ''}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +97,7 @@ class ArticleView:
     cited_paragraphs: int
     actors: tuple[Link, ...]
     disputes: tuple[Link, ...]
-    sources: tuple[Link, ...]
+    sources: tuple[SourceItem, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +142,14 @@ def dispute_card(kit: Kit, dispute_id: m.DisputeId) -> DisputeCard:
     )
 
 
+def relationship_card(kit: Kit, relationship_id: m.RelationshipId) -> RelationshipCard:
+    item = kit.site.relationships[relationship_id]
+    trend = kit.trend(item.trend, None)
+    return RelationshipCard(kit.relationship(relationship_id),
+                            tuple(kit.actor(p) for p in item.parties),
+                            trend[-1] if trend else None)
+
+
 def front(kit: Kit) -> Page:
     site = kit.site
     recent = tuple(reversed(site.timeline[-FRONT_EVENTS:]))
@@ -131,7 +157,9 @@ def front(kit: Kit) -> Page:
         articles=tuple(article_card(kit, a) for a in site.articles_by_date[:FRONT_ARTICLES]),
         disputes=tuple(dispute_card(kit, d) for d, dispute in site.disputes.items()
                        if dispute.status == "active"),
+        relationships=tuple(relationship_card(kit, r) for r in site.relationships),
         events=kit.events(recent),
+        strip=time_strip(kit, site.timeline, "front_strip", "Events on record"),
     )
     description = site.settings.description or site.settings.tagline
     page = PageMeta(path="", title=site.settings.title, description=description, section="home",
@@ -180,7 +208,7 @@ def article(kit: Kit, article_id: m.ArticleId) -> Page:
         cited_paragraphs=sum(1 for block in blocks if block.facts),
         actors=tuple(kit.actor(a) for a in item.actors),
         disputes=tuple(kit.dispute(d) for d in item.disputes),
-        sources=tuple(kit.source(s) for s in item.sources),
+        sources=tuple(source_item(kit, s, counted=False) for s in item.sources),
     )
     page = PageMeta(
         path=kit.urls.record_path("article", article_id), title=item.title,

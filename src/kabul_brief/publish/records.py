@@ -113,6 +113,9 @@ class EventView:
     relationships: tuple[Link, ...]
     refs: tuple[int, ...]
     notes: tuple[Note, ...]
+    previous: Link | None
+    """The event before this one on the timeline."""
+    next: Link | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,12 +229,13 @@ def event(kit: Kit, event_id: m.EventId) -> Page:
                   kit.html(claim.text) or SafeHtml(""), notes.refs(claim.sources))
         for i, claim in enumerate(item.claims)
     )
+    previous, after = kit.neighbours(event_id)
     view = EventView(
         item=kit.event_item(event_id), where=_place_chain(kit, item.place),
         summary=kit.html(item.summary), claims=claims,
         disputes=tuple(kit.dispute(d) for d in item.disputes),
         relationships=tuple(kit.relationship(r) for r in item.relationships),
-        refs=refs, notes=notes.items,
+        refs=refs, notes=notes.items, previous=previous, next=after,
     )
     page = PageMeta(path=kit.urls.record_path("event", event_id), title=item.title,
                     description=meta.plain(item.summary), section="timeline",

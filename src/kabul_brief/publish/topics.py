@@ -15,7 +15,7 @@ from kabul_brief.content import model as m
 from kabul_brief.kinds import KINDS
 from kabul_brief.publish import meta
 from kabul_brief.publish.meta import PageMeta
-from kabul_brief.publish.pages import DisputeCard, dispute_card
+from kabul_brief.publish.pages import DisputeCard, RelationshipCard, dispute_card, relationship_card
 from kabul_brief.publish.pagetypes import Page
 from kabul_brief.publish.pictures import TrendChart, trend_chart
 from kabul_brief.publish.records import Group
@@ -27,9 +27,11 @@ from kabul_brief.publish.views import (
     Link,
     Note,
     Notes,
+    SourceItem,
     TrendView,
     When,
     fact_anchor,
+    source_item,
     when,
 )
 
@@ -59,13 +61,6 @@ class DisputeView:
 
 
 @dataclass(frozen=True, slots=True)
-class RelationshipCard:
-    link: Link
-    parties: tuple[Link, ...]
-    latest: TrendView | None
-
-
-@dataclass(frozen=True, slots=True)
 class RelationshipView:
     card: RelationshipCard
     summary: SafeHtml | None
@@ -73,14 +68,6 @@ class RelationshipView:
     events: tuple[EventItem, ...]
     notes: tuple[Note, ...]
     chart: TrendChart | None
-
-
-@dataclass(frozen=True, slots=True)
-class SourceItem:
-    link: Link
-    publisher: str | None
-    when: When | None
-    cited: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,14 +117,6 @@ def dispute(kit: Kit, dispute_id: m.DisputeId) -> Page:
     return Page(meta=page, template="dispute.html", view=view)
 
 
-def relationship_card(kit: Kit, relationship_id: m.RelationshipId) -> RelationshipCard:
-    item = kit.site.relationships[relationship_id]
-    trend = kit.trend(item.trend, None)
-    return RelationshipCard(kit.relationship(relationship_id),
-                            tuple(kit.actor(p) for p in item.parties),
-                            trend[-1] if trend else None)
-
-
 def relationships_index(kit: Kit) -> Page:
     view = tuple(relationship_card(kit, r) for r in kit.site.relationships)
     page = meta.index_page(kit.site, kit.urls, "relationship",
@@ -161,13 +140,6 @@ def relationship(kit: Kit, relationship_id: m.RelationshipId) -> Page:
                     jsonld=meta.topic(kit.site, kit.urls, path, item.title, item.parties,
                                       meta.plain(item.summary)), draft=item.draft)
     return Page(meta=page, template="relationship.html", view=view)
-
-
-def source_item(kit: Kit, source_id: m.SourceId) -> SourceItem:
-    item = kit.site.sources[source_id]
-    return SourceItem(kit.source(source_id), item.publisher,
-                      when(item.date) if item.date else None,
-                      len(kit.site.backlinks.source_citations[source_id]))
 
 
 def sources_index(kit: Kit) -> Page:

@@ -162,6 +162,7 @@ class Kit:
         self.urls = urls
         self._links: dict[Hashable, tuple[Link, frozenset[str]]] = {}
         self._event_items: dict[Hashable, tuple[EventItem, frozenset[str]]] = {}
+        self._order: dict[Hashable, tuple[dict[str, int], frozenset[str]]] = {}
 
     # -- names and links ---------------------------------------------------------
 
@@ -180,6 +181,19 @@ class Kit:
     def event(self, event_id: str) -> Link:
         return self._link("event", event_id,
                           lambda: self.site.events[m.EventId(event_id)].title)
+
+    def neighbours(self, event_id: str) -> tuple[Link | None, Link | None]:
+        """The events before and after this one on the timeline: a reader's previous
+        and next. (Any change of the timeline's order touches every event page.)"""
+        timeline = self.site.timeline
+        order = remembered(self._order, "timeline",
+                           lambda: {e: n for n, e in enumerate(timeline)})
+        position = order.get(event_id)
+        if position is None:
+            return None, None
+        before = self.event(timeline[position - 1]) if position > 0 else None
+        after = self.event(timeline[position + 1]) if position + 1 < len(order) else None
+        return before, after
 
     def dispute(self, dispute_id: str) -> Link:
         return self._link("dispute", dispute_id,
@@ -321,3 +335,23 @@ class Notes:
         )
         target = safe_external(citation.url) or kit.urls.home()
         return Note(number, Link(target, citation.title), detail or None, None)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceItem:
+    """A source as a reader weighs it: what it is, who published it and when."""
+
+    link: Link
+    publisher: str | None
+    when: When | None
+    cited: int | None
+    """How many facts cite it, where a page says so (the list of sources)."""
+
+
+def source_item(kit: Kit, source_id: m.SourceId, counted: bool = True) -> SourceItem:
+    """Without ``counted`` the page does not read what cites the source, so an edit
+    of a fact citing it does not make the page again."""
+    item = kit.site.sources[source_id]
+    return SourceItem(kit.source(source_id), item.publisher,
+                      when(item.date) if item.date else None,
+                      len(kit.site.backlinks.source_citations[source_id]) if counted else None)
