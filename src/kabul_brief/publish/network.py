@@ -249,12 +249,13 @@ class _Layout:
 
     def __init__(self, nodes: Sequence[str], edges: Sequence[tuple[str, str]],
                  widths: dict[str, float], size: float, width: float, height: float,
-                 start: dict[str, tuple[float, float]]) -> None:
+                 start: dict[str, tuple[float, float]], fixed_width: bool) -> None:
         self.nodes = list(nodes)
         index = {n: i for i, n in enumerate(self.nodes)}
         self.edges = [(index[a], index[b]) for a, b in edges]
         self.widths = [widths[n] for n in self.nodes]
         self.size, self.width, self.height = size, width, height
+        self.fixed_width = fixed_width
         self.xs = [start[n][0] for n in self.nodes]
         self.ys = [start[n][1] for n in self.nodes]
         degree = [0] * len(self.nodes)
@@ -428,10 +429,12 @@ class _Layout:
         self._clamp()
 
     def grow(self, factor: float) -> None:
-        self.width *= factor
+        """More room: taller, and wider too unless the width is fixed."""
         self.height *= factor
-        self.xs = [x * factor for x in self.xs]
         self.ys = [y * factor for y in self.ys]
+        if not self.fixed_width:
+            self.width *= factor
+            self.xs = [x * factor for x in self.xs]
 
     def run(self) -> Layout:
         placed: dict[int, Label] = {}
@@ -456,9 +459,10 @@ def _direction(index: int) -> tuple[float, float]:
 
 def lay_out(nodes: Sequence[str], edges: Sequence[tuple[str, str]],
             names: dict[str, str], size: float, width: float, height: float,
-            start: dict[str, tuple[float, float]]) -> Layout:
+            start: dict[str, tuple[float, float]], fixed_width: bool = False) -> Layout:
     """Lay out ``nodes`` (in a fixed order), starting from ``start`` (positions in any
-    unit: they are scaled to the picture) and cropped to what it draws."""
+    unit: they are scaled to the picture) and cropped to what it draws; where room is
+    short the picture grows, taller only if ``fixed_width``."""
     xs = [start[n][0] for n in nodes]
     ys = [start[n][1] for n in nodes]
     margin = REACH + 4
@@ -471,7 +475,7 @@ def lay_out(nodes: Sequence[str], edges: Sequence[tuple[str, str]],
     placed = {n: (scale(start[n][0], min(xs), max(xs), width),
                   scale(start[n][1], min(ys), max(ys), height)) for n in nodes}
     widths = {n: label_width(names[n], size) for n in nodes}
-    layout = _Layout(nodes, edges, widths, size, width, height, placed).run()
+    layout = _Layout(nodes, edges, widths, size, width, height, placed, fixed_width).run()
     return _cropped(layout)
 
 
@@ -633,7 +637,8 @@ def network_graph(site: m.Site) -> nx.Graph[str]:
 
 
 def _picture(kit: Kit, graph: nx.Graph[str], drawn: list[str], picture_id: str,
-             title: str, size: int, width: float, height: float) -> Picture:
+             title: str, size: int, width: float, height: float,
+             fixed_width: bool = False) -> Picture:
     """The picture of the actors ``drawn`` and the ties among them."""
     import networkx as nx
 
@@ -649,7 +654,7 @@ def _picture(kit: Kit, graph: nx.Graph[str], drawn: list[str], picture_id: str,
     actors = kit.site.actors
     names = {n: actors[m.ActorId(n)].name for n in drawn}
     pairs = [(a, b) for a, b in edges]
-    layout = lay_out(drawn, pairs, names, size, width, height, start)
+    layout = lay_out(drawn, pairs, names, size, width, height, start, fixed_width)
     nodes = []
     for n in drawn:
         x, y = layout.positions[n]
@@ -699,8 +704,8 @@ def network(kit: Kit) -> Network:
                         f"Network of actors: {drawn}, {_plural(edges, 'tie')}",
                         15, 800, 560)
         narrow = _picture(kit, graph, narrow_drawn, "network_narrow",
-                          f"Network of actors: {narrow_text}", 13, 340,
-                          max(320, 40 * len(narrow_drawn)))
+                          f"Network of actors: {narrow_text}", 14, 340,
+                          max(320, 44 * len(narrow_drawn)), fixed_width=True)
     entries = []
     for n in sorted(connected, key=lambda n: (site.actors[m.ActorId(n)].name.casefold(), n)):
         connections = []
@@ -724,7 +729,7 @@ def network(kit: Kit) -> Network:
 
 _ROW: Final = 32.0
 """Distance between the rows of an actor's ties on its picture."""
-_FAN: Final = 150.0
+_FAN: Final = 110.0
 """Horizontal distance from the actor to its ties."""
 
 
