@@ -52,11 +52,12 @@ def _assert_only_text(svg: Tag, where: str) -> None:
 
 def test_the_network_draws_markup_in_names_as_text(hostile_names: Path) -> None:
     soup = page(hostile_names, "network/")
-    svg = one(soup, "svg.network-svg")
-    _assert_only_text(svg, "network/")
-    labels = sorted(text.get_text() for text in svg.select("a.node > text"))
-    assert labels == sorted([BOLD, BREAKOUT])
-    assert sorted(str(a["data-actor"]) for a in svg.select("a.node")) == ["evil", "other"]
+    for variant in ("svg.network-wide", "svg.network-narrow"):  # wide screens, phones
+        svg = one(soup, variant)
+        _assert_only_text(svg, "network/")
+        labels = sorted(text.get_text() for text in svg.select("a.node > text"))
+        assert labels == sorted([BOLD, BREAKOUT])
+        assert sorted(str(a["data-actor"]) for a in svg.select("a.node")) == ["evil", "other"]
 
 
 def test_every_picture_shows_markup_in_content_as_text(hostile_names: Path) -> None:

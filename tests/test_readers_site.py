@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup, Tag
 from test_site_support import BASIC, HOSTILE, build, one, page
 
 from kabul_brief.content import model as m
-from kabul_brief.publish import exports, pictures
+from kabul_brief.publish import exports, network
 from kabul_brief.publish.meta import plain
 from kabul_brief.publish.urls import Urls
 from tests.conftest import checked_site
@@ -148,8 +148,15 @@ def test_every_picture_has_a_name_and_a_text_equivalent(out: Path) -> None:
     for file in html_pages(out):
         soup = soup_of(file)
         for svg in soup.select("svg"):
+            if svg.get("aria-hidden") == "true":  # a mark in a key, beside its words
+                assert svg.find_parent("ul", class_="network-key") and svg.parent.get_text(
+                    strip=True), file
+                continue
             seen += 1
-            assert svg.get("viewbox") and svg.get("width") == "100%", file  # parser lowercases
+            viewbox = str(svg.get("viewbox"))  # the parser lowercases
+            # the network's pictures show at their own size at most, so labels stay legible
+            own = viewbox.split()[2] if "network-svg" in svg.get("class", []) else None
+            assert svg.get("width") in ("100%", own), file
             figure = svg.find_parent("figure")
             assert isinstance(figure, Tag), file
             assert _name_of(soup, svg), file
@@ -157,6 +164,9 @@ def test_every_picture_has_a_name_and_a_text_equivalent(out: Path) -> None:
             assert figure.select("figcaption"), file
             if file.parent.name == "network":  # the list of connections follows the figure
                 assert soup.select("ul.network-list > li"), file
+            elif "network-ties" in svg.get("class", []):  # an actor's ties: their list
+                following = figure.find_next_sibling()
+                assert following and following.select("ul.ties-list > li, li"), file
             else:
                 assert figure.find_all(["table", "ol"]), file
     assert seen >= 5
@@ -224,30 +234,37 @@ def test_network_links_every_connected_actor(out: Path) -> None:
     for relationship in records("relationships"):
         connected |= set(relationship["parties"])  # type: ignore[arg-type]
     soup = page(out, "network/")
-    svg = one(soup, "figure.network svg")
+    svg = one(soup, "figure.network svg.network-wide")
     nodes = {a["href"] for a in svg.select("a.node")}
     assert nodes == {f"{ROOT}actors/{a}/" for a in connected}
+    narrow = one(soup, "figure.network svg.network-narrow")
+    assert {a["href"] for a in narrow.select("a.node")} == nodes  # few actors: all on phones
     listed = {a["href"] for a in soup.select("ul.network-list > li > h3 a")}
     assert listed == nodes
     for entry in soup.select("ul.network-list > li"):
         assert entry.select("ul.connections li a"), entry
-    coordinates = re.findall(r'c[xy]="([0-9.]+)"', str(svg))
+    coordinates = re.findall(r'translate\(([0-9.]+) ([0-9.]+)\)', str(svg))
+    coordinates = [c for pair in coordinates for c in pair]
     assert coordinates and all(len(c.partition(".")[2]) <= 1 for c in coordinates)
 
 
 def test_a_large_network_draws_the_most_connected_and_lists_every_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pictures, "NETWORK_MAX_DRAWN", 2)
+    monkeypatch.setattr(network, "NETWORK_MAX_DRAWN", 2)
+    monkeypatch.setattr(network, "NETWORK_NARROW_DRAWN", 1)
     target = tmp_path / "site"
     assert build(BASIC, target, BASE) == 0
     soup = page(target, "network/")
-    svg = one(soup, "figure.network svg")
+    svg = one(soup, "figure.network svg.network-wide")
     drawn = svg.select("a.node")
+    narrow = one(soup, "figure.network svg.network-narrow").select("a.node")
     listed = soup.select("ul.network-list > li > h3 a")
-    assert len(drawn) == 2 < len(listed)
+    assert len(narrow) == 1 < len(drawn) == 2 < len(listed)
+    assert {a["href"] for a in narrow} < {a["href"] for a in drawn}
     caption = one(soup, "#network_caption").get_text(" ", strip=True)
     assert f"the 2 most connected of {len(listed)} actors" in caption
+    assert f"the most connected of {len(listed)} actors on a narrow screen" in caption
     degree = {a["href"]: len(li.select("ul.connections li"))
               for li in soup.select("ul.network-list > li")
               for a in li.select("h3 a")}

@@ -35,7 +35,9 @@ def _without_own_elements(soup: BeautifulSoup, file: Path) -> BeautifulSoup:
     pictures' SVG, the search page's own scripts), so what remains came from content."""
     for form in soup.select("header.site-header > div > form.site-search[role=search]"):
         form.decompose()
-    for svg in soup.select("figure.chart svg.chart-svg"):  # the network: inside a scroller
+    for svg in soup.select("figure.chart svg.chart-svg"):  # the network's pictures too
+        svg.decompose()
+    for svg in soup.select("figure.chart ul.network-key svg"):  # the marks of their key
         svg.decompose()
     if file.parent.name == "search":
         for script in soup.select("head > script[src][defer]"):

@@ -1,4 +1,5 @@
-"""Pictures drawn at build time: the time strip of events, trend lines, the actor network.
+"""Pictures drawn at build time: the time strip of events and trend lines (the network
+of actors is :mod:`~kabul_brief.publish.network`).
 
 Each picture is plain data (coordinates already rounded to text, so output is
 byte-stable) that a template macro lays out as inline SVG, with its accessible name
@@ -17,14 +18,11 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 from kabul_brief.content import model as m
 from kabul_brief.content.dates import Precision, year_text
-from kabul_brief.publish.views import Kit, Link
-
-if TYPE_CHECKING:
-    import networkx as nx
+from kabul_brief.publish.views import Kit
 
 _MONTHS: Final = tuple(calendar.month_name)
 _SHORT: Final = tuple(calendar.month_abbr)
@@ -32,14 +30,6 @@ _SHORT: Final = tuple(calendar.month_abbr)
 STRIP_WIDTH: Final = 480
 STRIP_BARS: Final = 56
 """Height of the tallest month bar."""
-NETWORK_SIZE: Final = (800, 600)
-LABEL_SIZE: Final = 15
-"""Font size of the network's labels, in SVG units (the stylesheet says the same)."""
-NETWORK_MAX_DRAWN: Final = 60
-"""The picture shows at most this many actors, the most connected: more would be an
-unreadable tangle (and their layout costs minutes); the list below it has them all."""
-NETWORK_SEED: Final = 20250427
-"""Fixed seed: the same content always gives the same layout."""
 
 
 def _n(value: float) -> str:
@@ -291,140 +281,3 @@ def trend_chart(trend: tuple[m.TrendPoint, ...], chart_id: str, title: str) -> T
         line=" ".join(f"{mark.x},{mark.y}" for mark in marks), ticks=tuple(ticks),
         zero=_n(y_of(0)), baseline=_n(bottom + 8), right=_n(width - pad),
     )
-
-
-# -- the network ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Node:
-    id: str
-    link: Link
-    x: str
-    y: str
-    label_x: str
-    label_y: str
-
-
-@dataclass(frozen=True, slots=True)
-class Edge:
-    x1: str
-    y1: str
-    x2: str
-    y2: str
-    kind: str
-    """``relationship`` (a recorded relationship) or ``events`` (shared events only)."""
-    weight: str
-
-
-@dataclass(frozen=True, slots=True)
-class Connection:
-    actor: Link
-    relationships: tuple[Link, ...]
-    shared_events: int
-
-
-@dataclass(frozen=True, slots=True)
-class NetworkEntry:
-    anchor: str
-    """Element id of the actor's entry in the list: ``actor_ID``."""
-    actor: Link
-    connections: tuple[Connection, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Network:
-    width: int
-    height: int
-    nodes: tuple[Node, ...]
-    edges: tuple[Edge, ...]
-    entries: tuple[NetworkEntry, ...]
-    """The text equivalent: each connected actor and its connections, by name."""
-    unconnected: tuple[Link, ...]
-    drawn: str
-    """Which actors the picture shows: "16 actors" or "the 60 most connected of 2000 actors"."""
-
-
-def network_graph(site: m.Site) -> nx.Graph[str]:
-    """Actors as nodes; an edge per pair joined by a relationship or a shared event."""
-    import networkx as nx  # here, not at the top: it is slow to import, and only this needs it
-
-    graph: nx.Graph[str] = nx.Graph()
-    graph.add_nodes_from(sorted(site.actors))
-    relationships: dict[tuple[str, str], list[str]] = {}
-    shared: dict[tuple[str, str], int] = {}
-    for relationship_id, relationship in site.relationships.items():
-        first, second = sorted(relationship.parties)
-        relationships.setdefault((first, second), []).append(relationship_id)
-    for actor_id, related in site.backlinks.related_actors.items():
-        for other in related:
-            if actor_id < other.id:
-                shared[(actor_id, other.id)] = other.shared_events
-    for a, b in sorted(relationships.keys() | shared.keys()):
-        graph.add_edge(a, b, relationships=tuple(relationships.get((a, b), ())),
-                       shared_events=shared.get((a, b), 0))
-    return graph
-
-
-def network(kit: Kit) -> Network:
-    import networkx as nx
-
-    site = kit.site
-    graph = network_graph(site)
-    connected = sorted(n for n in graph.nodes if graph.degree(n) > 0)
-    drawn = sorted(sorted(connected, key=lambda n: (-graph.degree(n), n))[:NETWORK_MAX_DRAWN])
-    # A new graph, not graph.subgraph(): a subgraph view of few nodes iterates them in
-    # set order, which changes from run to run, and so would the layout.
-    sub: nx.Graph[str] = nx.Graph()
-    sub.add_nodes_from(drawn)
-    sub.add_edges_from(sorted((a, b) for a, b in graph.edges(drawn) if a in sub and b in sub))
-    width, height = NETWORK_SIZE
-    positions = (nx.spring_layout(sub, seed=NETWORK_SEED, iterations=200)
-                 if len(drawn) > 1 else {n: (0.0, 0.0) for n in drawn})
-    xs = [float(p[0]) for p in positions.values()] or [0.0]
-    ys = [float(p[1]) for p in positions.values()] or [0.0]
-    pad_x, pad_y = 40.0, 28.0
-
-    def place(value: float, low: float, high: float, size: int, pad: float) -> float:
-        if high - low < 1e-9:
-            return size / 2
-        return pad + (value - low) / (high - low) * (size - 2 * pad)
-
-    where = {
-        n: (round(place(float(positions[n][0]), min(xs), max(xs), width, pad_x), 1),
-            round(place(float(positions[n][1]), min(ys), max(ys), height, pad_y), 1))
-        for n in drawn
-    }
-    nodes = []
-    for n in drawn:
-        x, y = where[n]
-        below = y < height - 40
-        name = site.actors[m.ActorId(n)].name
-        half = len(name) * LABEL_SIZE * 0.3  # about half the label's width
-        label_x = min(max(x, half + 4), width - half - 4)
-        nodes.append(Node(id=n, link=kit.actor(n), x=_n(x), y=_n(y), label_x=_n(label_x),
-                          label_y=_n(y + 22 if below else y - 13)))
-    edges = []
-    for a, b in sorted(tuple(sorted(e)) for e in sub.edges):
-        data = graph.edges[a, b]
-        kind = "relationship" if data["relationships"] else "events"
-        weight = 1.0 + min(data["shared_events"], 4) * 0.6
-        edges.append(Edge(_n(where[a][0]), _n(where[a][1]), _n(where[b][0]), _n(where[b][1]),
-                          kind, _n(weight)))
-    entries = []
-    for n in sorted(connected, key=lambda n: (site.actors[m.ActorId(n)].name.casefold(), n)):
-        connections = []
-        for other in sorted(graph.neighbors(n),
-                            key=lambda o: (site.actors[m.ActorId(o)].name.casefold(), o)):
-            data = graph.edges[n, other]
-            connections.append(Connection(
-                actor=kit.actor(other),
-                relationships=tuple(kit.relationship(r) for r in data["relationships"]),
-                shared_events=data["shared_events"],
-            ))
-        entries.append(NetworkEntry(f"actor_{n}", kit.actor(n), tuple(connections)))
-    unconnected = tuple(kit.actor(a) for a in site.actors if graph.degree(a) == 0)
-    return Network(width=width, height=height, nodes=tuple(nodes), edges=tuple(edges),
-                   entries=tuple(entries), unconnected=unconnected,
-                   drawn=(f"the {len(drawn)} most connected of {len(connected)} actors"
-                          if len(drawn) < len(connected) else _plural(len(drawn), "actor")))

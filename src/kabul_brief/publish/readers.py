@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from kabul_brief.publish import meta
 from kabul_brief.publish.meta import PageMeta
+from kabul_brief.publish.network import Network, network
 from kabul_brief.publish.pagetypes import Page
-from kabul_brief.publish.pictures import Network, network
 from kabul_brief.publish.views import Kit, Link
 
 

@@ -15,6 +15,7 @@ from kabul_brief.content import model as m
 from kabul_brief.kinds import KINDS
 from kabul_brief.publish import meta
 from kabul_brief.publish.meta import PageMeta
+from kabul_brief.publish.network import Neighbourhood, neighbourhood
 from kabul_brief.publish.pages import ArticleCard, article_card
 from kabul_brief.publish.pagetypes import Page
 from kabul_brief.publish.pictures import TimeStrip, time_strip
@@ -89,7 +90,8 @@ class ActorView:
     disputes: tuple[ActorDispute, ...]
     relationships: tuple[ActorRelationship, ...]
     articles: tuple[ArticleCard, ...]
-    related: tuple[tuple[Link, int], ...]
+    ties: Neighbourhood | None
+    """Its ties to other actors, as a picture and a list."""
     links: tuple[Link, ...]
     strip: TimeStrip | None
 
@@ -181,7 +183,7 @@ def actor(kit: Kit, actor_id: m.ActorId) -> Page:
         through_roles=_through_roles(kit, actor_id),
         disputes=tuple(disputes), relationships=tuple(relationships),
         articles=tuple(article_card(kit, a) for a in back.actor_articles[actor_id]),
-        related=tuple((kit.actor(r.id), r.shared_events) for r in back.related_actors[actor_id]),
+        ties=neighbourhood(kit, actor_id),
         links=tuple(Link(url, link.title) for link in item.links
                     if (url := safe_external(link.url))),
         strip=time_strip(kit, back.actor_events[actor_id], "actor_strip",
