@@ -157,6 +157,10 @@ def test_every_picture_has_a_name_and_a_text_equivalent(out: Path) -> None:
             assert figure.select("figcaption"), file
             if file.parent.name == "network":  # the list of connections follows the figure
                 assert soup.select("ul.network-list > li"), file
+            elif "trend-chart" in figure["class"]:  # the trend's own list follows the chart
+                following = figure.find_next_sibling()
+                assert following is not None and following.name == "ol", file
+                assert "trend" in following["class"], file
             else:
                 assert figure.find_all(["table", "ol"]), file
     assert seen >= 5
@@ -207,12 +211,18 @@ def test_trend_pictures_give_each_point_in_words(out: Path) -> None:
                 assert not figures
                 continue
             (figure,) = figures
-            words = [li["data-direction"] for li in figure.select("ol.trend-data li")]
+            # each mark links to its point in the list after the chart, which says the
+            # direction in words and gives the date
+            marks = figure.select("a.mark-link")
+            assert len(marks) == len(figure.select("path.mark")) == len(trend)
+            words = []
+            for mark in marks:
+                point = one(soup, f"li.trend-point[id='{str(mark['href'])[1:]}']")
+                word = str(one(mark, "path.mark")["class"][1]).removeprefix("mark-")
+                assert word in point.get_text().lower()
+                assert point.select_one("time[datetime]")
+                words.append(word)
             assert sorted(words) == sorted(str(p["direction"]) for p in trend)
-            for li in figure.select("ol.trend-data li"):
-                assert str(li["data-direction"]) in li.get_text().lower()
-                assert li.select_one("time[datetime]")
-            assert len(figure.select("path.mark")) == len(trend)
 
 
 def test_network_links_every_connected_actor(out: Path) -> None:

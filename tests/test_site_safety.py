@@ -37,9 +37,11 @@ def _without_own_elements(soup: BeautifulSoup, file: Path) -> BeautifulSoup:
         form.decompose()
     for svg in soup.select("figure.chart svg.chart-svg"):  # the network: inside a scroller
         svg.decompose()
-    if file.parent.name == "search":
+    own = {"search": ("/pagefind/pagefind-ui.js", "/static/search.js"),
+           "timeline": ("/static/timeline.js",), "newest": ("/static/timeline.js",)}
+    if file.parent.name in own:
         for script in soup.select("head > script[src][defer]"):
-            if script["src"].endswith(("/pagefind/pagefind-ui.js", "/static/search.js")):
+            if script["src"].endswith(own[file.parent.name]):
                 script.decompose()
     return soup
 
