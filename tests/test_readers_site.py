@@ -183,8 +183,17 @@ def test_the_timeline_strip_counts_events_by_month_and_year_only_by_year(out: Pa
     # airlift (2021-08) and takeover (2021-08-15) share August 2021; statement-2024
     # is dated only to 2024 and counts in the year, drawn across it, not in a month.
     assert counts == {"2021-08": 2, "2024": 1, "2025-04": 1}
-    assert len(figure.select("rect.month-bar")) == 2
-    assert len(figure.select("rect.year-band")) == 1
+    # a dot per event, linked to it; the one dated only to 2024 in a row of its own,
+    # drawn across the year
+    dots = figure.select("a.dot")
+    assert sorted(str(a["href"]) for a in dots) == sorted(
+        f"{ROOT}events/{e['id']}/" for e in events)
+    assert [t.get_text() for t in figure.select(".lane-label")] == [
+        "Dated to a day or month", "Dated only to the year"]
+    (span,) = figure.select("rect.span")
+    lines = {str(line["data-date"]): float(line["x1"]) for line in figure.select("line.gridline")}
+    assert float(span["x"]) == lines["2024-01-01"]
+    assert float(span["x"]) + float(span["width"]) == pytest.approx(lines["2025-01-01"], abs=0.1)
     assert "year-only" in one(figure, 'tr[data-period="2024"]')["class"]
     assert one(figure, "tfoot td").get_text() == str(len(events))
 

@@ -35,6 +35,8 @@ def _without_own_elements(soup: BeautifulSoup, file: Path) -> BeautifulSoup:
     pictures' SVG, the search page's own scripts), so what remains came from content."""
     for form in soup.select("header.site-header > div > form.site-search[role=search]"):
         form.decompose()
+    for form in soup.select("main form#timeline_filter.timeline-filter[hidden]"):
+        form.decompose()  # the timeline's filter, which timeline.js shows
     for svg in soup.select("figure.chart svg.chart-svg"):  # the network: inside a scroller
         svg.decompose()
     own = {"search": ("/pagefind/pagefind-ui.js", "/static/search.js"),
