@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from pathlib import Path
 
 import pytest
@@ -97,8 +98,8 @@ def test_a_strip_within_one_year_marks_and_names_its_months(built: Path) -> None
     months = [int(day[5:7]) for day in lines]
     assert months == list(range(1, len(months) + 1))
     labels = [t.get_text() for t in svg.select("text.tick-label")]
-    assert labels == ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
-                      "Nov", "Dec"][: len(months)] + ["2025"]
+    names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    assert labels == [*names[: len(months)], "2025"]
 
 
 def test_trend_chart_years_begin_on_1_january_and_are_equally_wide(built: Path) -> None:
@@ -109,7 +110,7 @@ def test_trend_chart_years_begin_on_1_january_and_are_equally_wide(built: Path) 
     years = [int(day[:4]) for _, day in lines]
     assert all(day.endswith("-01-01") for _, day in lines)
     assert years == list(range(years[0], years[0] + len(years)))
-    gaps = {round(b - a, 1) for (a, _), (b, _) in zip(lines, lines[1:], strict=False)}
+    gaps = {round(b - a, 1) for (a, _), (b, _) in itertools.pairwise(lines)}
     assert len(gaps) == 1, gaps
     # each year's name sits in the middle of its year
     x_of = {int(day[:4]): x for x, day in lines}

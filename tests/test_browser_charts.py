@@ -14,22 +14,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import test_browser_site
 from validators import tools
 
 PHONE = {"width": 375, "height": 800}
 LAPTOP = {"width": 1280, "height": 900}
 
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tools.Site]:
-    yield tools.shared_site(tmp_path_factory.mktemp("www"))
-    tools.stop_shared_site()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    yield tools.shared_browser()
-    tools.stop_shared_browser()
+site = test_browser_site.site
+"""The shipped content, built once for every browser test and served."""
+browser = test_browser_site.browser
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Pictures drawn at build time: the time strip of events, trend lines, the actor network.
+"""Pictures drawn at build time: time strips of events, trend charts, the actor network.
 
 Each picture is plain data (coordinates already rounded to text, so output is
 byte-stable) that a template macro lays out as inline SVG, with its accessible name
@@ -315,7 +315,7 @@ def time_strip(kit: Kit, event_ids: Iterable[str], strip_id: str, title: str) ->
     )
 
 
-# -- trend lines -----------------------------------------------------------------------
+# -- trend charts ----------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
