@@ -45,7 +45,7 @@ import feedparser
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag, XMLParsedAsHTMLWarning
 
 #: The theme's own scripts, by the end of their ``src``; nothing else may run.
-THEME_SCRIPTS = ("/pagefind/pagefind-ui.js", "/static/search.js")
+THEME_SCRIPTS = ("/pagefind/pagefind-ui.js", "/static/search.js", "/static/timeline.js")
 #: Inline scripts the theme writes itself (exact text); none today.
 THEME_INLINE_SCRIPTS: frozenset[str] = frozenset()
 URL_ATTRIBUTES = (

@@ -157,9 +157,10 @@ def test_a_trend_point_in_an_early_or_late_year_draws_a_chart(
 ) -> None:
     mutate(good_site, DISPUTE, "  - date: 2025-05\n", f"  - date: {month}\n")
     out = _builds(run_cli)
-    chart = _page(out, "disputes/ttp-sanctuary").select_one("figure.trend-chart")
+    dispute = _page(out, "disputes/ttp-sanctuary")
+    chart = dispute.select_one("figure.trend-chart")
     assert chart is not None
-    data = [(t["datetime"], t.get_text()) for t in chart.select(".trend-data time")]
+    data = [(t["datetime"], t.get_text()) for t in dispute.select("ol.trend .trend-head time")]
     assert data == [(month, shown)]
     labels = [t.get_text() for t in chart.select("text.tick-label")]
     assert 1 <= len(labels) <= 12, labels
@@ -171,9 +172,10 @@ def test_a_trend_from_an_early_year_to_now_draws_a_chart_with_few_labels(
 ) -> None:
     mutate(good_site, RELATIONSHIP, "  - date: 2021-08\n", f"  - date: {month}\n")
     out = _builds(run_cli)
-    chart = _page(out, "relationships/india-taliban").select_one("figure.trend-chart")
+    relationship = _page(out, "relationships/india-taliban")
+    chart = relationship.select_one("figure.trend-chart")
     assert chart is not None
-    data = [t["datetime"] for t in chart.select(".trend-data time")]
+    data = [t["datetime"] for t in relationship.select("ol.trend .trend-head time")]
     assert data == [month, "2025-04"]
     labels = [t.get_text() for t in chart.select("text.tick-label")]
     assert 2 <= len(labels) <= 12, labels

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 from pathlib import Path
 
 import pytest
@@ -87,24 +89,40 @@ def test_no_12_word_run_of_the_report_is_in_the_built_site(built: Path) -> None:
     assert copied_runs("\n".join(texts)) == []
 
 
-def test_a_strip_over_one_year_names_its_quarters(built: Path) -> None:
+def test_a_strip_within_one_year_marks_and_names_its_months(built: Path) -> None:
     svg = page(built, "actors/vikram-misri").select_one("figure.time-strip svg")
     assert svg is not None
-    assert [t.get_text() for t in svg.select("text.tick-label")] == ["Jan 2025", "Apr", "Jul",
-                                                                     "Oct"]
+    lines = [str(line["data-date"]) for line in svg.select("line.gridline[data-date]")]
+    assert lines[0] == "2025-01-01" and len(lines) >= 3
+    assert all(day.startswith("2025-") and day.endswith("-01") for day in lines)
+    months = [int(day[5:7]) for day in lines]
+    assert months == list(range(1, len(months) + 1))
+    labels = [t.get_text() for t in svg.select("text.tick-label")]
+    names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    assert labels == [*names[: len(months)], "2025"]
 
 
-def test_trend_chart_years_are_labelled_where_they_begin(built: Path) -> None:
+def test_trend_chart_years_begin_on_1_january_and_are_equally_wide(built: Path) -> None:
     svg = page(built, "relationships/india-taliban").select_one("figure.trend-chart svg")
     assert svg is not None
-    ticks = [(float(t["x"]), t.get_text()) for t in svg.select("text.tick-label")]
-    years = [int(label) for _, label in ticks if label.isdigit()]
+    lines = [(float(line["x1"]), str(line["data-date"]))
+             for line in svg.select("line.gridline[data-date]")]
+    years = [int(day[:4]) for _, day in lines]
+    assert all(day.endswith("-01-01") for _, day in lines)
     assert years == list(range(years[0], years[0] + len(years)))
-    # The first mark (August 2021) lies between the chart's start and the 2022 tick.
+    gaps = {round(b - a, 1) for (a, _), (b, _) in itertools.pairwise(lines)}
+    assert len(gaps) == 1, gaps
+    # each year's name sits in the middle of its year
+    x_of = {int(day[:4]): x for x, day in lines}
+    for label in svg.select("text.tick-label"):
+        year = int(label.get_text())
+        assert float(label["x"]) == pytest.approx((x_of[year] + x_of[year + 1]) / 2, abs=0.1)
+    # The first mark (17 August 2021) lies in 2021, 63% of the way through it.
     first_mark = svg.select("path.mark")[0]
     first_mark_x = float(str(first_mark["transform"]).split("(")[1].split()[0])
-    x_2022 = next(x for x, label in ticks if label == "2022")
-    assert ticks[0][0] < first_mark_x < x_2022
+    share = (first_mark_x - x_of[2021]) / (x_of[2022] - x_of[2021])
+    assert share == pytest.approx((dt.date(2021, 8, 17).timetuple().tm_yday - 0.5) / 365,
+                                  abs=0.005)
 
 
 def test_a_ministry_event_shows_on_its_officials_page_as_such(built: Path) -> None:

@@ -167,6 +167,10 @@ def test_every_picture_has_a_name_and_a_text_equivalent(out: Path) -> None:
             elif "network-ties" in svg.get("class", []):  # an actor's ties: their list
                 following = figure.find_next_sibling()
                 assert following and following.select("ul.ties-list > li, li"), file
+            elif "trend-chart" in figure["class"]:  # the trend's own list follows the chart
+                following = figure.find_next_sibling()
+                assert following is not None and following.name == "ol", file
+                assert "trend" in following["class"], file
             else:
                 assert figure.find_all(["table", "ol"]), file
     assert seen >= 5
@@ -189,8 +193,17 @@ def test_the_timeline_strip_counts_events_by_month_and_year_only_by_year(out: Pa
     # airlift (2021-08) and takeover (2021-08-15) share August 2021; statement-2024
     # is dated only to 2024 and counts in the year, drawn across it, not in a month.
     assert counts == {"2021-08": 2, "2024": 1, "2025-04": 1}
-    assert len(figure.select("rect.month-bar")) == 2
-    assert len(figure.select("rect.year-band")) == 1
+    # a dot per event, linked to it; the one dated only to 2024 in a row of its own,
+    # drawn across the year
+    dots = figure.select("a.dot")
+    assert sorted(str(a["href"]) for a in dots) == sorted(
+        f"{ROOT}events/{e['id']}/" for e in events)
+    assert [t.get_text() for t in figure.select(".lane-label")] == [
+        "Dated to a day or month", "Dated only to the year"]
+    (span,) = figure.select("rect.span")
+    lines = {str(line["data-date"]): float(line["x1"]) for line in figure.select("line.gridline")}
+    assert float(span["x"]) == lines["2024-01-01"]
+    assert float(span["x"]) + float(span["width"]) == pytest.approx(lines["2025-01-01"], abs=0.1)
     assert "year-only" in one(figure, 'tr[data-period="2024"]')["class"]
     assert one(figure, "tfoot td").get_text() == str(len(events))
 
@@ -217,12 +230,18 @@ def test_trend_pictures_give_each_point_in_words(out: Path) -> None:
                 assert not figures
                 continue
             (figure,) = figures
-            words = [li["data-direction"] for li in figure.select("ol.trend-data li")]
+            # each mark links to its point in the list after the chart, which says the
+            # direction in words and gives the date
+            marks = figure.select("a.mark-link")
+            assert len(marks) == len(figure.select("path.mark")) == len(trend)
+            words = []
+            for mark in marks:
+                point = one(soup, f"li.trend-point[id='{str(mark['href'])[1:]}']")
+                word = str(one(mark, "path.mark")["class"][1]).removeprefix("mark-")
+                assert word in point.get_text().lower()
+                assert point.select_one("time[datetime]")
+                words.append(word)
             assert sorted(words) == sorted(str(p["direction"]) for p in trend)
-            for li in figure.select("ol.trend-data li"):
-                assert str(li["data-direction"]) in li.get_text().lower()
-                assert li.select_one("time[datetime]")
-            assert len(figure.select("path.mark")) == len(trend)
 
 
 def test_network_links_every_connected_actor(out: Path) -> None:

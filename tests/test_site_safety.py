@@ -35,13 +35,17 @@ def _without_own_elements(soup: BeautifulSoup, file: Path) -> BeautifulSoup:
     pictures' SVG, the search page's own scripts), so what remains came from content."""
     for form in soup.select("header.site-header > div > form.site-search[role=search]"):
         form.decompose()
+    for form in soup.select("main form#timeline_filter.timeline-filter[hidden]"):
+        form.decompose()  # the timeline's filter, which timeline.js shows
     for svg in soup.select("figure.chart svg.chart-svg"):  # the network's pictures too
         svg.decompose()
     for svg in soup.select("figure.chart ul.network-key svg"):  # the marks of their key
         svg.decompose()
-    if file.parent.name == "search":
+    own = {"search": ("/pagefind/pagefind-ui.js", "/static/search.js"),
+           "timeline": ("/static/timeline.js",), "newest": ("/static/timeline.js",)}
+    if file.parent.name in own:
         for script in soup.select("head > script[src][defer]"):
-            if script["src"].endswith(("/pagefind/pagefind-ui.js", "/static/search.js")):
+            if script["src"].endswith(own[file.parent.name]):
                 script.decompose()
     return soup
 

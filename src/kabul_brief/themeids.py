@@ -22,7 +22,8 @@ _SECTIONS: Final = (
 )
 """Headings of record pages' sections (``macros.html``)."""
 
-_CHARTS: Final = ("actor_strip", "dispute_chart", "relationship_chart", "timeline_strip")
+_CHARTS: Final = ("actor_strip", "dispute_chart", "dispute_strip", "relationship_chart",
+                   "timeline_strip")
 """Charts; each has ``_caption`` and ``_title`` ids (``partials/charts.html``)."""
 
 THEME_IDS: Final[frozenset[str]] = frozenset({
@@ -31,6 +32,8 @@ THEME_IDS: Final[frozenset[str]] = frozenset({
     # front page, article and record pages, network page
     "active_disputes", "latest_articles", "recent_events", "drawn_on", "notes_heading",
     "whole_cites", "network_caption", "network_list", "network_title",
+    # the timeline's filter (timeline.js finds it by id)
+    "timeline_filter",
     *_SECTIONS,
     *(f"{chart}_{part}" for chart in _CHARTS for part in ("caption", "title")),
 })

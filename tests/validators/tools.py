@@ -536,7 +536,10 @@ FOCUSED = """() => {
 
 RENDERED_LINKS = """() => Array.from(document.querySelectorAll('a[href]')).map((a, i) =>
   ({i, href: a.getAttribute('href'), text: a.textContent.trim().slice(0, 60),
-    rendered: a.getClientRects().length > 0 && getComputedStyle(a).visibility !== 'hidden'}))"""
+    rendered: a.getClientRects().length > 0 && getComputedStyle(a).visibility !== 'hidden'
+      && !(a.closest('details:not([open])') && !a.closest('summary'))}))"""
+"""Every link, and whether it shows: not in a closed disclosure (``<details>``), whose
+hidden content Chromium still gives boxes."""
 
 FOCUS_TOP = """() => {
   document.activeElement?.blur();

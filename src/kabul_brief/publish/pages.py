@@ -13,7 +13,6 @@ from typing import Final
 from markupsafe import Markup as SafeHtml
 
 from kabul_brief.content import model as m
-from kabul_brief.content.dates import year_text
 from kabul_brief.kinds import KINDS
 from kabul_brief.publish import meta
 from kabul_brief.publish.meta import PageMeta
@@ -98,22 +97,6 @@ class ArticleView:
     actors: tuple[Link, ...]
     disputes: tuple[Link, ...]
     sources: tuple[SourceItem, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class YearGroup:
-    year: str
-    anchor: str
-    events: tuple[EventItem, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class TimelineView:
-    years: tuple[YearGroup, ...]
-    count: int
-    strip: TimeStrip | None
-    exports: tuple[Link, ...]
-    """The timeline as iCalendar and TimelineJS JSON."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,26 +200,6 @@ def article(kit: Kit, article_id: m.ArticleId) -> Page:
         modified=(item.updated or item.date).iso, draft=item.draft,
     )
     return Page(meta=page, template="article.html", view=view)
-
-
-def timeline(kit: Kit) -> Page:
-    years: dict[int, list[EventItem]] = {}
-    for event_id in kit.site.timeline:
-        event = kit.site.events[event_id]
-        years.setdefault(event.date.year, []).append(kit.event_item(event_id))
-    view = TimelineView(
-        years=tuple(YearGroup(year=year_text(year), anchor=f"year_{year}", events=tuple(items))
-                    for year, items in years.items()),
-        count=len(kit.site.timeline),
-        strip=time_strip(kit, kit.site.timeline, "timeline_strip", "Events on record"),
-        exports=(Link(kit.urls.url(kit.urls.ICS_PATH), "Calendar (iCalendar, .ics)"),
-                 Link(kit.urls.url(kit.urls.TIMELINEJS_PATH), "TimelineJS data (JSON)")),
-    )
-    page = PageMeta(path=Urls.TIMELINE_PATH, title="Timeline", section="timeline",
-                    description="Every event on record, in date order, with its place and actors.",
-                    jsonld=meta.collection(kit.site, kit.urls, Urls.TIMELINE_PATH,
-                                           "Timeline"))
-    return Page(meta=page, template="timeline.html", view=view)
 
 
 @dataclass(frozen=True, slots=True)

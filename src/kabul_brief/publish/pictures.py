@@ -1,4 +1,4 @@
-"""Pictures drawn at build time: the time strip of events and trend lines (the network
+"""Pictures drawn at build time: time strips of events and trend charts (the network
 of actors is :mod:`~kabul_brief.publish.network`).
 
 Each picture is plain data (coordinates already rounded to text, so output is
@@ -16,20 +16,16 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
 from kabul_brief.content import model as m
 from kabul_brief.content.dates import Precision, year_text
-from kabul_brief.publish.views import Kit
+from kabul_brief.publish.views import Kit, Link, trend_anchors
 
 _MONTHS: Final = tuple(calendar.month_name)
 _SHORT: Final = tuple(calendar.month_abbr)
-
-STRIP_WIDTH: Final = 480
-STRIP_BARS: Final = 56
-"""Height of the tallest month bar."""
 
 
 def _n(value: float) -> str:
@@ -38,51 +34,41 @@ def _n(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-# -- the time strip ------------------------------------------------------------------
+# -- the time axis shared by the time strips and the trend charts -----------------------
+
+PICTURE_WIDTH: Final = 400
+"""Width of a strip or a trend chart, in SVG units (about CSS pixels on a phone)."""
+_LEFT: Final = 10.0
+_RIGHT: Final = PICTURE_WIDTH - 10.0
 
 
 @dataclass(frozen=True, slots=True)
-class Bar:
+class Gridline:
+    """A vertical line at the start of a year (or, over a few months, of a month)."""
+
+    x: str
+    iso: str
+    """The day the line marks: ``2024-01-01``."""
+
+
+@dataclass(frozen=True, slots=True)
+class AxisLabel:
     x: str
     y: str
-    width: str
-    height: str
-    label: str
-    """"April 2025: 3 events"."""
-
-
-@dataclass(frozen=True, slots=True)
-class Tick:
-    x: str
-    label: str
-
-
-@dataclass(frozen=True, slots=True)
-class StripRow:
-    """One line of the text equivalent: a month or a year (year-only dates) and its count."""
-
-    iso: str
     text: str
-    count: int
-    year_only: bool
+    anchor: str
+    """``start``, ``middle`` or ``end``: SVG text-anchor."""
 
 
 @dataclass(frozen=True, slots=True)
-class TimeStrip:
-    id: str
-    title: str
-    width: int
-    height: int
-    months: tuple[Bar, ...]
-    years: tuple[Bar, ...]
-    """Events dated only to a year: a band across the year."""
-    ticks: tuple[Tick, ...]
-    rows: tuple[StripRow, ...]
-    total: int
-    baseline: str
-    band_y: str
-    band_height: str
-    right: str
+class TimeAxis:
+    gridlines: tuple[Gridline, ...]
+    labels: tuple[AxisLabel, ...]
+    unit: str
+    """What a gridline marks: ``year`` (1 January) or ``month`` (the 1st)."""
+    y: str
+    """The axis line's height; the gridlines run from the top to a little below it."""
+    tick_end: str
 
 
 def _plural(count: int, word: str = "event") -> str:
@@ -103,30 +89,195 @@ def _year_step(years: int) -> int:
         scale *= 10
 
 
-def _strip_ticks(first: int, last: int, x_of: Callable[[int], float]) -> tuple[Tick, ...]:
-    """A tick per year (or per few years, over a long span); over one or two years,
-    quarters (or half-years) too, so that a reader can tell the months apart. ``x_of``
-    maps a month index from January of ``first`` to its x."""
-    months = (1, 4, 7, 10) if first == last else (1, 7) if last - first == 1 else (1,)
-    every = _year_step(last - first + 1)
-    ticks = []
-    for year in range(first, last + 1):
-        if every > 1 and year % every:
-            continue
-        for month in months:
-            if month == 1:
-                label = f"{_SHORT[1]} {year_text(year)}" if first == last else year_text(year)
+def _days_in(year: int) -> int:
+    return 366 if calendar.isleap(year) else 365
+
+
+class _Scale:
+    """Dates to x: equal widths for equal time. Over more than one calendar year each
+    year is as wide as the next (1 January of successive years equally spaced), the
+    days of a year spread evenly across it; within one year, days across the months
+    shown (at least three)."""
+
+    def __init__(self, low: dt.date, high: dt.date) -> None:
+        self.years = low.year != high.year
+        if self.years:
+            self.first, self.count = low.year, high.year - low.year + 1
+        else:
+            first, last = low.month, high.month
+            if last - first < 2:
+                last = min(12, first + 2)
+                first = max(1, last - 2)
+            self.year, self.first, self.count = low.year, first, last - first + 1
+            self.start = dt.date(low.year, first, 1).toordinal()
+            self.days = sum(calendar.monthrange(low.year, mo)[1] for mo in range(first, last + 1))
+
+    def x(self, date: dt.date, fraction: float = 0.0) -> float:
+        """The x of the start of ``date`` (plus ``fraction`` of that day)."""
+        width = _RIGHT - _LEFT
+        if self.years:
+            into = date.toordinal() - dt.date(date.year, 1, 1).toordinal() + fraction
+            years = date.year - self.first + into / _days_in(date.year)
+            return _LEFT + years * width / self.count
+        return _LEFT + (date.toordinal() - self.start + fraction) * width / self.days
+
+    def middle(self, first: dt.date, last: dt.date) -> float:
+        """The x of the middle of the days ``first`` to ``last``, both included."""
+        return (self.x(first) + self.x(last, 1.0)) / 2
+
+    def axis(self, axis_y: float) -> TimeAxis:
+        label_y = axis_y + 17
+        if self.years:
+            return self._years(axis_y, label_y)
+        width = (_RIGHT - _LEFT) / self.count
+        gridlines = [Gridline(_n(_LEFT + i * width), f"{self.year:04d}-{self.first + i:02d}-01")
+                     for i in range(self.count)] + [Gridline(_n(_RIGHT), "")]
+        labels = [AxisLabel(_n(_LEFT + (i + 0.5) * width), _n(label_y), _SHORT[self.first + i],
+                            "middle") for i in range(self.count)]
+        labels.append(AxisLabel(_n(_LEFT), _n(label_y + 15), year_text(self.year), "start"))
+        return TimeAxis(tuple(gridlines), tuple(labels), "month", _n(axis_y), _n(axis_y + 5))
+
+    def _years(self, axis_y: float, label_y: float) -> TimeAxis:
+        width = (_RIGHT - _LEFT) / self.count
+        every = _year_step(self.count)
+        gridlines, labels = [], []
+        for i in range(self.count + 1):
+            year = self.first + i
+            if year % every and i not in (0, self.count):
+                continue
+            x = _LEFT + i * width
+            gridlines.append(Gridline(_n(x), f"{year:04d}-01-01" if year <= dt.MAXYEAR else ""))
+            if every == 1 and i < self.count:  # the year's name in the middle of the year
+                labels.append(AxisLabel(_n(x + width / 2), _n(label_y), year_text(year), "middle"))
+            elif every > 1 and year % every == 0 and year <= dt.MAXYEAR:
+                anchor = ("start" if x - _LEFT < 20 else "end" if _RIGHT - x < 20 else "middle")
+                labels.append(AxisLabel(_n(x), _n(label_y), year_text(year), anchor))
+        if not labels:  # a long span none of whose years is a round one
+            labels.append(AxisLabel(_n(_LEFT), _n(label_y), year_text(self.first), "start"))
+        return TimeAxis(tuple(gridlines), tuple(labels), "year", _n(axis_y), _n(axis_y + 5))
+
+
+def _dodge(xs: list[float], gap: float, most: int) -> list[int]:
+    """A row for each x (in order of x), the lowest where it keeps ``gap`` from the marks
+    already there, so that close marks stack instead of overlapping; past ``most`` rows
+    a mark goes to the row whose last mark is furthest away."""
+    last: list[float] = []
+    rows = []
+    for x in xs:
+        row = next((i for i, seen in enumerate(last) if x - seen >= gap), None)
+        if row is None:
+            if len(last) < most:
+                row = len(last)
+                last.append(x)
             else:
-                label = _SHORT[month]
-            ticks.append(Tick(_n(x_of((year - first) * 12 + month - 1)), label))
-    return tuple(ticks)
+                row = min(range(most), key=lambda i: last[i])
+        last[row] = x
+        rows.append(row)
+    return rows
+
+
+@dataclass(frozen=True, slots=True)
+class Lane:
+    """A row of marks with its name written above it."""
+
+    label: str
+    label_y: str
+    top: str
+    """Where the lane begins (a rule between lanes)."""
+
+
+# -- the time strip ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Dot:
+    x: str
+    y: str
+    event: str
+    link: Link
+    label: str
+    """"Indian delegation meets Muttaqi in Kabul, 28 April 2025"."""
+    span_x: str | None
+    span_width: str | None
+    """For an event dated only to a year: the year it stands for (a bar at ``span_y``)."""
+    span_y: str
+
+
+@dataclass(frozen=True, slots=True)
+class StripRow:
+    """One line of the text equivalent: a month or a year (year-only dates) and its count."""
+
+    iso: str
+    text: str
+    count: int
+    year_only: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TimeStrip:
+    id: str
+    title: str
+    width: int
+    height: int
+    dots: tuple[Dot, ...]
+    lanes: tuple[Lane, ...]
+    axis: TimeAxis
+    rows: tuple[StripRow, ...]
+    total: int
+    year_only: int
+    """How many events are dated only to a year (drawn in a lane of their own)."""
+    right: str
+
+
+_DOT_GAP: Final = 12.0
+_DOT_ROW: Final = 12.0
+_STRIP_ROWS: Final = 10
+
+
+def _lane_marks(xs: list[float], gap: float, most: int) -> tuple[list[int], int]:
+    order = sorted(range(len(xs)), key=lambda i: (xs[i], i))
+    rows_sorted = _dodge([xs[i] for i in order], gap, most)
+    rows = [0] * len(xs)
+    for i, row in zip(order, rows_sorted, strict=True):
+        rows[i] = row
+    return rows, max(rows, default=0) + 1
 
 
 def time_strip(kit: Kit, event_ids: Iterable[str], strip_id: str, title: str) -> TimeStrip | None:
-    """Events per month (and per year, for year-only dates); None without events."""
-    events = [kit.site.events[m.EventId(e)] for e in event_ids]
+    """A dot per event, placed by date and linked to the event; None without events.
+    Events dated to a month sit in the middle of their month; those dated only to a
+    year have a lane of their own, each drawn across its year, never as a month."""
+    ids = list(event_ids)
+    events = [kit.site.events[m.EventId(e)] for e in ids]
     if not events:
         return None
+    scale = _Scale(min(e.date.start for e in events), max(e.date.end for e in events))
+    dated = [i for i, e in enumerate(events) if e.date.precision is not Precision.YEAR]
+    year_only = [i for i, e in enumerate(events) if e.date.precision is Precision.YEAR]
+    xs = [scale.middle(e.date.start, e.date.end) for e in events]
+    dots: list[Dot] = []
+    lanes: list[Lane] = []
+    top = 0.0
+    for members, name in ((dated, "Dated to a day or month"),
+                          (year_only, "Dated only to the year")):
+        if not members:
+            continue
+        levels, count = _lane_marks([xs[i] for i in members], _DOT_GAP, _STRIP_ROWS)
+        lanes.append(Lane(name, _n(top + 11), _n(top)))
+        base = top + 16 + count * _DOT_ROW  # the lowest row sits on the lane's floor
+        for i, row in zip(members, levels, strict=True):
+            event = events[i]
+            spans = event.date.precision is Precision.YEAR
+            left = scale.x(event.date.start)
+            y = base - _DOT_ROW / 2 - row * _DOT_ROW
+            dots.append(Dot(
+                x=_n(xs[i]), y=_n(y), event=ids[i], link=kit.event(ids[i]), span_y=_n(y - 1.5),
+                label=f"{event.title}, {event.date.display()}",
+                span_x=_n(left) if spans else None,
+                span_width=_n(scale.x(event.date.end, 1.0) - left) if spans else None,
+            ))
+        top = base + 6
+    axis_y = top
     by_month: Counter[tuple[int, int]] = Counter()
     by_year: Counter[int] = Counter()
     for event in events:
@@ -134,52 +285,26 @@ def time_strip(kit: Kit, event_ids: Iterable[str], strip_id: str, title: str) ->
             by_year[event.date.year] += 1
         else:
             by_month[(event.date.year, event.date.month or 1)] += 1
-    first = min(e.date.year for e in events)
-    last = max(e.date.year for e in events)
-    span = (last - first + 1) * 12
-    pad = 4.0
-    step = (STRIP_WIDTH - 2 * pad) / span
-    top = 8.0
-    base = top + STRIP_BARS
-    band_y, band_h = base + 6, 14.0
-    tallest = max(by_month.values(), default=1)
-    months = []
-    for (year, month), count in sorted(by_month.items()):
-        index = (year - first) * 12 + month - 1
-        height = max(STRIP_BARS * count / tallest, 3.0)
-        months.append(Bar(
-            x=_n(pad + index * step + step * 0.1), y=_n(base - height),
-            width=_n(max(step * 0.8, 1.0)), height=_n(height),
-            label=f"{_MONTHS[month]} {year_text(year)}: {_plural(count)}",
-        ))
-    years = []
-    most = max(by_year.values(), default=1)
-    for year, count in sorted(by_year.items()):
-        index = (year - first) * 12
-        years.append(Bar(
-            x=_n(pad + index * step), y=_n(band_y), width=_n(step * 12),
-            height=_n(0.35 + 0.65 * count / most),  # opacity, for a band of fixed height
-            label=f"{year_text(year)} (date given only as the year): {_plural(count)}",
-        ))
-    ticks = _strip_ticks(first, last, lambda index: pad + index * step)
     rows = sorted(
         [StripRow(f"{y:04d}-{mo:02d}", f"{_MONTHS[mo]} {y}", c, False)
          for (y, mo), c in by_month.items()]
         + [StripRow(f"{y:04d}", f"{y} (year only)", c, True) for y, c in by_year.items()],
         key=lambda row: (row.iso[:4], row.year_only, row.iso),
     )
-    period = str(first) if first == last else f"{first}\N{EN DASH}{last}"
+    axis = scale.axis(axis_y)
+    first = min(e.date.year for e in events)
+    last = max(e.date.year for e in events)
+    period = (year_text(first) if first == last
+              else f"{year_text(first)}\N{EN DASH}{year_text(last)}")
     return TimeStrip(
-        id=strip_id, title=f"{title}, {period}: {_plural(len(events))} by month",
-        width=STRIP_WIDTH, height=int((band_y + band_h if years else base) + 22),
-        months=tuple(months),
-        years=tuple(years), ticks=ticks, rows=tuple(rows), total=len(events),
-        baseline=_n(base), band_y=_n(band_y), band_height=_n(band_h),
-        right=_n(STRIP_WIDTH - pad),
+        id=strip_id, title=f"{title}, {period}: {_plural(len(events))}",
+        width=PICTURE_WIDTH, height=int(axis_y + (36 if axis.unit == "month" else 24)),
+        dots=tuple(dots), lanes=tuple(lanes), axis=axis,
+        rows=tuple(rows), total=len(events), year_only=len(year_only), right=_n(_RIGHT),
     )
 
 
-# -- trend lines -----------------------------------------------------------------------
+# -- trend charts ----------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,12 +316,12 @@ class Mark:
     """SVG path data of the mark, centred on (x, y)."""
     span_x: str | None
     span_width: str | None
-    """For a month or a year: the period the mark stands for."""
+    """For a month or a year: the period the mark stands for (a bar at ``span_y``)."""
+    span_y: str
     text: str
     """"April 2025: improved"."""
-    iso: str
-    date_text: str
-    word: str
+    anchor: str
+    """Element id of the point in the page's list of the trend: ``trend_2025-04``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,78 +331,60 @@ class TrendChart:
     width: int
     height: int
     marks: tuple[Mark, ...]
-    line: str
-    """``points`` of the polyline joining the marks."""
-    ticks: tuple[Tick, ...]
-    zero: str
-    baseline: str
+    lanes: tuple[Lane, ...]
+    axis: TimeAxis
     right: str
+    spans: bool
+    """Whether any mark stands for a month or a year (the caption says what its bar means)."""
 
 
-_SHAPES: Final[dict[str, str]] = {  # big enough to tell apart on a phone
-    "improved": "m0,-9 l8.5,14 h-17 z",
-    "deteriorated": "m0,9 l8.5,-14 h-17 z",
-    "unchanged": "m-7,0 a7,7 0 1,0 14,0 a7,7 0 1,0 -14,0",
+_SHAPES: Final[dict[str, str]] = {  # big enough to tell apart, and to tap, on a phone
+    "improved": "m0,-8 l8,13 h-16 z",
+    "deteriorated": "m0,8 l8,-13 h-16 z",
+    "unchanged": "m-6.5,0 a6.5,6.5 0 1,0 13,0 a6.5,6.5 0 1,0 -13,0",
 }
-
-
-def _days(date: dt.date) -> int:
-    return date.toordinal()
+_LANES: Final = (("improved", "Improved"), ("unchanged", "Unchanged"),
+                 ("deteriorated", "Deteriorated"))
+_MARK_GAP: Final = 18.0
+_MARK_ROW: Final = 19.0
+_TREND_ROWS: Final = 6
 
 
 def trend_chart(trend: tuple[m.TrendPoint, ...], chart_id: str, title: str) -> TrendChart | None:
-    """Marks in date order; the line climbs with each improvement and falls with each
-    deterioration (a running balance, not a measurement)."""
+    """A lane per direction (improved, unchanged, deteriorated), each point a mark in
+    its lane at its date, linked to the point in the page's list; close points stack
+    in their lane instead of overlapping."""
     if not trend:
         return None
-    width, height, pad = 480, 120, 16.0
-    first_day = min(_days(p.date.start) for p in trend)
-    last_day = max(_days(p.date.end) + 1 for p in trend)
-    margin = max((last_day - first_day) // 20, 15)  # the first and last marks stay clear
-    # ... within the calendar's own range: 1 January of year 1 to 31 December 9999
-    start = max(first_day - margin, _days(dt.date.min))
-    end = min(last_day + margin, _days(dt.date.max) + 1)
-    start_year = dt.date.fromordinal(start).year
-    end_year = dt.date.fromordinal(end - 1).year
-    scale = (width - 2 * pad) / (end - start)
-    scores, score = [], 0
-    for point in trend:
-        score += {"improved": 1, "deteriorated": -1}.get(point.direction, 0)
-        scores.append(score)
-    low, high = min([0, *scores]), max([0, *scores])
-    top, bottom = 20.0, height - 34.0  # room for a mark above the highest point
-    unit = (bottom - top) / max(high - low, 1)
-
-    def y_of(value: int) -> float:
-        return bottom - (value - low) * unit if high != low else (top + bottom) / 2
-
-    marks = []
-    for point, value in zip(trend, scores, strict=True):
-        first, last = _days(point.date.start), _days(point.date.end) + 1
-        x = pad + ((first + last) / 2 - start) * scale
-        spans = point.date.precision is not Precision.DAY
-        text = point.date.display()
-        marks.append(Mark(
-            x=_n(x), y=_n(y_of(value)), direction=point.direction,
-            shape=_SHAPES[point.direction],
-            span_x=_n(pad + (first - start) * scale) if spans else None,
-            span_width=_n(max((last - first) * scale, 2.0)) if spans else None,
-            text=f"{'c. ' if point.circa else ''}{text}: {point.direction}",
-            iso=point.date.iso, date_text=text, word=point.direction.capitalize(),
-        ))
-    every = _year_step(end_year - start_year + 1)
-    ticks = [Tick(_n(x), year_text(year)) for year in range(start_year, end_year + 1)
-             if year % every == 0 or every == 1
-             for x in [pad + (_days(dt.date(year, 1, 1)) - start) * scale]
-             if pad <= x < width - pad - 36]  # a year that barely begins gets no label
-    room = (float(ticks[0].x) if ticks else width - pad) - pad
-    opening = dt.date.fromordinal(start)
-    if room >= 90:  # say where the chart starts, as far as its label fits
-        ticks.insert(0, Tick(_n(pad), f"{_SHORT[opening.month]} {year_text(opening.year)}"))
-    elif room >= 45:
-        ticks.insert(0, Tick(_n(pad), year_text(opening.year)))
+    scale = _Scale(min(p.date.start for p in trend), max(p.date.end for p in trend))
+    anchors = trend_anchors(trend)
+    xs = [scale.middle(p.date.start, p.date.end) for p in trend]
+    marks: list[Mark | None] = [None] * len(trend)
+    lanes = []
+    top = 0.0
+    for direction, name in _LANES:
+        members = [i for i, p in enumerate(trend) if p.direction == direction]
+        rows, count = _lane_marks([xs[i] for i in members], _MARK_GAP, _TREND_ROWS)
+        lanes.append(Lane(name, _n(top + 12), _n(top)))
+        for i, row in zip(members, rows, strict=True):
+            point = trend[i]
+            spans = point.date.precision is not Precision.DAY
+            left = scale.x(point.date.start)
+            y = top + 30 + row * _MARK_ROW
+            marks[i] = Mark(
+                x=_n(xs[i]), y=_n(y), span_y=_n(y - 2), direction=direction,
+                shape=_SHAPES[direction],
+                span_x=_n(left) if spans else None,
+                span_width=_n(max(scale.x(point.date.end, 1.0) - left, 2.0)) if spans else None,
+                text=f"{'c. ' if point.circa else ''}{point.date.display()}: {direction}",
+                anchor=anchors[i],
+            )
+        top += 30 + max(count - 1, 0) * _MARK_ROW + 14
+    axis = scale.axis(top)
     return TrendChart(
-        id=chart_id, title=title, width=width, height=height, marks=tuple(marks),
-        line=" ".join(f"{mark.x},{mark.y}" for mark in marks), ticks=tuple(ticks),
-        zero=_n(y_of(0)), baseline=_n(bottom + 8), right=_n(width - pad),
+        id=chart_id, title=title, width=PICTURE_WIDTH,
+        height=int(top + (36 if axis.unit == "month" else 24)),
+        marks=tuple(mark for mark in marks if mark is not None), lanes=tuple(lanes),
+        axis=axis, right=_n(_RIGHT),
+        spans=any(p.date.precision is not Precision.DAY for p in trend),
     )

@@ -13,7 +13,7 @@ from typing import Any
 
 from kabul_brief.content import model as m
 from kabul_brief.folders import Theme
-from kabul_brief.publish import feeds, pages, readers, records, topics
+from kabul_brief.publish import feeds, pages, readers, records, timeline, topics
 from kabul_brief.publish.data import data_files
 from kabul_brief.publish.exports import export_files
 from kabul_brief.publish.pagetypes import LazyPage, Page, PlannedPage, planned_path
@@ -113,7 +113,8 @@ def plan_pages(kit: Kit, search_shards: Iterable[str] = ("",)) -> tuple[PlannedP
         pages.front(kit),
         pages.articles_index(kit),
         *lazy["article"],
-        pages.timeline(kit),
+        timeline.timeline(kit),
+        timeline.timeline(kit, newest=True),
         records.actors_index(kit),
         *lazy["actor"],
         *lazy["event"],

@@ -17,7 +17,7 @@ from kabul_brief.publish import meta
 from kabul_brief.publish.meta import PageMeta
 from kabul_brief.publish.pages import DisputeCard, RelationshipCard, dispute_card, relationship_card
 from kabul_brief.publish.pagetypes import Page
-from kabul_brief.publish.pictures import TrendChart, trend_chart
+from kabul_brief.publish.pictures import TimeStrip, TrendChart, time_strip, trend_chart
 from kabul_brief.publish.records import Group
 from kabul_brief.publish.urls import safe_external
 from kabul_brief.publish.views import (
@@ -58,6 +58,8 @@ class DisputeView:
     articles: tuple[Link, ...]
     notes: tuple[Note, ...]
     chart: TrendChart | None
+    strip: TimeStrip | None
+    """The dispute's own timeline: its events by date."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +110,8 @@ def dispute(kit: Kit, dispute_id: m.DisputeId) -> Page:
         articles=tuple(kit.article(a) for a in kit.site.backlinks.dispute_articles[dispute_id]),
         notes=notes.items,
         chart=trend_chart(item.trend, "dispute_chart", f"Trend of {item.title}"),
+        strip=time_strip(kit, kit.site.backlinks.dispute_events[dispute_id], "dispute_strip",
+                         f"Events of {item.title}"),
     )
     path = kit.urls.record_path("dispute", dispute_id)
     page = PageMeta(path=path, title=item.title, description=meta.plain(item.summary),
