@@ -132,6 +132,12 @@ def test_the_installed_wheel_starts_checks_builds_serves_and_takes_overrides(
     assert front.title is not None and front.title.get_text().startswith("My Brief")
     theme_css = (installed.theme / "static/style.css").read_bytes()
     assert (out / "static/style.css").read_bytes() == theme_css
+    # the theme's binary files travel in the wheel too: icons, web fonts and the licence
+    for name in ("favicon.svg", "favicon-32.png", "apple-touch-icon.png",
+                 "fonts/source-serif-4-latin-400-normal.woff2", "fonts/OFL-source-serif-4.txt"):
+        assert (out / "static" / name).read_bytes() == (installed.theme / "static" / name
+                                                        ).read_bytes(), name
+    assert (out / "articles/welcome/card.png").read_bytes().startswith(b"\x89PNG")
 
     served = _serve_front_page(installed, site)
     assert served.title is not None and served.title.get_text() == front.title.get_text()

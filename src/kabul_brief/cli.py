@@ -334,6 +334,10 @@ def _print_report(report: BuildReport, out: Path, elapsed: float, args: argparse
     reused = report.pages - len(report.rendered)
     print(f"  rendered {len(report.rendered)} of {report.pages} pages"
           + (f"; {reused} unchanged since the last build were kept" if reused else ""))
+    cards = report.card_count
+    print(f"  drew {len(report.cards)} of {cards} social cards"
+          + (f"; {cards - len(report.cards)} showing the same text were kept"
+             if cards > len(report.cards) else ""))
     print(_how_to_look(report.base_url, args.content))
     if args.timings:
         for phase, seconds in clock.phases:
@@ -341,6 +345,8 @@ def _print_report(report: BuildReport, out: Path, elapsed: float, args: argparse
     if args.verbose:
         for rendered in report.rendered:
             print(f"  rendered {rendered}")
+        for card in report.cards:
+            print(f"  drew {card}")
         for path in sorted(p for p in out.rglob("*") if p.is_file()):
             print(f"  {path.relative_to(out).as_posix()}")
 

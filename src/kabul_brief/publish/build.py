@@ -28,7 +28,8 @@ from kabul_brief import __version__
 from kabul_brief.content import model as m
 from kabul_brief.folders import Theme, site_theme
 from kabul_brief.publish import writer
-from kabul_brief.publish.pagetypes import LazyPage, PlannedPage, made, planned_path
+from kabul_brief.publish.cards import CardMaker, card_of
+from kabul_brief.publish.pagetypes import LazyPage, Page, PlannedPage, made, planned_path
 from kabul_brief.publish.plan import Plan, plan_site, record_pages
 from kabul_brief.publish.reads import key_digests, reading
 from kabul_brief.publish.render import Renderer
@@ -52,6 +53,8 @@ from kabul_brief.stopwatch import Stopwatch
 from kabul_brief.workers import forked_map
 
 _ROOT_FILES = {"index.html": "front page", "404.html": "404 page"}
+CARDS = "social cards"
+"""What the report counts the cards as (each beside its page)."""
 SEARCH_FOLDER = Urls.PAGEFIND_FOLDER
 Progress = Callable[[int, int], None]
 """Told (pages done, pages in all) after each page, so the CLI can show a progress bar."""
@@ -73,6 +76,10 @@ class BuildReport:
     """Output path of each record page -> what its view read of the model."""
     outputs: Mapping[str, str] = field(default_factory=dict)
     """Output path of each page -> digest of its bytes."""
+    cards: tuple[str, ...] = ()
+    """Paths of the social cards that had to be drawn again (the others were kept)."""
+    card_count: int = 0
+    """The social cards written, drawn or kept."""
 
 
 def _what(path: str) -> str:
@@ -92,6 +99,18 @@ class _Done(enum.Enum):
 
 
 @dataclass(frozen=True, slots=True)
+class _Written:
+    """What became of one planned page, and of its social card."""
+
+    entry: Entry
+    done: _Done
+    card: tuple[str, Entry] | None = None
+    """The card's path and manifest entry (None for a page without one)."""
+    drawn: bool = False
+    """The card was drawn, not kept from the previous build."""
+
+
+@dataclass(frozen=True, slots=True)
 class _PageWriter:
     """Writes the planned pages into the new folder: reused ones from the previous
     build, the others rendered (on ``workers`` processes)."""
@@ -105,32 +124,41 @@ class _PageWriter:
     """What each record page read at the previous build, and which of it changed."""
     workers: int
     progress: Progress | None
+    cards: CardMaker
+    settings: m.SiteSettings
+    urls: Urls
 
     def write(self, root: Path) -> tuple[tuple[tuple[str, Entry], ...], tuple[str, ...],
-                                         tuple[str, ...]]:
-        """(manifest entries, paths rendered, record pages whose views were made); the
-        manifest sorts its entries."""
+                                         tuple[str, ...], tuple[str, ...]]:
+        """(manifest entries, paths rendered, record pages whose views were made, cards
+        drawn); the manifest sorts its entries."""
         entries: list[tuple[str, Entry]] = []
         rendered: list[str] = []
         remade: list[str] = []
+        drawn: list[str] = []
         pages = self.plan.pages
         with forked_map(functools.partial(self._write_page, root), pages,
                         self.workers) as outcomes:
-            for done, (page, (entry, what)) in enumerate(zip(pages, outcomes, strict=True),
-                                                         start=1):
+            for done, (page, written) in enumerate(zip(pages, outcomes, strict=True), start=1):
                 path = output_path(planned_path(page))
+                entry, what = written.entry, written.done
                 if entry.reads is not None:  # each read once in memory, not once per page
                     entry = replace(entry, reads=tuple(map(sys.intern, entry.reads)))
                 entries.append((path, entry))
+                if written.card is not None:
+                    entries.append(written.card)
+                    if written.drawn:
+                        drawn.append(written.card[0])
                 if what is _Done.RENDERED:
                     rendered.append(path)
                 if what is not _Done.KEPT and isinstance(page, LazyPage):
                     remade.append(path)
                 if self.progress is not None:
                     self.progress(done, len(pages))
-        return tuple(entries), tuple(sorted(rendered)), tuple(sorted(remade))
+        return (tuple(entries), tuple(sorted(rendered)), tuple(sorted(remade)),
+                tuple(sorted(drawn)))
 
-    def _write_page(self, root: Path, planned: PlannedPage) -> tuple[Entry, _Done]:
+    def _write_page(self, root: Path, planned: PlannedPage) -> _Written:
         """Put one page in the new folder: kept from the previous build if nothing it
         read changed (its view is not even made), or if its view and the rest of its
         inputs are the same, else rendered. Returns its manifest entry and which of the
@@ -143,26 +171,52 @@ class _PageWriter:
             path = output_path(planned.path)
             kept = self.graph.unchanged(path)
             unchanged = self.previous.reuse(path, None) if kept is not None else None
-            if kept is not None and unchanged is not None and unchanged[1].output == kept[0]:
+            card = Urls.card_path(planned.path)
+            # Nothing the page read changed, its title included: nor did its card.
+            card_kept = (self.previous.reuse(card, None)
+                         if card is not None and kept is not None else None)
+            if (kept is not None and unchanged is not None and unchanged[1].output == kept[0]
+                    and (card is None or card_kept is not None)):
                 existing, entry = unchanged
                 writer.link_file(root, path, existing)
-                return replace(entry, reads=kept[1]), _Done.KEPT
+                if card is None or card_kept is None:
+                    return _Written(replace(entry, reads=kept[1]), _Done.KEPT)
+                writer.link_file(root, card, card_kept[0])
+                return _Written(replace(entry, reads=kept[1]), _Done.KEPT, (card, card_kept[1]))
             with reading() as reads:
                 page = made(planned)
             found = tuple(sorted(reads))
         else:
             page = made(planned)
+        card_entry, drawn = self._card(root, page)
         path = output_path(page.meta.path)
         inputs = inputs_digest(self.shared, page.template, page.meta, page.view)
         unchanged = self.previous.reuse(path, inputs)
         if unchanged is not None:
             existing, entry = unchanged
             writer.link_file(root, path, existing)
-            return replace(entry, reads=found), _Done.SAME_VIEW
+            return _Written(replace(entry, reads=found), _Done.SAME_VIEW, card_entry, drawn)
         data = self.renderer.render(page)
         writer.write_file(root, path, data)
         entry = Entry(inputs=inputs, output=digest(data), size=len(data), reads=found)
-        return entry, _Done.RENDERED
+        return _Written(entry, _Done.RENDERED, card_entry, drawn)
+
+    def _card(self, root: Path, page: Page) -> tuple[tuple[str, Entry] | None, bool]:
+        """Put the page's social card in the new folder: the previous build's if it
+        shows the same text, else drawn. (Its path and entry, and whether it was
+        drawn.)"""
+        path = Urls.card_path(page.meta.path)
+        if path is None:
+            return None, False
+        card = card_of(page.meta, self.settings, self.urls)
+        inputs = self.cards.digest(card)
+        unchanged = self.previous.reuse(path, inputs)
+        if unchanged is not None:
+            writer.link_file(root, path, unchanged[0])
+            return (path, unchanged[1]), False
+        data = self.cards.draw(card)
+        writer.write_file(root, path, data)
+        return (path, Entry(inputs=inputs, output=digest(data), size=len(data))), True
 
 
 def build_site(site: m.Site, out: Path, base_url: str | None = None,
@@ -180,7 +234,9 @@ def build_site(site: m.Site, out: Path, base_url: str | None = None,
     plan = plan_site(site, urls, theme, workers)
     try:  # the data files are being made on another process: stopped if this fails
         renderer = Renderer(site, urls, theme)
-        shared = inputs_digest(__version__, templates_digest(theme), renderer.inputs)
+        cards = CardMaker(theme)
+        shared = inputs_digest(__version__, templates_digest(theme), renderer.inputs,
+                               cards.fonts_digest)
         tracked_shared = inputs_digest(shared, site.settings)  # pages see all the settings
         clock.start("what changed")
         now = key_digests(site)
@@ -190,7 +246,7 @@ def build_site(site: m.Site, out: Path, base_url: str | None = None,
             graph=PreviousGraph.read(out, tracked_shared, now,
                                      trust.get(GraphDigests.key_of(out))),
             workers=workers,
-            shared=shared, progress=progress,
+            shared=shared, progress=progress, cards=cards, settings=site.settings, urls=urls,
         )
     except BaseException:
         plan.abandon()
@@ -199,13 +255,15 @@ def build_site(site: m.Site, out: Path, base_url: str | None = None,
     remade: list[str] = []
     indexed: list[int] = []
     written: list[tuple[str, Entry]] = []
+    drawn: list[str] = []
 
     def produce(root: Path) -> None:
         clock.start("render and write")
-        entries, paths, views = pages.write(root)
+        entries, paths, views, cards_drawn = pages.write(root)
         rendered.extend(paths)
         remade.extend(views)
         written.extend(entries)
+        drawn.extend(cards_drawn)
         files = plan.files()  # the data files and exports, made meanwhile
         writer.write_files(root, files)
         clock.start("search index")
@@ -232,13 +290,16 @@ def build_site(site: m.Site, out: Path, base_url: str | None = None,
     finally:
         plan.abandon()  # nothing left to stop once the files were written
     clock.stop()
-    counts = Counter(_what(path) for path in plan.output_paths())
+    card_paths = set(plan.card_paths())
+    counts = Counter(_what(path) for path in plan.output_paths() if path not in card_paths)
+    counts[CARDS] = len(card_paths)
     counts[SEARCH_FOLDER] += sum(indexed)
     return BuildReport(counts=tuple(sorted(counts.items())), total=sum(counts.values()),
                        base_url=urls.base, pages=len(plan.pages), rendered=tuple(rendered),
                        remade=tuple(remade),
                        reads={path: e.reads for path, e in written if e.reads is not None},
-                       outputs={path: entry.output for path, entry in written})
+                       outputs={path: entry.output for path, entry in written},
+                       cards=tuple(drawn), card_count=len(card_paths))
 
 
 def patch_pages(site: m.Site, out: Path, paths: Collection[str], base_url: str | None = None,

@@ -58,9 +58,16 @@ class Plan:
             self._later.cancel()
             self._later = None
 
+    def card_paths(self) -> list[str]:
+        """The social card of each HTML page but the 404 page, beside it
+        (:meth:`Urls.card_path`): drawn, or kept, as the page is written."""
+        return [card for page in self.pages
+                if (card := Urls.card_path(planned_path(page))) is not None]
+
     def output_paths(self) -> list[str]:
         """Every path planned so far (the data files once :meth:`files` has given them)."""
-        return [output_path(planned_path(p)) for p in self.pages] + list(self._files)
+        return ([output_path(planned_path(p)) for p in self.pages] + self.card_paths()
+                + list(self._files))
 
 
 def _lazy(kit: Kit, kind: str, ids: Iterable[str],

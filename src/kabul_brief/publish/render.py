@@ -25,6 +25,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from kabul_brief.content import model as m
 from kabul_brief.folders import Theme, files_in, is_template, site_theme
 from kabul_brief.kinds import KINDS, MENU
+from kabul_brief.publish.cards import card_link
 from kabul_brief.publish.pagetypes import Page
 from kabul_brief.publish.urls import Urls
 
@@ -48,6 +49,20 @@ class NavItem:
 
 
 @dataclass(frozen=True, slots=True)
+class Icons:
+    """The theme's favicons (``static/``): SVG, a PNG for browsers without SVG icons,
+    and the touch icon phones put on their home screen."""
+
+    svg: str
+    png: str
+    touch: str
+
+
+PRELOADED_FONTS: Final = ("fonts/source-serif-4-latin-400-normal.woff2",)
+"""Under ``static/``: the text's font, asked for before the stylesheet is read."""
+
+
+@dataclass(frozen=True, slots=True)
 class Chrome:
     """What every page shows around its content: the site's name, navigation, assets."""
 
@@ -56,6 +71,9 @@ class Chrome:
     language: str
     home: str
     stylesheet: str
+    icons: Icons
+    fonts: tuple[str, ...]
+    """The web fonts every page uses, fetched early (``<link rel="preload">``)."""
     feed: str
     feed_absolute: str
     data: str
@@ -141,7 +159,11 @@ def chrome(site: m.Site, urls: Urls) -> Chrome:
     return Chrome(
         title=site.settings.title, tagline=site.settings.tagline,
         language=site.settings.language, home=urls.home(),
-        stylesheet=urls.static("style.css"), feed=urls.url("feed.xml"),
+        stylesheet=urls.static("style.css"),
+        icons=Icons(svg=urls.static("favicon.svg"), png=urls.static("favicon-32.png"),
+                    touch=urls.static("apple-touch-icon.png")),
+        fonts=tuple(urls.static(name) for name in PRELOADED_FONTS),
+        feed=urls.url("feed.xml"),
         feed_absolute=urls.absolute_path("feed.xml"), data=urls.url("data/site.json"),
         articles=urls.index("article"), timeline=urls.url("timeline/"),
         search=urls.search(), network=urls.url(urls.NETWORK_PATH),
@@ -163,6 +185,7 @@ class Renderer:
         (a resident preview keeps one while the templates stay as they are)."""
         self._env = env or environment(theme)
         self._urls = urls
+        self._settings = site.settings
         self._chrome = chrome(site, urls)
 
     @property
@@ -182,6 +205,7 @@ class Renderer:
                 page=page.meta,
                 view=page.view,
                 canonical=self._urls.absolute_path(page.meta.path),
+                card=card_link(page.meta, self._settings, self._urls),
             )
         except jinja2.TemplateError:
             raise

@@ -123,6 +123,15 @@ class Urls:
     ROBOTS_PATH: Final = "robots.txt"
     NOT_FOUND_PATH: Final = "404.html"
     STATIC_FOLDER: Final = "static"
+    CARD_NAME: Final = "card.png"
+
+    @classmethod
+    def card_path(cls, path: str) -> str | None:
+        """The site path of the social card of the page at ``path``: beside its
+        ``index.html`` (``actors/india/card.png``, ``card.png`` for the front page; no
+        id holds a dot, so no page can take it). None for a file that is not such a
+        page (``404.html``, ``feed.xml``). See :mod:`~kabul_brief.publish.cards`."""
+        return f"{path}{cls.CARD_NAME}" if path == "" or path.endswith("/") else None
 
     @classmethod
     def site_paths(cls) -> tuple[str, ...]:
