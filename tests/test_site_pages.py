@@ -163,7 +163,10 @@ def test_actor_page_shows_roles_timeline_disputes_relationships_articles_related
     assert "host" in one(events[0], ".role").get_text()
     assert "/actors/muttaqi/" not in hrefs(events[0])  # the page's own actor is not "with"
     assert "/articles/outreach/" in hrefs(one(soup, "#actor_articles").parent)
-    assert "/actors/india/" in hrefs(side)  # related: shares the talks
+    ties = one(soup, "#actor_ties").parent  # its ties: India shares the talks
+    assert "/actors/india/" in hrefs(one(ties, "ul.ties-list"))
+    assert "/actors/india/" in hrefs(one(ties, "svg.network-ties"))
+    assert "1 shared event" in one(ties, "ul.ties-list").get_text(" ", strip=True)
     taliban = page(out, "actors/taliban/")
     assert jsonld(taliban)[0]["@type"] == "GovernmentOrganization"
     relationship = one(taliban, "#actor_relationships").parent
