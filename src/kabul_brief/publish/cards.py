@@ -109,7 +109,7 @@ class Card:
     """What the page is (``Actor``, ``Index``), or ``""``."""
     title: str
     host: str
-    """Where the site is (``example.org``), at the foot of the card."""
+    """Where the site is (``example.org/kabul-brief``), at the foot of the card."""
 
     @property
     def alt(self) -> str:
@@ -139,7 +139,8 @@ def card_of(meta: PageMeta, settings: m.SiteSettings, urls: Urls) -> Card:
     title = meta.title
     if meta.path == "":
         title = settings.tagline or settings.title
-    return Card(site=settings.title, label=label, title=title, host=urls.host)
+    address = urls.base.split("://", 1)[-1].rstrip("/")  # example.org/kabul-brief
+    return Card(site=settings.title, label=label, title=title, host=address)
 
 
 def card_link(meta: PageMeta, settings: m.SiteSettings, urls: Urls) -> CardLink:
