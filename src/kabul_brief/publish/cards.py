@@ -40,8 +40,11 @@ from kabul_brief.publish.urls import Urls
 WIDTH: Final = 1200
 HEIGHT: Final = 630
 """What Open Graph readers expect of ``og:image`` (1.91:1)."""
-CARD_FORMAT: Final = "card 1"
-"""Changed whenever the drawing changes: every card is drawn again."""
+CARD_FORMAT: Final = "card 2"
+"""Changed whenever the drawing or what a card shows changes. It is one of every page's
+shared inputs (with the fonts, :attr:`CardMaker.fonts_digest`), so the next build makes
+every view and draws every card again: a record page kept without its view made keeps
+its card, which only this tells out of date."""
 
 TITLE_FONT: Final = "static/fonts/source-serif-4-latin-700-normal.woff2"
 LABEL_FONT: Final = "static/fonts/source-sans-3-latin-600-normal.woff2"
