@@ -40,8 +40,11 @@ from kabul_brief.publish.urls import Urls
 WIDTH: Final = 1200
 HEIGHT: Final = 630
 """What Open Graph readers expect of ``og:image`` (1.91:1)."""
-CARD_FORMAT: Final = "card 1"
-"""Changed whenever the drawing changes: every card is drawn again."""
+CARD_FORMAT: Final = "card 2"
+"""Changed whenever the drawing or what a card shows changes. It is one of every page's
+shared inputs (with the fonts, :attr:`CardMaker.fonts_digest`), so the next build makes
+every view and draws every card again: a record page kept without its view made keeps
+its card, which only this tells out of date."""
 
 TITLE_FONT: Final = "static/fonts/source-serif-4-latin-700-normal.woff2"
 LABEL_FONT: Final = "static/fonts/source-sans-3-latin-600-normal.woff2"
@@ -109,7 +112,7 @@ class Card:
     """What the page is (``Actor``, ``Index``), or ``""``."""
     title: str
     host: str
-    """Where the site is (``example.org``), at the foot of the card."""
+    """Where the site is (``example.org/kabul-brief``), at the foot of the card."""
 
     @property
     def alt(self) -> str:
@@ -139,7 +142,8 @@ def card_of(meta: PageMeta, settings: m.SiteSettings, urls: Urls) -> Card:
     title = meta.title
     if meta.path == "":
         title = settings.tagline or settings.title
-    return Card(site=settings.title, label=label, title=title, host=urls.host)
+    address = urls.base.split("://", 1)[-1].rstrip("/")  # example.org/kabul-brief
+    return Card(site=settings.title, label=label, title=title, host=address)
 
 
 def card_link(meta: PageMeta, settings: m.SiteSettings, urls: Urls) -> CardLink:
