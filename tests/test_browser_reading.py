@@ -10,9 +10,15 @@ The shipped content is built once (``tools.shared_site``) under a sub-path.
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import re
+import shutil
+import subprocess
+import sys
+import threading
 from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -36,14 +42,17 @@ PARAGRAPH_GAPS = """() => {
 NOTES = """() => [...document.querySelectorAll('.article-body .cites')].map(note => {
   const box = note.getBoundingClientRect();
   const paragraph = note.parentElement.querySelector(':scope > p').getBoundingClientRect();
-  const links = [...note.querySelectorAll('li a')];
+  const links = [...note.querySelectorAll(':scope > ul li a')];  // beside the paragraph
+  const all = [...note.querySelectorAll('li a')];  // with those behind "and N more"
+  const shown = a => a.checkVisibility({contentVisibilityAuto: true})
+                     && a.getBoundingClientRect().height > 0;
   return {height: box.height, left: box.left, top: box.top,
           lineHeight: parseFloat(getComputedStyle(note.querySelector('summary')).lineHeight),
           paragraphRight: paragraph.right, paragraphTop: paragraph.top,
+          paragraphBottom: paragraph.bottom,
           // rendered for the reader: not in a closed disclosure's skipped content
-          linksShown: links.filter(a => a.checkVisibility({contentVisibilityAuto: true})
-                                        && a.getBoundingClientRect().height > 0).length,
-          links: links.length};
+          linksShown: links.filter(shown).length, links: links.length,
+          allShown: all.filter(shown).length, all: all.length};
 })"""
 
 
@@ -104,6 +113,7 @@ def test_on_a_wide_screen_citations_stand_in_the_margin_beside_their_paragraph(
                 assert note["left"] >= note["paragraphRight"], (path, note)  # in the margin
                 assert note["linksShown"] == note["links"] > 0, (path, note)  # open
                 assert note["top"] >= note["paragraphTop"] - 1, (path, note)
+                assert note["top"] < note["paragraphBottom"], (path, note)  # beside it
             # The notes take no room from the text: paragraphs keep their own spacing.
             assert max(page.evaluate(PARAGRAPH_GAPS)) <= 40, path
             tops = [note["top"] for note in notes]
@@ -121,7 +131,9 @@ def test_on_paper_every_citation_prints_and_the_search_box_does_not(
                 page.goto(site.url(path))
                 page.emulate_media(media="print")
                 notes = page.evaluate(NOTES)
-                assert all(n["linksShown"] == n["links"] > 0 for n in notes), (width, path)
+                assert all(n["allShown"] == n["all"] > 0 for n in notes), (width, path)
+                # under the paragraph it cites, not above it, on paper as on a phone
+                assert all(n["top"] >= n["paragraphBottom"] - 1 for n in notes), (width, path)
                 assert not page.locator(".site-search").is_visible()
                 page.emulate_media(media="screen")
 
@@ -221,3 +233,50 @@ def test_the_front_page_shows_disputes_and_relationships_in_plain_words(
     assert front.select(".front-events .time-strip svg")
     for latest in front.select(".latest"):
         assert "((" not in latest.get_text() and not re.search(r"\(\d{4} \(", latest.get_text())
+
+
+# -- names an editor may write: long words, right-to-left text ------------------
+
+LONG = "Longnamewithoutanyspaces" * 5
+
+
+@pytest.fixture(scope="module")
+def long_names_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The shipped content with an actor, an event and a place named by one 120-letter
+    word (a URL pasted as a name, a German compound), built and served."""
+    root = tmp_path_factory.mktemp("long")
+    content = root / "content"
+    shutil.copytree(tools.REPO / "content", content)
+    for relative, field in (("actors/india.yaml", "name"), ("places/kabul.yaml", "name"),
+                            ("events/pahalgam-attack.yaml", "title")):
+        path = content / relative
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(rf"(?m)^{field}: .*$", f"{field}: {LONG}", text, count=1),
+                        encoding="utf-8")
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(SimpleHTTPRequestHandler, directory=str(root)))
+    base = f"http://127.0.0.1:{server.server_address[1]}/site/"
+    subprocess.run([sys.executable, "-m", "kabul_brief", "build", "-q", "--content",
+                    str(content), "--out", str(root / "site"), "--base-url", base],
+                   check=True, capture_output=True, timeout=300)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield base
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("path", [
+    "", "actors/india/", "actors/", "places/kabul/", "places/", "events/pahalgam-attack/",
+    "events/india-ccs-measures-2025-04-23/", "events/kabul-delegation-2025-04/",
+    "timeline/", "network/",
+    "articles/india-kabul-outreach-after-pahalgam/", "relationships/",
+])
+def test_a_long_word_in_a_name_breaks_instead_of_widening_the_page_at_320_px(
+        long_names_site: str, browser: Any, path: str) -> None:
+    with _tab(browser, {"width": 320, "height": 640}) as page:
+        page.goto(long_names_site + path)
+        assert LONG in page.content()
+        width = page.evaluate(tools.SCROLL_WIDTH)
+        assert width <= 320, page.evaluate(tools.WIDE_ELEMENTS, 320)

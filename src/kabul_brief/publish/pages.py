@@ -33,6 +33,8 @@ from kabul_brief.publish.views import (
 
 FRONT_ARTICLES: Final = 6
 FRONT_EVENTS: Final = 8
+FRONT_RELATIONSHIPS: Final = 6
+MARGIN_FACTS: Final = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,8 @@ class FrontView:
     articles: tuple[ArticleCard, ...]
     disputes: tuple[DisputeCard, ...]
     relationships: tuple[RelationshipCard, ...]
+    all_relationships: str
+    """The URL of the list of every relationship."""
     events: tuple[EventItem, ...]
     strip: TimeStrip | None
     """Every event on record, as on the timeline: the front page's picture."""
@@ -79,6 +83,16 @@ class Block:
     html: SafeHtml
     paragraph: int | None
     facts: tuple[FactLink, ...]
+
+    @property
+    def shown(self) -> tuple[FactLink, ...]:
+        """The facts a margin note lists; the rest wait behind "and N more", so that a
+        note stays about as tall as its paragraph and beside it."""
+        return self.facts[:MARGIN_FACTS]
+
+    @property
+    def more(self) -> tuple[FactLink, ...]:
+        return self.facts[MARGIN_FACTS:]
 
     @property
     def cited_by(self) -> str:
@@ -140,7 +154,9 @@ def front(kit: Kit) -> Page:
         articles=tuple(article_card(kit, a) for a in site.articles_by_date[:FRONT_ARTICLES]),
         disputes=tuple(dispute_card(kit, d) for d, dispute in site.disputes.items()
                        if dispute.status == "active"),
-        relationships=tuple(relationship_card(kit, r) for r in site.relationships),
+        relationships=tuple(relationship_card(kit, r)
+                            for r in list(site.relationships)[:FRONT_RELATIONSHIPS]),
+        all_relationships=kit.urls.index("relationship"),
         events=kit.events(recent),
         strip=time_strip(kit, site.timeline, "front_strip", "Events on record"),
     )
