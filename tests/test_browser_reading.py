@@ -238,6 +238,8 @@ def test_the_front_page_shows_disputes_and_relationships_in_plain_words(
 # -- names an editor may write: long words, right-to-left text ------------------
 
 LONG = "Longnamewithoutanyspaces" * 5
+built: list[Any] = [None]
+"""Where the long names' site was built."""
 
 
 @pytest.fixture(scope="module")
@@ -247,15 +249,21 @@ def long_names_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("long")
     content = root / "content"
     shutil.copytree(tools.REPO / "content", content)
-    for relative, field in (("actors/india.yaml", "name"), ("places/kabul.yaml", "name"),
-                            ("events/pahalgam-attack.yaml", "title")):
+    wordy = [(f"actors/{path.name}", "name", f"Ministry of Very Long Official Designations "
+              f"and Other Extremely Wordy Matters of State {n}")
+             for n, path in enumerate(sorted((content / "actors").glob("*.yaml"))[:8])
+             if path.name != "india.yaml"]
+    for relative, field, name in (("actors/india.yaml", "name", LONG),
+                                  ("places/kabul.yaml", "name", LONG),
+                                  ("events/pahalgam-attack.yaml", "title", LONG), *wordy):
         path = content / relative
         text = path.read_text(encoding="utf-8")
-        path.write_text(re.sub(rf"(?m)^{field}: .*$", f"{field}: {LONG}", text, count=1),
+        path.write_text(re.sub(rf"(?m)^{field}: .*$", f"{field}: {name}", text, count=1),
                         encoding="utf-8")
     server = ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(SimpleHTTPRequestHandler, directory=str(root)))
     base = f"http://127.0.0.1:{server.server_address[1]}/site/"
+    built[0] = root / "site"
     subprocess.run([sys.executable, "-m", "kabul_brief", "build", "-q", "--content",
                     str(content), "--out", str(root / "site"), "--base-url", base],
                    check=True, capture_output=True, timeout=300)
@@ -280,3 +288,28 @@ def test_a_long_word_in_a_name_breaks_instead_of_widening_the_page_at_320_px(
         assert LONG in page.content()
         width = page.evaluate(tools.SCROLL_WIDTH)
         assert width <= 320, page.evaluate(tools.WIDE_ELEMENTS, 320)
+
+
+def _network_sizes(root: Any) -> dict[str, tuple[float, float]]:
+    soup = _soup(root / "network" / "index.html")
+    sizes = {}
+    for variant in ("network-wide", "network-narrow"):
+        svg = soup.select_one(f"svg.{variant}")
+        assert svg is not None
+        _, _, width, height = map(float, svg["viewbox"].split())
+        sizes[variant] = (width, height)
+    return sizes
+
+
+def test_long_names_do_not_blow_up_the_network_pictures(
+        site: tools.Site, long_names_site: str) -> None:
+    """Names cut short in the picture (whole in the marks' titles and the list), so
+    that the layout finds them room without a picture thousands of pixels tall."""
+    plain, wordy = _network_sizes(site.root), _network_sizes(built[0])
+    for variant, (width, height) in wordy.items():
+        assert width <= plain[variant][0] * 1.25 and height <= plain[variant][1] * 1.5, (
+            variant, plain[variant], (width, height))
+    labels = [t.get_text() for t in _soup(built[0] / "network" / "index.html").select(
+        "svg.network-svg text.node-label")]
+    assert labels and max(map(len, labels)) <= 32
+    assert any(label.endswith("\u2026") for label in labels)

@@ -95,6 +95,34 @@ KIND_NAMES: Final[dict[str, str]] = {
 assert set(SHAPES) == set(SHAPE_NAMES) == set(KIND_NAMES) == set(ACTOR_KINDS)
 
 
+LABEL_MOST_EMS: Final = 16
+"""The widest a label may be, in ems (about 28 letters): a longer name is cut at a
+word, with an ellipsis (the mark's title and the list of ties give it whole), so that
+one long name cannot make a picture thousands of pixels tall to find it room."""
+
+
+def short_label(name: str, size: float) -> str:
+    """``name``, or as many of its words (or letters, for one long word) as fit in
+    :data:`LABEL_MOST_EMS` with an ellipsis."""
+    most = LABEL_MOST_EMS * size
+    if label_width(name, size) <= most:
+        return name
+    room = most - label_width("\u2026", size)
+    words = name.split()
+    kept: list[str] = []
+    for word in words:
+        if label_width(" ".join([*kept, word]), size) > room:
+            break
+        kept.append(word)
+    text = " ".join(kept)
+    if not kept:  # a first word too long on its own: as many of its letters as fit
+        for char in words[0] if words else name:
+            if label_width(text + char, size) > room:
+                break
+            text += char
+    return text.rstrip(" ,;:-") + "\u2026"
+
+
 def label_width(text: str, size: float) -> float:
     """The width of ``text`` set in weight 600 at ``size``, at most: a letter with
     accents counts as its base letter, a wide (East Asian) character as an em, any
@@ -515,6 +543,8 @@ class Node:
     x: str
     y: str
     shape: str
+    label: str
+    """The name as drawn: cut short if very long (:func:`short_label`)."""
     label_x: str | None
     label_y: str | None
     anchor: str
@@ -652,7 +682,7 @@ def _picture(kit: Kit, graph: nx.Graph[str], drawn: list[str], picture_id: str,
               nx.spring_layout(sub, seed=NETWORK_SEED, iterations=200).items()}
              if len(drawn) > 1 else {n: (0.0, 0.0) for n in drawn})
     actors = kit.site.actors
-    names = {n: actors[m.ActorId(n)].name for n in drawn}
+    names = {n: short_label(actors[m.ActorId(n)].name, size) for n in drawn}
     pairs = [(a, b) for a, b in edges]
     layout = lay_out(drawn, pairs, names, size, width, height, start, fixed_width)
     nodes = []
@@ -662,9 +692,10 @@ def _picture(kit: Kit, graph: nx.Graph[str], drawn: list[str], picture_id: str,
         kind = actors[m.ActorId(n)].kind
         nodes.append(Node(
             id=n, link=kit.actor(n), kind=kind, x=_n(x), y=_n(y), shape=SHAPES[kind],
-            label_x=_n(label.x) if label else None, label_y=_n(label.y) if label else None,
+            label=names[n], label_x=_n(label.x) if label else None,
+            label_y=_n(label.y) if label else None,
             anchor=label.anchor if label else "middle",
-            title=f"{names[n]} ({KIND_NAMES[kind].lower()}): "
+            title=f"{actors[m.ActorId(n)].name} ({KIND_NAMES[kind].lower()}): "
                   f"{_plural(graph.degree(n), 'tie')}",
         ))
     lines = []
@@ -773,7 +804,8 @@ def neighbourhood(kit: Kit, actor_id: m.ActorId) -> Neighbourhood | None:
     ascent, descent = ASCENT * size, DESCENT * size
     item = site.actors[actor_id]
     nodes = [Node(id=actor_id, link=None, kind=item.kind, x=_n(centre[0]), y=_n(centre[1]),
-                  shape=SHAPES[item.kind], label_x=None, label_y=None, anchor="middle",
+                  shape=SHAPES[item.kind], label=item.name, label_x=None, label_y=None,
+                  anchor="middle",
                   title=f"{item.name} ({KIND_NAMES[item.kind].lower()}): "
                         f"{_plural(len(others), 'tie')}")]
     edges = []
@@ -781,10 +813,11 @@ def neighbourhood(kit: Kit, actor_id: m.ActorId) -> Neighbourhood | None:
     for row, other in enumerate(drawn):
         y = top + row * _ROW
         actor = site.actors[m.ActorId(other)]
-        widest = max(widest, label_width(actor.name, size))
+        label = short_label(actor.name, size)
+        widest = max(widest, label_width(label, size))
         nodes.append(Node(
             id=other, link=kit.actor(other), kind=actor.kind, x=_n(x), y=_n(y),
-            shape=SHAPES[actor.kind], label_x=_n(x + REACH + LABEL_PAD),
+            shape=SHAPES[actor.kind], label=label, label_x=_n(x + REACH + LABEL_PAD),
             label_y=_n(y + (ascent - descent) / 2), anchor="start",
             title=f"{actor.name} ({KIND_NAMES[actor.kind].lower()}): {_tie_text(ties[row])}",
         ))
