@@ -39,11 +39,15 @@ def search(kit: Kit, shards: Iterable[str] = ("",)) -> Page:
         script=urls.pagefind("pagefind-ui.js"), stylesheet=urls.pagefind("pagefind-ui.css"),
         bundle=urls.pagefind(), base=urls.home(), loader=urls.static("search.js"),
         indexes=(Link(urls.index("actor"), "Actors"), Link(urls.url("timeline/"), "Timeline"),
-                 Link(urls.index("dispute"), "Disputes"), Link(urls.index("article"), "Articles")),
+                 Link(urls.index("dispute"), "Disputes"),
+                 Link(urls.index("relationship"), "Relationships"),
+                 Link(urls.index("place"), "Places"), Link(urls.index("source"), "Sources"),
+                 Link(urls.index("article"), "Articles")),
         merge=" ".join(urls.pagefind(shard) for shard in shards if shard),
     )
     page = PageMeta(path=urls.SEARCH_PATH, title="Search", section="search",
-                    description="Search the actors, events, disputes and articles of this site.",
+                    description="Search the actors, events, disputes, relationships, places, "
+                                "sources and articles of this site.",
                     jsonld=meta.collection(kit.site, urls, urls.SEARCH_PATH, "Search"))
     return Page(meta=page, template="search.html", view=view)
 
