@@ -8,8 +8,11 @@ under a sub-path); Playwright drives Debian's Chromium.
 
 from __future__ import annotations
 
+import functools
 import re
+import threading
 from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +22,9 @@ import yaml
 from bs4 import BeautifulSoup, Tag
 from test_site_support import REPO
 from validators import tools
+
+from kabul_brief.cli import main
+from kabul_brief.publish import search
 
 site = test_browser_site.site
 """The shipped site, built once a session (the fixture of ``test_browser_site``)."""
@@ -33,12 +39,13 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
-def _actors() -> list[tuple[str, str]]:
+def _actors(aliases: bool = True) -> list[tuple[str, str]]:
     """(name or alias, the actor's id) for every actor of the shipped content."""
     names = []
     for file in sorted((REPO / "content" / "actors").glob("*.yaml")):
         actor = yaml.safe_load(file.read_text(encoding="utf-8"))
-        names += [(name, actor["id"]) for name in [actor["name"], *actor.get("aliases", [])]]
+        names += [(name, actor["id"])
+                  for name in [actor["name"], *(actor.get("aliases", []) if aliases else [])]]
     return names
 
 
@@ -70,11 +77,54 @@ def test_each_actors_name_and_alias_finds_the_actors_page_first(
         "\n".join(wrong))
 
 
+def test_a_sharded_index_ranks_as_one(
+    tmp_path: Path, browser: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Thirty pages a shard: each shard is ranked as the first one is, so an actor's own
+    page still comes first for its name, whichever shard holds it. (Each shard counts
+    how rare a word is among its own pages: in shards this small an alias that shares
+    two words with another actor's page can lose its place, which shards of a
+    thousand pages do not show.)"""
+    monkeypatch.setattr(search, "PAGES_PER_SHARD", 30)
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(SimpleHTTPRequestHandler, directory=str(tmp_path)))
+    base_url = f"http://127.0.0.1:{server.server_address[1]}/brief/"
+    assert main(["build", "--content", str(REPO / "content"), "--out", str(tmp_path / "brief"),
+                 "--base-url", base_url, "--quiet"]) == 0
+    assert len(list((tmp_path / "brief" / "pagefind").glob("shard-*"))) >= 2
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    context = browser.new_context()
+    context.set_default_timeout(20_000)
+    sharded = tools.Site(www=tmp_path, root=tmp_path / "brief", base_url=base_url,
+                         server=server, thread=threading.current_thread())
+    try:
+        page = context.new_page()
+        wrong = [name for name, actor in _actors(aliases=False)
+                 if _results(page, sharded, name)[:1] != [f"actors/{actor}/"]]
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()
+    assert not wrong, wrong
+
+
 def test_places_and_sources_are_found(site: tools.Site, page: Any) -> None:
     assert _results(page, site, "Dubai")[0] == "places/dubai/"
     tribune = _results(page, site, "Tribune")
     assert tribune and all(path.startswith("sources/tribune-") for path in tribune), tribune
     assert "relationships/india-taliban/" in _results(page, site, "India Taliban")
+
+
+def test_a_misspelt_name_finds_the_record_as_the_site_spells_it(
+    site: tools.Site, page: Any
+) -> None:
+    """Transliterated names are spelt many ways; the search respells the reader's."""
+    for query, actor in (("Muttaki", "amir-khan-muttaqi"), ("Taleban", "taliban"),
+                         ("Zabiulla Mujahed", "zabihullah-mujahid")):
+        results = _results(page, site, query)
+        assert results and results[0] == f"actors/{actor}/", (query, results)
+    border = _results(page, site, "borders")  # a word that is no name stays as it is
+    assert border and "places/afghanistan-pakistan-border/" in border
 
 
 # --- excerpts -------------------------------------------------------------------
