@@ -77,34 +77,34 @@ def test_each_actors_name_and_alias_finds_the_actors_page_first(
         "\n".join(wrong))
 
 
-def test_a_sharded_index_ranks_as_one(
-    tmp_path: Path, browser: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Thirty pages a shard: each shard is ranked as the first one is, so an actor's own
-    page still comes first for its name, whichever shard holds it. (Each shard counts
-    how rare a word is among its own pages: in shards this small an alias that shares
+@pytest.fixture
+def sharded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tools.Site]:
+    """The shipped content built with an index of thirty pages a shard, served. The
+    search page finds its bundles by root-relative URLs, so the port need not be known
+    when it is built."""
+    monkeypatch.setattr(search, "PAGES_PER_SHARD", 30)
+    root = tmp_path / "brief"
+    arguments = ["--content", str(REPO / "content"), "--out", str(root), "--quiet"]
+    assert main(["build", *arguments, "--base-url", "http://127.0.0.1/brief/"]) == 0
+    assert len(list((root / "pagefind").glob("shard-*"))) >= 2
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    served = tools.Site(www=tmp_path, root=root, server=server, thread=thread,
+                        base_url=f"http://127.0.0.1:{server.server_address[1]}/brief/")
+    yield served
+    served.stop()
+
+
+def test_a_sharded_index_ranks_as_one(sharded: tools.Site, page: Any) -> None:
+    """Each shard is ranked as the first one is, so an actor's own page still comes
+    first for its name, whichever shard holds it. (Each shard counts how rare a word
+    is among its own pages: in shards much smaller than these an alias that shares
     two words with another actor's page can lose its place, which shards of a
     thousand pages do not show.)"""
-    monkeypatch.setattr(search, "PAGES_PER_SHARD", 30)
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(SimpleHTTPRequestHandler, directory=str(tmp_path)))
-    base_url = f"http://127.0.0.1:{server.server_address[1]}/brief/"
-    assert main(["build", "--content", str(REPO / "content"), "--out", str(tmp_path / "brief"),
-                 "--base-url", base_url, "--quiet"]) == 0
-    assert len(list((tmp_path / "brief" / "pagefind").glob("shard-*"))) >= 2
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    context = browser.new_context()
-    context.set_default_timeout(20_000)
-    sharded = tools.Site(www=tmp_path, root=tmp_path / "brief", base_url=base_url,
-                         server=server, thread=threading.current_thread())
-    try:
-        page = context.new_page()
-        wrong = [name for name, actor in _actors(aliases=False)
-                 if _results(page, sharded, name)[:1] != [f"actors/{actor}/"]]
-    finally:
-        context.close()
-        server.shutdown()
-        server.server_close()
+    wrong = [name for name, actor in _actors(aliases=False)
+             if _results(page, sharded, name)[:1] != [f"actors/{actor}/"]]
     assert not wrong, wrong
 
 
