@@ -44,7 +44,7 @@ MARKERS = (
     "qx-", "Qarvistan", "quiet tour", "Quarrel over", "Qorvald and India", "Qx Wire",
     "qx-field-notes", "desk page", "open for trade",
 )
-SEARCHED_KINDS = ("actors", "events", "disputes", "articles")
+SEARCHED_KINDS = ("actors", "events", "disputes", "articles", "places", "relationships", "sources")
 
 
 @pytest.fixture

@@ -23,7 +23,8 @@ from tests.conftest import checked_site
 
 BASE = "https://example.org/brief/"
 ROOT = "/brief/"
-INDEXED = {"actors": "Actor", "events": "Event", "disputes": "Dispute", "articles": "Article"}
+INDEXED = {"actors": "Actor", "events": "Event", "disputes": "Dispute", "articles": "Article",
+           "places": "Place", "relationships": "Relationship", "sources": "Source"}
 
 
 @pytest.fixture(scope="module")
@@ -79,6 +80,9 @@ def test_search_page_loads_pagefind_ui_from_the_sub_path(out: Path) -> None:
         f"{ROOT}actors/",
         f"{ROOT}timeline/",
         f"{ROOT}disputes/",
+        f"{ROOT}relationships/",
+        f"{ROOT}places/",
+        f"{ROOT}sources/",
         f"{ROOT}articles/",
     }
     script = (out / "static" / "search.js").read_text()
@@ -105,12 +109,19 @@ def test_only_record_pages_are_indexed_with_their_kind_filter(out: Path) -> None
     indexed = 0
     for file in html_pages(out):
         parts = file.relative_to(out).parts
-        bodies = soup_of(file).select("[data-pagefind-body]")
+        soup = soup_of(file)
+        bodies = soup.select("[data-pagefind-body]")
         is_record = len(parts) == 3 and parts[0] in INDEXED
-        assert len(bodies) == (1 if is_record else 0), file
+        assert bool(bodies) is is_record, file
         if is_record:
             indexed += 1
+            # the record's own heading and text, never its sidebar or navigation
             assert bodies[0]["data-pagefind-filter"] == f"kind:{INDEXED[parts[0]]}"
+            assert soup.h1 is not None and soup.h1.find_parent(attrs={"data-pagefind-body": True})
+            for body in bodies:
+                assert body.find_parent(["aside", "nav", "footer"]) is None, file
+                for hidden in body.select("aside, nav, .visually-hidden"):
+                    assert _left_out(hidden), file
     entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_text())
     (language,) = entry["languages"].values()
     assert language["page_count"] == indexed
@@ -394,8 +405,14 @@ def test_event_lists_are_left_out_of_the_search_index(out: Path) -> None:
     """A search for an event finds its own page, not every page listing it."""
     lists = 0
     for file in html_pages(out):
-        for listing in soup_of(file).select(
-                "[data-pagefind-body] ol.event-list, [data-pagefind-body] .role-events-head"):
+        for listing in soup_of(file).select("ol.event-list, .role-events-head"):
             lists += 1
-            assert listing.has_attr("data-pagefind-ignore"), file
+            indexed = listing.find_parent(attrs={"data-pagefind-body": True}) is not None
+            assert not indexed or _left_out(listing), file
     assert lists > 0
+
+
+def _left_out(element: Tag) -> bool:
+    """Marked ``data-pagefind-ignore``, itself or through an ancestor."""
+    return element.has_attr("data-pagefind-ignore") or element.find_parent(
+        attrs={"data-pagefind-ignore": True}) is not None

@@ -51,8 +51,8 @@ def test_every_indexed_page_is_in_exactly_one_shard_and_the_search_page_merges_t
     out = tmp_path / "site"
     assert build(SHIPPED, out, BASE) == 0
     shards = _shards(out)
-    indexed = sum(1 for kind in ("actors", "events", "disputes", "articles")
-                  for _ in (out / kind).glob("*/index.html"))
+    kinds = ("actors", "events", "disputes", "articles", "places", "relationships", "sources")
+    indexed = sum(1 for kind in kinds for _ in (out / kind).glob("*/index.html"))
     assert len(shards) == -(-indexed // 10) > 2
     assert sum(_page_count(bundle) for bundle in shards) == indexed
     box = page(out, "search/").select_one("#search")

@@ -7,9 +7,12 @@ JavaScript it says so and points to the indexes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Final
 
+from kabul_brief.content import model as m
 from kabul_brief.publish import meta
 from kabul_brief.publish.meta import PageMeta
 from kabul_brief.publish.network import Network, network
@@ -30,6 +33,21 @@ class SearchView:
     indexes: tuple[Link, ...]
     merge: str
     """Folders of the other shards' bundles, space-separated (see ``search``)."""
+    names: str
+    """The words of actors' and places' names and aliases, space-separated: what
+    ``search.js`` respells a misspelt name to (Muttaki -> Muttaqi)."""
+
+
+_NAME_WORD_RE: Final = re.compile(r"\w{4,}")
+
+
+def name_words(site: m.Site) -> str:
+    """Each word of four letters or more of an actor's or a place's name or alias,
+    once, lower case, in sorted order."""
+    names = [name for actor in site.actors.values() for name in (actor.name, *actor.aliases)]
+    names += [place.name for place in site.places.values()]
+    return " ".join(sorted({word.casefold() for name in names
+                            for word in _NAME_WORD_RE.findall(name)}))
 
 
 def search(kit: Kit, shards: Iterable[str] = ("",)) -> Page:
@@ -39,11 +57,16 @@ def search(kit: Kit, shards: Iterable[str] = ("",)) -> Page:
         script=urls.pagefind("pagefind-ui.js"), stylesheet=urls.pagefind("pagefind-ui.css"),
         bundle=urls.pagefind(), base=urls.home(), loader=urls.static("search.js"),
         indexes=(Link(urls.index("actor"), "Actors"), Link(urls.url("timeline/"), "Timeline"),
-                 Link(urls.index("dispute"), "Disputes"), Link(urls.index("article"), "Articles")),
+                 Link(urls.index("dispute"), "Disputes"),
+                 Link(urls.index("relationship"), "Relationships"),
+                 Link(urls.index("place"), "Places"), Link(urls.index("source"), "Sources"),
+                 Link(urls.index("article"), "Articles")),
         merge=" ".join(urls.pagefind(shard) for shard in shards if shard),
+        names=name_words(kit.site),
     )
     page = PageMeta(path=urls.SEARCH_PATH, title="Search", section="search",
-                    description="Search the actors, events, disputes and articles of this site.",
+                    description="Search the actors, events, disputes, relationships, places, "
+                                "sources and articles of this site.",
                     jsonld=meta.collection(kit.site, urls, urls.SEARCH_PATH, "Search"))
     return Page(meta=page, template="search.html", view=view)
 

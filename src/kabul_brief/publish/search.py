@@ -1,8 +1,14 @@
 """Full-text search with Pagefind: the built site is indexed in its temporary folder,
 before the swap, so ``--out`` never holds a site without its index.
 
-Only pages that mark their main content with ``data-pagefind-body`` are indexed
-(actors, events, disputes, articles); each carries a ``kind`` filter.
+Every record kind's pages are indexed (:data:`~kabul_brief.kinds.SEARCHED_KINDS`),
+and of each page only its own text: the templates mark the record's heading and its
+own prose with ``data-pagefind-body`` (several elements a page), never its sidebar,
+its lists of related records, its notes or navigation, and ``data-pagefind-ignore``
+inside them keeps out the kind label, citation marks and text for screen readers
+alone. The first carries the ``kind`` filter. A record's name and aliases weigh 10,
+the most Pagefind allows, and ``search.js`` ranks on those weights (see there), so
+that the record's own page comes first for each of its names.
 
 Shards: an archive's pages are indexed in shards of about a thousand pages, each its
 own Pagefind bundle (the first at ``pagefind/``, the others at
