@@ -762,3 +762,15 @@ def test_headings_never_compete_with_the_page_title(
 def test_a_standing_page_body_starts_its_headings_at_h2() -> None:
     rendered = render_markdown("# How we date facts\n\nText.", top_heading=2)
     assert [h.name for h in soup(rendered).find_all(re.compile(r"^h[1-6]$"))] == ["h2"]
+
+
+@pytest.mark.parametrize(("text", "html"), [
+    ('Dek <img src="x" onerror="alert(1)">', '<p>Dek <img alt="" src="x"></p>'),
+    ('<img src="x" title="a > b" alt="A map">', '<p><img src="x" title="a &gt; b" alt="A map"></p>'),
+    ("![A map](pic.png)", '<p><img alt="A map" src="pic.png"></p>'),
+    ("`<img src=x>`", "<p><code>&lt;img src=x&gt;</code></p>"),
+])
+def test_every_image_has_alt_text_and_one_given_none_is_decoration(text: str,
+                                                                     html: str) -> None:
+    """A raw <img> with no alt failed axe's image-alt rule on every page showing it."""
+    assert render_markdown(text).html == html

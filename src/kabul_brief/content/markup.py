@@ -181,7 +181,8 @@ def render_markdown(
         engine.slots.fill(())
     # Each top-level block is sanitized on its own: an unclosed raw <iframe>, <style> or
     # <textarea> would otherwise swallow (and the sanitizer drop) the rest of the text.
-    pieces = [engine.cleaner.clean(piece) for piece in converted.split(marker.block_end)]
+    pieces = [_alt_for_every_image(engine.cleaner.clean(piece))
+              for piece in converted.split(marker.block_end)]
     numbered = numberer.numbered if numberer is not None else {}
     # The piece after the last block's marker holds nothing: zip leaves it out.
     blocks = tuple(
@@ -432,6 +433,22 @@ class _HtmlBlocks(HtmlBlockPreprocessor):
         parser.feed(source)
         parser.close()
         return "".join(parser.cleandoc).split("\n")
+
+
+_IMAGE_TAG: Final = re.compile(r'<img((?:\s[^\s="]+="[^"]*")*)(\s*/?>)')
+"""An image tag as the sanitizer writes it: every attribute value double-quoted, a
+``"`` inside one escaped, so a ``>`` in a value cannot end the match early."""
+
+
+def _alt_for_every_image(html: str) -> str:
+    """Sanitized HTML with ``alt=""`` given to each image written without alt text: a
+    screen reader then passes over it as decoration instead of reading out its file
+    name, and the page keeps to WCAG's rule that every image has a text alternative."""
+    if "<img" not in html:
+        return html
+    return _IMAGE_TAG.sub(
+        lambda tag: tag.group(0) if ' alt="' in tag.group(1)
+        else f'<img alt=""{tag.group(1)}{tag.group(2)}', html)
 
 
 def _cleaner(attribute_filter: Callable[[str, str, str], str | None]) -> nh3.Cleaner:

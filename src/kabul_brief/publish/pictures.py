@@ -66,6 +66,9 @@ class TimeAxis:
     labels: tuple[AxisLabel, ...]
     unit: str
     """What a gridline marks: ``year`` (1 January) or ``month`` (the 1st)."""
+    lines: str
+    """The gridlines' meaning in words, for the caption: "the start of each year",
+    "1 January every 5 years"."""
     y: str
     """The axis line's height; the gridlines run from the top to a little below it."""
     tick_end: str
@@ -135,7 +138,8 @@ class _Scale:
         labels = [AxisLabel(_n(_LEFT + (i + 0.5) * width), _n(label_y), _SHORT[self.first + i],
                             "middle") for i in range(self.count)]
         labels.append(AxisLabel(_n(_LEFT), _n(label_y + 15), year_text(self.year), "start"))
-        return TimeAxis(tuple(gridlines), tuple(labels), "month", _n(axis_y), _n(axis_y + 5))
+        return TimeAxis(tuple(gridlines), tuple(labels), "month", "the start of each month",
+                        _n(axis_y), _n(axis_y + 5))
 
     def _years(self, axis_y: float, label_y: float) -> TimeAxis:
         width = (_RIGHT - _LEFT) / self.count
@@ -154,7 +158,10 @@ class _Scale:
                 labels.append(AxisLabel(_n(x), _n(label_y), year_text(year), anchor))
         if not labels:  # a long span none of whose years is a round one
             labels.append(AxisLabel(_n(_LEFT), _n(label_y), year_text(self.first), "start"))
-        return TimeAxis(tuple(gridlines), tuple(labels), "year", _n(axis_y), _n(axis_y + 5))
+        lines = ("the start of each year" if every == 1 else
+                 f"1 January every {every:,} years, and the ends of the span")
+        return TimeAxis(tuple(gridlines), tuple(labels), "year", lines, _n(axis_y),
+                        _n(axis_y + 5))
 
 
 def _dodge(xs: list[float], gap: float, most: int) -> list[int]:
