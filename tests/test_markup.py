@@ -766,7 +766,8 @@ def test_a_standing_page_body_starts_its_headings_at_h2() -> None:
 
 @pytest.mark.parametrize(("text", "html"), [
     ('Dek <img src="x" onerror="alert(1)">', '<p>Dek <img alt="" src="x"></p>'),
-    ('<img src="x" title="a > b" alt="A map">', '<p><img src="x" title="a &gt; b" alt="A map"></p>'),
+    ('<img src="x" title="a > b" alt="A map">',
+     '<p><img src="x" title="a &gt; b" alt="A map"></p>'),
     ("![A map](pic.png)", '<p><img alt="A map" src="pic.png"></p>'),
     ("`<img src=x>`", "<p><code>&lt;img src=x&gt;</code></p>"),
 ])
