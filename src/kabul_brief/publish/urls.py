@@ -140,7 +140,8 @@ class Urls:
         return ("", *(f"{folder}/" for folder in FOLDERS.values()), cls.TIMELINE_PATH,
                 cls.TIMELINE_NEWEST_PATH,
                 cls.SEARCH_PATH, cls.NETWORK_PATH, cls.ICS_PATH, cls.FEED_PATH,
-                cls.SITEMAP_PATH, cls.ROBOTS_PATH, cls.NOT_FOUND_PATH)
+                cls.SITEMAP_PATH, cls.ROBOTS_PATH, cls.NOT_FOUND_PATH,
+                cls.CARD_NAME)  # the front page's social card
 
     @classmethod
     def site_folders(cls) -> tuple[str, ...]:
