@@ -22,8 +22,8 @@ _SECTIONS: Final = (
 )
 """Headings of record pages' sections (``macros.html``)."""
 
-_CHARTS: Final = ("actor_strip", "dispute_chart", "dispute_strip", "relationship_chart",
-                   "timeline_strip")
+_CHARTS: Final = ("actor_strip", "dispute_chart", "dispute_strip", "front_strip",
+                   "relationship_chart", "timeline_strip")
 """Charts; each has ``_caption`` and ``_title`` ids (``partials/charts.html``)."""
 
 THEME_IDS: Final[frozenset[str]] = frozenset({
@@ -31,7 +31,9 @@ THEME_IDS: Final[frozenset[str]] = frozenset({
     "main_content", "site-search", "search", "search-fallback",
     # front page, article and record pages, network page
     "active_disputes", "latest_articles", "recent_events", "drawn_on", "notes_heading",
-    "whole_cites", "network_caption", "network_list", "network_title",
+    "whole_cites", "network_caption", "network_list", "network_title", "relationships_heading",
+    "network_wide_title", "network_narrow_title", "actor_ties_caption",
+    "actor_ties_picture_title",
     # the timeline's filter (timeline.js finds it by id)
     "timeline_filter",
     *_SECTIONS,
