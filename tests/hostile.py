@@ -238,7 +238,7 @@ def scan_html_page(
                 problems += _scan_script(label, element, theme_scripts)
             if element.name.lower() == "style" and element.find_parent("head") is None:
                 problems.append(f"{label}: <style> in the body: {str(element)[:80]!r}")
-            if element.name.lower() == "form" and not _is_theme_search_form(element):
+            if element.name.lower() == "form" and not _is_theme_form(element):
                 problems.append(f"{label}: a form that is not the theme's search form")
     return _unique(problems)
 
@@ -249,7 +249,12 @@ def _svg_titles(soup: BeautifulSoup) -> bool:
     return len([t for t in titles if t.find_parent("svg") is None]) == 1
 
 
-def _is_theme_search_form(form: Tag) -> bool:
+def _is_theme_form(form: Tag) -> bool:
+    """The header's search form, or the timeline's filter (hidden, no action: its
+    script shows it and filters in place)."""
+    if form.get("id") == "timeline_filter":
+        return ("timeline-filter" in (form.get("class") or []) and form.has_attr("hidden")
+                and not form.has_attr("action"))
     return "site-search" in (form.get("class") or []) and form.get("role") == "search" and (
         str(form.get("method", "get")).lower() == "get"
     )
