@@ -435,7 +435,7 @@ def test_hostile_raw_html_is_neutralised_without_problems() -> None:
     assert "alert" not in page.get_text()
     assert "display" not in page.get_text()
     img = page.find("img")
-    assert img is not None and dict(img.attrs) == {"src": "x"}
+    assert img is not None and dict(img.attrs) == {"src": "x", "alt": ""}  # alt: decoration
     assert [a.attrs for a in page.find_all("a")] == [{}, {}]
     assert "click" in page.get_text() and "styled" in page.get_text()
 
