@@ -224,3 +224,16 @@ def test_a_font_of_the_sites_own_draws_its_cards(tmp_path: Path) -> None:
     after = _report(content, out)
     assert len(after.cards) == before.card_count  # every card drawn again
     assert (out / "events/takeover/card.png").read_bytes() != kept
+
+
+def test_a_title_of_one_huge_word_is_cut_in_a_few_lines_at_once() -> None:
+    """A 20,000-letter word in a title (hostile content) once took minutes a card."""
+    from kabul_brief.publish.cards import wrap
+
+    def length(text: str) -> float:
+        return 10.0 * len(text)
+
+    lines = wrap("W" * 20_000 + " end", length, 300.0)
+    assert 1 < len(lines) <= 13
+    assert all(length(line) <= 300.0 for line in lines)
+    assert wrap("abcdefghijklmnop", length, 50.0) == ["abcde", "fghij", "klmno", "p"]

@@ -276,17 +276,26 @@ def wrap(text: str, length: Callable[[str], float], width: float) -> list[str]:
             continue
         if line:
             lines.append(" ".join(line))
-        while size > width:
-            cut = len(word) - 1
-            while cut > 1 and length(word[:cut]) > width:
-                cut -= 1
+        while size > width and len(lines) <= _MOST_LINES:
+            cut, taken = 0, 0.0  # as many letters as fit, counted forwards: linear time
+            while cut < len(word) - 1 and taken + length(word[cut]) <= width:
+                taken += length(word[cut])
+                cut += 1
+            cut = max(cut, 1)
             lines.append(word[:cut])
             word = word[cut:]
             size = length(word)
+        if len(lines) > _MOST_LINES:  # a card shows a few lines: the rest is never drawn
+            return lines
         line, used = [word], size
     if line:
         lines.append(" ".join(line))
     return lines or [""]
+
+
+_MOST_LINES: Final = 12
+"""Lines :func:`wrap` makes at most: more than any card shows, and a bound on the work
+a 20,000-letter word in a title can cause (cutting it took minutes a card)."""
 
 
 @dataclass(frozen=True, slots=True)
