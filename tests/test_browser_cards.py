@@ -5,10 +5,9 @@ theme's web fonts, loaded from the site itself."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
+import test_browser_site
 from validators import tools
 
 LOADED_FONTS = """async () => {
@@ -25,16 +24,9 @@ HEAD_LINKS = """() => ({
 })"""
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tools.Site]:
-    yield tools.shared_site(tmp_path_factory.mktemp("www"))
-    tools.stop_shared_site()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    yield tools.shared_browser()
-    tools.stop_shared_browser()
+site = test_browser_site.site
+"""The shipped content built once for the session and served (``tools.shared_site``)."""
+browser = test_browser_site.browser
 
 
 def test_no_request_fails_on_any_page_kind_and_its_icons_and_card_are_images(

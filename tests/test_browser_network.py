@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import test_browser_site
 from test_site_support import REPO
 from validators import tools
 
@@ -65,16 +66,9 @@ class Served:
     server: ThreadingHTTPServer
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tools.Site]:
-    yield tools.shared_site(tmp_path_factory.mktemp("www"))
-    tools.stop_shared_site()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    yield tools.shared_browser()
-    tools.stop_shared_browser()
+site = test_browser_site.site
+"""The shipped content built once for the session and served (``tools.shared_site``)."""
+browser = test_browser_site.browser
 
 
 @pytest.fixture(scope="session")

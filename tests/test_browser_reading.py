@@ -22,6 +22,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+import test_browser_site
 from bs4 import BeautifulSoup
 from validators import tools
 
@@ -56,14 +57,9 @@ NOTES = """() => [...document.querySelectorAll('.article-body .cites')].map(note
 })"""
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tools.Site]:
-    yield tools.shared_site(tmp_path_factory.mktemp("www"))
-
-
-@pytest.fixture(scope="module")
-def browser() -> Any:
-    return tools.shared_browser()
+site = test_browser_site.site
+"""The shipped content built once for the session and served (``tools.shared_site``)."""
+browser = test_browser_site.browser
 
 
 def _pages(site: tools.Site, folder: str) -> list[Any]:
