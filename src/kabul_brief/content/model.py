@@ -8,8 +8,10 @@ changed after linking, and templates only read it.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Literal, NewType
 
 from kabul_brief.content.dates import PartialDate
@@ -346,6 +348,22 @@ class Backlinks:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class FileHistory:
+    """When a content file was first committed and last changed, from git: what the
+    pages show as "Published" and "Updated", never a guess."""
+
+    published: datetime.date
+    """Committer date (UTC) of the first commit that added the file."""
+    updated: datetime.date
+    """Committer date (UTC) of the last commit that changed it."""
+    revisions: int
+    """How many commits touched it (1 for a file committed once)."""
+
+
+NO_HISTORY: Mapping[str, FileHistory] = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Site:
     """The whole validated content, ready for publishing."""
 
@@ -364,6 +382,13 @@ class Site:
     articles_by_date: tuple[ArticleId, ...]
     """Newest first."""
     backlinks: Backlinks
+    history: Mapping[str, FileHistory] = field(default=NO_HISTORY)
+    """By ``"KIND/ID"`` (``"event/kabul-talks-2025"``): the git history of each
+    record's file. Empty outside a git work tree: nothing is shown or invented."""
+
+    def history_of(self, kind: str, record_id: str) -> FileHistory | None:
+        """The record's git history, or None when its file has none."""
+        return self.history.get(f"{kind}/{record_id}")
 
     def records(self, kind: str) -> Mapping[Any, Any]:
         """The records of one kind (``"actor"``, ``"event"``, ...), by id: the mapping
