@@ -382,7 +382,7 @@ class Site:
     articles_by_date: tuple[ArticleId, ...]
     """Newest first."""
     backlinks: Backlinks
-    history: Mapping[str, FileHistory] = field(default=NO_HISTORY)
+    history: Mapping[str, FileHistory] = field(default_factory=lambda: NO_HISTORY)
     """By ``"KIND/ID"`` (``"event/kabul-talks-2025"``): the git history of each
     record's file. Empty outside a git work tree: nothing is shown or invented."""
 
