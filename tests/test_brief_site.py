@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,18 @@ def test_a_ministry_event_shows_on_its_officials_page_as_such(built: Path) -> No
     assert "Ministry of External Affairs" in block.get_text(" ", strip=True)
     assert links_to_event(BeautifulSoup(str(block), "html.parser"), KABUL_MEETING)
     assert not links_to_event(BeautifulSoup(str(block), "html.parser"), DUBAI_MEETING)
+
+
+def test_pages_show_typographic_titles_and_data_keeps_them_as_written(built: Path) -> None:
+    page = (built / "articles" / "india-kabul-outreach-after-pahalgam"
+            / "index.html").read_text()
+    assert "<title>India\u2019s Kabul outreach after Pahalgam" in page
+    assert ">India\u2019s Kabul outreach after Pahalgam, and what it means" in page
+    body = BeautifulSoup(page, "html.parser").body
+    assert body is not None
+    for script in body.find_all("script"):
+        script.decompose()
+    assert "India's" not in body.get_text()
+    data = json.loads((built / "data" / "articles.json").read_text())
+    titles = [item["title"] for item in data["items"]]
+    assert "India's Kabul outreach after Pahalgam, and what it means for Pakistan" in titles

@@ -26,6 +26,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from kabul_brief.cli import main
+from kabul_brief.content.markup import typeset
 from tests.contentgen import Markdown, Slot, write_content
 from tests.hostile import Expected, scan
 from tests.test_site_support import jsonld
@@ -304,8 +305,8 @@ def test_hostile_payload_in_every_field_yields_nothing_executable(
         soup = BeautifulSoup((out / "actors/a/index.html").read_text(), "html.parser")
         assert soup.h1 is not None
         assert soup.h1.get_text().strip(), "the actor's name vanished"
-        if name in SHOWN_AS_WRITTEN:  # text, exactly as the editor wrote it
-            assert soup.h1.get_text() == PAYLOADS[name][0]
+        if name in SHOWN_AS_WRITTEN:  # text, as the editor wrote it, quotes set as in print
+            assert soup.h1.get_text() == typeset(PAYLOADS[name][0])
             assert jsonld(soup)[0]["name"] == PAYLOADS[name][0]
 
 

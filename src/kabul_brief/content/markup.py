@@ -20,12 +20,13 @@ steps' module (which knows the id pattern and the ids the theme reserves).
 from __future__ import annotations
 
 import functools
+import html
 import re
 import secrets
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import markdown
 import nh3
@@ -534,3 +535,46 @@ def _attribute_filter(mark: str) -> Callable[[str, str, str], str | None]:
     return keep
 
 
+
+
+def _names(registry: Any) -> list[str]:
+    """The names a Python-Markdown registry holds (it lists them only privately)."""
+    return [item.name for item in registry._priority]
+
+
+def _typesetter() -> markdown.Markdown:
+    """Python-Markdown with nothing but ``smarty``: one paragraph of text in, its
+    quotes, dashes and ellipses made typographic, no other Markdown read."""
+    md: markdown.Markdown | None = getattr(_LOCAL, "typesetter", None)
+    if md is None:
+        md = markdown.Markdown(extensions=["smarty"], output_format="html")
+        for name in _names(md.preprocessors):
+            md.preprocessors.deregister(name)
+        for name in _names(md.parser.blockprocessors):
+            if name != "paragraph":
+                md.parser.blockprocessors.deregister(name)
+        for name in _names(md.inlinePatterns):
+            if not name.startswith("smarty"):
+                md.inlinePatterns.deregister(name)
+        _LOCAL.typesetter = md
+    return md
+
+
+@functools.lru_cache(maxsize=65536)
+def typeset(text: str) -> str:
+    """A title or name as print sets it (curly quotes and apostrophes, ``--`` an en
+    dash), still plain text for the templates to escape. Data files keep the text as
+    written; pages show it so, as the Markdown fields are shown (``smarty``)."""
+    core = text.strip()
+    if not _SMARTY.search(core) or "\n" in core:
+        return text
+    md = _typesetter()
+    md.reset()
+    converted = md.convert(html.escape(core, quote=False))
+    if not (converted.startswith("<p>") and converted.endswith("</p>")):
+        return text
+    inner = converted[3:-4]
+    if "<" in inner:  # not one paragraph of text: leave it as written
+        return text
+    start = text.index(core)
+    return text[:start] + html.unescape(inner) + text[start + len(core):]

@@ -13,6 +13,7 @@ from typing import Final
 from markupsafe import Markup as SafeHtml
 
 from kabul_brief.content import model as m
+from kabul_brief.content.markup import typeset
 from kabul_brief.kinds import KINDS
 from kabul_brief.publish import meta
 from kabul_brief.publish.meta import PageMeta
@@ -210,7 +211,7 @@ def article(kit: Kit, article_id: m.ArticleId) -> Page:
         sources=tuple(source_item(kit, s, counted=False) for s in item.sources),
     )
     page = PageMeta(
-        path=kit.urls.record_path("article", article_id), title=item.title,
+        path=kit.urls.record_path("article", article_id), title=typeset(item.title),
         description=meta.plain(item.summary), section=KINDS["article"].folder, og_type="article",
         jsonld=meta.article(kit.site, kit.urls, item), published=item.date.iso,
         modified=(item.updated or item.date).iso, draft=item.draft,
@@ -229,9 +230,9 @@ def standing(kit: Kit, page_id: m.PageId) -> Page:
     """A standing page such as ``/about/``: Markdown only, no facts."""
     item = kit.site.pages[page_id]
     path = kit.urls.page_path(page_id)
-    view = StandingView(title=item.title, summary=kit.html(item.summary),
+    view = StandingView(title=typeset(item.title), summary=kit.html(item.summary),
                         body=kit.html(item.body) or SafeHtml(""))
-    page = PageMeta(path=path, title=item.title, description=meta.plain(item.summary),
+    page = PageMeta(path=path, title=typeset(item.title), description=meta.plain(item.summary),
                     section=None, jsonld=meta.topic(kit.site, kit.urls, path, item.title, (),
                                                     meta.plain(item.summary)),
                     draft=item.draft)

@@ -22,6 +22,7 @@ from typing import Final
 
 from kabul_brief.content import model as m
 from kabul_brief.content.dates import Precision, year_text
+from kabul_brief.content.markup import typeset
 from kabul_brief.publish.views import Kit, Link, trend_anchors
 
 _MONTHS: Final = tuple(calendar.month_name)
@@ -279,7 +280,7 @@ def time_strip(kit: Kit, event_ids: Iterable[str], strip_id: str, title: str) ->
             y = base - _DOT_ROW / 2 - row * _DOT_ROW
             dots.append(Dot(
                 x=_n(xs[i]), y=_n(y), event=ids[i], link=kit.event(ids[i]), span_y=_n(y - 1.5),
-                label=f"{event.title}, {event.date.display()}",
+                label=f"{typeset(event.title)}, {event.date.display()}",
                 span_x=_n(left) if spans else None,
                 span_width=_n(scale.x(event.date.end, 1.0) - left) if spans else None,
             ))
@@ -304,7 +305,7 @@ def time_strip(kit: Kit, event_ids: Iterable[str], strip_id: str, title: str) ->
     period = (year_text(first) if first == last
               else f"{year_text(first)}\N{EN DASH}{year_text(last)}")
     return TimeStrip(
-        id=strip_id, title=f"{title}, {period}: {_plural(len(events))}",
+        id=strip_id, title=f"{typeset(title)}, {period}: {_plural(len(events))}",
         width=PICTURE_WIDTH, height=int(axis_y + (36 if axis.unit == "month" else 24)),
         dots=tuple(dots), lanes=tuple(lanes), axis=axis,
         rows=tuple(rows), total=len(events), year_only=len(year_only), right=_n(_RIGHT),
@@ -389,7 +390,7 @@ def trend_chart(trend: tuple[m.TrendPoint, ...], chart_id: str, title: str) -> T
         top += 30 + max(count - 1, 0) * _MARK_ROW + 14
     axis = scale.axis(top)
     return TrendChart(
-        id=chart_id, title=title, width=PICTURE_WIDTH,
+        id=chart_id, title=typeset(title), width=PICTURE_WIDTH,
         height=int(top + (36 if axis.unit == "month" else 24)),
         marks=tuple(mark for mark in marks if mark is not None), lanes=tuple(lanes),
         axis=axis, right=_n(_RIGHT),

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from markupsafe import Markup as SafeHtml
 
 from kabul_brief.content import model as m
+from kabul_brief.content.markup import typeset
 from kabul_brief.kinds import KINDS
 from kabul_brief.publish import meta
 from kabul_brief.publish.meta import PageMeta
@@ -173,7 +174,8 @@ def actor(kit: Kit, actor_id: m.ActorId) -> Page:
         relationships.append(ActorRelationship(kit.relationship(relationship_id),
                                                kit.actor(other), trend[-1] if trend else None))
     view = ActorView(
-        name=item.name, kind=item.kind, aliases=item.aliases, summary=kit.html(item.summary),
+        name=typeset(item.name), kind=item.kind,
+        aliases=tuple(typeset(alias) for alias in item.aliases), summary=kit.html(item.summary),
         country=kit.place(item.country) if item.country else None,
         roles=tuple(RoleView(r.title, kit.actor(r.of), when(r.start) if r.start else None,
                              when(r.end) if r.end else None) for r in item.roles),
@@ -189,7 +191,7 @@ def actor(kit: Kit, actor_id: m.ActorId) -> Page:
         strip=time_strip(kit, back.actor_events[actor_id], "actor_strip",
                          f"Events involving {item.name}"),
     )
-    page = PageMeta(path=kit.urls.record_path("actor", actor_id), title=item.name,
+    page = PageMeta(path=kit.urls.record_path("actor", actor_id), title=typeset(item.name),
                     description=meta.plain(item.summary), section=KINDS["actor"].folder,
                     og_type="profile",
                     jsonld=meta.actor(site, kit.urls, item), draft=item.draft)
@@ -239,7 +241,7 @@ def event(kit: Kit, event_id: m.EventId) -> Page:
         relationships=tuple(kit.relationship(r) for r in item.relationships),
         refs=refs, notes=notes.items, previous=previous, next=after,
     )
-    page = PageMeta(path=kit.urls.record_path("event", event_id), title=item.title,
+    page = PageMeta(path=kit.urls.record_path("event", event_id), title=typeset(item.title),
                     description=meta.plain(item.summary), section="timeline",
                     jsonld=meta.event(kit.site, kit.urls, item), draft=item.draft)
     return Page(meta=page, template="event.html", view=view)
@@ -270,14 +272,14 @@ def place(kit: Kit, place_id: m.PlaceId) -> Page:
                        f"{abs(lon):.4f}° {'E' if lon >= 0 else 'W'}")
         map_url = f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=10/{lat}/{lon}"
     view = PlaceView(
-        name=item.name, kind=item.kind, within=_place_chain(kit, item.within),
+        name=typeset(item.name), kind=item.kind, within=_place_chain(kit, item.within),
         coordinates=coordinates, map_url=map_url, summary=kit.html(item.summary),
         events_here=kit.events(back.place_events[place_id]),
         events_within=kit.events(e for e in back.place_events_within[place_id] if e not in here),
         children=tuple(kit.place(c) for c in back.place_children[place_id]),
         actors=tuple(kit.actor(a) for a in back.country_actors[place_id]),
     )
-    page = PageMeta(path=kit.urls.record_path("place", place_id), title=item.name,
+    page = PageMeta(path=kit.urls.record_path("place", place_id), title=typeset(item.name),
                     description=meta.plain(item.summary), section=KINDS["place"].folder,
                     jsonld=meta.place(site, kit.urls, item), draft=item.draft)
     return Page(meta=page, template="place.html", view=view)

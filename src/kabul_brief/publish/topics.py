@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from markupsafe import Markup as SafeHtml
 
 from kabul_brief.content import model as m
+from kabul_brief.content.markup import typeset
 from kabul_brief.kinds import KINDS
 from kabul_brief.publish import meta
 from kabul_brief.publish.meta import PageMeta
@@ -114,7 +115,7 @@ def dispute(kit: Kit, dispute_id: m.DisputeId) -> Page:
                          f"Events of {item.title}"),
     )
     path = kit.urls.record_path("dispute", dispute_id)
-    page = PageMeta(path=path, title=item.title, description=meta.plain(item.summary),
+    page = PageMeta(path=path, title=typeset(item.title), description=meta.plain(item.summary),
                     section=KINDS["dispute"].folder,
                     jsonld=meta.topic(kit.site, kit.urls, path, item.title, item.parties,
                                       meta.plain(item.summary)), draft=item.draft)
@@ -139,7 +140,7 @@ def relationship(kit: Kit, relationship_id: m.RelationshipId) -> Page:
         chart=trend_chart(item.trend, "relationship_chart", f"Trend of {item.title}"),
     )
     path = kit.urls.record_path("relationship", relationship_id)
-    page = PageMeta(path=path, title=item.title, description=meta.plain(item.summary),
+    page = PageMeta(path=path, title=typeset(item.title), description=meta.plain(item.summary),
                     section=KINDS["relationship"].folder,
                     jsonld=meta.topic(kit.site, kit.urls, path, item.title, item.parties,
                                       meta.plain(item.summary)), draft=item.draft)
@@ -160,7 +161,7 @@ def source(kit: Kit, source_id: m.SourceId) -> Page:
         facts=kit.facts(kit.site.backlinks.source_citations[source_id]),
         articles=tuple(kit.article(a) for a in kit.site.backlinks.source_articles[source_id]),
     )
-    page = PageMeta(path=kit.urls.record_path("source", source_id), title=item.title,
+    page = PageMeta(path=kit.urls.record_path("source", source_id), title=typeset(item.title),
                     description=meta.plain(item.note), section=KINDS["source"].folder,
                     jsonld=meta.source(kit.urls, item), draft=item.draft)
     return Page(meta=page, template="source.html", view=view)

@@ -18,6 +18,7 @@ from markupsafe import Markup as SafeHtml
 
 from kabul_brief.content import model as m
 from kabul_brief.content.dates import PartialDate, Precision
+from kabul_brief.content.markup import typeset
 from kabul_brief.publish.reads import remembered, tracked
 from kabul_brief.publish.urls import Urls, safe_external
 
@@ -34,6 +35,10 @@ KIND_LABELS: Final[dict[str, str]] = {
 class Link:
     url: str
     text: str
+    """As print sets it (:func:`~kabul_brief.content.markup.typeset`), whoever made it."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", typeset(self.text))
 
 
 @dataclass(frozen=True, slots=True)
