@@ -23,11 +23,13 @@ from typing import TYPE_CHECKING
 from kabul_brief import __version__
 from kabul_brief.errors import ContentError, ContentErrors, ErrorSink, Position
 from kabul_brief.folders import Theme, cache_folder, package_theme, site_theme
+from kabul_brief.kinds import RECORD_KINDS
 from kabul_brief.stopwatch import Stopwatch
 
 if TYPE_CHECKING:
     from jinja2 import Environment
 
+    from kabul_brief.content.history import PendingHistory
     from kabul_brief.content.linker import LinkState
     from kabul_brief.content.loader import LoadCache
     from kabul_brief.content.mdcache import MarkdownCache
@@ -251,13 +253,14 @@ class Build:
         return Outcome(warnings=warnings, site=site, report=report)
 
     def _digest_sources(self) -> str:
+        from kabul_brief.content.history import revision
         from kabul_brief.publish.reuse import sources_digest
 
         request = self.request
         assert self.theme is not None
         self._sources = sources_digest(
             request.content, self.theme, __version__, request.base_url, request.drafts,
-            cache=cache_folder(request.content))
+            revision(request.content), cache=cache_folder(request.content))
         return self._sources
 
     def _gate_warnings(self, site: Site, clock: Stopwatch) -> tuple[ContentError, ...]:
@@ -329,18 +332,30 @@ def load_site_keeping(content_dir: Path, workers: int = 1, *,
     """:func:`load_site`, and what linking the same content again needs; with
     ``previous`` (a resident preview's last link), only what changed since is linked
     again where that gives the same model (see :func:`~kabul_brief.content.linker.relink`)."""
+    from kabul_brief.content.history import PendingHistory
     from kabul_brief.content.linker import link_keeping, relink
     from kabul_brief.content.loader import load_content
 
     sink = ErrorSink()
     shown = display_root(content_dir)
     require_content_folder(content_dir)
-    loaded = load_content(content_dir, shown, sink, workers, files)
-    if previous is not None and not sink and previous.drafts == drafts:
-        again = relink(previous, loaded, ErrorSink())
-        if again is not None:
-            return again
-    site, state = link_keeping(loaded, sink, workers, cache, taken_by_site, drafts=drafts)
-    sink.raise_if_any()
-    assert site is not None and state is not None
-    return site, state
+    history = PendingHistory(content_dir)
+    try:
+        loaded = load_content(content_dir, shown, sink, workers, files)
+        if previous is not None and not sink and previous.drafts == drafts:
+            again = relink(previous, loaded, ErrorSink())
+            if again is not None:
+                return with_history(again[0], history), again[1]
+        site, state = link_keeping(loaded, sink, workers, cache, taken_by_site, drafts=drafts)
+        sink.raise_if_any()
+        assert site is not None and state is not None
+        return with_history(site, history), state
+    finally:
+        history.close()
+
+
+def with_history(site: Site, history: PendingHistory) -> Site:
+    """The site with its records' git history (:mod:`~kabul_brief.content.history`)."""
+    records = [(kind.name, record.id, record.origin.path)
+               for kind in RECORD_KINDS for record in site.records(kind.name).values()]
+    return replace(site, history=history.result(records))

@@ -14,6 +14,7 @@ from typing import Final
 
 from kabul_brief.content import model as m
 from kabul_brief.content.dates import PartialDate
+from kabul_brief.kinds import LINKED_KINDS
 from kabul_brief.publish.meta import PageMeta, plain
 from kabul_brief.publish.pagetypes import Page
 from kabul_brief.publish.urls import Urls
@@ -85,13 +86,22 @@ def feed(kit: Kit) -> Page:
     return Page(meta=page, template="feed.xml", view=view)
 
 
+_PAGED_KINDS: Final = frozenset(kind.name for kind in LINKED_KINDS)
+"""The kinds whose records have pages of their own."""
+
+
 def sitemap(kit: Kit, paths: Iterable[str]) -> Page:
-    """Every page of the site (``paths``: as planned), with the date an article changed."""
+    """Every page of the site (``paths``: as planned), with the day each record's page
+    last changed: its file's last commit, else (outside git) an article's own date."""
     lastmod: dict[str, str] = {}
     for article_id, article in kit.site.articles.items():
         changed = article.updated or article.date
         if changed.day is not None:  # the sitemaps.org schema wants a full date: never invent one
             lastmod[kit.urls.record_path("article", article_id)] = changed.iso
+    for key, history in kit.site.history.items():
+        kind, _, record_id = key.partition("/")
+        if kind in _PAGED_KINDS:
+            lastmod[kit.urls.record_path(kind, record_id)] = history.updated.isoformat()
     entries = tuple(
         SitemapEntry(kit.urls.absolute_path(path), lastmod.get(path))
         for path in sorted(paths)

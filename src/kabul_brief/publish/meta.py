@@ -8,11 +8,13 @@ cannot end the script element early. Dates keep their precision (``2025-05``).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any, Final
 
 from kabul_brief.content import model as m
+from kabul_brief.content.dates import PartialDate
 from kabul_brief.kinds import KINDS
 from kabul_brief.publish.urls import Urls, safe_external
 
@@ -42,6 +44,34 @@ ARTICLE_TYPES: Final[dict[str, str]] = {
 
 
 @dataclass(frozen=True, slots=True)
+class DayText:
+    iso: str
+    """``YYYY-MM-DD``."""
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class RecordDates:
+    """When the record's file was first committed and last changed (git's committer
+    dates, UTC): the page's "Published" and "Updated"."""
+
+    published: DayText
+    updated: DayText | None
+    """Only when later than ``published``."""
+
+
+def _day(day: dt.date) -> DayText:
+    text = PartialDate(year=day.year, month=day.month, day=day.day).display()
+    return DayText(iso=day.isoformat(), text=text)
+
+
+def record_dates(history: m.FileHistory) -> RecordDates:
+    return RecordDates(published=_day(history.published),
+                       updated=_day(history.updated)
+                       if history.updated > history.published else None)
+
+
+@dataclass(frozen=True, slots=True)
 class PageMeta:
     path: str
     """Site path, as :mod:`~kabul_brief.publish.urls` understands it."""
@@ -55,6 +85,8 @@ class PageMeta:
     modified: str | None = None
     draft: bool = False
     """The page of a draft (``build --drafts``, ``serve``): marked so, and noindex."""
+    dates: RecordDates | None = None
+    """A record's page, in a git work tree: when its file was published and updated."""
 
 
 def plain(markup: m.Markup | None, limit: int = 300) -> str | None:

@@ -7,13 +7,14 @@ here rather than discovered as a page silently overwritten on disk.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
 from kabul_brief.content import model as m
 from kabul_brief.folders import Theme
-from kabul_brief.publish import feeds, pages, readers, records, timeline, topics
+from kabul_brief.publish import feeds, meta, pages, readers, records, timeline, topics
 from kabul_brief.publish.data import data_files
 from kabul_brief.publish.exports import export_files
 from kabul_brief.publish.pagetypes import LazyPage, Page, PlannedPage, planned_path
@@ -73,8 +74,24 @@ class Plan:
 def _lazy(kit: Kit, kind: str, ids: Iterable[str],
           make: Callable[[Kit, Any], Page]) -> list[PlannedPage]:
     return [LazyPage(kit.urls.record_path(kind, record_id),
-                     functools.partial(make, kit, record_id))
+                     functools.partial(_dated, make, kind, kit, record_id))
             for record_id in ids]
+
+
+def _dated(make: Callable[[Kit, Any], Page], kind: str, kit: Kit, record_id: str) -> Page:
+    """A record's page with its file's git history (none outside git): "Published" and
+    "Updated" on the page, ``datePublished`` and ``dateModified`` in its JSON-LD."""
+    page = make(kit, record_id)
+    history = kit.site.history_of(kind, record_id)
+    if history is None:
+        return page
+    jsonld = {**page.meta.jsonld, "datePublished": history.published.isoformat(),
+              "dateModified": history.updated.isoformat()} if page.meta.jsonld else {}
+    dated = dataclasses.replace(page.meta, dates=meta.record_dates(history), jsonld=jsonld)
+    if page.meta.published is not None:  # an article's Open Graph times, the same dates
+        dated = dataclasses.replace(dated, published=history.published.isoformat(),
+                                    modified=history.updated.isoformat())
+    return dataclasses.replace(page, meta=dated)
 
 
 _RECORD_VIEWS: dict[str, Callable[[Kit, Any], Page]] = {
@@ -103,7 +120,7 @@ def record_pages(kit: Kit, only: Collection[str] | None = None) -> list[PlannedP
             _network(kit)]
     wanted = set(only)
     found: list[PlannedPage] = [
-        LazyPage(path, functools.partial(make, kit, record_id))
+        LazyPage(path, functools.partial(_dated, make, kind, kit, record_id))
         for kind, make in _RECORD_VIEWS.items()
         for record_id in kit.site.records(kind)
         for path in [kit.urls.record_path(kind, record_id)] if output_path(path) in wanted]
