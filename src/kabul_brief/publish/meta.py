@@ -17,6 +17,7 @@ from kabul_brief.content import model as m
 from kabul_brief.content.dates import PartialDate
 from kabul_brief.kinds import KINDS
 from kabul_brief.publish.urls import Urls, safe_external
+from kabul_brief.publish.views import DateView, date_view
 
 JsonLd = dict[str, Any]
 
@@ -44,25 +45,17 @@ ARTICLE_TYPES: Final[dict[str, str]] = {
 
 
 @dataclass(frozen=True, slots=True)
-class DayText:
-    iso: str
-    """``YYYY-MM-DD``."""
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
 class RecordDates:
     """When the record's file was first committed and last changed (git's committer
     dates, UTC): the page's "Published" and "Updated"."""
 
-    published: DayText
-    updated: DayText | None
+    published: DateView
+    updated: DateView | None
     """Only when later than ``published``."""
 
 
-def _day(day: dt.date) -> DayText:
-    text = PartialDate(year=day.year, month=day.month, day=day.day).display()
-    return DayText(iso=day.isoformat(), text=text)
+def _day(day: dt.date) -> DateView:
+    return date_view(PartialDate(year=day.year, month=day.month, day=day.day))
 
 
 def record_dates(history: m.FileHistory) -> RecordDates:
