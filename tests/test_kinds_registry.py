@@ -77,7 +77,7 @@ def test_the_site_has_a_folder_a_data_file_and_a_menu_entry_per_kind(
     for kind in LINKED_KINDS:
         assert (site / f"{kind.url_folder}").is_dir()
         document = json.loads((site / f"data/{kind.folder}.json").read_text(encoding="utf-8"))
-        assert document["kind"] == kind.name
+        assert document["record_kind"] == kind.name
     front = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
     menu = [a.get_text(strip=True) for a in front.select("header nav a")]
     shown = [KINDS[key].plural for key in MENU if key in KINDS]

@@ -444,6 +444,41 @@ class Choice(FieldType):
 
 
 @dataclass(slots=True)
+class SpdxLicense(FieldType):
+    """One SPDX licence id (``CC-BY-4.0``), checked against SPDX's own list as the
+    ``license-expression`` package ships it, and written as SPDX spells it."""
+
+    description: str = "SPDX licence id"
+
+    def read(self, node: Node, path: FieldPath, ctx: ReadContext) -> Any:
+        value = Text(description=self.description).read(node, path, ctx)
+        if value is INVALID:
+            return value
+        from license_expression import LicenseSymbol, get_spdx_licensing
+
+        licensing = get_spdx_licensing()
+        hint = ("Write one id from https://spdx.org/licenses/, such as CC-BY-4.0,"
+                " CC-BY-SA-4.0 or CC0-1.0.")
+        try:
+            parsed = licensing.parse(value, validate=True, strict=True)
+        except Exception:  # the package raises its own errors for every kind of bad id
+            parsed = None
+        if not isinstance(parsed, LicenseSymbol):
+            known = [str(key) for key in licensing.known_symbols]
+            suggestion = did_you_mean(value, known)
+            return ctx.report(node, "license",
+                              f"{value!r} is not an SPDX licence id"
+                              + (f"; {suggestion}" if suggestion else ""), hint)
+        return parsed.key
+
+    def json_schema(self) -> JSONSchema:
+        return {"type": "string", "description": "an SPDX licence id, such as CC-BY-4.0"}
+
+    def example(self) -> str:
+        return "CC-BY-4.0"
+
+
+@dataclass(slots=True)
 class ListOf(FieldType):
     item: FieldType
     min_items: int = 0

@@ -767,6 +767,7 @@ def _settings(linker: _Linker, raw: RawRecord | None) -> m.SiteSettings | None:
         base_url=base_url,
         language=data.get("language", "en"),
         description=data.get("description"),
+        license=data.get("license"),
     )
 
 

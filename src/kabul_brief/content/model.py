@@ -295,6 +295,8 @@ class SiteSettings:
     base_url: str
     language: str
     description: str | None
+    license: str | None = None
+    """An SPDX id (``CC-BY-4.0``); None: the site states no licence."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -25,6 +25,7 @@ from kabul_brief.content.fieldtypes import (
     OneOf,
     ReadContext,
     Ref,
+    SpdxLicense,
     Struct,
     Text,
     Url,
@@ -378,6 +379,8 @@ SITE: Final = Struct(
             pattern_hint="Use a BCP 47 language tag such as en or en-GB.",
         ), doc="defaults to en"),
         Field(name="description", type=Text(description="description")),
+        Field(name="license", type=SpdxLicense(),
+              doc="the licence of the site's content and data, as an SPDX id"),
     ),
 )
 

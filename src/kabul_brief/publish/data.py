@@ -1,6 +1,6 @@
 """The validated model as JSON: ``data/KIND.json``, one file per kind of record.
 
-Shape (documented in ``docs/data.md``): ``{"kind": ..., "count": N, "items": [...]}``
+Shape (documented in ``docs/data.md``): ``{"record_kind": ..., "count": N, "items": [...]}``
 with records in the site's display order; dates are ISO strings at the precision
 given, Markdown fields are ``{"markdown", "html"}`` with record links resolved to
 absolute URLs, citations carry a ``type``. Fields keep the names and values the
@@ -91,7 +91,7 @@ def _records(kind: str, records: Mapping[Any, Any], urls: Urls,
         item = convert(record)
         item[PERMALINK] = urls.absolute(urls.record(kind, record_id))
         items.append(item)
-    return {"kind": kind, "count": len(items), "items": items}
+    return {"record_kind": kind, "count": len(items), "items": items}
 
 
 def data_files(site: m.Site, urls: Urls) -> dict[str, bytes]:
@@ -106,9 +106,9 @@ def data_files(site: m.Site, urls: Urls) -> dict[str, bytes]:
         for page_id, page in site.pages.items()
     ]
     documents[f"{Urls.DATA_FOLDER}/pages.json"] = {
-        "kind": "page", "count": len(pages), "items": pages}
+        "record_kind": "page", "count": len(pages), "items": pages}
     documents[f"{Urls.DATA_FOLDER}/site.json"] = {
-        "kind": "site",
+        "record_kind": "site",
         "settings": convert(site.settings) | {"base_url": urls.base},
         "timeline": list(site.timeline),
         "files": sorted(documents),

@@ -19,6 +19,7 @@ from kabul_brief.publish.data import data_files
 from kabul_brief.publish.exports import export_files
 from kabul_brief.publish.pagetypes import LazyPage, Page, PlannedPage, planned_path
 from kabul_brief.publish.search import indexed_paths, plan_shards
+from kabul_brief.publish.tables import table_files
 from kabul_brief.publish.urls import FOLDERS, Urls, output_path
 from kabul_brief.publish.views import Kit
 from kabul_brief.workers import BackgroundJob, in_background
@@ -193,7 +194,8 @@ def plan_site(site: m.Site, urls: Urls, theme: Theme, workers: int = 1) -> Plan:
     """The plan; with ``workers`` above 1 the data files and exports are made on another
     process, while the pages are planned and rendered."""
     kit = Kit(site, urls)
-    later = in_background(lambda: {**data_files(site, urls), **export_files(site, urls)},
+    later = in_background(lambda: {**data_files(site, urls), **export_files(site, urls),
+                                   **table_files(site, urls)},
                           workers)
     try:
         files = {**static_files(theme), Urls.ROBOTS_PATH: feeds.robots(kit).encode()}

@@ -1,0 +1,145 @@
+"""The data files as data journalists read them: pandas, Frictionless, and the docs
+that say what each file is."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from frictionless import validate
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURE = Path(__file__).parent / "fixtures" / "model" / "good"
+HOSTILE_TITLE = 'Talks, "frank" and\nlong =cmd|\' /C calc\'!A0 +1 @SUM(A1) -2'
+
+
+def build(site: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "kabul_brief", "build", "-q", "--out",
+                           "_site", *extra], cwd=site, capture_output=True, text=True,
+                          check=False)
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from kabul_brief.cli import main
+
+    out = tmp_path_factory.mktemp("shipped") / "site"
+    assert main(["build", "-q", "--content", str(REPO / "content"), "--out", str(out)]) == 0
+    return out / "data"
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture site with an event title made to trip CSV readers up."""
+    site = tmp_path_factory.mktemp("hostile") / "site"
+    shutil.copytree(FIXTURE, site)
+    event = site / "content" / "events" / "kabul-meeting.yaml"
+    text = event.read_text().replace("title: Indian delegation meets Muttaqi in Kabul",
+                                     "title: " + json.dumps(HOSTILE_TITLE))
+    event.write_text(text)
+    done = build(site)
+    assert done.returncode == 0, done.stderr
+    return site / "_site" / "data"
+
+
+def test_pandas_reads_the_events_in_one_call_with_their_precision(shipped: Path) -> None:
+    events = pd.read_csv(shipped / "events.csv", keep_default_na=False, dtype=str)
+    listed = json.loads((shipped / "events.json").read_text())["items"]
+    assert len(events) == len(listed) == 15
+    rows = events.set_index("id")
+    day = rows.loc["taliban-take-kabul-2021"]
+    assert (day["date"], day["precision"], day["start"], day["end"]) == (
+        "2021-08-15", "day", "2021-08-15", "2021-08-15")
+    year = rows.loc["ttp-attacks-in-pakistan-2025"]
+    assert (year["date"], year["precision"], year["start"], year["end"]) == (
+        "2025", "year", "2025-01-01", "2025-12-31")
+    month = rows.loc["taliban-warn-against-border-fencing-2022"]
+    assert (month["precision"], month["start"], month["end"]) == (
+        "month", "2022-01-01", "2022-01-31")
+    ranged = rows.loc["india-briefs-foreign-envoys-2025-04"]
+    assert (ranged["start"], ranged["end"]) == ("2025-04-24", "2025-04-25")
+    assert set(events["precision"]) <= {"day", "month", "year"}
+    assert pd.to_datetime(events["start"], format="%Y-%m-%d").notna().all()
+    assert rows.loc["kabul-delegation-2025-04"]["actors"].split(";")[0]
+    assert all(link.startswith("https://example.org/kabul-brief/events/")
+               for link in events["permalink"])
+
+
+def test_the_long_tables_give_one_row_per_actor_claim_and_citation(shipped: Path) -> None:
+    listed = json.loads((shipped / "events.json").read_text())["items"]
+    actors = pd.read_csv(shipped / "event_actors.csv", keep_default_na=False)
+    assert len(actors) == sum(len(event["actors"]) for event in listed)
+    claims = pd.read_csv(shipped / "claims.csv", keep_default_na=False)
+    assert len(claims) == sum(len(event["claims"]) for event in listed)
+    citations = pd.read_csv(shipped / "citations.csv", keep_default_na=False)
+    event_citations = citations[citations["fact"] == "event"]
+    assert len(event_citations) == sum(len(event["sources"]) for event in listed)
+    assert set(citations["type"]) <= {"article", "source", "url"}
+
+
+def test_json_normalize_takes_the_items_with_the_files_own_keys(shipped: Path) -> None:
+    document = json.loads((shipped / "events.json").read_text())
+    table = pd.json_normalize(document, record_path="items", meta=["record_kind", "count"])
+    assert len(table) == document["count"]
+    assert set(table["record_kind"]) == {"event"}
+    assert "kind" in table.columns  # each event's own kind, not the file's
+
+
+def test_frictionless_accepts_the_data_package_with_the_sites_licence(shipped: Path) -> None:
+    report = validate(shipped / "datapackage.json")
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    package = json.loads((shipped / "datapackage.json").read_text())
+    assert package["licenses"][0]["name"] == "CC-BY-4.0"
+    described = {resource["path"] for resource in package["resources"]}
+    assert described == {p.name for p in shipped.glob("*.csv")}
+
+
+def test_frictionless_finds_a_corrupted_table(shipped: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "data"
+    shutil.copytree(shipped, copy)
+    events = (copy / "events.csv").read_text(encoding="utf-8")
+    first_day = re.search(r",day,(\d{4}-\d\d-\d\d),", events)
+    assert first_day is not None
+    (copy / "events.csv").write_text(events.replace(first_day.group(0), ",day,someday,", 1),
+                                     encoding="utf-8", newline="")
+    assert not validate(copy / "datapackage.json").valid
+
+
+def test_hostile_text_comes_back_from_pandas_exactly_as_written(hostile: Path) -> None:
+    events = pd.read_csv(hostile / "events.csv", keep_default_na=False, dtype=str)
+    assert HOSTILE_TITLE in set(events["title"])
+    assert validate(hostile / "datapackage.json").valid
+    raw = (hostile / "events.csv").read_bytes()
+    assert b"\r\n" in raw and raw.decode("utf-8")
+
+
+def test_without_a_licence_the_package_claims_none(hostile: Path) -> None:
+    package = json.loads((hostile / "datapackage.json").read_text())
+    assert "licenses" not in package  # the fixture's site.yaml states none
+
+
+def test_a_licence_that_is_not_an_spdx_id_is_an_error_at_its_line(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)
+    with (site / "content" / "site.yaml").open("a") as handle:
+        handle.write("license: CC-BY-4\n")
+    done = subprocess.run([sys.executable, "-m", "kabul_brief", "check"], cwd=site,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 1
+    line = len((site / "content" / "site.yaml").read_text().splitlines())
+    assert re.search(rf"content/site.yaml:{line}:\d+: error: 'CC-BY-4' is not an SPDX",
+                     done.stdout + done.stderr)
+
+
+def test_every_data_file_is_documented_and_every_documented_one_exists(
+        shipped: Path) -> None:
+    docs = (REPO / "docs" / "data.md").read_text()
+    documented = set(re.findall(r"`data/([\w.]+)`", docs))
+    built = {p.name for p in shipped.iterdir() if p.is_file()}
+    assert built == documented
