@@ -29,7 +29,8 @@ from tests.conftest import CliResult
 REPO = Path(__file__).resolve().parents[1]
 BASIC = REPO / "tests" / "fixtures" / "site" / "basic" / "content"
 BASE = "https://example.org/brief/"
-HOSTILE_TEXT = ("Said <script>alert('c')</script><img src=https://example.org/i.png onerror=alert(1)>"
+HOSTILE_TEXT = ("Said <script>alert('c')</script>"
+                "<img src=https://example.org/i.png onerror=alert(1)>"
                 " <a href='javascript:alert(2)'>here</a> too.")
 
 
