@@ -146,14 +146,14 @@ FIELD_CASES = {
         f"{EVENT}:11:1: error: unknown field 'sumary' in event; did you mean 'summary'?"
         " [unknown-field]",
         "Known fields: id, title, date, end, circa, as_reported, kind, place, actors,"
-        " disputes, relationships, summary, claims, sources, draft.",
+        " disputes, relationships, summary, claims, sources, corrections, draft.",
     ),
     "misspelt-required-field-is-one-error": Case(
         EVENT, "title: Indian", "titel: Indian",
         f"{EVENT}:2:1: error: unknown field 'titel' in event; did you mean 'title'?"
         " [unknown-field]",
         "Known fields: id, title, date, end, circa, as_reported, kind, place, actors,"
-        " disputes, relationships, summary, claims, sources, draft.",
+        " disputes, relationships, summary, claims, sources, corrections, draft.",
     ),
     "missing-required-field": Case(
         "content/actors/pakistan.yaml", "kind: state", "",

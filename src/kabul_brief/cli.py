@@ -96,6 +96,10 @@ def _parser() -> argparse.ArgumentParser:
                        help="content folder (default: content)")
     check.add_argument("--format", choices=("text", "github"), default="text",
                        help="text (default), or GitHub Actions annotations")
+    check.add_argument("--since", default=None, metavar="REF",
+                       help="also warn where a published fact (a date, place, actors, claim,"
+                            " position, trend) changed since the git revision REF (the"
+                            " published one, such as origin/main) without a new correction")
     _add_strict(check)
     _add_templates(check)
 
@@ -172,7 +176,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "check":
         try:
-            return _check(args.content, args.format, args.strict, args.templates)
+            return _check(args.content, args.format, args.strict, args.templates,
+                          args.since)
         except KeyboardInterrupt as stop:
             return _stopped("check", stop)
     if args.command == "schema":
@@ -224,16 +229,21 @@ def _strict_refusal(refused: ContentErrors, output_format: str = "text") -> int:
 
 
 def _check(content: Path, output_format: str = "text", strict: bool = False,
-           templates: Path | None = None) -> int:
+           templates: Path | None = None, since: str | None = None) -> int:
     from jinja2 import TemplateError
 
+    from kabul_brief.content.since import SinceError
     from kabul_brief.pipeline import Build, BuildRequest, StrictWarnings
 
     build = Build(BuildRequest(
         content=content, templates=templates, workers=default_workers(), strict=strict,
-        warn=lambda warnings: _warnings(warnings, output_format)))
+        since=since, warn=lambda warnings: _warnings(warnings, output_format)))
     try:
         outcome = build.run()
+    except SinceError as problem:  # no git, no such revision: nothing to compare with
+        print(f"kabul-brief check: error: --since: {escape_controls(str(problem))}",
+              file=sys.stderr)
+        return EXIT_USAGE
     except StrictWarnings as refused:
         return _strict_refusal(refused, output_format)
     except ContentErrors as errors:
@@ -247,6 +257,11 @@ def _check(content: Path, output_format: str = "text", strict: bool = False,
 
     counts = {KINDS[name].plural.lower(): len(site.records(name)) for name in SUMMARY}
     print("content OK: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
+    before = outcome.before
+    if before is not None:
+        then = (f"{escape_controls(str(content))} did not exist then: nothing was published"
+                if before.site is None else "published facts compared")
+        print(f"since {escape_controls(before.ref)} ({before.commit}): {then}")
     return EXIT_OK
 
 

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from kabul_brief.content.loader import LoadCache
     from kabul_brief.content.mdcache import MarkdownCache
     from kabul_brief.content.model import Site
+    from kabul_brief.content.since import Before
     from kabul_brief.publish.build import BuildReport, Progress
 
 Warn = Callable[[tuple[ContentError, ...]], None]
@@ -57,6 +58,9 @@ class BuildRequest:
     """Warnings are errors: nothing is written if there is one."""
     drafts: bool = False
     """Include the records and articles marked ``draft: true``."""
+    since: str | None = None
+    """A check only: also warn of the published facts changed since this git revision
+    without a new correction (:mod:`~kabul_brief.content.since`)."""
     progress: Progress | None = None
     warn: Warn | None = None
     """Told the warnings as soon as they are known: before publishing, which takes a
@@ -76,6 +80,8 @@ class Outcome:
     report: BuildReport | None = None
     kept: int | None = None
     """When ``out`` was up to date: how many files it holds."""
+    before: Before | None = None
+    """With ``since``: the content it was compared with."""
 
 
 class Resident:
@@ -192,9 +198,16 @@ class Build:
 
         request = self.request
         found: list[ContentError] = []
+        before: Before | None = None
+        if request.since is not None:  # a bad revision is said before anything is read
+            from kabul_brief.content.since import content_before
+
+            clock.start("load and link the content at --since")
+            before = content_before(request.since, request.content, request.workers)
         clock.start("load and link")
         try:
-            site = load_site(request.content, request.workers, drafts=request.drafts)
+            site, linked = load_site_keeping(request.content, request.workers,
+                                             drafts=request.drafts)
         except ContentErrors as errors:
             found.extend(errors.errors)
         try:
@@ -205,13 +218,18 @@ class Build:
             raise ContentErrors(found)
         assert self.theme is not None
         compile_overrides(self.theme)
-        warnings = self._gate_warnings(site, clock)
+        changes: tuple[ContentError, ...] = ()
+        if before is not None:
+            from kabul_brief.content.since import uncorrected_changes
+
+            changes = uncorrected_changes(before, linked, display_root(request.content))
+        warnings = self._gate_warnings(site, clock, changes)
         if self.theme.overrides:  # a site's own templates may fail only as they run
             from kabul_brief.publish.build import render_every_page
 
             clock.start("render")
             render_every_page(site, self.theme, request.workers)
-        return Outcome(warnings=warnings, site=site)
+        return Outcome(warnings=warnings, site=site, before=before)
 
     def swapped_in(self) -> bool:
         """Whether ``out`` holds what this build writes (a signal that came after the
@@ -263,11 +281,15 @@ class Build:
             revision(request.content), cache=cache_folder(request.content))
         return self._sources
 
-    def _gate_warnings(self, site: Site, clock: Stopwatch) -> tuple[ContentError, ...]:
+    def _gate_warnings(self, site: Site, clock: Stopwatch,
+                       more: tuple[ContentError, ...] = ()) -> tuple[ContentError, ...]:
+        """The content's warnings, with ``more`` (those of ``check --since``), in order
+        of position; told, or refused under ``strict``."""
         from kabul_brief.content.lint import find_warnings
 
         clock.start("warnings")
-        warnings = tuple(find_warnings(site, display_root(self.request.content)))
+        warnings = tuple(sorted((*find_warnings(site, display_root(self.request.content)),
+                                 *more), key=ContentError.sort_key))
         self._tell(warnings)
         return warnings
 
@@ -315,20 +337,22 @@ def require_content_folder(content_dir: Path) -> None:
 
 def load_site(content_dir: Path, workers: int = 1, *,
               cache: MarkdownCache | None = None, files: LoadCache | None = None,
-              drafts: bool = False) -> Site:
+              drafts: bool = False, shown: str | None = None) -> Site:
     """Load, validate and link the content folder; raise ContentErrors listing every problem.
     ``workers`` processes read the files that ``files`` does not hold already and
     convert the Markdown that ``cache`` does not (saving the caches is the caller's:
     only once the build has passed every gate). Records marked ``draft: true`` are
     checked either way, and in the site only with ``drafts``. The load-and-link
-    stage of :class:`Build`, on its own for tests of the model."""
-    return load_site_keeping(content_dir, workers, cache=cache, files=files, drafts=drafts)[0]
+    stage of :class:`Build`, on its own for tests of the model. ``shown``: how the
+    folder is named in errors (default :func:`display_root`)."""
+    return load_site_keeping(content_dir, workers, cache=cache, files=files, drafts=drafts,
+                             shown=shown)[0]
 
 
 def load_site_keeping(content_dir: Path, workers: int = 1, *,
                       cache: MarkdownCache | None = None, files: LoadCache | None = None,
-                      drafts: bool = False, previous: LinkState | None = None
-                      ) -> tuple[Site, LinkState]:
+                      drafts: bool = False, previous: LinkState | None = None,
+                      shown: str | None = None) -> tuple[Site, LinkState]:
     """:func:`load_site`, and what linking the same content again needs; with
     ``previous`` (a resident preview's last link), only what changed since is linked
     again where that gives the same model (see :func:`~kabul_brief.content.linker.relink`)."""
@@ -337,7 +361,7 @@ def load_site_keeping(content_dir: Path, workers: int = 1, *,
     from kabul_brief.content.loader import load_content
 
     sink = ErrorSink()
-    shown = display_root(content_dir)
+    shown = shown if shown is not None else display_root(content_dir)
     require_content_folder(content_dir)
     history = PendingHistory(content_dir)
     try:

@@ -33,7 +33,7 @@ THEME_IDS: Final[frozenset[str]] = frozenset({
     "active_disputes", "latest_articles", "recent_events", "drawn_on", "notes_heading",
     "whole_cites", "network_caption", "network_list", "network_title", "relationships_heading",
     "network_wide_title", "network_narrow_title", "actor_ties_caption",
-    "actor_ties_picture_title",
+    "actor_ties_picture_title", "corrections_heading",
     # the timeline's filter (timeline.js finds it by id)
     "timeline_filter",
     *_SECTIONS,
@@ -47,6 +47,7 @@ THEME_ID_PATTERNS: Final[tuple[re.Pattern[str], ...]] = tuple(re.compile(p) for 
     r"claim_[0-9]+",            # claims of an event
     r"position_[0-9]+(?:_h)?",  # positions of a dispute and their headings
     r"trend_[0-9-]+(?:_[0-9]+)?",  # trend points, by date
+    r"correction_[0-9-]+(?:_[0-9]+)?",  # a record's corrections, by day
     r"year_-?[0-9]+",           # timeline years
     r"(?:actor|kind|status)_[a-z0-9-]+",  # network entries, actor kinds, dispute statuses
 ))

@@ -296,6 +296,32 @@ class Date(FieldType):
         return "2025-04"
 
 
+class Day(Date):
+    """A whole day, ``YYYY-MM-DD``: when something was done (a correction), which is
+    known to the day, unlike the dates of the facts reported."""
+
+    __slots__ = ()
+
+    def read(self, node: Node, path: FieldPath, ctx: ReadContext) -> Any:
+        value = super().read(node, path, ctx)
+        if value is INVALID or value.day is not None:
+            return value
+        return ctx.report(
+            node,
+            "date",
+            f"{value.iso!r} is not a whole day: {self.description} needs the day",
+            f"Write the day it was made, such as {value.start.isoformat()}.",
+        )
+
+    def json_schema(self) -> JSONSchema:
+        return {"type": "string",
+                "pattern": r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$",
+                "description": "YYYY-MM-DD"}
+
+    def example(self) -> str:
+        return "2025-05-06"
+
+
 @dataclass(slots=True)
 class Bool(FieldType):
     description: str = "true or false"

@@ -180,6 +180,14 @@ class _Linker:
                         _anchor_hint(anchors),
                     )
 
+    def corrections(self, raw: RawRecord) -> tuple[m.Correction, ...]:
+        """The record's corrections, newest first (two of one day as written)."""
+        written = raw.data.get("corrections", [])
+        made = [m.Correction(date=item["date"],
+                             text=cast(m.Markup, self.markup(raw, ("corrections", i, "text"))))
+                for i, item in enumerate(written)]
+        return tuple(sorted(made, key=lambda c: c.date.start, reverse=True))
+
     # -- citations -------------------------------------------------------------
 
     def citations(
@@ -788,6 +796,7 @@ def _place(linker: _Linker, raw: RawRecord) -> m.Place:
         coordinates=(coordinates[0], coordinates[1]) if coordinates else None,
         summary=linker.markup(raw, ("summary",)),
         origin=_origin(raw),
+        corrections=linker.corrections(raw),
         draft=_is_draft(raw),
     )
 
@@ -887,6 +896,7 @@ def _actor(linker: _Linker, raw: RawRecord) -> m.Actor:
         links=tuple(m.WebLink(url=link["url"], title=link["title"])
                     for link in data.get("links", ())),
         origin=_origin(raw),
+        corrections=linker.corrections(raw),
         draft=_is_draft(raw),
     )
 
@@ -901,6 +911,7 @@ def _source(linker: _Linker, raw: RawRecord) -> m.Source:
         url=data.get("url"),
         note=linker.markup(raw, ("note",)),
         origin=_origin(raw),
+        corrections=linker.corrections(raw),
         draft=_is_draft(raw),
     )
 
@@ -950,6 +961,7 @@ def _event(linker: _Linker, raw: RawRecord) -> m.Event:
         claims=tuple(claims),
         sources=linker.citations(raw, ("sources",), fact),
         origin=_origin(raw),
+        corrections=linker.corrections(raw),
         draft=_is_draft(raw),
     )
 
@@ -989,6 +1001,7 @@ def _dispute(linker: _Linker, raw: RawRecord) -> m.Dispute:
         positions=tuple(positions),
         trend=linker.trend(raw, "dispute", data["title"]),
         origin=_origin(raw),
+        corrections=linker.corrections(raw),
         draft=_is_draft(raw),
     )
 
@@ -1007,6 +1020,7 @@ def _relationship(
         summary=linker.markup(raw, ("summary",)),
         trend=linker.trend(raw, "relationship", title),
         origin=_origin(raw),
+        corrections=linker.corrections(raw),
         draft=_is_draft(raw),
     )
 
@@ -1033,6 +1047,7 @@ def _article(linker: _Linker, raw: RawRecord) -> m.Article:
         body=m.Markup(source=raw.body or "", html=rendered.html),
         blocks=tuple(_body_block(block) for block in rendered.blocks),
         origin=_origin(raw),
+        corrections=linker.corrections(raw),
         draft=_is_draft(raw),
     )
 
@@ -1053,6 +1068,7 @@ def _page(linker: _Linker, raw: RawRecord) -> m.Page:
         summary=linker.markup(raw, ("summary",)),
         body=m.Markup(source=raw.body or "", html=rendered.html),
         origin=_origin(raw),
+        corrections=linker.corrections(raw),
         draft=_is_draft(raw),
     )
 

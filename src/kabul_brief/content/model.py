@@ -51,6 +51,17 @@ class Markup:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Correction:
+    """A correction of what a record's page said: shown on the page before the body,
+    and on ``/corrections/`` with every other."""
+
+    date: PartialDate
+    """The day it was made (always to the day)."""
+    text: Markup
+    """What was wrong and what is right now."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ArticleCitation:
     article: ArticleId
     anchor: str | None
@@ -118,6 +129,8 @@ class Actor:
     summary: Markup | None
     links: tuple[WebLink, ...]
     origin: Origin
+    corrections: tuple[Correction, ...] = ()
+    """Newest first; two of one day in the order written."""
     draft: bool = False
     """Marked ``draft: true``: only in a model linked with drafts (``build --drafts``)."""
 
@@ -132,6 +145,8 @@ class Place:
     """(latitude, longitude)."""
     summary: Markup | None
     origin: Origin
+    corrections: tuple[Correction, ...] = ()
+    """Newest first; two of one day in the order written."""
     draft: bool = False
     """Marked ``draft: true``: only in a model linked with drafts (``build --drafts``)."""
 
@@ -166,6 +181,8 @@ class Event:
     claims: tuple[Claim, ...]
     sources: tuple[Citation, ...]
     origin: Origin
+    corrections: tuple[Correction, ...] = ()
+    """Newest first; two of one day in the order written."""
     draft: bool = False
     """Marked ``draft: true``: only in a model linked with drafts (``build --drafts``)."""
 
@@ -200,6 +217,8 @@ class Dispute:
     trend: tuple[TrendPoint, ...]
     """In date order."""
     origin: Origin
+    corrections: tuple[Correction, ...] = ()
+    """Newest first; two of one day in the order written."""
     draft: bool = False
     """Marked ``draft: true``: only in a model linked with drafts (``build --drafts``)."""
 
@@ -214,6 +233,8 @@ class Relationship:
     trend: tuple[TrendPoint, ...]
     """In date order."""
     origin: Origin
+    corrections: tuple[Correction, ...] = ()
+    """Newest first; two of one day in the order written."""
     draft: bool = False
     """Marked ``draft: true``: only in a model linked with drafts (``build --drafts``)."""
 
@@ -227,6 +248,8 @@ class Source:
     url: str | None
     note: Markup | None
     origin: Origin
+    corrections: tuple[Correction, ...] = ()
+    """Newest first; two of one day in the order written."""
     draft: bool = False
     """Marked ``draft: true``: only in a model linked with drafts (``build --drafts``)."""
 
@@ -266,6 +289,8 @@ class Article:
     blocks: tuple[BodyBlock, ...]
     """The body, block by block."""
     origin: Origin
+    corrections: tuple[Correction, ...] = ()
+    """Newest first; two of one day in the order written."""
     draft: bool = False
     """Marked ``draft: true``: only in a model linked with drafts (``build --drafts``)."""
 
@@ -284,6 +309,8 @@ class Page:
     summary: Markup | None
     body: Markup
     origin: Origin
+    corrections: tuple[Correction, ...] = ()
+    """Newest first; two of one day in the order written."""
     draft: bool = False
     """Marked ``draft: true``: only in a model linked with drafts (``build --drafts``)."""
 

@@ -16,6 +16,7 @@ from kabul_brief.content.fieldtypes import (
     Bool,
     Choice,
     Date,
+    Day,
     Field,
     FieldPath,
     FieldType,
@@ -160,6 +161,24 @@ def _draft_field() -> Field:
                  doc="true keeps it out of the site; build --drafts and serve show it")
 
 
+CORRECTION: Final = Struct(
+    "correction",
+    (
+        Field(name="date", type=Day(description="a correction's date"), required=True,
+              doc="the day the correction was made, YYYY-MM-DD"),
+        Field(name="text", type=markdown("correction text"), required=True,
+              doc="what was wrong and what is right now (Markdown)"),
+    ),
+)
+
+
+def _corrections_field() -> Field:
+    """``corrections:``, on every kind: each shown on its page before the body, and
+    listed with every other on ``/corrections/`` and in its feed."""
+    return Field(name="corrections", type=ListOf(CORRECTION, noun="correction"),
+                 doc="corrections of what the page said: {date: YYYY-MM-DD, text: ...}")
+
+
 def _ids(kind: str, **options: Any) -> ListOf:
     return ListOf(Ref(kind), unique=True, noun=kind, **options)
 
@@ -196,6 +215,7 @@ ACTOR: Final = Struct(
         Field(name="country", type=Ref("place")),
         Field(name="summary", type=markdown("summary")),
         Field(name="links", type=ListOf(LINK)),
+        _corrections_field(),
         _draft_field(),
     ),
 )
@@ -220,6 +240,7 @@ PLACE: Final = Struct(
             doc="[lat, lon]",
         ),
         Field(name="summary", type=markdown("summary")),
+        _corrections_field(),
         _draft_field(),
     ),
 )
@@ -269,6 +290,7 @@ EVENT: Final = Struct(
         Field(name="summary", type=markdown("summary")),
         Field(name="claims", type=ListOf(CLAIM)),
         _sources_field(),
+        _corrections_field(),
         _draft_field(),
     ),
     checks=(_end_not_before_start("date", "end"),),
@@ -307,6 +329,7 @@ DISPUTE: Final = Struct(
         Field(name="summary", type=markdown("summary")),
         Field(name="positions", type=ListOf(POSITION)),
         Field(name="trend", type=ListOf(TREND_POINT)),
+        _corrections_field(),
         _draft_field(),
     ),
 )
@@ -320,6 +343,7 @@ RELATIONSHIP: Final = Struct(
         Field(name="parties", type=_ids("actor", min_items=2, max_items=2), required=True),
         Field(name="summary", type=markdown("summary")),
         Field(name="trend", type=ListOf(TREND_POINT)),
+        _corrections_field(),
         _draft_field(),
     ),
 )
@@ -333,6 +357,7 @@ SOURCE: Final = Struct(
         Field(name="date", type=Date()),
         Field(name="url", type=Url()),
         Field(name="note", type=markdown("note")),
+        _corrections_field(),
         _draft_field(),
     ),
 )
@@ -351,6 +376,7 @@ ARTICLE: Final = Struct(
         Field(name="actors", type=_ids("actor")),
         Field(name="disputes", type=_ids("dispute")),
         Field(name="sources", type=_ids("source")),
+        _corrections_field(),
         _draft_field(),
     ),
     checks=(_end_not_before_start("date", "updated"), _updated_not_before_date),
@@ -362,6 +388,7 @@ PAGE: Final = Struct(
         Field(name="id", type=id_text(), doc="defaults to the file name without .md"),
         Field(name="title", type=Text(description="title"), required=True),
         Field(name="summary", type=markdown("summary")),
+        _corrections_field(),
         _draft_field(),
     ),
 )

@@ -22,7 +22,8 @@ from kabul_brief.publish.views import Kit
 
 FEED_PATH: Final = Urls.FEED_PATH
 SITEMAP_PATH: Final = Urls.SITEMAP_PATH
-_NO_ARTICLES: Final = "1970-01-01T00:00:00Z"
+NO_ENTRIES: Final = "1970-01-01T00:00:00Z"
+"""The ``updated`` of a feed with no entries: a fixed instant, never a clock's."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +77,7 @@ def _entry(kit: Kit, article: m.Article) -> FeedEntry:
 def feed(kit: Kit) -> Page:
     settings = kit.site.settings
     entries = tuple(_entry(kit, kit.site.articles[a]) for a in kit.site.articles_by_date)
-    updated = max((e.updated for e in entries), default=_NO_ARTICLES)
+    updated = max((e.updated for e in entries), default=NO_ENTRIES)
     view = FeedView(
         id=kit.urls.base, title=settings.title, subtitle=settings.tagline,
         self_url=kit.urls.absolute_path(FEED_PATH), site_url=kit.urls.base, updated=updated,

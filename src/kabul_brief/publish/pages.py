@@ -21,6 +21,7 @@ from kabul_brief.publish.pagetypes import Page
 from kabul_brief.publish.pictures import TimeStrip, time_strip
 from kabul_brief.publish.urls import Urls
 from kabul_brief.publish.views import (
+    CorrectionView,
     EventItem,
     FactLink,
     Kit,
@@ -112,6 +113,7 @@ class ArticleView:
     actors: tuple[Link, ...]
     disputes: tuple[Link, ...]
     sources: tuple[SourceItem, ...]
+    corrections: tuple[CorrectionView, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +211,7 @@ def article(kit: Kit, article_id: m.ArticleId) -> Page:
         actors=tuple(kit.actor(a) for a in item.actors),
         disputes=tuple(kit.dispute(d) for d in item.disputes),
         sources=tuple(source_item(kit, s, counted=False) for s in item.sources),
+        corrections=kit.corrections(item.corrections),
     )
     page = PageMeta(
         path=kit.urls.record_path("article", article_id), title=typeset(item.title),
@@ -224,6 +227,7 @@ class StandingView:
     title: str
     summary: SafeHtml | None
     body: SafeHtml
+    corrections: tuple[CorrectionView, ...]
 
 
 def standing(kit: Kit, page_id: m.PageId) -> Page:
@@ -231,7 +235,8 @@ def standing(kit: Kit, page_id: m.PageId) -> Page:
     item = kit.site.pages[page_id]
     path = kit.urls.page_path(page_id)
     view = StandingView(title=typeset(item.title), summary=kit.html(item.summary),
-                        body=kit.html(item.body) or SafeHtml(""))
+                        body=kit.html(item.body) or SafeHtml(""),
+                        corrections=kit.corrections(item.corrections))
     page = PageMeta(path=path, title=typeset(item.title), description=meta.plain(item.summary),
                     section=None, jsonld=meta.topic(kit.site, kit.urls, path, item.title, (),
                                                     meta.plain(item.summary)),

@@ -14,7 +14,7 @@ from typing import Any
 
 from kabul_brief.content import model as m
 from kabul_brief.folders import Theme
-from kabul_brief.publish import feeds, meta, pages, readers, records, timeline, topics
+from kabul_brief.publish import corrections, feeds, meta, pages, readers, records, timeline, topics
 from kabul_brief.publish.data import data_files
 from kabul_brief.publish.exports import export_files
 from kabul_brief.publish.pagetypes import LazyPage, Page, PlannedPage, planned_path
@@ -154,9 +154,11 @@ def plan_pages(kit: Kit, search_shards: Iterable[str] = ("",)) -> tuple[PlannedP
         _network(kit),
         readers.search(kit, search_shards),
         *(pages.standing(kit, p) for p in site.pages),
+        corrections.corrections_page(kit),
         pages.not_found(kit),
     ]
     planned.append(feeds.feed(kit))
+    planned.append(corrections.corrections_feed(kit))
     drafts = draft_paths(kit)
     planned.append(feeds.sitemap(kit, [path for path in map(planned_path, planned)
                                        if path not in drafts]))

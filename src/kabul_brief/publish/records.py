@@ -24,6 +24,7 @@ from kabul_brief.publish.urls import safe_external
 from kabul_brief.publish.views import (
     KIND_LABELS,
     ActorRole,
+    CorrectionView,
     EventItem,
     Kit,
     Link,
@@ -95,6 +96,7 @@ class ActorView:
     """Its ties to other actors, as a picture and a list."""
     links: tuple[Link, ...]
     strip: TimeStrip | None
+    corrections: tuple[CorrectionView, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +121,7 @@ class EventView:
     previous: Link | None
     """The event before this one on the timeline."""
     next: Link | None
+    corrections: tuple[CorrectionView, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +136,7 @@ class PlaceView:
     events_within: tuple[EventItem, ...]
     children: tuple[Link, ...]
     actors: tuple[Link, ...]
+    corrections: tuple[CorrectionView, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +194,7 @@ def actor(kit: Kit, actor_id: m.ActorId) -> Page:
                     if (url := safe_external(link.url))),
         strip=time_strip(kit, back.actor_events[actor_id], "actor_strip",
                          f"Events involving {item.name}"),
+        corrections=kit.corrections(item.corrections),
     )
     page = PageMeta(path=kit.urls.record_path("actor", actor_id), title=typeset(item.name),
                     description=meta.plain(item.summary), section=KINDS["actor"].folder,
@@ -240,6 +245,7 @@ def event(kit: Kit, event_id: m.EventId) -> Page:
         disputes=tuple(kit.dispute(d) for d in item.disputes),
         relationships=tuple(kit.relationship(r) for r in item.relationships),
         refs=refs, notes=notes.items, previous=previous, next=after,
+        corrections=kit.corrections(item.corrections),
     )
     page = PageMeta(path=kit.urls.record_path("event", event_id), title=typeset(item.title),
                     description=meta.plain(item.summary), section="timeline",
@@ -278,6 +284,7 @@ def place(kit: Kit, place_id: m.PlaceId) -> Page:
         events_within=kit.events(e for e in back.place_events_within[place_id] if e not in here),
         children=tuple(kit.place(c) for c in back.place_children[place_id]),
         actors=tuple(kit.actor(a) for a in back.country_actors[place_id]),
+        corrections=kit.corrections(item.corrections),
     )
     page = PageMeta(path=kit.urls.record_path("place", place_id), title=typeset(item.name),
                     description=meta.plain(item.summary), section=KINDS["place"].folder,

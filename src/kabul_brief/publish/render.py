@@ -81,6 +81,8 @@ class Chrome:
     timeline: str
     search: str
     network: str
+    corrections: str
+    """The list of every correction (``/corrections/``), linked from the footer."""
     ics: str
     timelinejs: str
     geojson: str
@@ -167,6 +169,7 @@ def chrome(site: m.Site, urls: Urls) -> Chrome:
         feed_absolute=urls.absolute_path("feed.xml"), data=urls.url("data/site.json"),
         articles=urls.index("article"), timeline=urls.url("timeline/"),
         search=urls.search(), network=urls.url(urls.NETWORK_PATH),
+        corrections=urls.url(urls.CORRECTIONS_PATH),
         ics=urls.url(urls.ICS_PATH), timelinejs=urls.url(urls.TIMELINEJS_PATH),
         geojson=urls.url(urls.GEOJSON_PATH),
         nav=nav,

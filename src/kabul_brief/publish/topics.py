@@ -22,6 +22,7 @@ from kabul_brief.publish.pictures import TimeStrip, TrendChart, time_strip, tren
 from kabul_brief.publish.records import Group
 from kabul_brief.publish.urls import safe_external
 from kabul_brief.publish.views import (
+    CorrectionView,
     EventItem,
     FactLink,
     Kit,
@@ -61,6 +62,7 @@ class DisputeView:
     chart: TrendChart | None
     strip: TimeStrip | None
     """The dispute's own timeline: its events by date."""
+    corrections: tuple[CorrectionView, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +73,7 @@ class RelationshipView:
     events: tuple[EventItem, ...]
     notes: tuple[Note, ...]
     chart: TrendChart | None
+    corrections: tuple[CorrectionView, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +83,7 @@ class SourceView:
     note: SafeHtml | None
     facts: tuple[FactLink, ...]
     articles: tuple[Link, ...]
+    corrections: tuple[CorrectionView, ...]
 
 
 def disputes_index(kit: Kit) -> Page:
@@ -113,6 +117,7 @@ def dispute(kit: Kit, dispute_id: m.DisputeId) -> Page:
         chart=trend_chart(item.trend, "dispute_chart", f"Trend of {item.title}"),
         strip=time_strip(kit, kit.site.backlinks.dispute_events[dispute_id], "dispute_strip",
                          f"Events of {item.title}"),
+        corrections=kit.corrections(item.corrections),
     )
     path = kit.urls.record_path("dispute", dispute_id)
     page = PageMeta(path=path, title=typeset(item.title), description=meta.plain(item.summary),
@@ -138,6 +143,7 @@ def relationship(kit: Kit, relationship_id: m.RelationshipId) -> Page:
         trend=trend, events=kit.events(kit.site.backlinks.relationship_events[relationship_id]),
         notes=notes.items,
         chart=trend_chart(item.trend, "relationship_chart", f"Trend of {item.title}"),
+        corrections=kit.corrections(item.corrections),
     )
     path = kit.urls.record_path("relationship", relationship_id)
     page = PageMeta(path=path, title=typeset(item.title), description=meta.plain(item.summary),
@@ -160,6 +166,7 @@ def source(kit: Kit, source_id: m.SourceId) -> Page:
         item=source_item(kit, source_id), url=safe_external(item.url), note=kit.html(item.note),
         facts=kit.facts(kit.site.backlinks.source_citations[source_id]),
         articles=tuple(kit.article(a) for a in kit.site.backlinks.source_articles[source_id]),
+        corrections=kit.corrections(item.corrections),
     )
     page = PageMeta(path=kit.urls.record_path("source", source_id), title=typeset(item.title),
                     description=meta.plain(item.note), section=KINDS["source"].folder,

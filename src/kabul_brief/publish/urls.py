@@ -118,6 +118,8 @@ class Urls:
 
     TIMELINE_PATH: Final = "timeline/"
     TIMELINE_NEWEST_PATH: Final = "timeline/newest/"
+    CORRECTIONS_PATH: Final = "corrections/"
+    CORRECTIONS_FEED_PATH: Final = f"{CORRECTIONS_PATH}feed.xml"
     FEED_PATH: Final = "feed.xml"
     SITEMAP_PATH: Final = "sitemap.xml"
     ROBOTS_PATH: Final = "robots.txt"
@@ -138,7 +140,7 @@ class Urls:
         """The site paths of the site's own pages and files (front page, indexes,
         feeds), not those of records and standing pages."""
         return ("", *(f"{folder}/" for folder in FOLDERS.values()), cls.TIMELINE_PATH,
-                cls.TIMELINE_NEWEST_PATH,
+                cls.TIMELINE_NEWEST_PATH, cls.CORRECTIONS_PATH, cls.CORRECTIONS_FEED_PATH,
                 cls.SEARCH_PATH, cls.NETWORK_PATH, cls.ICS_PATH, cls.FEED_PATH,
                 cls.SITEMAP_PATH, cls.ROBOTS_PATH, cls.NOT_FOUND_PATH,
                 cls.CARD_NAME)  # the front page's social card

@@ -112,6 +112,17 @@ class TrendView:
     refs: tuple[int, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class CorrectionView:
+    """A correction as its record's page shows it, before the body."""
+
+    anchor: str
+    """Its element id (``correction_2025-05-06``; a second of that day ``_2``), which
+    ``/corrections/`` and its feed link to."""
+    date: DateView
+    text: SafeHtml
+
+
 def date_view(date: PartialDate) -> DateView:
     return DateView(iso=date.iso, text=date.display())
 
@@ -141,14 +152,24 @@ def fact_anchor(kind: m.FactKind, index: int) -> str:
     return f"{kind}_{index + 1}"
 
 
-def trend_anchors(trend: Iterable[m.TrendPoint]) -> list[str]:
-    """``trend_2025-04`` per point; a second point on the same date gets ``_2``."""
+def _dated_anchors(prefix: str, dates: Iterable[PartialDate]) -> list[str]:
+    """``PREFIX_DATE`` per date; a second of the same date gets ``_2``."""
     seen: dict[str, int] = {}
     anchors = []
-    for point in trend:
-        count = seen[point.date.iso] = seen.get(point.date.iso, 0) + 1
-        anchors.append(f"trend_{point.date.iso}" + (f"_{count}" if count > 1 else ""))
+    for date in dates:
+        count = seen[date.iso] = seen.get(date.iso, 0) + 1
+        anchors.append(f"{prefix}_{date.iso}" + (f"_{count}" if count > 1 else ""))
     return anchors
+
+
+def trend_anchors(trend: Iterable[m.TrendPoint]) -> list[str]:
+    """``trend_2025-04`` per point; a second point on the same date gets ``_2``."""
+    return _dated_anchors("trend", (point.date for point in trend))
+
+
+def correction_anchors(corrections: Iterable[m.Correction]) -> list[str]:
+    """``correction_2025-05-06`` per correction; a second of the same day gets ``_2``."""
+    return _dated_anchors("correction", (correction.date for correction in corrections))
 
 
 Record = TypeVar("Record")
@@ -221,11 +242,30 @@ class Kit:
         return self._link("article", article_id,
                           lambda: self.site.articles[m.ArticleId(article_id)].title)
 
+    def record(self, kind: str, record_id: str) -> Link:
+        """A link to the page of a record of any kind (``"event"``, ``"page"``, ...)."""
+        if kind == "page":
+            return self.standing(record_id)
+
+        def title() -> str:
+            record = self.site.records(kind)[record_id]
+            return str(record.name if isinstance(record, m.Actor | m.Place) else record.title)
+
+        return self._link(kind, record_id, title)
+
     def html(self, markup: m.Markup | None) -> SafeHtml | None:
         """Sanitized Markdown HTML with its record links made URLs."""
         if markup is None:
             return None
         return SafeHtml(self.urls.rewrite(markup.html))
+
+    def corrections(self, corrections: tuple[m.Correction, ...]) -> tuple[CorrectionView, ...]:
+        """A record's corrections, for its page."""
+        return tuple(
+            CorrectionView(anchor=anchor, date=date_view(correction.date),
+                           text=self.html(correction.text) or SafeHtml(""))
+            for anchor, correction in zip(correction_anchors(corrections), corrections,
+                                          strict=True))
 
     # -- events and trends ---------------------------------------------------------
 
