@@ -140,6 +140,43 @@ def test_a_licence_that_is_not_an_spdx_id_is_an_error_at_its_line(tmp_path: Path
 def test_every_data_file_is_documented_and_every_documented_one_exists(
         shipped: Path) -> None:
     docs = (REPO / "docs" / "data.md").read_text()
-    documented = set(re.findall(r"`data/([\w.]+)`", docs))
+    documented = set(re.findall(r"`data/([\w.]+)`", docs)) - {"KIND.json"}
     built = {p.name for p in shipped.iterdir() if p.is_file()}
     assert built == documented
+    assert {p.parent.name for p in shipped.rglob("*") if p.is_file()} == {"data", "schema"}
+    assert "`data/schema/KIND.schema.json`" in docs
+
+
+SCHEMA_OF = {"timeline.json": None, "datapackage.json": None}  # formats of their own
+
+
+def test_every_json_data_file_validates_against_the_schema_beside_it(shipped: Path) -> None:
+    import jsonschema
+
+    checked = 0
+    for path in sorted(shipped.glob("*.json")):
+        if path.name in SCHEMA_OF:
+            continue
+        schema = json.loads((shipped / "schema" / f"{path.stem}.schema.json").read_text())
+        jsonschema.Draft202012Validator.check_schema(schema)
+        jsonschema.validate(json.loads(path.read_text()), schema,
+                            cls=jsonschema.Draft202012Validator)
+        checked += 1
+    assert checked == 9
+    schemas = {p.name for p in (shipped / "schema").iterdir()}
+    assert schemas == {f"{p.stem}.schema.json" for p in shipped.glob("*.json")
+                       if p.name not in SCHEMA_OF}
+
+
+def test_a_schema_refuses_a_file_that_strays_from_the_model(shipped: Path) -> None:
+    import jsonschema
+
+    schema = json.loads((shipped / "schema" / "events.schema.json").read_text())
+    document = json.loads((shipped / "events.json").read_text())
+    document["items"][0]["date"] = "15 August 2021"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(document, schema, cls=jsonschema.Draft202012Validator)
+    document = json.loads((shipped / "events.json").read_text())
+    document["items"][0]["invented"] = 1
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(document, schema, cls=jsonschema.Draft202012Validator)

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import types
+import typing
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
@@ -114,3 +116,106 @@ def data_files(site: m.Site, urls: Urls) -> dict[str, bytes]:
         "files": sorted(documents),
     }
     return {path: pretty_json(doc, convert) for path, doc in documents.items()}
+
+
+# -- JSON Schemas of the files above ------------------------------------------------
+# Made from the model's own type hints by the rules ``_record_json`` writes by, so a
+# field added to the model is in the schema without anyone writing it there, and a
+# test validates every built file against its schema.
+
+SCHEMA_FOLDER: Final = f"{Urls.DATA_FOLDER}/schema"
+_RECORD_TYPES: Final[dict[str, type]] = {
+    "actor": m.Actor, "place": m.Place, "event": m.Event, "dispute": m.Dispute,
+    "relationship": m.Relationship, "source": m.Source, "article": m.Article, "page": m.Page}
+_DRAFT: Final = "https://json-schema.org/draft/2020-12/schema"
+_DATE_PATTERN: Final = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+
+
+def _type_schema(hint: Any, definitions: dict[str, Any]) -> dict[str, Any]:
+    origin = typing.get_origin(hint)
+    if hint is str or isinstance(hint, typing.NewType):
+        return {"type": "string"}
+    if hint is bool:
+        return {"type": "boolean"}
+    if hint is int:
+        return {"type": "integer"}
+    if hint is float:
+        return {"type": "number"}
+    if hint is PartialDate:
+        return {"type": "string", "pattern": _DATE_PATTERN,
+                "description": "a date at the precision given: YYYY, YYYY-MM or YYYY-MM-DD"}
+    if hint is m.Markup:
+        return {"type": "object", "required": ["markdown", "html"],
+                "properties": {"markdown": {"type": "string"}, "html": {"type": "string"}},
+                "additionalProperties": False}
+    if origin is typing.Literal:
+        return {"enum": list(typing.get_args(hint))}
+    if origin in (types.UnionType, typing.Union):
+        options = [_type_schema(arg, definitions) for arg in typing.get_args(hint)]
+        return options[0] if len(options) == 1 else {"anyOf": options}
+    if hint is type(None):
+        return {"type": "null"}
+    if origin is tuple:
+        args = typing.get_args(hint)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return {"type": "array", "items": _type_schema(args[0], definitions)}
+        return {"type": "array", "prefixItems": [_type_schema(a, definitions) for a in args],
+                "minItems": len(args), "maxItems": len(args)}
+    if dataclasses.is_dataclass(hint) and isinstance(hint, type):
+        name = hint.__name__
+        if name not in definitions:
+            definitions[name] = {}  # recursion guard
+            definitions[name] = _dataclass_schema(hint, definitions)
+        return {"$ref": f"#/$defs/{name}"}
+    raise TypeError(f"no JSON Schema for {hint!r}")
+
+
+def _dataclass_schema(kind: type, definitions: dict[str, Any]) -> dict[str, Any]:
+    hints = typing.get_type_hints(kind)
+    properties = {key: _type_schema(hints[name], definitions)
+                  for name, key in _names(kind) if name in hints}
+    required = [key for _, key in _names(kind) if key != "draft"]
+    if "draft" in properties:
+        properties["draft"] = {"const": True, "description": "only in a build with --drafts"}
+    if kind in _CITATION_TYPES:
+        properties["type"] = {"const": _CITATION_TYPES[kind]}
+        required.append("type")
+    for name in _DERIVED.get(kind, ()):  # properties of the model, not fields
+        hint = typing.get_type_hints(getattr(kind, name).fget)["return"]
+        properties[name] = _type_schema(hint, definitions)
+    return {"type": "object", "properties": properties, "required": sorted(required),
+            "additionalProperties": False}
+
+
+def _file_schema(title: str, record_kind: str, item: type) -> dict[str, Any]:
+    definitions: dict[str, Any] = {}
+    item_schema = _dataclass_schema(item, definitions)
+    item_schema["properties"][PERMALINK] = {"type": "string", "format": "uri"}
+    item_schema["required"] = sorted([*item_schema["required"], PERMALINK])
+    return {"$schema": _DRAFT, "title": title, "type": "object",
+            "required": ["record_kind", "count", "items"], "additionalProperties": False,
+            "properties": {"record_kind": {"const": record_kind},
+                           "count": {"type": "integer", "minimum": 0},
+                           "items": {"type": "array", "items": item_schema}},
+            "$defs": definitions}
+
+
+def schema_files(site: m.Site) -> dict[str, bytes]:
+    """Site path -> bytes: the JSON Schema of each ``data/KIND.json`` and of
+    ``data/site.json``, at ``data/schema/KIND.schema.json``."""
+    del site  # the schemas are the model's, whatever the content
+    documents: dict[str, Any] = {}
+    for kind, folder in {**FOLDERS, "page": "pages"}.items():
+        documents[f"{SCHEMA_FOLDER}/{folder}.schema.json"] = _file_schema(
+            f"data/{folder}.json", kind, _RECORD_TYPES[kind])
+    definitions: dict[str, Any] = {}
+    settings = _dataclass_schema(m.SiteSettings, definitions)
+    documents[f"{SCHEMA_FOLDER}/site.schema.json"] = {
+        "$schema": _DRAFT, "title": "data/site.json", "type": "object",
+        "required": ["record_kind", "settings", "timeline", "files"],
+        "additionalProperties": False,
+        "properties": {"record_kind": {"const": "site"}, "settings": settings,
+                       "timeline": {"type": "array", "items": {"type": "string"}},
+                       "files": {"type": "array", "items": {"type": "string"}}},
+        "$defs": definitions}
+    return {path: pretty_json(doc) for path, doc in documents.items()}

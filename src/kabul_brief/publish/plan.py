@@ -15,7 +15,7 @@ from typing import Any
 from kabul_brief.content import model as m
 from kabul_brief.folders import Theme
 from kabul_brief.publish import corrections, feeds, meta, pages, readers, records, timeline, topics
-from kabul_brief.publish.data import data_files
+from kabul_brief.publish.data import data_files, schema_files
 from kabul_brief.publish.exports import export_files
 from kabul_brief.publish.pagetypes import LazyPage, Page, PlannedPage, planned_path
 from kabul_brief.publish.search import indexed_paths, plan_shards
@@ -197,7 +197,7 @@ def plan_site(site: m.Site, urls: Urls, theme: Theme, workers: int = 1) -> Plan:
     process, while the pages are planned and rendered."""
     kit = Kit(site, urls)
     later = in_background(lambda: {**data_files(site, urls), **export_files(site, urls),
-                                   **table_files(site, urls)},
+                                   **table_files(site, urls), **schema_files(site)},
                           workers)
     try:
         files = {**static_files(theme), Urls.ROBOTS_PATH: feeds.robots(kit).encode()}
