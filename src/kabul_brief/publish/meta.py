@@ -42,6 +42,19 @@ ARTICLE_TYPES: Final[dict[str, str]] = {
 
 
 @dataclass(frozen=True, slots=True)
+class Alternate:
+    """A feed or calendar of what a page shows: a ``<link rel="alternate">`` in its head
+    and a visible link on it."""
+
+    type: str
+    """``application/atom+xml`` or ``text/calendar``."""
+    url: str
+    """Root-relative, as every link of a page."""
+    text: str
+    """The visible link's words, and the link element's ``title``."""
+
+
+@dataclass(frozen=True, slots=True)
 class PageMeta:
     path: str
     """Site path, as :mod:`~kabul_brief.publish.urls` understands it."""
@@ -55,6 +68,8 @@ class PageMeta:
     modified: str | None = None
     draft: bool = False
     """The page of a draft (``build --drafts``, ``serve``): marked so, and noindex."""
+    alternates: tuple[Alternate, ...] = ()
+    """Its feeds and calendars."""
 
 
 def plain(markup: m.Markup | None, limit: int = 300) -> str | None:

@@ -13,7 +13,8 @@ from typing import Any
 
 from kabul_brief.content import model as m
 from kabul_brief.folders import Theme
-from kabul_brief.publish import feeds, pages, readers, records, timeline, topics
+from kabul_brief.kinds import KINDS
+from kabul_brief.publish import feeds, follow, pages, readers, records, timeline, topics
 from kabul_brief.publish.data import data_files
 from kabul_brief.publish.exports import export_files
 from kabul_brief.publish.pagetypes import LazyPage, Page, PlannedPage, planned_path
@@ -72,9 +73,12 @@ class Plan:
 
 def _lazy(kit: Kit, kind: str, ids: Iterable[str],
           make: Callable[[Kit, Any], Page]) -> list[PlannedPage]:
-    return [LazyPage(kit.urls.record_path(kind, record_id),
-                     functools.partial(make, kit, record_id))
-            for record_id in ids]
+    """Each record's page, and for a followed kind its feed and calendar after it."""
+    beside = follow.MAKERS if KINDS[kind].followed else ()
+    return [page for record_id in ids for page in (
+        LazyPage(kit.urls.record_path(kind, record_id), functools.partial(make, kit, record_id)),
+        *(LazyPage(where(kind, record_id), functools.partial(maker, kit, kind, record_id))
+          for where, maker in beside))]
 
 
 _RECORD_VIEWS: dict[str, Callable[[Kit, Any], Page]] = {
@@ -95,20 +99,15 @@ def _network(kit: Kit) -> LazyPage:
 
 
 def record_pages(kit: Kit, only: Collection[str] | None = None) -> list[PlannedPage]:
-    """The lazily planned pages: one per record, and the network page; what the
+    """The lazily planned pages: one per record (and each followed record's feed and
+    calendar), and the network page; what the
     dependency graph records reads for (:mod:`~kabul_brief.publish.reads`). ``only``:
     just those at these output paths."""
     if only is None:
         return [page for planned in _by_kind(kit).values() for page in planned] + [
             _network(kit)]
     wanted = set(only)
-    found: list[PlannedPage] = [
-        LazyPage(path, functools.partial(make, kit, record_id))
-        for kind, make in _RECORD_VIEWS.items()
-        for record_id in kit.site.records(kind)
-        for path in [kit.urls.record_path(kind, record_id)] if output_path(path) in wanted]
-    network = _network(kit)
-    return found + ([network] if output_path(network.path) in wanted else [])
+    return [page for page in record_pages(kit) if output_path(planned_path(page)) in wanted]
 
 
 def plan_pages(kit: Kit, search_shards: Iterable[str] = ("",)) -> tuple[PlannedPage, ...]:
@@ -138,7 +137,7 @@ def plan_pages(kit: Kit, search_shards: Iterable[str] = ("",)) -> tuple[PlannedP
         *(pages.standing(kit, p) for p in site.pages),
         pages.not_found(kit),
     ]
-    planned.append(feeds.feed(kit))
+    planned += [feeds.feed(kit), feeds.events_feed(kit)]
     drafts = draft_paths(kit)
     planned.append(feeds.sitemap(kit, [path for path in map(planned_path, planned)
                                        if path not in drafts]))

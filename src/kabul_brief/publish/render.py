@@ -26,7 +26,7 @@ from kabul_brief.content import model as m
 from kabul_brief.folders import Theme, files_in, is_template, site_theme
 from kabul_brief.kinds import KINDS, MENU
 from kabul_brief.publish.cards import card_link
-from kabul_brief.publish.pagetypes import Page
+from kabul_brief.publish.pagetypes import Page, RawFile
 from kabul_brief.publish.urls import Urls
 
 OWN_PAGES: Final[dict[str, str]] = {"timeline": "Timeline", "network": "Network",
@@ -198,6 +198,8 @@ class Renderer:
         return self._urls.base, self._chrome
 
     def render(self, page: Page) -> bytes:
+        if isinstance(page.view, RawFile):
+            return page.view.data
         try:
             template = self._env.get_template(page.template)
             text = template.render(
