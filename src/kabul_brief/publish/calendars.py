@@ -181,10 +181,11 @@ def calendar(kit: Kit, events: Iterable[m.EventId], name: str, page_url: str) ->
         "VERSION:2.0",
         _content_line("PRODID", PRODID),
         "CALSCALE:GREGORIAN",
-        _content_line("DESCRIPTION", _text(description)),  # RFC 7986, and Apple's and
-        _content_line("NAME", _text(title)),                # Google's X-WR- names
-        _content_line("URL", page_url),
+        # RFC 7986's names, each with the X-WR- name Apple's and Google's calendars read
+        _content_line("DESCRIPTION", _text(description)),
         _content_line("X-WR-CALDESC", _text(description)),
+        _content_line("NAME", _text(title)),
         _content_line("X-WR-CALNAME", _text(title)),
+        _content_line("URL", page_url),
     ]
     return ("\r\n".join([*head, *lines, "END:VCALENDAR"]) + "\r\n").encode()

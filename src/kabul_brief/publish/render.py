@@ -161,7 +161,7 @@ def chrome(site: m.Site, urls: Urls) -> Chrome:
         language=site.settings.language, home=urls.home(),
         stylesheet=urls.static("style.css"),
         icons=Icons(svg=urls.static("favicon.svg"), png=urls.static("favicon-32.png"),
-                    touch=urls.static("apple-touch-icon.png")),
+                    touch=urls.static(Urls.LOGO_NAME)),
         fonts=tuple(urls.static(name) for name in PRELOADED_FONTS),
         feed=urls.url("feed.xml"),
         feed_absolute=urls.absolute_path("feed.xml"), data=urls.url("data/site.json"),

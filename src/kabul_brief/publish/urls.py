@@ -138,6 +138,9 @@ class Urls:
     NOT_FOUND_PATH: Final = "404.html"
     STATIC_FOLDER: Final = "static"
     CARD_NAME: Final = "card.png"
+    LOGO_NAME: Final = "apple-touch-icon.png"
+    """Under ``static/``: the theme's icon of 180 x 180 pixels, for phones' home
+    screens and as the logo of the site's publisher in JSON-LD."""
 
     @classmethod
     def card_path(cls, path: str) -> str | None:
