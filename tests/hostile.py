@@ -63,9 +63,11 @@ _IGNORED_IN_SCHEME = re.compile(r"[\x00-\x20\u00a0\u1680\u180e\u2000-\u200f\u202
                                 r"\u205f-\u206f\u3000\ufeff]")
 _INVISIBLE_IN_URL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 ICS_CALENDAR_PROPERTIES = frozenset({"VERSION", "PRODID", "CALSCALE", "X-WR-CALNAME",
-                                     "METHOD", "X-WR-CALDESC"})
+                                     "METHOD", "X-WR-CALDESC", "NAME", "DESCRIPTION",
+                                     "URL"})  # RFC 7986's calendar properties
 ICS_EVENT_REQUIRED = frozenset({"SUMMARY", "DTSTART", "DTSTAMP", "UID", "URL"})
-ICS_EVENT_OPTIONAL = frozenset({"DTEND", "DURATION", "CATEGORIES", "DESCRIPTION", "LOCATION"})
+ICS_EVENT_OPTIONAL = frozenset({"DTEND", "DURATION", "CATEGORIES", "DESCRIPTION", "LOCATION",
+                                "SEQUENCE", "CREATED", "LAST-MODIFIED", "TRANSP"})
 #: An event ends one way: DTEND, or DURATION where the day after its end has no date
 #: (31 December 9999); RFC 5545 allows one of the two, not both.
 ICS_EVENT_ENDS = frozenset({"DTEND", "DURATION"})

@@ -1,25 +1,20 @@
 """Reader features on a built site: search (Pagefind), pictures (inline SVG), exports
-(iCalendar, TimelineJS, GeoJSON). Built once under a sub-path base URL."""
+(TimelineJS, GeoJSON; the calendars are tested in ``test_site_feeds_calendars.py``).
+Built once under a sub-path base URL."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from pathlib import Path
 from xml.etree import ElementTree
 
-import icalendar
 import pytest
 import yaml
 from bs4 import BeautifulSoup, Tag
-from test_site_support import BASIC, HOSTILE, build, one, page
+from test_site_support import BASIC, build, one, page
 
-from kabul_brief.content import model as m
-from kabul_brief.publish import exports, network
-from kabul_brief.publish.meta import plain
-from kabul_brief.publish.urls import Urls
-from tests.conftest import checked_site
+from kabul_brief.publish import network
 
 BASE = "https://example.org/brief/"
 ROOT = "/brief/"
@@ -306,40 +301,6 @@ def test_a_large_network_draws_the_most_connected_and_lists_every_one(
 # -- exports ----------------------------------------------------------------------------
 
 
-def test_the_calendar_has_one_all_day_event_per_event(out: Path) -> None:
-    calendar = icalendar.Calendar.from_ical((out / "timeline.ics").read_bytes())
-    vevents = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
-    events = records("events")
-    assert len(calendar.walk("VEVENT")) == len(events)
-    assert set(vevents) == {f"{e['id']}@example.org" for e in events}
-    for vevent in vevents.values():
-        for name in ("DTSTART", "DTEND", "DTSTAMP"):
-            assert name in vevent
-        start, end = vevent.decoded("DTSTART"), vevent.decoded("DTEND")
-        assert type(start) is dt.date and type(end) is dt.date and end > start
-    airlift = vevents["airlift@example.org"]  # 2021-08: the whole month
-    assert (airlift.decoded("DTSTART"), airlift.decoded("DTEND")) == (
-        dt.date(2021, 8, 1),
-        dt.date(2021, 9, 1),
-    )
-    assert str(airlift["SUMMARY"]).endswith("(date approximate: August 2021)")
-    takeover = vevents["takeover@example.org"]  # a day: no hedge
-    assert (takeover.decoded("DTSTART"), takeover.decoded("DTEND")) == (
-        dt.date(2021, 8, 15),
-        dt.date(2021, 8, 16),
-    )
-    assert "approximate" not in str(takeover["SUMMARY"])
-    year = vevents["statement-2024@example.org"]
-    assert (year.decoded("DTSTART"), year.decoded("DTEND")) == (
-        dt.date(2024, 1, 1),
-        dt.date(2025, 1, 1),
-    )
-    assert "(date approximate:" in str(year["SUMMARY"])
-    talks = vevents["talks@example.org"]  # 27-28 April: DTEND is exclusive
-    assert talks.decoded("DTEND") == dt.date(2025, 4, 29)
-    assert b"VALUE=DATE" in (out / "timeline.ics").read_bytes()
-
-
 def test_timelinejs_json_gives_only_the_known_parts_of_each_date(out: Path) -> None:
     data = json.loads((out / "data" / "timeline.json").read_text())
     assert data["title"]["text"]["headline"]
@@ -363,42 +324,6 @@ def test_geojson_points_are_longitude_then_latitude(out: Path) -> None:
         assert feature["geometry"] == {"type": "Point", "coordinates": [lon, lat]}
         assert feature["properties"]["url"] == f"{BASE}places/{feature['properties']['id']}/"
         assert set(feature["properties"]) == {"id", "name", "kind", "url", "popupContent"}
-
-
-def _library_calendar(site: m.Site, urls: Urls) -> bytes:
-    """The calendar as the iCalendar library builds and serializes it: the reference
-    the fast writer must match byte for byte."""
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", exports.PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", f"{site.settings.title}: timeline")
-    for event_id in site.timeline:
-        event = site.events[event_id]
-        item = icalendar.Event()
-        approximate = exports._approximate(event)
-        url = urls.absolute(urls.record("event", event.id))
-        item.add("uid", f"{event.id}@{urls.host}")
-        item.add("dtstamp", dt.datetime.combine(event.date.start, dt.time(), tzinfo=dt.UTC))
-        item.add("dtstart", event.date.start)
-        item.add("dtend", (event.end or event.date).end + dt.timedelta(days=1))
-        item.add("summary", event.title
-                 + (f" (date approximate: {approximate})" if approximate else ""))
-        description = plain(event.summary, limit=2000)
-        item.add("description", f"{description}\n\n{url}" if description else url)
-        item.add("url", url)
-        if event.place is not None:
-            item.add("location", site.places[event.place].name)
-        item.add("categories", [event.kind])
-        calendar.add_component(item)
-    return bytes(calendar.to_ical())
-
-
-@pytest.mark.parametrize("content", [BASIC, HOSTILE], ids=["basic", "hostile"])
-def test_the_calendar_has_the_bytes_the_icalendar_library_would_write(content: Path) -> None:
-    site = checked_site(content)
-    urls = Urls(BASE)
-    assert exports.ics(site, urls) == _library_calendar(site, urls)
 
 
 def test_event_lists_are_left_out_of_the_search_index(out: Path) -> None:

@@ -20,6 +20,7 @@ from test_site_support import REPO, SHIPPED, copy_content, tree
 from kabul_brief.kinds import KINDS
 from kabul_brief.pipeline import Build, BuildRequest
 from kabul_brief.publish.build import BuildReport
+from kabul_brief.publish.urls import Urls
 from kabul_brief.publish.writer import GRAPH
 
 EVENT = "kabul-delegation-2025-04"
@@ -72,8 +73,10 @@ def test_a_one_event_edit_makes_the_views_of_exactly_the_pages_that_read_it(
                or read.startswith("backlinks.article_citations/")
                or read.startswith("backlinks.paragraph_citations/") for read in changed_reads)
     assert set(report.remade) == {path for path, read in reads.items() if read & changed_reads}
-    changed = {path for path in after if path.endswith(".html") and before.get(path) != after[path]}
-    folders = {kind.folder for kind in KINDS.values()}  # KIND/ID/index.html, not timeline/newest/
+    pages = (".html", f"/{Urls.FEED_PATH}", f"/{Urls.CALENDAR_NAME}")  # not the data files
+    changed = {path for path in after if path.endswith(pages) and before.get(path) != after[path]}
+    # KIND/ID/index.html and its feed and calendar, not timeline/newest/index.html
+    folders = {kind.folder for kind in KINDS.values()}
     record_pages = {path for path in changed
                     if path.count("/") == 2 and path.split("/")[0] in folders}
     assert record_pages == set(report.remade)  # each page that read it shows it

@@ -19,6 +19,7 @@ FIXTURE = Path(__file__).parent / "fixtures" / "model" / "good"
 EVENT = "events/kabul-meeting.yaml"
 EVENT_PAGE = "events/kabul-meeting/index.html"
 ACTOR_PAGE = "actors/india/index.html"
+ARTICLE_PAGE = "articles/kabul-outreach/index.html"
 
 
 def git(site: Path, *args: str, when: str | None = None) -> None:
@@ -84,9 +85,14 @@ def test_pages_show_when_their_file_was_first_committed_and_last_changed(
     out = build(repo)
     assert dates(out / EVENT_PAGE) == {"Published": "2025-05-11", "Updated": "2025-06-02"}
     assert dates(out / ACTOR_PAGE) == {"Published": "2025-05-11"}  # never changed since
-    assert jsonld(out / EVENT_PAGE)["datePublished"] == "2025-05-11"
-    assert jsonld(out / EVENT_PAGE)["dateModified"] == "2025-06-02"
-    assert jsonld(out / ACTOR_PAGE)["dateModified"] == "2025-05-11"
+    event_page = jsonld(out / EVENT_PAGE)["mainEntityOfPage"]  # an event is no creative work
+    assert isinstance(event_page, dict)
+    assert (event_page["@type"], event_page["datePublished"], event_page["dateModified"]) == (
+        "WebPage", "2025-05-11", "2025-06-02")
+    actor_page = jsonld(out / ACTOR_PAGE)["mainEntityOfPage"]
+    assert isinstance(actor_page, dict) and actor_page["dateModified"] == "2025-05-11"
+    article = jsonld(out / ARTICLE_PAGE)  # an article carries its dates itself
+    assert (article["datePublished"], article["dateModified"]) == ("2025-05-11", "2025-05-11")
     assert lastmod(out, "/events/kabul-meeting/") == "2025-06-02"
     assert lastmod(out, "/actors/india/") == "2025-05-11"
 
@@ -111,6 +117,7 @@ def test_outside_git_nothing_is_shown_or_invented(repo: Path, tmp_path: Path) ->
     for page in [EVENT_PAGE, ACTOR_PAGE]:
         assert dates(out / page) == {}
         assert "dateModified" not in jsonld(out / page)
+        assert "mainEntityOfPage" not in jsonld(out / page)
         assert 'class="record-dates"' not in (out / page).read_text()
     assert lastmod(out, "/events/kabul-meeting/") is None
 

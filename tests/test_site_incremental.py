@@ -68,7 +68,8 @@ def test_editing_one_event_renders_exactly_the_pages_that_change(
     after = tree(out)
 
     assert after == full_build(content, tmp_path / "full")
-    changed_pages = sorted(p for p in after if p.endswith(".html") and before.get(p) != after[p])
+    pages = (".html", "/feed.xml", "/calendar.ics")  # the data files and exports are not pages
+    changed_pages = sorted(p for p in after if p.endswith(pages) and before.get(p) != after[p])
     assert rendered == changed_pages
     assert "events/kabul-delegation-2025-04/index.html" in rendered
     assert "timeline/index.html" in rendered
@@ -77,7 +78,10 @@ def test_editing_one_event_renders_exactly_the_pages_that_change(
     assert "places/kabul/index.html" in rendered
     assert "events/pahalgam-attack/index.html" not in rendered
     assert "actors/china/index.html" not in rendered
-    assert len(rendered) < len([p for p in after if p.endswith(".html")]) / 3
+    for actor in ("amir-khan-muttaqi", "m-anand-prakash", "india"):  # the event is in them
+        assert {f"actors/{actor}/feed.xml", f"actors/{actor}/calendar.ics"} <= set(rendered)
+    assert "actors/china/feed.xml" not in rendered and "events/feed.xml" in rendered
+    assert len(rendered) < len([p for p in after if p.endswith(pages)]) / 3
 
 
 def test_a_page_changed_by_hand_after_the_build_is_rendered_again(tmp_path: Path) -> None:

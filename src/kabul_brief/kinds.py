@@ -37,6 +37,9 @@ class RecordKind:
     a kind with a folder can be named by a record link."""
     searchable: bool = False
     """Its pages go into the search index."""
+    followed: bool = False
+    """Each of its records has an Atom feed and a calendar of everything about it beside
+    its page (``actors/ID/feed.xml``, ``actors/ID/calendar.ics``)."""
 
     @property
     def markdown(self) -> bool:
@@ -50,16 +53,16 @@ class RecordKind:
 
 RECORD_KINDS: Final[tuple[RecordKind, ...]] = (
     RecordKind(name="actor", folder="actors", source="yaml", label="Actor",
-               plural="Actors", url_folder="actors", searchable=True),
+               plural="Actors", url_folder="actors", searchable=True, followed=True),
     RecordKind(name="place", folder="places", source="yaml", label="Place",
                plural="Places", url_folder="places", searchable=True),
     RecordKind(name="event", folder="events", source="yaml", label="Event",
                plural="Events", url_folder="events", searchable=True),
     RecordKind(name="dispute", folder="disputes", source="yaml", label="Dispute",
-               plural="Disputes", url_folder="disputes", searchable=True),
+               plural="Disputes", url_folder="disputes", searchable=True, followed=True),
     RecordKind(name="relationship", folder="relationships", source="yaml",
                label="Relationship", plural="Relationships", url_folder="relationships",
-               searchable=True),
+               searchable=True, followed=True),
     RecordKind(name="source", folder="sources", source="yaml", label="Source",
                plural="Sources", url_folder="sources", searchable=True),
     RecordKind(name="article", folder="articles", source="markdown", label="Article",
@@ -83,6 +86,10 @@ LINK_SCHEMES: Final[tuple[str, ...]] = tuple(kind.name for kind in LINKED_KINDS)
 SEARCHED_KINDS: Final[tuple[RecordKind, ...]] = tuple(
     kind for kind in RECORD_KINDS if kind.searchable)
 """The kinds whose pages go into the search index, each filtered by its label."""
+
+FOLLOWED_KINDS: Final[tuple[RecordKind, ...]] = tuple(
+    kind for kind in RECORD_KINDS if kind.followed)
+"""The kinds whose records each have a feed and a calendar beside their page."""
 
 MENU: Final[tuple[str, ...]] = (
     "article", "timeline", "actor", "dispute", "relationship", "place", "source",

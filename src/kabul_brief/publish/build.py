@@ -83,6 +83,10 @@ class BuildReport:
 
 
 def _what(path: str) -> str:
+    if path.endswith(f"/{Urls.FEED_PATH}"):  # the events' and each followed record's
+        return "feeds"
+    if path.endswith(f"/{Urls.CALENDAR_NAME}"):
+        return "calendars"
     if "/" in path:
         return path.split("/", 1)[0]
     return _ROOT_FILES.get(path, path)

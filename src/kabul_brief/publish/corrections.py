@@ -25,7 +25,7 @@ from markupsafe import Markup as SafeHtml
 from kabul_brief.content import model as m
 from kabul_brief.kinds import RECORD_KINDS
 from kabul_brief.publish import meta
-from kabul_brief.publish.feeds import NO_ENTRIES, FeedEntry, FeedView, timestamp
+from kabul_brief.publish.feeds import FeedEntry, feed_page, timestamp
 from kabul_brief.publish.meta import PageMeta
 from kabul_brief.publish.pagetypes import Page
 from kabul_brief.publish.urls import Urls
@@ -118,12 +118,5 @@ def corrections_feed(kit: Kit) -> Page:
         for found, item in _items(kit)
         for url in [kit.urls.absolute(item.url)]
     )
-    view = FeedView(
-        id=kit.urls.absolute_path(PATH), title=f"{settings.title}: {TITLE.lower()}",
-        subtitle=None, self_url=kit.urls.absolute_path(FEED_PATH),
-        site_url=kit.urls.absolute_path(PATH),
-        updated=max((e.updated for e in entries), default=NO_ENTRIES),
-        language=settings.language, entries=entries,
-    )
-    page = PageMeta(path=FEED_PATH, title=TITLE, description=None, section=None)
-    return Page(meta=page, template="feed.xml", view=view)
+    return feed_page(kit, FEED_PATH, f"{settings.title}: {TITLE.lower()}", PATH, entries,
+                     feed_id=kit.urls.absolute_path(PATH))

@@ -1,15 +1,29 @@
-"""The Atom feed of articles, the sitemap and robots.txt.
+"""The Atom feeds (articles, events, and everything about one actor, dispute or
+relationship), the sitemap and robots.txt.
 
-Nothing here reads a clock: the feed's ``updated`` is the newest article's
-``updated`` or ``date``, so two builds of the same content are byte-identical. A
-date given to the month becomes the first instant of that month in UTC, since
-Atom needs a full timestamp with a time zone.
+Nothing here reads a clock: a feed's ``updated`` is its newest entry's, so two builds
+of the same content are byte-identical. No time is invented where it can be helped.
+Atom needs a full timestamp in an entry's ``updated`` and in ``published`` if it is
+given, so:
+
+- ``published`` is given only where a day is known: an article's ``date`` given to the
+  day, else the day its file was first committed (the git history); otherwise it is
+  left out (it is optional).
+- ``updated`` (required) is the day of the last commit of the record's file where
+  there is a history (for an article, the later of that and its ``updated`` or
+  ``date``), else the record's own date: the first instant of its period, the least a
+  reader can take from "May 2025" (a feed reader shows it as 1 May).
+
+A day is written as its first instant in UTC (``2025-05-04T00:00:00Z``): git and the
+editors give days, never times.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from html import escape
 from typing import Final
 
 from kabul_brief.content import model as m
@@ -18,12 +32,15 @@ from kabul_brief.kinds import LINKED_KINDS
 from kabul_brief.publish.meta import PageMeta, plain
 from kabul_brief.publish.pagetypes import Page
 from kabul_brief.publish.urls import Urls
-from kabul_brief.publish.views import Kit
+from kabul_brief.publish.views import Kit, trend_anchors
 
 FEED_PATH: Final = Urls.FEED_PATH
+EVENTS_FEED_PATH: Final = Urls.EVENTS_FEED_PATH
 SITEMAP_PATH: Final = Urls.SITEMAP_PATH
 NO_ENTRIES: Final = "1970-01-01T00:00:00Z"
-"""The ``updated`` of a feed with no entries: a fixed instant, never a clock's."""
+"""The ``updated`` of a feed with no entry (Atom requires one; nothing changed)."""
+FEED_ENTRIES: Final = 100
+"""The newest entries the events feed and a record's feed hold; the page lists all."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +48,7 @@ class FeedEntry:
     id: str
     url: str
     title: str
-    published: str
+    published: str | None
     updated: str
     authors: tuple[str, ...]
     summary: str | None
@@ -45,7 +62,9 @@ class FeedView:
     title: str
     subtitle: str | None
     self_url: str
-    site_url: str
+    page_url: str
+    """The page the feed is about (``rel="alternate"``)."""
+    author: str
     updated: str
     language: str
     entries: tuple[FeedEntry, ...]
@@ -57,34 +76,135 @@ class SitemapEntry:
     lastmod: str | None
 
 
+def instant(day: dt.date) -> str:
+    """RFC 3339 for Atom: the first instant of the day, in UTC."""
+    return f"{day.isoformat()}T00:00:00Z"
+
+
 def timestamp(date: PartialDate) -> str:
-    """RFC 3339 for Atom: the start of the period, in UTC."""
-    return f"{date.start.isoformat()}T00:00:00Z"
+    """The first instant of the period a date names."""
+    return instant(date.start)
 
 
-def _entry(kit: Kit, article: m.Article) -> FeedEntry:
-    url = kit.urls.absolute(kit.urls.record("article", article.id))
-    summary = article.summary
-    return FeedEntry(
-        id=url, url=url, title=article.title, published=timestamp(article.date),
-        updated=timestamp(article.updated or article.date),
-        authors=article.authors or (kit.site.settings.title,),
-        summary=plain(summary, limit=1000),
-        content=kit.urls.rewrite(article.body.html, absolute=True),
+def _updated(own: PartialDate, history: m.FileHistory | None) -> str:
+    if history is None:
+        return timestamp(own)
+    return max(instant(history.updated), timestamp(own))
+
+
+def _published(own: PartialDate | None, history: m.FileHistory | None) -> str | None:
+    if own is not None and own.day is not None:
+        return timestamp(own)
+    return instant(history.published) if history is not None else None
+
+
+def article_entry(kit: Kit, article_id: m.ArticleId) -> FeedEntry:
+    def make() -> FeedEntry:
+        article = kit.site.articles[article_id]
+        history = kit.site.history_of("article", article_id)
+        url = kit.urls.absolute(kit.urls.record("article", article.id))
+        return FeedEntry(
+            id=url, url=url, title=article.title,
+            published=_published(article.date, history),
+            updated=_updated(article.updated or article.date, history),
+            authors=article.authors, summary=plain(article.summary, limit=1000),
+            content=kit.urls.rewrite(article.body.html, absolute=True),
+        )
+    return kit.remember(("feed entry", "article", article_id), make)
+
+
+def _when_text(date: PartialDate, end: PartialDate | None, circa: bool) -> str:
+    text = date.display() if end is None or end == date else (
+        f"{date.display()} to {end.display()}")
+    return f"c. {text}" if circa else text
+
+
+def event_entry(kit: Kit, event_id: m.EventId) -> FeedEntry:
+    def make() -> FeedEntry:
+        site, urls = kit.site, kit.urls
+        event = site.events[event_id]
+        history = site.history_of("event", event_id)
+        url = urls.absolute(urls.record("event", event_id))
+        facts = [f'<time datetime="{event.date.iso}">'
+                 f"{escape(_when_text(event.date, event.end, event.circa))}</time>"]
+        if event.as_reported:
+            facts.append(f"as reported: {escape(event.as_reported)}")
+        if event.place is not None:
+            place = site.places[event.place]
+            facts.append(f'<a href="{escape(urls.absolute(urls.record("place", place.id)))}">'
+                         f"{escape(place.name)}</a>")
+        actors = ", ".join(
+            f'<a href="{escape(urls.absolute(urls.record("actor", a.id)))}">'
+            f"{escape(site.actors[a.id].name)}</a>" for a in event.actors)
+        content = f"<p>{escape(event.kind.capitalize())}, " + "; ".join(facts) + ".</p>"
+        if event.summary is not None:
+            content += urls.rewrite(event.summary.html, absolute=True)
+        if actors:
+            content += f"<p>With {actors}.</p>"
+        return FeedEntry(
+            id=url, url=url, title=event.title, published=_published(None, history),
+            updated=_updated(event.date, history), authors=(),
+            summary=plain(event.summary, limit=1000), content=content,
+        )
+    return kit.remember(("feed entry", "event", event_id), make)
+
+
+def trend_entries(kit: Kit, kind: str, record_id: str, title: str,
+                  trend: tuple[m.TrendPoint, ...]) -> list[FeedEntry]:
+    """A dispute's or relationship's trend points, each an entry linking its place on
+    the page (``#trend_2025-04``)."""
+    page = kit.urls.absolute(kit.urls.record(kind, record_id))
+    entries = []
+    for anchor, point in zip(trend_anchors(trend), trend, strict=True):
+        url = f"{page}#{anchor}"
+        when = _when_text(point.date, None, point.circa)
+        note = kit.urls.rewrite(point.note.html, absolute=True) if point.note else ""
+        entries.append(FeedEntry(
+            id=url, url=url, title=f"{title}: {point.direction} ({when})", published=None,
+            updated=timestamp(point.date), authors=(), summary=plain(point.note, limit=1000),
+            content=f'<p>{escape(point.direction.capitalize())}, <time datetime="'
+                    f'{point.date.iso}">{escape(when)}</time>.</p>{note}',
+        ))
+    return entries
+
+
+def newest(entries: Iterable[FeedEntry], limit: int | None = FEED_ENTRIES
+           ) -> tuple[FeedEntry, ...]:
+    """Newest ``updated`` first, then by id; at most ``limit``."""
+    ordered = sorted(entries, key=lambda e: e.id)
+    ordered.sort(key=lambda e: e.updated, reverse=True)
+    return tuple(ordered[:limit])
+
+
+def feed_page(kit: Kit, path: str, title: str, page_path: str,
+              entries: tuple[FeedEntry, ...], subtitle: str | None = None,
+              feed_id: str | None = None) -> Page:
+    """An Atom feed at ``path`` about the page at ``page_path``; its id is its own
+    address unless ``feed_id`` is given."""
+    settings = kit.site.settings
+    view = FeedView(
+        id=feed_id or kit.urls.absolute_path(path), title=title, subtitle=subtitle,
+        self_url=kit.urls.absolute_path(path), page_url=kit.urls.absolute_path(page_path),
+        author=settings.title, updated=max((e.updated for e in entries), default=NO_ENTRIES),
+        language=settings.language, entries=entries,
     )
+    page = PageMeta(path=path, title=title, description=None, section=None)
+    return Page(meta=page, template="feed.xml", view=view)
 
 
 def feed(kit: Kit) -> Page:
+    """Every article, newest first; its id is the site's address, as it always was."""
     settings = kit.site.settings
-    entries = tuple(_entry(kit, kit.site.articles[a]) for a in kit.site.articles_by_date)
-    updated = max((e.updated for e in entries), default=NO_ENTRIES)
-    view = FeedView(
-        id=kit.urls.base, title=settings.title, subtitle=settings.tagline,
-        self_url=kit.urls.absolute_path(FEED_PATH), site_url=kit.urls.base, updated=updated,
-        language=settings.language, entries=entries,
-    )
-    page = PageMeta(path=FEED_PATH, title=settings.title, description=None, section=None)
-    return Page(meta=page, template="feed.xml", view=view)
+    entries = tuple(article_entry(kit, a) for a in kit.site.articles_by_date)
+    return feed_page(kit, FEED_PATH, settings.title, "", entries, settings.tagline,
+                     feed_id=kit.urls.base)
+
+
+def events_feed(kit: Kit) -> Page:
+    """The newest events (by their revision where git tells it, else by date)."""
+    entries = newest(event_entry(kit, e) for e in kit.site.timeline)
+    return feed_page(kit, EVENTS_FEED_PATH, f"{kit.site.settings.title}: events",
+                     Urls.TIMELINE_PATH, entries)
 
 
 _PAGED_KINDS: Final = frozenset(kind.name for kind in LINKED_KINDS)
@@ -113,6 +233,8 @@ def sitemap(kit: Kit, paths: Iterable[str]) -> Page:
 
 
 def robots(kit: Kit) -> str:
+    """Crawlers read ``/robots.txt`` at the root of the host only: a site published
+    under a sub-path writes this one where none will look (see ``docs/data.md``)."""
     return (
         "User-agent: *\n"
         "Disallow:\n"

@@ -23,6 +23,18 @@ class Page:
 
 
 @dataclass(frozen=True, slots=True)
+class RawFile:
+    """The view of a page that is its bytes already, written as they are (a calendar:
+    its lines escaped and folded by :mod:`~kabul_brief.publish.calendars`)."""
+
+    data: bytes
+
+
+RAW: str = "(raw)"
+"""The template name of a page whose view is a :class:`RawFile`: no template."""
+
+
+@dataclass(frozen=True, slots=True)
 class LazyPage:
     """A page whose view is made where it is rendered, on a worker: making the views of
     an archive's ten thousand record pages is work that should scale with the cores

@@ -14,7 +14,18 @@ from typing import Any
 
 from kabul_brief.content import model as m
 from kabul_brief.folders import Theme
-from kabul_brief.publish import corrections, feeds, meta, pages, readers, records, timeline, topics
+from kabul_brief.kinds import KINDS
+from kabul_brief.publish import (
+    corrections,
+    feeds,
+    follow,
+    meta,
+    pages,
+    readers,
+    records,
+    timeline,
+    topics,
+)
 from kabul_brief.publish.data import data_files, schema_files
 from kabul_brief.publish.exports import export_files
 from kabul_brief.publish.pagetypes import LazyPage, Page, PlannedPage, planned_path
@@ -74,9 +85,13 @@ class Plan:
 
 def _lazy(kit: Kit, kind: str, ids: Iterable[str],
           make: Callable[[Kit, Any], Page]) -> list[PlannedPage]:
-    return [LazyPage(kit.urls.record_path(kind, record_id),
-                     functools.partial(_dated, make, kind, kit, record_id))
-            for record_id in ids]
+    """Each record's page, and for a followed kind its feed and calendar after it."""
+    beside = follow.MAKERS if KINDS[kind].followed else ()
+    return [page for record_id in ids for page in (
+        LazyPage(kit.urls.record_path(kind, record_id),
+                 functools.partial(_dated, make, kind, kit, record_id)),
+        *(LazyPage(where(kind, record_id), functools.partial(maker, kit, kind, record_id))
+          for where, maker in beside))]
 
 
 def _dated(make: Callable[[Kit, Any], Page], kind: str, kit: Kit, record_id: str) -> Page:
@@ -86,8 +101,7 @@ def _dated(make: Callable[[Kit, Any], Page], kind: str, kit: Kit, record_id: str
     history = kit.site.history_of(kind, record_id)
     if history is None:
         return page
-    jsonld = {**page.meta.jsonld, "datePublished": history.published.isoformat(),
-              "dateModified": history.updated.isoformat()} if page.meta.jsonld else {}
+    jsonld = meta.with_history(page.meta.jsonld, history, kit.urls, page.meta.path)
     dated = dataclasses.replace(page.meta, dates=meta.record_dates(history), jsonld=jsonld)
     if page.meta.published is not None:  # an article's Open Graph times, the same dates
         dated = dataclasses.replace(dated, published=history.published.isoformat(),
@@ -113,20 +127,15 @@ def _network(kit: Kit) -> LazyPage:
 
 
 def record_pages(kit: Kit, only: Collection[str] | None = None) -> list[PlannedPage]:
-    """The lazily planned pages: one per record, and the network page; what the
+    """The lazily planned pages: one per record (and each followed record's feed and
+    calendar), and the network page; what the
     dependency graph records reads for (:mod:`~kabul_brief.publish.reads`). ``only``:
     just those at these output paths."""
     if only is None:
         return [page for planned in _by_kind(kit).values() for page in planned] + [
             _network(kit)]
     wanted = set(only)
-    found: list[PlannedPage] = [
-        LazyPage(path, functools.partial(_dated, make, kind, kit, record_id))
-        for kind, make in _RECORD_VIEWS.items()
-        for record_id in kit.site.records(kind)
-        for path in [kit.urls.record_path(kind, record_id)] if output_path(path) in wanted]
-    network = _network(kit)
-    return found + ([network] if output_path(network.path) in wanted else [])
+    return [page for page in record_pages(kit) if output_path(planned_path(page)) in wanted]
 
 
 def plan_pages(kit: Kit, search_shards: Iterable[str] = ("",)) -> tuple[PlannedPage, ...]:
@@ -157,8 +166,7 @@ def plan_pages(kit: Kit, search_shards: Iterable[str] = ("",)) -> tuple[PlannedP
         corrections.corrections_page(kit),
         pages.not_found(kit),
     ]
-    planned.append(feeds.feed(kit))
-    planned.append(corrections.corrections_feed(kit))
+    planned += [feeds.feed(kit), feeds.events_feed(kit), corrections.corrections_feed(kit)]
     drafts = draft_paths(kit)
     planned.append(feeds.sitemap(kit, [path for path in map(planned_path, planned)
                                        if path not in drafts]))

@@ -14,7 +14,7 @@ from markupsafe import Markup as SafeHtml
 from kabul_brief.content import model as m
 from kabul_brief.content.markup import typeset
 from kabul_brief.kinds import KINDS
-from kabul_brief.publish import meta
+from kabul_brief.publish import follow, meta
 from kabul_brief.publish.meta import PageMeta
 from kabul_brief.publish.network import Neighbourhood, neighbourhood
 from kabul_brief.publish.pages import ArticleCard, article_card
@@ -199,7 +199,8 @@ def actor(kit: Kit, actor_id: m.ActorId) -> Page:
     page = PageMeta(path=kit.urls.record_path("actor", actor_id), title=typeset(item.name),
                     description=meta.plain(item.summary), section=KINDS["actor"].folder,
                     og_type="profile",
-                    jsonld=meta.actor(site, kit.urls, item), draft=item.draft)
+                    jsonld=meta.actor(site, kit.urls, item), draft=item.draft,
+                    alternates=follow.alternates(kit.urls, "actor", actor_id, item.name))
     return Page(meta=page, template="actor.html", view=view)
 
 

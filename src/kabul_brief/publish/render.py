@@ -26,7 +26,7 @@ from kabul_brief.content import model as m
 from kabul_brief.folders import Theme, files_in, is_template, site_theme
 from kabul_brief.kinds import KINDS, MENU
 from kabul_brief.publish.cards import card_link
-from kabul_brief.publish.pagetypes import Page
+from kabul_brief.publish.pagetypes import Page, RawFile
 from kabul_brief.publish.urls import Urls
 
 OWN_PAGES: Final[dict[str, str]] = {"timeline": "Timeline", "network": "Network",
@@ -163,7 +163,7 @@ def chrome(site: m.Site, urls: Urls) -> Chrome:
         language=site.settings.language, home=urls.home(),
         stylesheet=urls.static("style.css"),
         icons=Icons(svg=urls.static("favicon.svg"), png=urls.static("favicon-32.png"),
-                    touch=urls.static("apple-touch-icon.png")),
+                    touch=urls.static(Urls.LOGO_NAME)),
         fonts=tuple(urls.static(name) for name in PRELOADED_FONTS),
         feed=urls.url("feed.xml"),
         feed_absolute=urls.absolute_path("feed.xml"), data=urls.url("data/site.json"),
@@ -201,6 +201,8 @@ class Renderer:
         return self._urls.base, self._chrome
 
     def render(self, page: Page) -> bytes:
+        if isinstance(page.view, RawFile):
+            return page.view.data
         try:
             template = self._env.get_template(page.template)
             text = template.render(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from kabul_brief.content import model as m
 from kabul_brief.content.dates import year_text
-from kabul_brief.publish import meta
+from kabul_brief.publish import follow, meta
 from kabul_brief.publish.meta import PageMeta
 from kabul_brief.publish.pagetypes import Page
 from kabul_brief.publish.pictures import TimeStrip, time_strip
@@ -122,6 +122,7 @@ def timeline(kit: Kit, *, newest: bool = False) -> Page:
         count=len(site.timeline),
         strip=time_strip(kit, site.timeline, "timeline_strip", "Events on record"),
         exports=(Link(urls.url(urls.ICS_PATH), "Calendar (iCalendar, .ics)"),
+                 Link(urls.url(urls.EVENTS_FEED_PATH), "Events feed (Atom)"),
                  Link(urls.url(urls.TIMELINEJS_PATH), "TimelineJS data (JSON)")),
         newest=newest,
         other_order=(Link(urls.url(Urls.TIMELINE_PATH), "Oldest first") if newest
@@ -146,5 +147,6 @@ def timeline(kit: Kit, *, newest: bool = False) -> Page:
     title = "Timeline, newest first" if newest else "Timeline"
     page = PageMeta(path=path, title=title, section="timeline",
                     description="Every event on record, in date order, with its place and actors.",
-                    jsonld=meta.collection(site, urls, path, title))
+                    jsonld=meta.collection(site, urls, path, title),
+                    alternates=follow.timeline_alternates(urls))
     return Page(meta=page, template="timeline.html", view=view)

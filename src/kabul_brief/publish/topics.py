@@ -14,7 +14,7 @@ from markupsafe import Markup as SafeHtml
 from kabul_brief.content import model as m
 from kabul_brief.content.markup import typeset
 from kabul_brief.kinds import KINDS
-from kabul_brief.publish import meta
+from kabul_brief.publish import follow, meta
 from kabul_brief.publish.meta import PageMeta
 from kabul_brief.publish.pages import DisputeCard, RelationshipCard, dispute_card, relationship_card
 from kabul_brief.publish.pagetypes import Page
@@ -123,7 +123,8 @@ def dispute(kit: Kit, dispute_id: m.DisputeId) -> Page:
     page = PageMeta(path=path, title=typeset(item.title), description=meta.plain(item.summary),
                     section=KINDS["dispute"].folder,
                     jsonld=meta.topic(kit.site, kit.urls, path, item.title, item.parties,
-                                      meta.plain(item.summary)), draft=item.draft)
+                                      meta.plain(item.summary)), draft=item.draft,
+                    alternates=follow.alternates(kit.urls, "dispute", dispute_id, item.title))
     return Page(meta=page, template="dispute.html", view=view)
 
 
@@ -149,7 +150,9 @@ def relationship(kit: Kit, relationship_id: m.RelationshipId) -> Page:
     page = PageMeta(path=path, title=typeset(item.title), description=meta.plain(item.summary),
                     section=KINDS["relationship"].folder,
                     jsonld=meta.topic(kit.site, kit.urls, path, item.title, item.parties,
-                                      meta.plain(item.summary)), draft=item.draft)
+                                      meta.plain(item.summary)), draft=item.draft,
+                    alternates=follow.alternates(kit.urls, "relationship", relationship_id,
+                                                 item.title))
     return Page(meta=page, template="relationship.html", view=view)
 
 

@@ -75,6 +75,17 @@ class Urls:
             raise ValueError(f"{kind} id {record_id!r} cannot be a path")
         return f"{FOLDERS[kind]}/{record_id}/"
 
+    @classmethod
+    def record_feed_path(cls, kind: str, record_id: str) -> str:
+        """The Atom feed of everything about a record, beside its page
+        (``actors/ttp/feed.xml``; no id holds a dot, so no page can take it)."""
+        return cls.record_path(kind, record_id) + cls.FEED_PATH
+
+    @classmethod
+    def record_calendar_path(cls, kind: str, record_id: str) -> str:
+        """The calendar of a record's events, beside its page (``actors/ttp/calendar.ics``)."""
+        return cls.record_path(kind, record_id) + cls.CALENDAR_NAME
+
     @staticmethod
     def page_path(page_id: str) -> str:
         """A standing page (``content/pages/about.md``) lives at the top: ``about/``."""
@@ -121,11 +132,17 @@ class Urls:
     CORRECTIONS_PATH: Final = "corrections/"
     CORRECTIONS_FEED_PATH: Final = f"{CORRECTIONS_PATH}feed.xml"
     FEED_PATH: Final = "feed.xml"
+    EVENTS_FEED_PATH: Final = f"{FOLDERS['event']}/{FEED_PATH}"
+    """The Atom feed of events, newest first (``events/feed.xml``)."""
+    CALENDAR_NAME: Final = "calendar.ics"
     SITEMAP_PATH: Final = "sitemap.xml"
     ROBOTS_PATH: Final = "robots.txt"
     NOT_FOUND_PATH: Final = "404.html"
     STATIC_FOLDER: Final = "static"
     CARD_NAME: Final = "card.png"
+    LOGO_NAME: Final = "apple-touch-icon.png"
+    """Under ``static/``: the theme's icon of 180 x 180 pixels, for phones' home
+    screens and as the logo of the site's publisher in JSON-LD."""
 
     @classmethod
     def card_path(cls, path: str) -> str | None:
@@ -142,6 +159,7 @@ class Urls:
         return ("", *(f"{folder}/" for folder in FOLDERS.values()), cls.TIMELINE_PATH,
                 cls.TIMELINE_NEWEST_PATH, cls.CORRECTIONS_PATH, cls.CORRECTIONS_FEED_PATH,
                 cls.SEARCH_PATH, cls.NETWORK_PATH, cls.ICS_PATH, cls.FEED_PATH,
+                cls.EVENTS_FEED_PATH,
                 cls.SITEMAP_PATH, cls.ROBOTS_PATH, cls.NOT_FOUND_PATH,
                 cls.CARD_NAME)  # the front page's social card
 
@@ -170,11 +188,6 @@ class Urls:
     def pagefind(self, name: str = "") -> str:
         """A file of the Pagefind bundle (``pagefind/pagefind-ui.js``); ``''``: the folder."""
         return self.url(f"{self.PAGEFIND_FOLDER}/{name}")
-
-    @property
-    def host(self) -> str:
-        """Host of the base URL, for iCalendar UIDs (``example.org``)."""
-        return urlsplit(self.base).hostname or "localhost"
 
     def absolute(self, url: str) -> str:
         """Absolute form of a root-relative URL made by this class."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
-from typing import Final, TypeVar
+from typing import Final, TypeVar, cast
 
 from markupsafe import Markup as SafeHtml
 
@@ -189,6 +189,13 @@ class Kit:
         self._links: dict[Hashable, tuple[Link, frozenset[str]]] = {}
         self._event_items: dict[Hashable, tuple[EventItem, frozenset[str]]] = {}
         self._order: dict[Hashable, tuple[dict[str, int], frozenset[str]]] = {}
+        self._remembered: dict[Hashable, tuple[object, frozenset[str]]] = {}
+
+    def remember(self, key: Hashable, compute: Callable[[], Record]) -> Record:
+        """``compute()``, made once for the build's pages that ask for it under ``key``
+        (a feed's entry for an event, a calendar's lines for it), what it read passed
+        on to each of them (:func:`~kabul_brief.publish.reads.remembered`)."""
+        return cast(Record, remembered(self._remembered, key, compute))
 
     # -- names and links ---------------------------------------------------------
 
