@@ -10,12 +10,17 @@ correction without a day, or without a text, is an error at its line.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import feedparser
 import pytest
@@ -81,7 +86,7 @@ def corrected(into: Path) -> Path:
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("corrections")
-    target = folder / "site"
+    target = folder / "www" / "brief"  # served from www, the site lives under /brief/
     ran = kabul_brief("build", "--content", str(corrected(folder)), "--out", str(target),
                       "--base-url", BASE)
     assert ran.code == 0, ran.err
@@ -273,3 +278,56 @@ def test_a_bad_correction_is_an_error_at_its_line(tmp_path: Path, correction: st
     assert errors[0].endswith(error), errors
     if hint is not None:
         assert f"    {hint}" in ran.err.splitlines()
+
+
+@pytest.fixture(scope="module")
+def served(out: Path) -> Iterator[str]:
+    """The built site over HTTP on this machine: the URL of its front page."""
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(out.parent))
+    handler.log_message = lambda *args: None  # type: ignore[assignment]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/brief/"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    yield tools.shared_browser()
+    tools.stop_shared_browser()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_nothing_on_pages_with_corrections(served: str, browser: Any,
+                                                     scheme: str) -> None:
+    context = browser.new_context(color_scheme=scheme)
+    context.set_default_timeout(20_000)
+    tab = context.new_page()
+    problems = []
+    try:
+        for path in ("corrections/", "events/talks/", "articles/outreach/", "about/"):
+            tab.goto(served + path)
+            problems += [f"{path}: {problem}" for problem in tools.axe(tab)]
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_corrections_are_printed_with_the_page(served: str, browser: Any) -> None:
+    context = browser.new_context()
+    tab = context.new_page()
+    try:
+        tab.emulate_media(media="print")
+        tab.goto(served + "events/talks/")
+        for box in tab.locator(".correction").all():
+            assert box.is_visible()
+            assert box.bounding_box()["height"] > 10  # type: ignore[index]
+        # Told apart by its heading and its rule, not by colour alone.
+        assert tab.locator(".corrections h2").inner_text() == "Corrections"
+        assert tab.evaluate("getComputedStyle(document.querySelector('.corrections'))"
+                            ".borderLeftStyle") == "solid"
+    finally:
+        context.close()

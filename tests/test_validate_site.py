@@ -45,6 +45,14 @@ def test_feed_dates_have_timezones_and_entries_have_authors(site: tools.Site) ->
     assert not problems, _report(problems)
 
 
+def test_corrections_feed_matches_the_rfc_4287_schema_even_with_no_entries(
+    site: tools.Site,
+) -> None:
+    feed = site.root / "corrections" / "feed.xml"  # the shipped content has had none
+    problems = tools.jing_atom(feed) + tools.atom_own_checks(feed)
+    assert not problems, _report(problems)
+
+
 def test_sitemap_matches_the_sitemaps_org_xsd(site: tools.Site) -> None:
     problems = tools.xmllint_sitemap(site.root / "sitemap.xml")
     assert not problems, _report(problems)
@@ -73,6 +81,7 @@ def test_every_page_kind_is_found(site: tools.Site) -> None:
         "sources page",
         "search index",
         "network index",
+        "corrections index",
     ):
         assert kind in kinds, sorted(kinds)
     assert all(isinstance(path, Path) for path in kinds.values())

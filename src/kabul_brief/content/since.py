@@ -91,8 +91,8 @@ def _work_tree(content_dir: Path) -> tuple[Path, str]:
         top = _git(["rev-parse", "--show-toplevel"], content_dir).decode().strip()
         prefix = _git(["rev-parse", "--show-prefix"], content_dir).decode().strip()
     except SinceError as problem:
-        if "git is not installed" in str(problem) or "could not run" in str(problem):
-            raise
+        if "not a git repository" not in str(problem):
+            raise  # no git, or git's own refusal (a repository of another user): its words
         raise SinceError(f"{content_dir} is not in a git work tree, and --since compares"
                          " with a git revision") from None
     return Path(top), prefix
