@@ -158,3 +158,23 @@ def test_the_log_is_read_as_git_writes_it_even_for_odd_file_names() -> None:
     assert found["events/a b.yaml"].updated.isoformat() == "2025-06-04"
     assert found["events/a b.yaml"].revisions == 2
     assert found["events/\u062a.yaml"].revisions == 1
+
+
+def test_the_feeds_and_calendars_date_entries_by_their_commits(repo: Path) -> None:
+    import feedparser
+    from icalendar import Calendar
+
+    out = build(repo)
+    events = feedparser.parse((out / "events" / "feed.xml").read_bytes())
+    assert events.bozo == 0
+    meeting = next(e for e in events.entries if e.link.endswith("/events/kabul-meeting/"))
+    assert meeting.updated.startswith("2025-06-02")
+    assert meeting.published.startswith("2025-05-11")
+    articles = feedparser.parse((out / "feed.xml").read_bytes())
+    article = next(e for e in articles.entries if e.link.endswith("/articles/kabul-outreach/"))
+    assert article.updated.startswith("2025-05-11")  # the commit, after the editor's 4 May
+    assert articles.feed.updated.startswith("2025-05-11")
+    calendar = Calendar.from_ical((out / "timeline.ics").read_bytes())
+    event = next(e for e in calendar.walk("VEVENT") if str(e["UID"]).startswith("kabul-meeting@"))
+    assert event.decoded("LAST-MODIFIED").date().isoformat() == "2025-06-02"
+    assert int(event["SEQUENCE"]) == 1  # committed twice
