@@ -121,10 +121,12 @@ def test_an_event_on_the_last_day_of_9999_builds_everywhere(
 def test_a_range_ending_in_9999_builds_and_the_calendar_covers_it(
     good_site: Path, run_cli: Run
 ) -> None:
-    mutate(good_site, EVENTS, "  end: 2025\n", "  end: 9999\n")
+    # calendars hold only events known to the day (a year is no day): days, then
+    mutate(good_site, EVENTS, "  date: 2025\n  end: 2025\n",
+           "  date: 2025-01-01\n  end: 9999-12-31\n")
     out = _builds(run_cli)
     times = _page(out, "events/ttp-attacks").select(".event-when time")
-    assert [(t["datetime"], t.get_text()) for t in times] == [("2025", "2025"), ("9999", "9999")]
+    assert [t["datetime"] for t in times] == ["2025-01-01", "9999-12-31"]
     event = _calendar_events(out)["ttp-attacks"]
     assert event["DTSTART"].dt == dt.date(2025, 1, 1)
     assert _last_day(event) == dt.date(9999, 12, 31)
