@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from kabul_brief.content.markup import typeset
 from tests.conftest import FIXTURES, CliResult, mutate
 
 DRAFTS_SITE = FIXTURES / "drafts"
@@ -187,7 +188,7 @@ def test_build_with_drafts_gives_every_draft_a_page_marked_draft_and_noindex(
     out = site / "_site"
     for path, title in DRAFT_PAGES.items():
         soup = _soup(out, path)
-        assert soup.h1 is not None and soup.h1.get_text(strip=True) == title, path
+        assert soup.h1 is not None and soup.h1.get_text(strip=True) == typeset(title), path
         assert _noindex(soup), path
         label = _draft_label(soup)
         assert label is not None and label.startswith("Draft"), path
