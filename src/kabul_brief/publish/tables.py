@@ -3,7 +3,8 @@
 A data journalist opens ``events.csv`` in one call (``pandas.read_csv``) and gets one
 row per event with its date as written, its precision and the first and last day
 of the whole period, so that nothing is turned into a day the sources do not give.
-Lists (an event's actors) are joined by ``;`` in the main tables and given one row
+Lists of ids (an event's actors) are joined by ``;`` in the main tables (an id holds
+no ``;``); lists of text (aliases, authors), which may, and every list, get one row
 each in the long tables (``event_actors.csv``, ``claims.csv``, ``positions.csv``,
 ``trend_points.csv``, ``citations.csv``). Each table is described once, as its
 columns: the same description writes the CSV's header and rows and the Table
@@ -123,8 +124,14 @@ def _claims(site: m.Site, urls: Urls) -> Iterator[Row]:
 
 def _actors(site: m.Site, urls: Urls) -> Iterator[Row]:
     for actor in site.actors.values():
-        yield (actor.id, actor.name, actor.kind, _joined(actor.aliases), _text(actor.country),
+        yield (actor.id, actor.name, actor.kind, _text(actor.country),
                _markdown(actor.summary), _permalink(urls, "actor", actor.id))
+
+
+def _actor_aliases(site: m.Site, urls: Urls) -> Iterator[Row]:
+    for actor in site.actors.values():
+        for number, alias in enumerate(actor.aliases, 1):
+            yield (actor.id, str(number), alias)
 
 
 def _places(site: m.Site, urls: Urls) -> Iterator[Row]:
@@ -180,8 +187,14 @@ def _articles(site: m.Site, urls: Urls) -> Iterator[Row]:
         article = site.articles[article_id]
         yield (article.id, article.title, article.kind, *_period(article.date),
                "" if article.updated is None else article.updated.iso,
-               _joined(article.authors), _joined(article.actors), _joined(article.disputes),
+               _joined(article.actors), _joined(article.disputes),
                _markdown(article.summary), _permalink(urls, "article", article.id))
+
+
+def _article_authors(site: m.Site, urls: Urls) -> Iterator[Row]:
+    for article_id in site.articles_by_date:
+        for number, author in enumerate(site.articles[article_id].authors, 1):
+            yield (article_id, str(number), author)
 
 
 def _cited(site: m.Site) -> Iterator[tuple[str, str, str, str, tuple[m.Citation, ...]]]:
@@ -245,10 +258,13 @@ TABLES: Final[tuple[Table, ...]] = (
     Table("actors", "Actors", (
         _ID, Column("name", "string", "the name the site uses", required=True),
         Column("kind", "string", "person, state, government, ...", required=True),
-        Column("aliases", "string", "other names, joined by ;"),
         Column("country", "string", "the id of its country (a place)"),
         Column("summary", "string", "Markdown, as written"), _PERMALINK,
     ), _actors, ("id",), (("country", "places", "id"),)),
+    Table("actor_aliases", "Other names of each actor", (
+        Column("actor", "string", "the actor's id", required=True), _NUMBER,
+        Column("alias", "string", "another name it goes by", required=True),
+    ), _actor_aliases, ("actor", "number"), (("actor", "actors", "id"),)),
     Table("places", "Places", (
         _ID, Column("name", "string", "the place's name", required=True),
         Column("kind", "string", "country, region, city, ...", required=True),
@@ -295,11 +311,14 @@ TABLES: Final[tuple[Table, ...]] = (
         _ID, Column("title", "string", "the headline", required=True),
         Column("kind", "string", "analysis, news or explainer", required=True), *_PERIOD,
         Column("updated", "string", "when the desk updated it, as written"),
-        Column("authors", "string", "joined by ;"),
         Column("actors", "string", "the actors it is tagged with, joined by ;"),
         Column("disputes", "string", "the disputes it is tagged with, joined by ;"),
         Column("summary", "string", "Markdown, as written"), _PERMALINK,
     ), _articles, ("id",)),
+    Table("article_authors", "The authors of each article", (
+        Column("article", "string", "the article's id", required=True), _NUMBER,
+        Column("author", "string", "an author, as written", required=True),
+    ), _article_authors, ("article", "number"), (("article", "articles", "id"),)),
     Table("citations", "What each fact cites", (
         _RECORD_KIND, Column("record", "string", "its id", required=True),
         Column("fact", "string", "event, claim, position or trend_point", required=True),
