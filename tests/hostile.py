@@ -93,6 +93,8 @@ class Expected:
     events: int | None = None
     articles: int | None = None
     located_places: int | None = None
+    days: int | None = None
+    """Events known to the day, which alone are in the calendars (None: ``events``)."""
 
 
 @dataclass
@@ -478,8 +480,9 @@ def scan_ics(where: str, data: bytes, expected: Expected) -> list[str]:
     except (ValueError, IndexError, KeyError) as error:
         return [*problems, f"{where}: icalendar cannot parse it: {error}"]
     events = calendar.walk("VEVENT")
-    if expected.events is not None and len(events) != expected.events:
-        problems.append(f"{where}: {len(events)} VEVENTs for {expected.events} events")
+    in_calendar = expected.days if expected.days is not None else expected.events
+    if in_calendar is not None and len(events) != in_calendar:
+        problems.append(f"{where}: {len(events)} VEVENTs for {in_calendar} events of known days")
     if len(begins) != len(events):
         problems.append(f"{where}: {len(begins)} BEGIN:VEVENT lines, {len(events)} parsed")
     extra = {str(k) for k in calendar} - ICS_CALENDAR_PROPERTIES

@@ -246,7 +246,7 @@ def build_hostile(payload: tuple[str, str], site: Path) -> tuple[Path, set[str]]
     return out, refused
 
 
-EXPECTED = Expected(events=2, articles=1, located_places=2)
+EXPECTED = Expected(events=2, articles=1, located_places=2, days=1)  # the other: a year
 
 
 URL_SLOTS = {"citation.url", "link.url", "source.url"}
