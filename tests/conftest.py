@@ -23,6 +23,13 @@ from kabul_brief.pipeline import Build, BuildRequest
 FIXTURES = Path(__file__).parent / "fixtures"
 GOOD_SITE = FIXTURES / "model" / "good"
 
+# The fixture sites are built as if outside git: git does not look above
+# tests/fixtures for a repository, so their pages carry no Published or Updated date
+# that would depend on the checkout (a shallow clone has none). Set on import, before
+# any test module copies the environment for its subprocesses. The tests of the dates
+# make repositories of their own (test_site_history.py).
+os.environ["GIT_CEILING_DIRECTORIES"] = str(FIXTURES)
+
 
 @dataclass(frozen=True)
 class CliResult:
@@ -46,13 +53,6 @@ def _cache_outside_the_repository(tmp_path_factory: pytest.TempPathFactory) -> N
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("user-cache"))
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _fixtures_outside_git() -> None:
-    """The fixture sites are built as if outside git: git does not look above
-    ``tests/fixtures`` for a repository, so their pages carry no Published or Updated
-    date that would depend on the checkout (a shallow clone has none). The tests of
-    the dates make repositories of their own (``test_site_history.py``)."""
-    os.environ["GIT_CEILING_DIRECTORIES"] = str(FIXTURES)
 
 
 @pytest.fixture
