@@ -277,3 +277,155 @@ def test_github_annotations_name_the_file_and_line(site: Path) -> None:
     assert any(line.startswith(f"::warning file={where[0]},line={where[1]},col={where[2]},"
                                "title=uncorrected-change::event 'talks': the date changed")
                for line in ran.out.splitlines()), ran.out
+
+
+def published_day(site: Path) -> str:
+    """The committer day (UTC) of the published revision: a correction new since is
+    dated that day or later."""
+    return git(site, "log", "-1", "--format=%cd", "--date=format-local:%Y-%m-%d",
+               "published").strip()
+
+
+def correction(day: str, text: str) -> tuple[str, str]:
+    return ("  as_reported: in late April\n",
+            f"  as_reported: in late April\n  corrections:\n    - date: {day}\n"
+            f"      text: {text}\n")
+
+
+@pytest.fixture
+def corrected(site: Path) -> Path:
+    """The basic site, published with a correction on the talks."""
+    edit(site, EVENTS, *correction("2025-05-06", "An earlier version dated the talks 27 April."))
+    git(site, "commit", "-q", "-am", "a correction")
+    git(site, "branch", "-f", "published")
+    return site
+
+
+def test_a_reworded_or_redated_correction_is_no_new_correction(corrected: Path) -> None:
+    """Rewording the correction already published does not cover a new change: the
+    change warns, and so does the rewritten public record."""
+    edit(corrected, EVENTS, *TALKS_DATE)
+    edit(corrected, EVENTS, "      text: An earlier version dated the talks 27 April.\n",
+         "      text: An earlier version dated the talks 26 April.\n")
+    ran = kabul_brief(corrected, "check", "--since", "published")
+    assert len(warnings(ran)) == 1, ran.err
+    assert warnings(ran, "correction-changed") == [
+        f"{at(corrected, EVENTS, '- date: 2025-05-06', 2)}: warning: event 'talks': a"
+        " correction published at published was changed [correction-changed]"]
+    edit(corrected, EVENTS, "      text: An earlier version dated the talks 26 April.\n",
+         "      text: An earlier version dated the talks 27 April.\n")
+    edit(corrected, EVENTS, "    - date: 2025-05-06\n", "    - date: 2025-05-07\n")
+    ran = kabul_brief(corrected, "check", "--since", "published")
+    assert len(warnings(ran)) == 1, ran.err
+    line = warnings(ran, "correction-changed")[0]
+    assert hint_after(ran, line)[0].startswith(
+        "It was 2025-05-06, 'An earlier version dated the talks 27 April.'; now 2025-05-07,")
+
+
+def test_a_removed_correction_warns_on_every_kind(corrected: Path) -> None:
+    edit(corrected, EVENTS, "  corrections:\n    - date: 2025-05-06\n"
+         "      text: An earlier version dated the talks 27 April.\n", "")
+    edit(corrected, DISPUTE, "id: aid-dispute\n", "id: aid-dispute\ncorrections:\n"
+         "  - {date: 2025-05-06, text: An earlier version named no parties.}\n")
+    git(corrected, "commit", "-q", "-am", "another correction")
+    git(corrected, "branch", "-f", "published")
+    edit(corrected, DISPUTE, "corrections:\n"
+         "  - {date: 2025-05-06, text: An earlier version named no parties.}\n", "")
+    ran = kabul_brief(corrected, "check", "--since", "published")
+    assert ran.code == 0, ran.err
+    assert warnings(ran, "correction-removed") == [
+        f"{DISPUTE}:1:1: warning: dispute 'aid-dispute': a correction published at published"
+        " was removed [correction-removed]"]
+    line = warnings(ran, "correction-removed")[0]
+    assert hint_after(ran, line)[0].startswith(
+        "It read: 2025-05-06, 'An earlier version named no parties.'.")
+    strict = kabul_brief(corrected, "check", "--since", "published", "--strict")
+    assert strict.code == 1
+
+
+def test_a_new_correction_is_dated_between_the_revision_and_today(site: Path) -> None:
+    day = published_day(site)
+    edit(site, EVENTS, *TALKS_DATE)
+    edit(site, EVENTS, *correction("2000-01-01", "An earlier version dated the talks 27 April."))
+    ran = kabul_brief(site, "check", "--since", "published")
+    assert warnings(ran) == []  # it is a correction all the same, only misdated
+    assert warnings(ran, "correction-backdated") == [
+        f"{at(site, EVENTS, '2000-01-01', 0)}: warning: event 'talks': a correction new"
+        f" since published is dated 2000-01-01, before that revision ({day})"
+        " [correction-backdated]"]
+    edit(site, EVENTS, "2000-01-01", "2999-01-01")
+    ran = kabul_brief(site, "check", "--since", "published")
+    assert warnings(ran, "correction-backdated") == []
+    found = warnings(ran, "correction-future")
+    assert len(found) == 1 and found[0].startswith(
+        f"{at(site, EVENTS, '2999-01-01', 0)}: warning: event 'talks': a correction is"
+        " dated 2999-01-01, after today ("), ran.err
+    edit(site, EVENTS, "2999-01-01", day)
+    ran = kabul_brief(site, "check", "--since", "published", "--strict")
+    assert "[correction-" not in ran.err and "[uncorrected-change]" not in ran.err
+
+
+def test_a_future_correction_on_a_record_new_since_warns_too(site: Path) -> None:
+    edit(site, EVENTS, "- id: statement-2024\n",
+         "- id: new-event\n  title: A new event\n  date: 2025-06-01\n  kind: meeting\n"
+         "  place: kabul\n  sources: [wire-report]\n"
+         "  corrections: [{date: 2999-01-01, text: Not yet.}]\n- id: statement-2024\n")
+    ran = kabul_brief(site, "check", "--since", "published")
+    assert [line.split(": warning: ")[1] for line in warnings(ran, "correction-future")] == [
+        f"event 'new-event': a correction is dated 2999-01-01, after today"
+        f" ({ran.err.split('after today (')[1].split(',')[0]}, UTC) [correction-future]"]
+
+
+def test_names_roles_places_statuses_and_sources_are_compared(site: Path) -> None:
+    actors = "content/actors/all.yaml"
+    places = "content/places/places.yaml"
+    sources = "content/sources/sources.yaml"
+    edit(site, EVENTS, "  kind: meeting\n", "  kind: statement\n")
+    edit(site, EVENTS, "{id: muttaqi, role: host}", "{id: muttaqi, role: guest}")
+    edit(site, actors, "  name: Amir Khan Muttaqi\n", "  name: Amir Muttaqi\n")
+    edit(site, actors, "from: 2021-09}", "from: 2021-10}")
+    edit(site, places, "  name: Kabul airport\n", "  name: Hamid Karzai airport\n")
+    edit(site, places, "[34.5553, 69.2075]", "[34.5553, 69.2]")
+    edit(site, places, "  within: kabul\n", "  within: afghanistan\n")
+    edit(site, DISPUTE, "parties: [india, taliban]\n", "parties: [india, taliban, un]\n"
+         "status: resolved\n")
+    edit(site, DISPUTE, "involves: [un]\n", "")
+    edit(site, sources, "  date: 2025-05\n", "  date: 2025-06\n")
+    edit(site, sources, "https://example.com/wire", "https://example.com/wire-2")
+    ran = kabul_brief(site, "check", "--since", "published")
+    assert ran.code == 0, ran.err
+    said = sorted(line.split(": warning: ")[1].removesuffix(
+        " changed since published without a new correction [uncorrected-change]")
+        for line in warnings(ran))
+    assert said == sorted([
+        "event 'talks': the kind", "event 'talks': the actors",
+        "actor 'muttaqi': the name", "actor 'muttaqi': the roles",
+        "place 'kabul-airport': the name", "place 'kabul': the coordinates",
+        "place 'kabul-airport': the place it is within",
+        "dispute 'aid-dispute': the status", "dispute 'aid-dispute': the parties",
+        "source 'wire-report': the date", "source 'wire-report': the address",
+    ]), ran.err
+    where = {line.split(": warning: ")[1].split(" changed")[0]: line.split(": warning")[0]
+             for line in warnings(ran)}
+    assert where["actor 'muttaqi': the name"] == at(site, actors, "name: Amir Muttaqi", 6)
+    assert where["dispute 'aid-dispute': the status"] == at(site, DISPUTE, "status:", 8)
+    roles = next(line for line in warnings(ran) if "the roles" in line)
+    assert hint_after(ran, roles)[0].startswith(
+        "It was Foreign Minister of taliban (2021-09 to none) at published")
+
+
+def test_git_refusing_the_repository_is_one_clean_line(site: Path) -> None:
+    if os.geteuid() != 0:  # the test suite runs as root in CI and on our machines
+        pytest.fail("this test needs to give the repository to another user (run as root)")
+    for path in [site, *site.rglob("*")]:
+        os.lchown(path, 65534, 65534)
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "GIT_CONFIG_GLOBAL": os.devnull,
+           "TMPDIR": str(site.parent / "tmp")}
+    ran = subprocess.run([sys.executable, "-m", "kabul_brief", "check", "--since", "HEAD"],
+                         cwd=site, capture_output=True, text=True, check=False, env=env)
+    assert ran.returncode == 2
+    assert len(ran.stderr.splitlines()) == 1, ran.stderr
+    assert "\t" not in ran.stderr and "\\t" not in ran.stderr
+    assert ran.stderr.startswith("kabul-brief check: error: --since: git refuses to read the"
+                                 " repository (detected dubious ownership"), ran.stderr
+    assert "safe.directory" in ran.stderr

@@ -127,9 +127,35 @@ def test_a_shallow_clone_shows_no_dates_it_cannot_vouch_for(repo: Path,
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", "--depth", "1", repo.as_uri(), str(clone)],
                    check=True, capture_output=True)
-    out = build(clone)
+    done = subprocess.run([sys.executable, "-m", "kabul_brief", "build", "--out", "_site"],
+                          cwd=clone, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    out = clone / "_site"
     assert dates(out / EVENT_PAGE) == {}
     assert dates(out / ACTOR_PAGE) == {}
+    # ... and says why, so that an editor whose dates vanished learns what to change
+    assert "warning: the content is in a shallow clone" in done.stderr
+    assert "fetch-depth: 0" in done.stderr
+
+
+def test_a_repository_git_refuses_is_warned_of_not_silently_undated(repo: Path) -> None:
+    """Another user's repository (git's ``safe.directory`` refusal): no dates, as git
+    cannot be asked, and a warning saying how to let it read the repository."""
+    if os.geteuid() != 0:  # the test suite runs as root in CI and on our machines
+        pytest.fail("this test needs to give the repository to another user (run as root)")
+    for path in [repo, *repo.rglob("*")]:
+        os.lchown(path, 65534, 65534)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_CONFIG")}
+    env["GIT_CONFIG_GLOBAL"] = os.devnull  # no safe.directory of this machine's
+    done = subprocess.run([sys.executable, "-m", "kabul_brief", "check"], cwd=repo,
+                          capture_output=True, text=True, check=False, env=env)
+    assert done.returncode == 0, done.stderr
+    assert ": warning: git refuses to read the repository" in done.stderr, done.stderr
+    assert "safe.directory" in done.stderr
+    strict = subprocess.run([sys.executable, "-m", "kabul_brief", "check", "--strict"],
+                            cwd=repo, capture_output=True, text=True, check=False, env=env)
+    assert strict.returncode == 1
+    assert "error: git refuses to read the repository" in strict.stderr
 
 
 def test_a_record_not_yet_committed_has_no_dates(repo: Path) -> None:

@@ -382,4 +382,4 @@ def with_history(site: Site, history: PendingHistory) -> Site:
     """The site with its records' git history (:mod:`~kabul_brief.content.history`)."""
     records = [(kind.name, record.id, record.origin.path)
                for kind in RECORD_KINDS for record in site.records(kind.name).values()]
-    return replace(site, history=history.result(records))
+    return replace(site, history=history.result(records), history_missing=history.missing)

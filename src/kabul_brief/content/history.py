@@ -5,12 +5,13 @@ commits that touched each record's file (committer dates, in UTC), read with one
 ``git log`` for the whole content folder, never one process per file. What git
 cannot vouch for is left out, not guessed:
 
-- a content folder outside a git work tree, or git missing or refusing the folder
-  (another user's repository without ``safe.directory``): no history at all;
+- a content folder outside a git work tree, or git missing: no history at all;
+- git refusing the folder (another user's repository without ``safe.directory``):
+  no history, and a warning (``no-history``) that says how to let git read it;
 - a shallow clone (``git clone --depth 1``, the default checkout of many CI
   services): its oldest commit claims every file it holds, so neither date can be
-  trusted, and there is no history at all (check out with full history, for
-  example ``fetch-depth: 0``, to show them);
+  trusted: no history, and a warning (check out with full history, for example
+  ``fetch-depth: 0``, to show them);
 - a file with no commit (new, not yet committed): no history for that record;
 - uncommitted edits: they move nothing until they are committed.
 
@@ -45,31 +46,48 @@ class Revision:
     the same history; a new commit changes it."""
 
     head: str | None
+    missing: tuple[str, str] | None = None
+    """Why a content folder that is in git shows no dates (a shallow clone, a
+    repository git refuses): the warning's message and hint; None when nothing is
+    amiss."""
 
 
 def _environment() -> dict[str, str]:
     return {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
 
 
-def _git(content: Path, *args: str) -> bytes | None:
-    """The output of one git command run in the content folder, or None if git is
-    missing or fails (not a work tree, no commit yet, a folder it refuses)."""
+def _run_git(content: Path, *args: str) -> tuple[bytes | None, bytes]:
+    """The output of one git command run in the content folder (None if git is missing
+    or fails: not a work tree, no commit yet, a folder it refuses), and what it said."""
     try:
         done = subprocess.run([*_GIT, "-C", str(content), *args], capture_output=True,
                               env=_environment(), check=False, stdin=subprocess.DEVNULL)
     except OSError:  # no git on this machine
-        return None
-    return done.stdout if done.returncode == 0 else None
+        return None, b""
+    return (done.stdout if done.returncode == 0 else None), done.stderr
+
+
+_REFUSED: Final = (
+    "git refuses to read the repository holding the content (it belongs to another"
+    " user): no page shows when it was published or updated",
+    "If the repository is to be trusted, `git config --global --add safe.directory"
+    " PATH` (PATH its top folder) lets git read it.")
+_SHALLOW: Final = (
+    "the content is in a shallow clone, whose oldest commit would claim every file:"
+    " no page shows when it was published or updated",
+    "Check out the whole history (for example `fetch-depth: 0`, or"
+    " `git fetch --unshallow`).")
 
 
 def revision(content: Path) -> Revision:
     """The commit the content folder's history is read at, if it can be trusted."""
-    out = _git(content, "rev-parse", "--is-shallow-repository", "--verify", "HEAD")
+    out, said = _run_git(content, "rev-parse", "--is-shallow-repository", "--verify", "HEAD")
     if out is None:
-        return Revision(None)
+        refused = b"dubious ownership" in said or b"safe.directory" in said
+        return Revision(None, _REFUSED if refused else None)
     lines = out.decode("ascii", "replace").split()
     if len(lines) != 2 or lines[0] != "false":
-        return Revision(None)
+        return Revision(None, _SHALLOW if lines[:1] == ["true"] else None)
     return Revision(lines[1])
 
 
@@ -105,6 +123,8 @@ class PendingHistory:
 
     def __init__(self, content: Path, at: Revision | None = None) -> None:
         at = at if at is not None else revision(content)
+        self.missing = at.missing
+        """Why the content in git has no history (:attr:`Revision.missing`)."""
         self._output: IO[bytes] | None = None
         self._git: subprocess.Popen[bytes] | None = None
         if at.head is None:

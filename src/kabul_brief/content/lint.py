@@ -80,4 +80,9 @@ def find_warnings(site: m.Site, display_root: str) -> tuple[ContentError, ...]:
                 "Cite its paragraphs from the events, claims and trends it reports:"
                 " {article: " + article.id + ", anchor: p1}.",
             ))
+    if site.history_missing is not None:
+        warnings.append(ContentError(
+            position=Position(path=display_root or "."), code="no-history",
+            message=site.history_missing[0], hint=site.history_missing[1],
+            severity="warning"))
     return tuple(sorted(warnings, key=ContentError.sort_key))

@@ -414,6 +414,10 @@ class Site:
     history: Mapping[str, FileHistory] = field(default_factory=lambda: NO_HISTORY)
     """By ``"KIND/ID"`` (``"event/kabul-talks-2025"``): the git history of each
     record's file. Empty outside a git work tree: nothing is shown or invented."""
+    history_missing: tuple[str, str] | None = None
+    """Why the content, in a git work tree, has no history all the same (a shallow
+    clone, a repository git refuses), as the warning's message and hint: the build
+    warns, as the dates vanish."""
 
     def history_of(self, kind: str, record_id: str) -> FileHistory | None:
         """The record's git history, or None when its file has none."""

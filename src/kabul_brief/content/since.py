@@ -8,17 +8,26 @@ with the same :func:`~kabul_brief.pipeline.load_site` as a build. Its records th
 were published then (not drafts) are compared with the content now, record by
 record:
 
-- an event's ``date``, ``end``, ``circa``, ``place``, ``actors`` and each claim's text;
-- a dispute's positions (each actor's text) and its trend points (date and direction);
-- a relationship's trend points.
+- an event's ``date``, ``end``, ``circa``, ``kind``, ``place``, ``actors`` (with their
+  roles) and each claim's text;
+- an actor's ``name`` and ``roles``; a place's ``name``, ``coordinates`` and ``within``;
+- a dispute's ``status``, ``parties``, positions (each actor's text) and trend points
+  (date and direction);
+- a relationship's trend points; a source's ``date`` and ``url``.
 
-A record that changed in one of these needs a correction it did not have at REF
-(a ``corrections:`` item not in its list then); each change without one is a warning
-(``uncorrected-change``) at the changed field in today's file, with what it was and
-what it is now. A published record that is gone, or is a draft now, left the site:
-that is a warning too (``removed-record``), as a reader's link to it broke and no
-correction can say why on a page that is not there. Records new since REF need
+A record that changed in one of these needs a correction that is new since REF: more
+corrections than then, one of them in words REF's did not hold (rewording or
+re-dating a published correction is no new one). Each change without one is a
+warning (``uncorrected-change``) at the changed field in today's file, with what it
+was and what it is now. A published record that is gone, or is a draft now, left the
+site: that is a warning too (``removed-record``), as a reader's link to it broke and
+no correction can say why on a page that is not there. Records new since REF need
 nothing.
+
+Corrections are the public record, so they are watched on every kind: one published
+at REF and gone now is ``correction-removed``, one changed is ``correction-changed``;
+a new one dated before REF's commit day is ``correction-backdated``, one dated after
+today (UTC) ``correction-future``.
 
 Anything that makes the comparison impossible is a :class:`SinceError`, one line for
 the command line to print as a usage error: git missing, the folder outside a git
@@ -29,6 +38,7 @@ not exist at REF had nothing published: nothing to compare, no warning.
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import tempfile
 from collections import Counter
@@ -64,6 +74,8 @@ class Before:
     """The commit REF named, abbreviated."""
     site: m.Site | None
     """Its published records; None when the content folder did not exist then."""
+    day: dt.date
+    """The commit's committer date (UTC): corrections new since are dated no earlier."""
 
 
 # -- reading the content at a revision -------------------------------------------
@@ -79,9 +91,25 @@ def _git(args: list[str], cwd: Path, stdin: bytes | None = None) -> bytes:
     except OSError as problem:
         raise SinceError(f"git could not run: {problem.strerror or problem}") from None
     if done.returncode != 0:
-        said = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise SinceError(said[-1] if said else f"git {args[0]} failed")
+        raise SinceError(_said(done.stderr.decode("utf-8", "replace"), args[0]))
     return done.stdout
+
+
+def _said(stderr: str, command: str) -> str:
+    """What git said, as one line: its ``fatal:`` or ``error:`` line (its advice,
+    indented and over several lines, left out), and for a repository it refuses, how
+    to let it read it."""
+    lines = [" ".join(line.split()) for line in stderr.splitlines()]
+    lines = [line for line in lines if line]
+    if not lines:
+        return f"git {command} failed"
+    said = next((line for line in lines if line.startswith(("fatal:", "error:"))), lines[0])
+    said = said.partition(":")[2].strip() if said.startswith(("fatal:", "error:")) else said
+    if "dubious ownership" in said:
+        return (f"git refuses to read the repository ({said}); if it is to be trusted,"
+                " `git config --global --add safe.directory PATH` (PATH its top folder)"
+                " lets git read it")
+    return f"git: {said}"
 
 
 def _work_tree(content_dir: Path) -> tuple[Path, str]:
@@ -153,9 +181,11 @@ def content_before(ref: str, content_dir: Path, workers: int = 1) -> Before:
     top, prefix = _work_tree(content_dir)
     commit = _commit(ref, top)
     short = commit[:12]
+    stamp = _git(["show", "-s", "--format=%ct", commit], top).decode().strip()
+    day = dt.datetime.fromtimestamp(int(stamp), dt.UTC).date()
     files = _tree_files(commit, prefix, top)
     if not files:
-        return Before(ref=ref, commit=short, site=None)
+        return Before(ref=ref, commit=short, site=None, day=day)
     with tempfile.TemporaryDirectory(prefix="kabul-brief-since-") as folder:
         then = Path(folder) / "content"
         then.mkdir()
@@ -169,7 +199,7 @@ def content_before(ref: str, content_dir: Path, workers: int = 1) -> Before:
                 f"the content at {ref} does not load ({count} error{'s' if count != 1 else ''};"
                 f" the first: {first.position}: {first.message}): compare with the revision"
                 " that was published") from None
-    return Before(ref=ref, commit=short, site=site)
+    return Before(ref=ref, commit=short, site=site, day=day)
 
 
 # -- comparing -------------------------------------------------------------------
@@ -265,12 +295,17 @@ def _trend(points: Iterable[m.TrendPoint], raw: RawRecord | None) -> list[_Item]
 
 
 def _event(old: m.Event, new: m.Event, raw: RawRecord) -> Iterator[_Change]:
+    def actors(event: m.Event) -> str:
+        return ", ".join(sorted(a.id if a.role is None else f"{a.id} ({a.role})"
+                                for a in event.actors)) or "none"
+
     yield from _scalars(old, new, raw, (
         ("date", "the date", lambda e: _date(e.date)),
         ("end", "the end", lambda e: _date(e.end)),
         ("circa", "circa", lambda e: str(e.circa).lower()),
+        ("kind", "the kind", lambda e: e.kind),
         ("place", "the place", lambda e: e.place or "none"),
-        ("actors", "the actors", lambda e: ", ".join(sorted(a.id for a in e.actors)) or "none"),
+        ("actors", "the actors", actors),
     ))
 
     def claims(event: m.Event) -> list[_Item]:
@@ -280,11 +315,43 @@ def _event(old: m.Event, new: m.Event, raw: RawRecord) -> Iterator[_Change]:
     yield from _items(claims(old), claims(new), "the claim by")
 
 
+def _actor(old: m.Actor, new: m.Actor, raw: RawRecord) -> Iterator[_Change]:
+    def roles(actor: m.Actor) -> str:
+        return "; ".join(sorted(
+            f"{r.title} of {r.of} ({_date(r.start)} to {_date(r.end)})"
+            for r in actor.roles)) or "none"
+
+    yield from _scalars(old, new, raw, (
+        ("name", "the name", lambda a: _text(a.name)),
+        ("roles", "the roles", roles),
+    ))
+
+
+def _place(old: m.Place, new: m.Place, raw: RawRecord) -> Iterator[_Change]:
+    yield from _scalars(old, new, raw, (
+        ("name", "the name", lambda p: _text(p.name)),
+        ("coordinates", "the coordinates",
+         lambda p: "none" if p.coordinates is None else f"{p.coordinates[0]}, {p.coordinates[1]}"),
+        ("within", "the place it is within", lambda p: p.within or "none"),
+    ))
+
+
+def _source(old: m.Source, new: m.Source, raw: RawRecord) -> Iterator[_Change]:
+    yield from _scalars(old, new, raw, (
+        ("date", "the date", lambda r: _date(r.date)),
+        ("url", "the address", lambda r: r.url or "none"),
+    ))
+
+
 def _dispute(old: m.Dispute, new: m.Dispute, raw: RawRecord) -> Iterator[_Change]:
     def positions(dispute: m.Dispute) -> list[_Item]:
         return [_Item(p.actor, p.text.source, _text(p.text.source), ("positions", i, "position"))
                 for i, p in enumerate(dispute.positions)]
 
+    yield from _scalars(old, new, raw, (
+        ("status", "the status", lambda d: d.status),
+        ("parties", "the parties", lambda d: ", ".join(sorted(d.parties)) or "none"),
+    ))
     yield from _items(positions(old), positions(new), "the position of")
     yield from _items(_trend(old.trend, None), _trend(new.trend, raw), "the trend point of",
                       moved="date")
@@ -297,15 +364,50 @@ def _relationship(old: m.Relationship, new: m.Relationship,
 
 
 _COMPARED: Final[dict[str, Any]] = {
-    "event": _event, "dispute": _dispute, "relationship": _relationship}
+    "actor": _actor, "place": _place, "event": _event, "dispute": _dispute,
+    "relationship": _relationship, "source": _source}
 """The kinds whose published facts are compared, and how."""
 
 
-def _new_correction(old: Any, new: Any) -> bool:
-    """Whether ``new`` has a correction ``old`` did not have."""
-    then = Counter((c.date, c.text.source) for c in old.corrections)
-    return any(count > then[key] for key, count in
-               Counter((c.date, c.text.source) for c in new.corrections).items())
+def _key(correction: m.Correction) -> tuple[str, str]:
+    return correction.date.iso, correction.text.source
+
+
+@dataclass(frozen=True, slots=True)
+class _Corrections:
+    """How a record's corrections differ from REF's: each matched as a whole (its day
+    and its text)."""
+
+    added: tuple[tuple[int, m.Correction], ...]
+    """Today's corrections that REF did not have, with their index in today's list."""
+    lost: tuple[m.Correction, ...]
+    """REF's corrections that today's list does not have as they were."""
+    new: bool
+    """Whether the record has a correction that is new since REF: more corrections
+    than then, one of them in words REF's did not hold (rewording or re-dating one
+    of REF's corrections is no new correction)."""
+
+
+def _corrections(old: Any, new: Any) -> _Corrections:
+    then: list[m.Correction] = list(getattr(old, "corrections", ()))
+    now: list[m.Correction] = list(getattr(new, "corrections", ()))
+    left = Counter(_key(c) for c in then)
+    added = []
+    for index, correction in enumerate(now):
+        if left[_key(correction)] > 0:
+            left[_key(correction)] -= 1
+        else:
+            added.append((index, correction))
+    kept = Counter(_key(c) for c in now)
+    lost = []
+    for correction in then:
+        if kept[_key(correction)] > 0:
+            kept[_key(correction)] -= 1
+        else:
+            lost.append(correction)
+    texts = {c.text.source for c in then}
+    is_new = len(now) > len(then) and any(c.text.source not in texts for _, c in added)
+    return _Corrections(tuple(added), tuple(lost), is_new)
 
 
 def _how(change: _Change) -> str:
@@ -317,13 +419,14 @@ def _how(change: _Change) -> str:
             f"      text: An earlier version gave {change.what} as {change.was}.")
 
 
-def uncorrected_changes(before: Before, now: LinkState, display_root: str
-                        ) -> tuple[ContentError, ...]:
+def uncorrected_changes(before: Before, now: LinkState, display_root: str,
+                        today: dt.date | None = None) -> tuple[ContentError, ...]:
     """The warnings: each published fact of ``before`` changed in ``now`` (every
     record linked, drafts included) on a record with no new correction, and each
     published record gone or a draft now."""
     if before.site is None:
         return ()
+    today = today if today is not None else dt.datetime.now(dt.UTC).date()
     raws = {(raw.kind, raw.id): raw for raw in now.loaded.records}
     since = f"since {before.ref}"
     warnings: list[ContentError] = []
@@ -346,13 +449,49 @@ def uncorrected_changes(before: Before, now: LinkState, display_root: str
                      " published and correct it (corrections:) instead; if it must go, say"
                      " so in a correction on a record that stays.")
                 continue
-            compare = _COMPARED.get(kind.name)
-            if compare is None or _new_correction(old, new):
-                continue
             raw = raws[(kind.name, record_id)]
+            corrections = _corrections(old, new)
+            fresh = list(corrections.added)
+            for lost in corrections.lost:
+                twin = next(((i, c) for i, c in fresh
+                             if c.date == lost.date or c.text.source == lost.text.source), None)
+                shown = f"{lost.date.iso}, {_text(lost.text.source)}"
+                if twin is None:
+                    warn(raw.position("corrections"), "correction-removed",
+                         f"{label}: a correction published at {before.ref} was removed",
+                         f"It read: {shown}. A correction is the public record of a mistake:"
+                         " keep it as it was, and add a new one if it was wrong itself.")
+                    continue
+                fresh.remove(twin)
+                index, now_as = twin
+                warn(raw.position("corrections", index), "correction-changed",
+                     f"{label}: a correction published at {before.ref} was changed",
+                     f"It was {shown}; now {now_as.date.iso}, {_text(now_as.text.source)}."
+                     " Keep a published correction as it was, and add a new one (dated the"
+                     " day it is published) to correct it.")
+            for index, added in fresh:
+                if added.date.start < before.day:
+                    warn(raw.position("corrections", index, "date"), "correction-backdated",
+                         f"{label}: a correction new since {before.ref} is dated"
+                         f" {added.date.iso}, before that revision ({before.day.isoformat()})",
+                         "Date a correction the day it is published, so that readers see"
+                         " when the record was corrected.")
+            compare = _COMPARED.get(kind.name)
+            if compare is None or corrections.new:
+                continue
             for change in compare(old, new, raw):
                 warn(raw.position(*change.path), "uncorrected-change",
                      f"{label}: {change.what} changed {since} without a new correction",
                      f"It was {change.was} at {before.ref} ({before.commit}), now"
                      f" {change.now}. {_how(change)}")
+    for kind in RECORD_KINDS:  # a correction dated after today, on any record
+        for record_id, new in now.records[kind.name].items():
+            old = before.site.records(kind.name).get(record_id)
+            for index, added in _corrections(old, new).added:
+                if added.date.start > today:
+                    warn(raws[(kind.name, record_id)].position("corrections", index, "date"),
+                         "correction-future",
+                         f"{kind.name} {record_id!r}: a correction is dated {added.date.iso},"
+                         f" after today ({today.isoformat()}, UTC)",
+                         "Date a correction the day it is published.")
     return tuple(warnings)
