@@ -37,9 +37,10 @@ T = TypeVar("T")
 
 BACKLINKS: Final = "backlinks."
 """Prefix of the reads of reverse indexes: ``backlinks.actor_events/actor-1``."""
-_UNTRACKED: Final = frozenset({"settings", "backlinks"})
+_UNTRACKED: Final = frozenset({"settings", "backlinks", "history_missing"})
 """Site fields not recorded per key: the settings are in every page's shared inputs;
-the reverse indexes are recorded each on its own."""
+the reverse indexes are recorded each on its own; why the history is missing is read
+by the warnings alone (and follows from the revision, in every page's inputs)."""
 
 _reading: list[set[str]] = []
 """The reads of the pages (and remembered helpers) being made, innermost last."""
