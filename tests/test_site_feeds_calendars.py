@@ -292,6 +292,60 @@ def test_uids_do_not_depend_on_the_host(tmp_path: Path) -> None:
     assert uids[0]["timeline.ics"] == ["takeover@test-brief", "talks@test-brief"]
 
 
+def test_a_calendar_with_no_event_known_to_the_day_is_still_valid(tmp_path: Path) -> None:
+    """An actor whose only event is known to the month: its calendar holds no event
+    and is still an iCalendar file (RFC 5545 wants a component: a UTC time zone,
+    which claims no happening), read by both libraries as an empty calendar."""
+    content = copy_content(BASIC, tmp_path)
+    actors = content / "actors" / "all.yaml"
+    actors.write_text(actors.read_text(encoding="utf-8")
+                      + "- id: crew\n  name: Air crew\n  kind: organisation\n",
+                      encoding="utf-8")
+    events = content / "events" / "events.yaml"
+    text = events.read_text(encoding="utf-8")
+    events.write_text(text.replace("  actors: [india]\n", "  actors: [india, crew]\n", 1),
+                      encoding="utf-8")
+    out = tmp_path / "site"
+    assert build(content, out, BASE) == 0
+    raw = (out / "actors" / "crew" / "calendar.ics").read_bytes()
+    calendar = icalendar.Calendar.from_ical(raw)
+    assert calendar.walk("VEVENT") == []
+    assert [c.name for c in calendar.subcomponents] == ["VTIMEZONE"]
+    assert list(recurring_ical_events.of(calendar).between(*SPAN)) == []
+    assert "1 event is known only to the month or the year" in str(calendar["DESCRIPTION"])
+    for file in calendars_of(out):  # and every other calendar has its events, no zone
+        parsed = icalendar.Calendar.from_ical(file.read_bytes())
+        assert parsed.subcomponents, file
+        if parsed.walk("VEVENT"):
+            assert parsed.walk("VTIMEZONE") == [], file
+
+
+def test_uids_of_sites_whose_titles_ascii_cannot_spell_differ(tmp_path: Path) -> None:
+    """Two sites titled in Dari and in Pashto share no UID, and neither takes another
+    site's plain slug; a Latin title keeps its readable slug."""
+    found = {}
+    for title in ("\u06a9\u0627\u0628\u0644 \u0628\u0631\u06cc\u0641",
+                  "\u06a9\u0627\u0628\u0644 \u0644\u0646\u0689\u06cc\u0632",
+                  "Brief \u041a\u0430\u0431\u0443\u043b", "Her\u0101t Brief"):
+        content = copy_content(BASIC, tmp_path / str(len(found)))
+        settings = content / "site.yaml"
+        lines = settings.read_text(encoding="utf-8").splitlines()
+        settings.write_text("\n".join(f"title: {title}" if line.startswith("title:") else line
+                                       for line in lines) + "\n", encoding="utf-8")
+        out = tmp_path / f"site{len(found)}"
+        assert build(content, out, BASE) == 0
+        calendar = icalendar.Calendar.from_ical((out / "timeline.ics").read_bytes())
+        found[title] = {str(v["UID"]).partition("@")[2] for v in calendar.walk("VEVENT")}
+    assert all(len(d) == 1 for d in found.values()), found
+    domains = [next(iter(d)) for d in found.values()]
+    assert len(set(domains)) == len(domains), domains
+    assert domains[3] == "herat-brief"
+    assert domains[2].startswith("brief-") and domains[2] != "brief"
+    for domain in domains:
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", domain), domain
+        assert domain not in ("kabul-brief", "site", "test-brief"), domain
+
+
 def _library_calendar(site: m.Site, urls: Urls) -> bytes:
     """The timeline's calendar as the iCalendar library builds and serializes it: the
     reference the fast writer must match byte for byte."""
@@ -335,6 +389,16 @@ def _library_calendar(site: m.Site, urls: Urls) -> bytes:
             item.add("location", site.places[event.place].name)
         item.add("categories", [event.kind])
         calendar.add_component(item)
+    if not kept:  # a calendar holds a component: a time zone, which claims no happening
+        zone = icalendar.Timezone()
+        zone.add("tzid", "UTC")
+        standard = icalendar.TimezoneStandard()
+        standard.add("dtstart", dt.datetime(1970, 1, 1))
+        standard.add("tzoffsetfrom", dt.timedelta(0))
+        standard.add("tzoffsetto", dt.timedelta(0))
+        standard.add("tzname", "UTC")
+        zone.add_component(standard)
+        calendar.add_component(zone)
     return bytes(calendar.to_ical())
 
 

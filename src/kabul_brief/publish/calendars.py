@@ -21,9 +21,14 @@ Unix epoch, 1970-01-01T00:00:00Z, a value no one can take for a real revision
 (any revision git later gives is newer).
 
 UIDs do not depend on where the site is published: ``EVENT-ID@SITE`` with ``SITE``
-the site's title made a slug (``kabul-delegation-2025-04@kabul-brief``), so a
-preview, a build with ``--base-url`` and a move to another host give the same UIDs,
-and two sites built with this tool do not share them unless they share a title.
+the site's title made a slug (``kabul-delegation-2025-04@kabul-brief``; a title with
+letters ASCII cannot spell ends in a digest of the whole title), so a preview, a
+build with ``--base-url`` and a move to another host give the same UIDs, and two
+sites built with this tool do not share them unless they share a title.
+
+A calendar with no event known to the day (an actor's events all known only to the
+month) is still a valid one: RFC 5545 wants a component, and it holds a UTC time
+zone, which claims no happening.
 The same event has the same UID in every calendar that holds it.
 
 Nothing here reads a clock: two builds give the same bytes. The lines are put
@@ -36,6 +41,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -49,10 +55,16 @@ from kabul_brief.publish.views import Kit
 PRODID: Final = "-//Kabul Brief//kabul-brief//EN"
 NO_REVISION: Final = "19700101T000000Z"
 """``DTSTAMP`` of an event without a git history: the epoch, "not known"."""
+_NO_EVENTS: Final = (
+    "BEGIN:VTIMEZONE", "TZID:UTC", "BEGIN:STANDARD", "DTSTART:19700101T000000",
+    "TZNAME:UTC", "TZOFFSETFROM:+0000", "TZOFFSETTO:+0000", "END:STANDARD", "END:VTIMEZONE")
+"""What a calendar with no event known to the day holds: RFC 5545 wants one component
+or more, and a time zone (UTC, which nothing refers to) is the one that claims no
+happening; a placeholder event would show on someone's calendar."""
 _FOLD_AT: Final = 75
 """Octets from which a content line is folded (RFC 5545, section 3.1)."""
 _NOT_SLUG: Final = re.compile(r"[^a-z0-9]+")
-_FALLBACK_UID_DOMAIN: Final = "kabul-brief"
+_FALLBACK_UID_DOMAIN: Final = "site"
 
 
 def in_calendar(event: m.Event) -> bool:
@@ -62,11 +74,20 @@ def in_calendar(event: m.Event) -> bool:
 
 
 def uid_domain(settings: m.SiteSettings) -> str:
-    """The right-hand side of the site's UIDs: its title as a slug, ASCII only
-    (``Kabul Brief`` -> ``kabul-brief``), ``kabul-brief`` if nothing of it is left."""
-    ascii_title = unicodedata.normalize("NFKD", settings.title).encode("ascii", "ignore")
-    slug = _NOT_SLUG.sub("-", ascii_title.decode().lower()).strip("-")[:63].strip("-")
-    return slug or _FALLBACK_UID_DOMAIN
+    """The right-hand side of the site's UIDs: its title as an ASCII slug
+    (``Kabul Brief`` -> ``kabul-brief``). A title whose letters ASCII cannot spell
+    (``کابل بریف``, ``Кабул``) would lose them, and two such sites would share UIDs; its
+    slug ends in a digest of the whole title instead (``site-3f09c1a2d4``)."""
+    title = unicodedata.normalize("NFC", settings.title)
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore")
+    slug = _NOT_SLUG.sub("-", ascii_title.decode().lower()).strip("-")[:50].strip("-")
+    spelled = all(unicodedata.category(c)[0] not in "LN"
+                  or unicodedata.normalize("NFKD", c).encode("ascii", "ignore")
+                  for c in title)
+    if slug and spelled:
+        return slug
+    digest = hashlib.blake2b(title.encode("utf-8", "surrogatepass"), digest_size=5).hexdigest()
+    return f"{slug or _FALLBACK_UID_DOMAIN}-{digest}"
 
 
 def _ical_date(day: dt.date) -> str:
@@ -188,4 +209,4 @@ def calendar(kit: Kit, events: Iterable[m.EventId], name: str, page_url: str) ->
         _content_line("X-WR-CALNAME", _text(title)),
         _content_line("URL", page_url),
     ]
-    return ("\r\n".join([*head, *lines, "END:VCALENDAR"]) + "\r\n").encode()
+    return ("\r\n".join([*head, *(lines or _NO_EVENTS), "END:VCALENDAR"]) + "\r\n").encode()
