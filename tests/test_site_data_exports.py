@@ -124,17 +124,39 @@ def test_without_a_licence_the_package_claims_none(hostile: Path) -> None:
     assert "licenses" not in package  # the fixture's site.yaml states none
 
 
-def test_a_licence_that_is_not_an_spdx_id_is_an_error_at_its_line(tmp_path: Path) -> None:
+@pytest.mark.parametrize("licence", [
+    "CC-BY-4", "LicenseRef-scancode-public-domain", "LicenseRef-scancode-3com-microcode",
+    "Classpath-exception-2.0", "MIT OR Apache-2.0", "LicenseRef-ours",
+])
+def test_a_licence_that_is_not_an_spdx_id_is_an_error_at_its_line(tmp_path: Path,
+                                                                  licence: str) -> None:
+    """Only SPDX's licences: not an expression, not an exception, not the ScanCode
+    keys the licence library also knows."""
     site = tmp_path / "site"
     shutil.copytree(FIXTURE, site)
     with (site / "content" / "site.yaml").open("a") as handle:
-        handle.write("license: CC-BY-4\n")
+        handle.write(f"license: {licence}\n")
     done = subprocess.run([sys.executable, "-m", "kabul_brief", "check"], cwd=site,
                           capture_output=True, text=True, check=False)
     assert done.returncode == 1
     line = len((site / "content" / "site.yaml").read_text().splitlines())
-    assert re.search(rf"content/site.yaml:{line}:\d+: error: 'CC-BY-4' is not an SPDX",
-                     done.stdout + done.stderr)
+    assert re.search(rf"content/site.yaml:{line}:\d+: error: '{re.escape(licence)}' is not"
+                     " an SPDX licence id", done.stdout + done.stderr), done.stderr
+
+
+@pytest.mark.parametrize(("written", "spelled"), [
+    ("CC-BY-4.0", "CC-BY-4.0"), ("cc0-1.0", "CC0-1.0"), ("ODbL-1.0", "ODbL-1.0")])
+def test_an_spdx_licence_is_kept_as_spdx_spells_it(tmp_path: Path, written: str,
+                                                   spelled: str) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)
+    with (site / "content" / "site.yaml").open("a") as handle:
+        handle.write(f"license: {written}\n")
+    done = subprocess.run([sys.executable, "-m", "kabul_brief", "build", "-q", "--out", "out"],
+                          cwd=site, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    package = json.loads((site / "out" / "data" / "datapackage.json").read_text())
+    assert package["licenses"][0]["name"] == spelled
 
 
 def test_every_data_file_is_documented_and_every_documented_one_exists(

@@ -472,7 +472,9 @@ class Choice(FieldType):
 @dataclass(slots=True)
 class SpdxLicense(FieldType):
     """One SPDX licence id (``CC-BY-4.0``), checked against SPDX's own list as the
-    ``license-expression`` package ships it, and written as SPDX spells it."""
+    ``license-expression`` package ships it (its licences: not the exceptions, nor
+    the ScanCode ``LicenseRef-`` keys it knows besides), and written as SPDX spells
+    it."""
 
     description: str = "SPDX licence id"
 
@@ -489,8 +491,12 @@ class SpdxLicense(FieldType):
             parsed = licensing.parse(value, validate=True, strict=True)
         except Exception:  # the package raises its own errors for every kind of bad id
             parsed = None
-        if not isinstance(parsed, LicenseSymbol):
-            known = [str(key) for key in licensing.known_symbols]
+        if (not isinstance(parsed, LicenseSymbol) or parsed.is_exception
+                or parsed.key.startswith("LicenseRef-")):
+            # The package knows ScanCode's own LicenseRef-scancode-* keys and SPDX's
+            # exceptions too; a licence of data is one of SPDX's licences.
+            known = [str(key) for key, symbol in licensing.known_symbols.items()
+                     if not symbol.is_exception and not str(key).startswith("LicenseRef-")]
             suggestion = did_you_mean(value, known)
             return ctx.report(node, "license",
                               f"{value!r} is not an SPDX licence id"
