@@ -488,7 +488,13 @@ def scan_ics(where: str, data: bytes, expected: Expected) -> list[str]:
     extra = {str(k) for k in calendar} - ICS_CALENDAR_PROPERTIES
     if extra:
         problems.append(f"{where}: unexpected calendar properties {sorted(extra)}")
-    if [c.name for c in calendar.subcomponents if c.name != "VEVENT"]:
+    others = [c for c in calendar.subcomponents if c.name != "VEVENT"]
+    # A calendar with no event holds one UTC time zone (RFC 5545 wants a component),
+    # and nothing else: no component an editor's text could have smuggled in.
+    empty_form = (not events and len(others) == 1 and others[0].name == "VTIMEZONE"
+                  and str(others[0].get("TZID")) == "UTC"
+                  and [c.name for c in others[0].subcomponents] == ["STANDARD"])
+    if others and not empty_form:
         problems.append(f"{where}: components other than VEVENT")
     for index, names in enumerate(_vevent_property_names(text)):
         counted = {n: names.count(n) for n in names}

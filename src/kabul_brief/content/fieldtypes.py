@@ -177,6 +177,31 @@ def is_blank(value: str) -> bool:
                or 0xE0100 <= ord(char) <= 0xE01EF for char in value)
 
 
+_BIDI_OPENERS: Final = {"\u202a": "embedding", "\u202b": "embedding", "\u202d": "embedding",
+                        "\u202e": "embedding", "\u2066": "isolate", "\u2067": "isolate",
+                        "\u2068": "isolate"}
+
+
+def unclosed_bidi(value: str) -> tuple[int, str] | None:
+    """The first bidi embedding, override or isolate that the text never closes (its
+    index and the character), as Unicode's bidi algorithm pairs them (UAX #9: PDF
+    closes the innermost embedding or override, PDI the innermost isolate and what is
+    open inside it). Left open, it turns what follows the text around wherever the
+    text is set beside other text: a feed reader's list, a calendar, a spreadsheet
+    cell, a page's <title>."""
+    stack: list[tuple[int, str, str]] = []
+    for index, char in enumerate(value):
+        opened = _BIDI_OPENERS.get(char)
+        if opened is not None:
+            stack.append((index, char, opened))
+        elif char == "\u202c" and stack and stack[-1][2] == "embedding":
+            stack.pop()
+        elif char == "\u2069" and any(kind == "isolate" for _, _, kind in stack):
+            while stack.pop()[2] != "isolate":
+                pass
+    return (stack[0][0], stack[0][1]) if stack else None
+
+
 @dataclass(slots=True)
 class Text(FieldType):
     """Plain text. YAML 1.1 turns plain ``no``/``on``/``012`` into other types: refused."""
@@ -213,6 +238,18 @@ class Text(FieldType):
             return ctx.report(
                 node, "pattern", f"{value!r} is not a valid {self.description}", self.pattern_hint
             )
+        unclosed = unclosed_bidi(value)
+        if unclosed is not None:
+            index, char = unclosed
+            closer = "U+202C (POP DIRECTIONAL FORMATTING)" if _BIDI_OPENERS[char] == "embedding" \
+                else "U+2069 (POP DIRECTIONAL ISOLATE)"
+            return ctx.report(
+                node, "unclosed-bidi",
+                f"{self.description} opens U+{ord(char):04X} ({unicodedata.name(char)}) at"
+                f" character {index + 1} and never closes it",
+                f"Left open, it turns around the text that follows it wherever this text is"
+                f" shown beside other text (feeds, calendars, spreadsheets). Close it with"
+                f" {closer}, or remove it: Dari, Pashto and Urdu need no such control.")
         if self.markdown:
             ctx.remember_text(path, node)
         else:
