@@ -64,11 +64,30 @@ def test_pandas_reads_the_events_in_one_call_with_their_precision(shipped: Path)
         "month", "2022-01-01", "2022-01-31")
     ranged = rows.loc["india-briefs-foreign-envoys-2025-04"]
     assert (ranged["start"], ranged["end"]) == ("2025-04-24", "2025-04-25")
+    assert (ranged["end_as_written"], ranged["end_precision"]) == ("2025-04-25", "day")
+    assert (day["end_as_written"], day["end_precision"]) == ("", "")  # one date, no range
     assert set(events["precision"]) <= {"day", "month", "year"}
     assert pd.to_datetime(events["start"], format="%Y-%m-%d").notna().all()
     assert rows.loc["kabul-delegation-2025-04"]["actors"].split(";")[0]
     assert all(link.startswith("https://example.org/kabul-brief/events/")
                for link in events["permalink"])
+
+
+def test_a_ranges_end_keeps_its_precision_as_written(tmp_path: Path) -> None:
+    """``date: 2024-11``, ``end: 2025``: the CSV says the end was written as a year,
+    not only that the period's last day is 31 December."""
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)
+    more = site / "content" / "events" / "more.yaml"
+    more.write_text(more.read_text().replace("  date: 2025\n  end: 2025\n",
+                                             "  date: 2024-11\n  end: 2025\n"))
+    assert build(site).returncode == 0
+    rows = pd.read_csv(site / "_site" / "data" / "events.csv", keep_default_na=False,
+                       dtype=str).set_index("id")
+    ttp = rows.loc["ttp-attacks"]
+    assert (ttp["date"], ttp["precision"], ttp["start"], ttp["end"], ttp["end_as_written"],
+            ttp["end_precision"]) == ("2024-11", "month", "2024-11-01", "2025-12-31", "2025",
+                                      "year")
 
 
 def test_the_long_tables_give_one_row_per_actor_claim_and_citation(shipped: Path) -> None:
@@ -202,3 +221,27 @@ def test_a_schema_refuses_a_file_that_strays_from_the_model(shipped: Path) -> No
     document["items"][0]["invented"] = 1
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(document, schema, cls=jsonschema.Draft202012Validator)
+
+
+@pytest.mark.parametrize(("kind", "stray"), [
+    ("places", {"coordinates": [91.0, 69.2]}),      # a latitude past the pole
+    ("places", {"coordinates": [34.5, -181.0]}),
+    ("places", {"coordinates": [34.5]}),
+    ("events", {"corrections": [{"date": "2025-05", "text": {"markdown": "x", "html": "x"}}]}),
+    ("events", {"corrections": [{"date": "2025", "text": {"markdown": "x", "html": "x"}}]}),
+])
+def test_the_schemas_hold_the_data_to_the_rules_the_docs_give(shipped: Path, kind: str,
+                                                              stray: dict[str, object]) -> None:
+    """As the content's own rules say: a correction is dated to the day; coordinates
+    are [latitude, longitude] within their ranges."""
+    import jsonschema
+
+    schema = json.loads((shipped / "schema" / f"{kind}.schema.json").read_text())
+    document = json.loads((shipped / f"{kind}.json").read_text())
+    jsonschema.validate(document, schema, cls=jsonschema.Draft202012Validator)
+    document["items"][0].update(stray)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(document, schema, cls=jsonschema.Draft202012Validator)
+    document["items"][0].update({"coordinates": None} if kind == "places" else {
+        "corrections": [{"date": "2025-05-06", "text": {"markdown": "x", "html": "x"}}]})
+    jsonschema.validate(document, schema, cls=jsonschema.Draft202012Validator)

@@ -170,9 +170,27 @@ def _type_schema(hint: Any, definitions: dict[str, Any]) -> dict[str, Any]:
     raise TypeError(f"no JSON Schema for {hint!r}")
 
 
+@functools.cache
+def _narrowed() -> dict[tuple[type, str], dict[str, Any]]:
+    """Fields the content's own schema narrows further than their type says (a
+    correction is dated to the day; a latitude lies within ±90): the data file's schema
+    takes the same rule from the same field type, so the two cannot drift apart."""
+    from kabul_brief.content import schemas
+
+    def rule(struct: Any, name: str) -> dict[str, Any]:
+        schema: dict[str, Any] = next(
+            f for f in struct.fields if f.name == name).type.json_schema()
+        return schema
+
+    return {(m.Correction, "date"): rule(schemas.CORRECTION, "date"),
+            (m.Place, "coordinates"): {"anyOf": [rule(schemas.PLACE, "coordinates"),
+                                                 {"type": "null"}]}}
+
+
 def _dataclass_schema(kind: type, definitions: dict[str, Any]) -> dict[str, Any]:
     hints = typing.get_type_hints(kind)
-    properties = {key: _type_schema(hints[name], definitions)
+    narrowed = _narrowed()
+    properties = {key: narrowed.get((kind, name)) or _type_schema(hints[name], definitions)
                   for name, key in _names(kind) if name in hints}
     required = [key for _, key in _names(kind) if key != "draft"]
     if "draft" in properties:

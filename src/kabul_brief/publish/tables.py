@@ -103,7 +103,9 @@ _ID: Final = Column("id", "string", "the record's id", required=True)
 def _events(site: m.Site, urls: Urls) -> Iterator[Row]:
     for event_id in site.timeline:
         event = site.events[event_id]
-        yield (event.id, event.title, *_period(event.date, event.end), _bool(event.circa),
+        end = ((event.end.iso, event.end.precision.value) if event.end is not None
+               else ("", ""))
+        yield (event.id, event.title, *_period(event.date, event.end), *end, _bool(event.circa),
                _text(event.as_reported), event.kind, _text(event.place),
                _joined(a.id for a in event.actors), _joined(event.disputes),
                _joined(event.relationships), _markdown(event.summary),
@@ -236,6 +238,10 @@ _NUMBER: Final = Column("number", "integer", "its place in the record's list, fr
 TABLES: Final[tuple[Table, ...]] = (
     Table("events", "Events", (
         _ID, Column("title", "string", "what happened", required=True), *_PERIOD,
+        Column("end_as_written", "string",
+               "the range's end as written (YYYY, YYYY-MM or YYYY-MM-DD); empty for one date"),
+        Column("end_precision", "string", "day, month or year: how precisely the end is known",
+               choices=("day", "month", "year")),
         Column("circa", "boolean", "true where the date is approximate"),
         Column("as_reported", "string", "the date as the sources put it, if vague"),
         Column("kind", "string", "meeting, statement, attack, ...", required=True),
