@@ -11,6 +11,7 @@ correction without a day, or without a text, is an error at its line.
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import shutil
@@ -159,8 +160,13 @@ def test_the_list_is_linked_from_every_page_and_has_its_feed(out: Path) -> None:
     alternate = page(out, "corrections/").select(
         'head link[rel="alternate"][type="application/atom+xml"]')
     assert "/brief/corrections/feed.xml" in [link["href"] for link in alternate]
-    sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
-    assert f"<loc>{BASE}corrections/</loc>" in sitemap
+    sitemap = BeautifulSoup((out / "sitemap.xml").read_text(encoding="utf-8"), "xml")
+    entry = next(url for url in sitemap.find_all("url")
+                 if url.loc.string == f"{BASE}corrections/")
+    # the list changed when its newest correction was published, as its feed says too
+    assert entry.lastmod is not None and entry.lastmod.string == "2025-05-10"
+    script = page(out, "corrections/").find("script", type="application/ld+json")
+    assert json.loads(script.string)["dateModified"] == "2025-05-10"
 
 
 def test_a_feed_reader_reads_the_corrections_newest_first(out: Path) -> None:
@@ -238,8 +244,9 @@ def test_adding_a_correction_renders_its_page_and_the_corrections_again(tmp_path
     assert ran.code == 0, ran.err
     rendered = {line.split("rendered ", 1)[1] for line in ran.out.splitlines()
                 if line.startswith("  rendered ") and " of " not in line}
+    # and the sitemap, whose lastmod of /corrections/ is the newest correction's day
     assert rendered == {"events/talks/index.html", "corrections/index.html",
-                        "corrections/feed.xml"}
+                        "corrections/feed.xml", "sitemap.xml"}
     again = tmp_path / "again"
     assert kabul_brief("build", "--content", str(content), "--out", str(again), "-q").code == 0
     assert tree(again) == tree(target)  # the same bytes as a build from nothing

@@ -16,6 +16,7 @@ corrections has the page (saying there are none yet) and a valid feed with no en
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Final
@@ -94,13 +95,27 @@ def _items(kit: Kit) -> Iterator[tuple[_Found, CorrectionItem]]:
             text=kit.html(found.correction.text) or SafeHtml(""))
 
 
+def newest_day(site: m.Site) -> dt.date | None:
+    """The day of the newest correction: when the list last changed, as the sitemap's
+    ``lastmod``, the page's ``dateModified`` and the feed's ``updated`` give it (a
+    correction is dated the day it is published, which ``check --since`` holds editors
+    to); None for a site with no corrections."""
+    return max((c.date.start for kind in RECORD_KINDS
+                for record in site.records(kind.name).values() for c in record.corrections),
+               default=None)
+
+
 def corrections_page(kit: Kit) -> Page:
     """``/corrections/``: every correction, newest first, each linking its record."""
     view = CorrectionsView(items=tuple(item for _, item in _items(kit)),
                            feed=kit.urls.url(FEED_PATH))
+    jsonld = meta.collection(kit.site, kit.urls, PATH, TITLE)
+    newest = newest_day(kit.site)
+    if newest is not None:
+        jsonld = {**jsonld, "dateModified": newest.isoformat()}
     page = PageMeta(path=PATH, title=TITLE, section=None,
                     description="Every correction of this site, newest first.",
-                    jsonld=meta.collection(kit.site, kit.urls, PATH, TITLE))
+                    jsonld=jsonld)
     return Page(meta=page, template="corrections.html", view=view)
 
 

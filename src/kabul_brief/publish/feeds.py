@@ -21,7 +21,7 @@ editors give days, never times.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from html import escape
 from typing import Final
@@ -211,10 +211,11 @@ _PAGED_KINDS: Final = frozenset(kind.name for kind in LINKED_KINDS)
 """The kinds whose records have pages of their own."""
 
 
-def sitemap(kit: Kit, paths: Iterable[str]) -> Page:
+def sitemap(kit: Kit, paths: Iterable[str], known: Mapping[str, str] | None = None) -> Page:
     """Every page of the site (``paths``: as planned), with the day each record's page
-    last changed: its file's last commit, else (outside git) an article's own date."""
-    lastmod: dict[str, str] = {}
+    last changed: its file's last commit, else (outside git) an article's own date;
+    ``known`` gives the day of other pages that know theirs (``/corrections/``)."""
+    lastmod: dict[str, str] = dict(known or {})
     for article_id, article in kit.site.articles.items():
         changed = article.updated or article.date
         if changed.day is not None:  # the sitemaps.org schema wants a full date: never invent one

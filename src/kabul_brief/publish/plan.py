@@ -168,8 +168,10 @@ def plan_pages(kit: Kit, search_shards: Iterable[str] = ("",)) -> tuple[PlannedP
     ]
     planned += [feeds.feed(kit), feeds.events_feed(kit), corrections.corrections_feed(kit)]
     drafts = draft_paths(kit)
-    planned.append(feeds.sitemap(kit, [path for path in map(planned_path, planned)
-                                       if path not in drafts]))
+    newest = corrections.newest_day(site)
+    planned.append(feeds.sitemap(
+        kit, [path for path in map(planned_path, planned) if path not in drafts],
+        {corrections.PATH: newest.isoformat()} if newest is not None else {}))
     return tuple(planned)
 
 
