@@ -245,3 +245,28 @@ def test_the_schemas_hold_the_data_to_the_rules_the_docs_give(shipped: Path, kin
     document["items"][0].update({"coordinates": None} if kind == "places" else {
         "corrections": [{"date": "2025-05-06", "text": {"markdown": "x", "html": "x"}}]})
     jsonschema.validate(document, schema, cls=jsonschema.Draft202012Validator)
+
+
+def test_data_packages_of_sites_titled_in_dari_and_pashto_are_told_apart(
+        tmp_path: Path) -> None:
+    """The package ``name`` is what a data portal files it under: two desks' packages
+    must not share one because ASCII cannot spell their titles."""
+    names = set()
+    for title in ("کابل بریف", "د پښتو خبرونه", "Kabul Brief"):
+        site = tmp_path / str(len(names))
+        shutil.copytree(FIXTURE, site)
+        settings = site / "content" / "site.yaml"
+        text = re.sub(r"(?m)^title:.*$", f"title: {json.dumps(title, ensure_ascii=False)}",
+                      settings.read_text(encoding="utf-8"))
+        settings.write_text(text, encoding="utf-8")
+        done = subprocess.run([sys.executable, "-m", "kabul_brief", "build", "-q", "--out",
+                               "out"], cwd=site, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr
+        package_file = site / "out" / "data" / "datapackage.json"
+        package = json.loads(package_file.read_text())
+        assert package["title"] == title
+        assert re.fullmatch(r"[a-z0-9._-]+", package["name"]), package["name"]
+        assert validate(package_file).valid
+        names.add(package["name"])
+    assert len(names) == 3
+    assert "kabul-brief-data" in names

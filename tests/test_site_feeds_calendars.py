@@ -22,7 +22,7 @@ from kabul_brief.kinds import FOLLOWED_KINDS
 from kabul_brief.pipeline import Build, BuildRequest
 from kabul_brief.publish import calendars, exports
 from kabul_brief.publish.build import build_site
-from kabul_brief.publish.meta import plain
+from kabul_brief.publish.meta import plain, site_slug
 from kabul_brief.publish.urls import Urls
 from tests.conftest import checked_site
 
@@ -181,7 +181,7 @@ def test_calendar_readers_find_only_events_whose_days_are_known(
         built: tuple[Path, Path]) -> None:
     content, out = built
     events = events_data(out)
-    domain = calendars.uid_domain(checked_site(content).settings)
+    domain = site_slug(checked_site(content).settings)
     files = calendars_of(out)
     assert out / "timeline.ics" in files and len(files) > 1
     for file in files:
@@ -368,7 +368,7 @@ def _library_calendar(site: m.Site, urls: Urls) -> bytes:
         hedge = calendars.approximate(event)
         url = urls.absolute(urls.record("event", event.id))
         history = site.history_of("event", event.id)
-        item.add("uid", f"{event.id}@{calendars.uid_domain(site.settings)}")
+        item.add("uid", f"{event.id}@{site_slug(site.settings)}")
         stamp = history.updated if history else dt.date(1970, 1, 1)
         item.add("dtstamp", dt.datetime.combine(stamp, dt.time(), tzinfo=dt.UTC))
         if history is not None:

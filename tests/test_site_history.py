@@ -204,3 +204,30 @@ def test_the_feeds_and_calendars_date_entries_by_their_commits(repo: Path) -> No
     event = next(e for e in calendar.walk("VEVENT") if str(e["UID"]).startswith("kabul-meeting@"))
     assert event.decoded("LAST-MODIFIED").date().isoformat() == "2025-06-02"
     assert int(event["SEQUENCE"]) == 1  # committed twice
+
+
+def test_an_entry_is_updated_when_its_file_changed_not_when_its_event_happens(
+        repo: Path) -> None:
+    """A summit entered in June for January: the feed says June, as the page, its
+    JSON-LD and the sitemap do, not a revision months ahead that no commit made."""
+    import feedparser
+
+    (repo / "content" / "events" / "summit.yaml").write_text(
+        "id: summit-announced\ntitle: Regional summit announced\ndate: 2026-01-15\n"
+        "kind: meeting\nplace: kabul\nactors: [amir-khan-muttaqi]\n"
+        "summary: Set for January.\nsources:\n  - {source: agency-report}\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "summit", when="2025-06-03T08:00:00+00:00")
+    out = build(repo)
+    events = feedparser.parse((out / "events" / "feed.xml").read_bytes())
+    summit = next(e for e in events.entries if e.link.endswith("/events/summit-announced/"))
+    assert summit.updated.startswith("2025-06-03")
+    assert events.feed.updated.startswith("2025-06-03")
+    page = out / "events" / "summit-announced" / "index.html"
+    assert dates(page) == {"Published": "2025-06-03"}  # one commit: one day shown
+    assert lastmod(out, "/events/summit-announced/") == "2025-06-03"
+    articles = feedparser.parse((out / "feed.xml").read_bytes())
+    article = next(e for e in articles.entries if e.link.endswith("/articles/kabul-outreach/"))
+    data = jsonld(out / ARTICLE_PAGE)
+    assert article.published.startswith(str(data["datePublished"]))  # the commit, both
+    assert article.updated.startswith(str(data["dateModified"]))

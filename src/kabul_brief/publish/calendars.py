@@ -41,15 +41,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
-import re
-import unicodedata
 from collections.abc import Iterable
 from typing import Final
 
 from kabul_brief.content import model as m
 from kabul_brief.content.dates import Precision
-from kabul_brief.publish.meta import plain
+from kabul_brief.publish.meta import plain, site_slug
 from kabul_brief.publish.views import Kit
 
 PRODID: Final = "-//Kabul Brief//kabul-brief//EN"
@@ -63,31 +60,12 @@ or more, and a time zone (UTC, which nothing refers to) is the one that claims n
 happening; a placeholder event would show on someone's calendar."""
 _FOLD_AT: Final = 75
 """Octets from which a content line is folded (RFC 5545, section 3.1)."""
-_NOT_SLUG: Final = re.compile(r"[^a-z0-9]+")
-_FALLBACK_UID_DOMAIN: Final = "site"
 
 
 def in_calendar(event: m.Event) -> bool:
     """The event's days are known: its date, and its end if any, given to the day."""
     return event.date.precision is Precision.DAY and (
         event.end is None or event.end.precision is Precision.DAY)
-
-
-def uid_domain(settings: m.SiteSettings) -> str:
-    """The right-hand side of the site's UIDs: its title as an ASCII slug
-    (``Kabul Brief`` -> ``kabul-brief``). A title whose letters ASCII cannot spell
-    (``کابل بریف``, ``Кабул``) would lose them, and two such sites would share UIDs; its
-    slug ends in a digest of the whole title instead (``site-3f09c1a2d4``)."""
-    title = unicodedata.normalize("NFC", settings.title)
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore")
-    slug = _NOT_SLUG.sub("-", ascii_title.decode().lower()).strip("-")[:50].strip("-")
-    spelled = all(unicodedata.category(c)[0] not in "LN"
-                  or unicodedata.normalize("NFKD", c).encode("ascii", "ignore")
-                  for c in title)
-    if slug and spelled:
-        return slug
-    digest = hashlib.blake2b(title.encode("utf-8", "surrogatepass"), digest_size=5).hexdigest()
-    return f"{slug or _FALLBACK_UID_DOMAIN}-{digest}"
 
 
 def _ical_date(day: dt.date) -> str:
@@ -155,7 +133,7 @@ def _vevent(kit: Kit, event_id: m.EventId) -> tuple[str, ...]:
         ("DTSTART;VALUE=DATE", _ical_date(event.date.start)),
         until,
         ("DTSTAMP", _stamp(history.updated) if history else NO_REVISION),
-        ("UID", _text(f"{event.id}@{uid_domain(site.settings)}")),
+        ("UID", _text(f"{event.id}@{site_slug(site.settings)}")),
     ]
     if history is not None:
         properties.append(("SEQUENCE", str(max(history.revisions - 1, 0))))

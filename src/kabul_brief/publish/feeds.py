@@ -6,13 +6,15 @@ of the same content are byte-identical. No time is invented where it can be help
 Atom needs a full timestamp in an entry's ``updated`` and in ``published`` if it is
 given, so:
 
-- ``published`` is given only where a day is known: an article's ``date`` given to the
-  day, else the day its file was first committed (the git history); otherwise it is
-  left out (it is optional).
-- ``updated`` (required) is the day of the last commit of the record's file where
-  there is a history (for an article, the later of that and its ``updated`` or
-  ``date``), else the record's own date: the first instant of its period, the least a
-  reader can take from "May 2025" (a feed reader shows it as 1 May).
+- In a git work tree, ``published`` and ``updated`` are the days the record's file
+  was first and last committed: the same days as the page's "Published" and
+  "Updated", its JSON-LD and the sitemap's ``lastmod``. An event's own date says when
+  it happened, not when the entry changed: a summit announced for December is no
+  entry updated in December.
+- Outside git, ``published`` is given only where a day is known (an article's
+  ``date`` given to the day; it is optional), and ``updated`` (required) is the
+  record's own date (an article's ``updated`` or ``date``): the first instant of its
+  period, the least a reader can take from "May 2025" (a feed reader shows it as 1 May).
 
 A day is written as its first instant in UTC (``2025-05-04T00:00:00Z``): git and the
 editors give days, never times.
@@ -87,15 +89,13 @@ def timestamp(date: PartialDate) -> str:
 
 
 def _updated(own: PartialDate, history: m.FileHistory | None) -> str:
-    if history is None:
-        return timestamp(own)
-    return max(instant(history.updated), timestamp(own))
+    return timestamp(own) if history is None else instant(history.updated)
 
 
 def _published(own: PartialDate | None, history: m.FileHistory | None) -> str | None:
-    if own is not None and own.day is not None:
-        return timestamp(own)
-    return instant(history.published) if history is not None else None
+    if history is not None:
+        return instant(history.published)
+    return timestamp(own) if own is not None and own.day is not None else None
 
 
 def article_entry(kit: Kit, article_id: m.ArticleId) -> FeedEntry:

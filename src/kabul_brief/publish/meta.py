@@ -19,6 +19,9 @@ are its ``attendee``s, the actors of any other kind of event what it is ``about`
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any, Final
@@ -31,6 +34,9 @@ from kabul_brief.publish.urls import Urls, safe_external
 from kabul_brief.publish.views import DateView, date_view
 
 JsonLd = dict[str, Any]
+
+_NOT_SLUG: Final = re.compile(r"[^a-z0-9]+")
+_FALLBACK_SLUG: Final = "site"
 
 _BLOCK_TAGS: Final = frozenset(
     {"p", "div", "blockquote", "pre", "ul", "ol", "li", "dl", "dt", "dd", "hr", "br"}
@@ -349,3 +355,21 @@ def topic(site: m.Site, urls: Urls, path: str, name: str, parties: tuple[m.Actor
         "about": [_actor_ref(site, urls, p) for p in parties],
         "isPartOf": _website_ref(urls),
     })
+
+
+def site_slug(settings: m.SiteSettings) -> str:
+    """The site's name in identifiers (its calendars' UIDs, its data package's
+    ``name``): its title as an ASCII slug
+    (``Kabul Brief`` -> ``kabul-brief``). A title whose letters ASCII cannot spell
+    (``کابل بریف``, ``Кабул``) would lose them, and two such sites would share UIDs; its
+    slug ends in a digest of the whole title instead (``site-3f09c1a2d4``)."""
+    title = unicodedata.normalize("NFC", settings.title)
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore")
+    slug = _NOT_SLUG.sub("-", ascii_title.decode().lower()).strip("-")[:50].strip("-")
+    spelled = all(unicodedata.category(c)[0] not in "LN"
+                  or unicodedata.normalize("NFKD", c).encode("ascii", "ignore")
+                  for c in title)
+    if slug and spelled:
+        return slug
+    digest = hashlib.blake2b(title.encode("utf-8", "surrogatepass"), digest_size=5).hexdigest()
+    return f"{slug or _FALLBACK_SLUG}-{digest}"

@@ -28,6 +28,7 @@ from typing import Any, Final
 from kabul_brief.content import model as m
 from kabul_brief.content.dates import PartialDate
 from kabul_brief.publish.data import pretty_json
+from kabul_brief.publish.meta import site_slug
 from kabul_brief.publish.urls import Urls
 
 Row = tuple[str, ...]
@@ -387,7 +388,7 @@ def table_files(site: m.Site, urls: Urls) -> dict[str, bytes]:
     files = {table.path: _csv(table, site, urls) for table in TABLES}
     package: dict[str, Any] = {
         "profile": "tabular-data-package",
-        "name": "kabul-brief-data",
+        "name": f"{site_slug(site.settings)}-data",
         "title": site.settings.title,
         "homepage": urls.base,
         "resources": [
