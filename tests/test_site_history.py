@@ -231,3 +231,6 @@ def test_an_entry_is_updated_when_its_file_changed_not_when_its_event_happens(
     data = jsonld(out / ARTICLE_PAGE)
     assert article.published.startswith(str(data["datePublished"]))  # the commit, both
     assert article.updated.startswith(str(data["dateModified"]))
+    dispute = feedparser.parse((out / "disputes" / "ttp-sanctuary" / "feed.xml").read_bytes())
+    point = next(e for e in dispute.entries if "#trend_" in e.link)
+    assert point.updated.startswith("2025-05-11")  # its file's commit, not "1 May" for "May"

@@ -152,8 +152,10 @@ def event_entry(kit: Kit, event_id: m.EventId) -> FeedEntry:
 def trend_entries(kit: Kit, kind: str, record_id: str, title: str,
                   trend: tuple[m.TrendPoint, ...]) -> list[FeedEntry]:
     """A dispute's or relationship's trend points, each an entry linking its place on
-    the page (``#trend_2025-04``)."""
+    the page (``#trend_2025-04``). A point says when the trend was seen; in git the
+    entry is updated when the record's file last was, like every other entry."""
     page = kit.urls.absolute(kit.urls.record(kind, record_id))
+    history = kit.site.history_of(kind, record_id)
     entries = []
     for anchor, point in zip(trend_anchors(trend), trend, strict=True):
         url = f"{page}#{anchor}"
@@ -161,7 +163,8 @@ def trend_entries(kit: Kit, kind: str, record_id: str, title: str,
         note = kit.urls.rewrite(point.note.html, absolute=True) if point.note else ""
         entries.append(FeedEntry(
             id=url, url=url, title=f"{title}: {point.direction} ({when})", published=None,
-            updated=timestamp(point.date), authors=(), summary=plain(point.note, limit=1000),
+            updated=_updated(point.date, history), authors=(),
+            summary=plain(point.note, limit=1000),
             content=f'<p>{escape(point.direction.capitalize())}, <time datetime="'
                     f'{point.date.iso}">{escape(when)}</time>.</p>{note}',
         ))
