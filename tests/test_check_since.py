@@ -181,6 +181,46 @@ def test_each_kind_of_published_fact_is_compared(site: Path) -> None:
         "It was 'Afghan soil will not be used against others.' at published")
 
 
+SAME_MONTH = ("  - date: 2022\n",
+              "  - date: 2025-04\n    direction: deteriorated\n    note: Border clash.\n"
+              "    sources: [{source: wire-report}]\n  - date: 2022\n")
+
+
+def test_directions_swapped_between_two_points_of_one_month_warn_at_both(
+        site: Path) -> None:
+    """Each point's note says what was seen: giving "Talks resume" the other point's
+    direction reverses both points, though the month's directions are the same two."""
+    edit(site, DISPUTE, *SAME_MONTH)
+    git(site, "commit", "-qam", "two points in April")
+    git(site, "branch", "-f", "published")
+    edit(site, DISPUTE, "    direction: improved\n    note: Talks resume.",
+         "    direction: deteriorated\n    note: Talks resume.")
+    edit(site, DISPUTE, "    direction: deteriorated\n    note: Border clash.",
+         "    direction: improved\n    note: Border clash.")
+    ran = kabul_brief(site, "check", "--since", "published")
+    assert warnings(ran) == [
+        f"{at(site, DISPUTE, 'direction: deteriorated', 11)}: warning: dispute 'aid-dispute':"
+        " the trend point of 2025-04 changed since published without a new correction"
+        " [uncorrected-change]",
+        f"{at(site, DISPUTE, 'direction: improved', 11)}: warning: dispute 'aid-dispute':"
+        " the trend point of 2025-04 changed since published without a new correction"
+        " [uncorrected-change]",
+    ], ran.err
+
+
+def test_a_reworded_note_or_reordered_points_change_no_fact(site: Path) -> None:
+    edit(site, DISPUTE, *SAME_MONTH)
+    git(site, "commit", "-qam", "two points in April")
+    git(site, "branch", "-f", "published")
+    edit(site, DISPUTE, "note: Talks resume.", "note: Talks resume in Doha.")
+    text = (site / DISPUTE).read_text(encoding="utf-8")
+    first, second, rest = text.split("  - date: ", 1)[1].split("  - date: ", 2)
+    (site / DISPUTE).write_text(text.split("  - date: ", 1)[0] + "  - date: " + second
+                                + "  - date: " + first + "  - date: " + rest,
+                                encoding="utf-8")
+    assert warnings(kabul_brief(site, "check", "--since", "published")) == []
+
+
 def test_new_records_and_new_facts_need_no_correction(site: Path) -> None:
     edit(site, EVENTS, "- id: statement-2024\n",
          "- id: new-event\n  title: A new event\n  date: 2025-06-01\n  kind: meeting\n"

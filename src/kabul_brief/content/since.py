@@ -41,8 +41,8 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import tempfile
-from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Final
@@ -246,25 +246,46 @@ class _Item:
     value: str
     shown: str
     path: FieldPath = ()
+    anchor: str = ""
+    """What tells apart items of one key whose values may move between them (a trend
+    point's note); empty where nothing does."""
+
+
+def _match(lost: list[_Item], added: list[_Item], key: Callable[[_Item], Hashable | None]
+           ) -> tuple[list[tuple[_Item, _Item]], list[_Item], list[_Item]]:
+    """Pairs, in order, each of ``lost`` with the first of ``added`` of the same
+    ``key`` (None: pair with nothing); returns the pairs and what is left of each."""
+    waiting: dict[Hashable, deque[_Item]] = defaultdict(deque)
+    for item in added:
+        found = key(item)
+        if found is not None:
+            waiting[found].append(item)
+    pairs, left = [], []
+    for item in lost:
+        found = key(item)
+        bucket = waiting.get(found) if found is not None else None
+        if bucket:
+            pairs.append((item, bucket.popleft()))
+        else:
+            left.append(item)
+    taken = {id(other) for _, other in pairs}
+    return pairs, left, [item for item in added if id(item) not in taken]
 
 
 def _items(old: list[_Item], new: list[_Item], noun: str,
            moved: str = "") -> Iterator[_Change]:
     """Each fact of ``old`` that ``new`` no longer has, paired with what stands there
-    now: a fact of the same key, else (when ``moved`` names the field) the next fact
-    ``new`` added; else it was removed. Facts only added need nothing."""
-    remaining = Counter((i.key, i.value) for i in new)
-    lost = []
-    for item in old:
-        if remaining[(item.key, item.value)] > 0:
-            remaining[(item.key, item.value)] -= 1
-        else:
-            lost.append(item)
-    added = []
-    for item in new:
-        if remaining[(item.key, item.value)] > 0:
-            remaining[(item.key, item.value)] -= 1
-            added.append(item)
+    now: first a fact of the same key and anchor (two points of one day whose
+    directions were swapped are two changes), then the same key and value (a note
+    reworded changes no fact), then the same key, else (when ``moved`` names the
+    field) the next fact ``new`` added; else it was removed. Facts only added need
+    nothing."""
+    _, lost, added = _match(old, new, lambda i: (i.key, i.value, i.anchor))
+    anchored, lost, added = _match(lost, added, lambda i: (i.key, i.anchor) if i.anchor else None)
+    for item, now in anchored:
+        if item.value != now.value:
+            yield _Change(f"{noun} {item.key}", item.shown, now.shown, now.path)
+    _, lost, added = _match(lost, added, lambda i: (i.key, i.value))
     for item in lost:
         same = next((i for i in added if i.key == item.key), None)
         if same is None and moved and added:
@@ -278,19 +299,26 @@ def _items(old: list[_Item], new: list[_Item], noun: str,
                           (item.path[0],) if item.path else ())
 
 
+def _note(note: object) -> str:
+    text = note.source if isinstance(note, m.Markup) else note
+    return " ".join(text.split()) if isinstance(text, str) else ""
+
+
 def _trend(points: Iterable[m.TrendPoint], raw: RawRecord | None) -> list[_Item]:
     """A trend's points; with today's raw record, each at the point as written."""
     written = list(enumerate(raw.data.get("trend", []))) if raw is not None else []
     items = []
     for point in points:
         path: FieldPath = ()
+        note = _note(point.note)
         for n, (index, item) in enumerate(written):
-            if item["date"] == point.date and item["direction"] == point.direction:
+            if (item["date"] == point.date and item["direction"] == point.direction
+                    and _note(item.get("note")) == note):
                 path = ("trend", index, "direction")
                 del written[n]
                 break
         items.append(_Item(point.date.iso, point.direction,
-                           f"{point.direction} ({point.date.iso})", path))
+                           f"{point.direction} ({point.date.iso})", path, note))
     return items
 
 
