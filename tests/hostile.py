@@ -66,11 +66,11 @@ ICS_CALENDAR_PROPERTIES = frozenset({"VERSION", "PRODID", "CALSCALE", "X-WR-CALN
                                      "METHOD", "X-WR-CALDESC", "NAME", "DESCRIPTION",
                                      "URL"})  # RFC 7986's calendar properties
 ICS_EVENT_REQUIRED = frozenset({"SUMMARY", "DTSTART", "DTSTAMP", "UID", "URL"})
-ICS_EVENT_OPTIONAL = frozenset({"DTEND", "DURATION", "CATEGORIES", "DESCRIPTION", "LOCATION",
+ICS_EVENT_OPTIONAL = frozenset({"DTEND", "CATEGORIES", "DESCRIPTION", "LOCATION",
                                 "SEQUENCE", "CREATED", "LAST-MODIFIED", "TRANSP"})
-#: An event ends one way: DTEND, or DURATION where the day after its end has no date
-#: (31 December 9999); RFC 5545 allows one of the two, not both.
-ICS_EVENT_ENDS = frozenset({"DTEND", "DURATION"})
+#: An event ends one way, DTEND, the day after its last (an event lasting to 31 December
+#: 9999 has none and is left out of the calendars).
+ICS_EVENT_ENDS = frozenset({"DTEND"})
 #: TimelineJS renders these strings of ``timeline.json`` as HTML.
 TIMELINEJS_HTML_KEYS = frozenset({"headline", "text", "display_date", "caption", "credit"})
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -502,7 +502,7 @@ def scan_ics(where: str, data: bytes, expected: Expected) -> list[str]:
         unexpected = set(names) - ICS_EVENT_REQUIRED - ICS_EVENT_OPTIONAL
         twice = sorted(n for n, c in counted.items() if c > 1)
         if len(ICS_EVENT_ENDS & set(names)) != 1:
-            missing = missing | {"DTEND or DURATION, once"}
+            missing = missing | {"DTEND, once"}
         if missing or unexpected or twice:
             problems.append(
                 f"{where}: VEVENT {index} forged or broken: missing {sorted(missing)},"

@@ -396,7 +396,9 @@ PLANTED: dict[str, tuple[str, str, str]] = {
     "ics-forged-property": ("timeline.ics", GOOD_ICS.format(
         extra="ATTENDEE:mailto:evil@example.org\r\n"), "unexpected ['ATTENDEE']"),
     "ics-two-ends": ("timeline.ics", GOOD_ICS.format(extra="DURATION:P1D\r\n"),
-                     "DTEND or DURATION, once"),
+                     "unexpected ['DURATION']"),
+    "ics-no-end": ("timeline.ics", GOOD_ICS.format(extra="").replace(
+        "DTEND;VALUE=DATE:20250102\r\n", ""), "DTEND, once"),
     "ics-forged-event": ("timeline.ics", GOOD_ICS.format(
         extra="END:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:forged\r\n"), "2 VEVENTs for 1 events"),
     "ics-unfolded": ("timeline.ics", GOOD_ICS.format(extra="DESCRIPTION:" + "d" * 90 + "\r\n"),

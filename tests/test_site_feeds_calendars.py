@@ -219,9 +219,11 @@ def test_a_month_or_year_event_is_on_no_day_and_the_calendar_says_so(basic: Path
     calendar = icalendar.Calendar.from_ical(timeline.read_bytes())
     assert sorted(str(o["UID"]).split("@")[0] for o in occurrences(timeline)) == [
         "takeover", "talks"]
-    assert "2 events are known only to the month or the year" in str(calendar["DESCRIPTION"])
+    assert ("2 events are not in this calendar, which can only place an event on days (2 known"
+            " only to the month or the year)") in str(calendar["DESCRIPTION"])
     india = icalendar.Calendar.from_ical((basic / "actors" / "india" / "calendar.ics").read_bytes())
-    assert "1 event is known only to the month or the year" in str(india["DESCRIPTION"])
+    assert ("1 event is not in this calendar, which can only place an event on days (1 known"
+            " only to the month or the year)") in str(india["DESCRIPTION"])
     assert f"{BASE}actors/india/" in str(india["DESCRIPTION"])
     muttaqi = icalendar.Calendar.from_ical(
         (basic / "actors" / "muttaqi" / "calendar.ics").read_bytes())
@@ -312,12 +314,41 @@ def test_a_calendar_with_no_event_known_to_the_day_is_still_valid(tmp_path: Path
     assert calendar.walk("VEVENT") == []
     assert [c.name for c in calendar.subcomponents] == ["VTIMEZONE"]
     assert list(recurring_ical_events.of(calendar).between(*SPAN)) == []
-    assert "1 event is known only to the month or the year" in str(calendar["DESCRIPTION"])
+    assert ("1 event is not in this calendar, which can only place an event on days (1 known"
+            " only to the month or the year)") in str(calendar["DESCRIPTION"])
     for file in calendars_of(out):  # and every other calendar has its events, no zone
         parsed = icalendar.Calendar.from_ical(file.read_bytes())
         assert parsed.subcomponents, file
         if parsed.walk("VEVENT"):
             assert parsed.walk("VTIMEZONE") == [], file
+
+
+def test_an_event_lasting_to_the_last_day_of_9999_leaves_the_calendars_readable(
+        tmp_path: Path) -> None:
+    """Any year to 9999 is a date, but a calendar reader reckons the day after an
+    event's last, and no date library has 1 January 10000: such an event is left out
+    and counted, and every calendar holding its actor still reads in both libraries."""
+    content = copy_content(BASIC, tmp_path)
+    events = content / "events" / "events.yaml"
+    events.write_text(events.read_text(encoding="utf-8") + "".join(
+        f"- id: {event_id}\n  title: Far off\n  date: {date}\n{end}  kind: meeting\n"
+        "  place: kabul\n  actors: [india]\n  summary: Far off.\n"
+        "  sources: [wire-report]\n"
+        for event_id, date, end in (("last-day", "9999-12-31", ""),
+                                    ("to-the-last-day", "9999-12-01", "  end: 9999-12-31\n"),
+                                    ("before-the-last-day", "9999-12-30", ""))),
+        encoding="utf-8")
+    out = tmp_path / "site"
+    assert build(content, out, BASE) == 0
+    for file in (out / "timeline.ics", out / "actors" / "india" / "calendar.ics"):
+        calendar = icalendar.Calendar.from_ical(file.read_bytes())
+        found = {str(e["UID"]).partition("@")[0]: e
+                 for e in recurring_ical_events.of(calendar).between(
+                     dt.date(9999, 1, 1), dt.date(9999, 12, 31))}
+        assert set(found) == {"before-the-last-day"}, file
+        assert found["before-the-last-day"].decoded("DTEND") == dt.date(9999, 12, 31)
+        assert "2 lasting to 31 December 9999" in str(calendar["DESCRIPTION"]), file
+    assert set(events_data(out)) >= {"last-day", "to-the-last-day"}  # in the data, still
 
 
 def test_uids_of_sites_whose_titles_ascii_cannot_spell_differ(tmp_path: Path) -> None:

@@ -26,6 +26,9 @@ letters ASCII cannot spell ends in a digest of the whole title), so a preview, a
 build with ``--base-url`` and a move to another host give the same UIDs, and two
 sites built with this tool do not share them unless they share a title.
 
+An event that lasts to 31 December 9999 is left out too, and counted: a reader
+reckons the day after an event's last, and there is none.
+
 A calendar with no event known to the day (an actor's events all known only to the
 month) is still a valid one: RFC 5545 wants a component, and it holds a UTC time
 zone, which claims no happening.
@@ -62,10 +65,21 @@ _FOLD_AT: Final = 75
 """Octets from which a content line is folded (RFC 5545, section 3.1)."""
 
 
-def in_calendar(event: m.Event) -> bool:
+def day_known(event: m.Event) -> bool:
     """The event's days are known: its date, and its end if any, given to the day."""
     return event.date.precision is Precision.DAY and (
         event.end is None or event.end.precision is Precision.DAY)
+
+
+def past_the_last_day(event: m.Event) -> bool:
+    """The event lasts to 31 December 9999: a calendar reader reckons the day after an
+    event's last (``DTEND`` is exclusive), and no date library has one, so one such
+    event would make the whole calendar unreadable (recurring-ical-events fails)."""
+    return (event.end or event.date).end == dt.date.max
+
+
+def in_calendar(event: m.Event) -> bool:
+    return day_known(event) and not past_the_last_day(event)
 
 
 def _ical_date(day: dt.date) -> str:
@@ -122,10 +136,7 @@ def _vevent(kit: Kit, event_id: m.EventId) -> tuple[str, ...]:
     summary = event.title + (f" (date approximate: {hedge})" if hedge else "")
     url = urls.absolute(urls.record("event", event.id))
     last = (event.end or event.date).end
-    if last < dt.date.max:
-        until = ("DTEND;VALUE=DATE", _ical_date(last + dt.timedelta(days=1)))  # exclusive
-    else:  # the day after 31 December 9999 has no date: give the length instead
-        until = ("DURATION", f"P{(last - event.date.start).days + 1}D")
+    until = ("DTEND;VALUE=DATE", _ical_date(last + dt.timedelta(days=1)))  # exclusive
     history = site.history_of("event", event.id)
     # In the order the iCalendar library writes them: its canonical ones, then by name.
     properties = [
@@ -149,14 +160,19 @@ def _vevent(kit: Kit, event_id: m.EventId) -> tuple[str, ...]:
     return ("BEGIN:VEVENT", *(_content_line(n, v) for n, v in properties), "END:VEVENT")
 
 
-def left_out_note(count: int, where: str) -> str:
-    """What a calendar says of the events it leaves out."""
-    if count == 0:
+def left_out_note(count: int, where: str, endless: int = 0) -> str:
+    """What a calendar says of the events it leaves out: ``count`` known only to the
+    month or the year, ``endless`` lasting to 31 December 9999."""
+    total = count + endless
+    if total == 0:
         return ""
-    events = "event is" if count == 1 else "events are"
-    return (f"{count} {events} known only to the month or the year and not in this "
-            "calendar, which can only place an event on days: see "
-            f"{where}, the timeline and the data files.")
+    why = [part for part in (
+        f"{count} known only to the month or the year" if count else "",
+        f"{endless} lasting to 31 December 9999, whose next day no calendar has"
+        if endless else "") if part]
+    events = "event is" if total == 1 else "events are"
+    return (f"{total} {events} not in this calendar, which can only place an event on "
+            f"days ({'; '.join(why)}): see {where}, the timeline and the data files.")
 
 
 def calendar(kit: Kit, events: Iterable[m.EventId], name: str, page_url: str) -> bytes:
@@ -164,17 +180,20 @@ def calendar(kit: Kit, events: Iterable[m.EventId], name: str, page_url: str) ->
     ``VEVENT`` each; named ``name``, for the page at ``page_url`` (absolute)."""
     site = kit.site
     lines: list[str] = []
-    left_out = 0
+    left_out = endless = 0
     for event_id in events:
-        if in_calendar(site.events[event_id]):
+        event = site.events[event_id]
+        if in_calendar(event):
             lines.extend(kit.remember(("vevent", event_id),
                                       functools.partial(_vevent, kit, event_id)))
+        elif day_known(event):
+            endless += 1
         else:
             left_out += 1
     title = f"{site.settings.title}: {name}"
     description = " ".join(part for part in (
         f"Events of {name}, from {site.settings.title}, on the days the sources give.",
-        left_out_note(left_out, page_url)) if part)
+        left_out_note(left_out, page_url, endless)) if part)
     head = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
