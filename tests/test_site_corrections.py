@@ -260,7 +260,10 @@ def test_adding_a_correction_renders_its_page_and_the_corrections_again(tmp_path
      "'2025-05' is not a whole day: a correction's date needs the day [date]",
      "Write the day it was made, such as 2025-05-01."),
     ("{date: 2025-02-30, text: The date was wrong.}",
-     "'2025-02-30' has day 30, but February 2025 has 28 days [date]", None),
+     "'2025-02-30' has day 30, but February 2025 has 28 days [date]",
+     "Write the day it was made as YYYY-MM-DD, such as 2025-05-06."),
+    ("{date: 2025-05-06T10:00, text: The date was wrong.}", "[date]",
+     "Write the day it was made as YYYY-MM-DD, such as 2025-05-06."),
     ("{date: 2025-05-06}",
      "correction is missing required field 'text' [missing-field]", None),
     ("{date: 2025-05-06, text: ''}", "correction text may not be empty [empty]", None),
@@ -285,6 +288,7 @@ def test_a_bad_correction_is_an_error_at_its_line(tmp_path: Path, correction: st
     assert errors[0].endswith(error), errors
     if hint is not None:
         assert f"    {hint}" in ran.err.splitlines()
+    assert "as_reported" not in ran.err  # an event's date's hint, not a correction's
 
 
 @pytest.fixture(scope="module")

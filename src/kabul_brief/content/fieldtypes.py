@@ -313,11 +313,15 @@ class Date(FieldType):
                 "date",
                 parsed,
                 "Write the date in ASCII digits 0-9, e.g. 2025-04-22." if other_digits else
-                "Give only the precision the sources give: 2025, 2025-04 or 2025-04-22;"
-                " put the source's own wording in as_reported.",
+                self.how_to_write(),
             )
         ctx.remember(path, node)
         return parsed
+
+    def how_to_write(self) -> str:
+        """The hint under a date that is none."""
+        return ("Give only the precision the sources give: 2025, 2025-04 or 2025-04-22;"
+                " put the source's own wording in as_reported.")
 
     def json_schema(self) -> JSONSchema:
         options: list[JSONSchema] = [
@@ -349,6 +353,9 @@ class Day(Date):
             f"{value.iso!r} is not a whole day: {self.description} needs the day",
             f"Write the day it was made, such as {value.start.isoformat()}.",
         )
+
+    def how_to_write(self) -> str:
+        return "Write the day it was made as YYYY-MM-DD, such as 2025-05-06."
 
     def json_schema(self) -> JSONSchema:
         return {"type": "string",
