@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -29,13 +28,13 @@ from urllib.parse import quote
 
 from kabul_brief.content import model as m
 from kabul_brief.content.dates import PartialDate
+from kabul_brief.content.scaffold import slugify
 from kabul_brief.kinds import KINDS
 from kabul_brief.publish.urls import Urls, safe_external
 from kabul_brief.publish.views import DateView, date_view
 
 JsonLd = dict[str, Any]
 
-_NOT_SLUG: Final = re.compile(r"[^a-z0-9]+")
 _FALLBACK_SLUG: Final = "site"
 
 _BLOCK_TAGS: Final = frozenset(
@@ -364,8 +363,7 @@ def site_slug(settings: m.SiteSettings) -> str:
     (``کابل بریف``, ``Кабул``) would lose them, and two such sites would share UIDs; its
     slug ends in a digest of the whole title instead (``site-3f09c1a2d4``)."""
     title = unicodedata.normalize("NFC", settings.title)
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore")
-    slug = _NOT_SLUG.sub("-", ascii_title.decode().lower()).strip("-")[:50].strip("-")
+    slug = slugify(title)[:50].rstrip("-")
     spelled = all(unicodedata.category(c)[0] not in "LN"
                   or unicodedata.normalize("NFKD", c).encode("ascii", "ignore")
                   for c in title)
