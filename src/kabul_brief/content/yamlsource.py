@@ -190,12 +190,22 @@ def _depth_error(source: SourceText, line0: int, column0: int) -> ContentError:
     )
 
 
+_PARSER_DEPTH_LIMIT = "maximum nesting depth"
+"""Words of the error newer libyaml raises, while scanning ahead, beyond its own
+nesting limit (1000): far deeper than ours, so the text is too deep, and the place
+it first went too deep lies before the point where libyaml stopped."""
+
+
 def _too_deep(source: SourceText) -> ContentError | None:
     """Measure the nesting from the parser's events (which need no stack) before
     composing, when the text could nest deep enough to crash the composer."""
     text = source.text
     if sum(text.count(c) for c in "[{-:?") <= _SAFE_TO_COMPOSE:
         return None
+    return _first_too_deep(source, text)
+
+
+def _first_too_deep(source: SourceText, text: str) -> ContentError | None:
     depth = 0
     try:
         for event in yaml.parse(text, Loader=_BaseLoader):
@@ -206,8 +216,17 @@ def _too_deep(source: SourceText) -> ContentError | None:
                     return _depth_error(source, mark.line, mark.column)
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
+    except yaml.MarkedYAMLError as error:
+        stop = error.problem_mark
+        if _PARSER_DEPTH_LIMIT not in str(error.problem) or stop is None:
+            return None  # composing reports it, with its position
+        if 0 < stop.index < len(text):  # the text before it holds the first level too many
+            found = _first_too_deep(source, text[: stop.index])
+            if found is not None:
+                return found
+        return _depth_error(source, stop.line, stop.column)
     except yaml.YAMLError:
-        return None  # composing reports it, with its position
+        return None
     return None
 
 
