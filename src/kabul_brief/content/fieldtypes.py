@@ -28,6 +28,7 @@ from kabul_brief.content.yamlsource import (
     SourceText,
 )
 from kabul_brief.errors import ContentError
+from kabul_brief.languages import LANGUAGE_HINT, LANGUAGE_RE, declared_as
 
 _ID_CHARS: Final = "a-z0-9"
 ID_RE: Final = re.compile(rf"^[{_ID_CHARS}]+(-[{_ID_CHARS}]+)*$")
@@ -84,6 +85,12 @@ class ReadContext:
     """What was valid in the last mapping or list that was not (a list keeps INVALID in
     place of its bad items): the linker still checks its references, so that one run
     reports every error."""
+    languages: tuple[str, ...] = ("en",)
+    """The site's languages as ``site.yaml`` spells them, the main language first: the
+    codes a translated text may use."""
+    translations: dict[FieldPath, dict[str, Any]] = field(default_factory=dict)
+    """Field path -> language code -> the field's text in that language, for the
+    fields written as a mapping of languages (the main language's text is the value)."""
 
     def report(self, node: Node, code: str, message: str, hint: str | None = None) -> _Invalid:
         self.errors.append(
@@ -627,6 +634,97 @@ class ListOf(FieldType):
         if self.unique:
             schema["uniqueItems"] = True
         return schema
+
+
+@dataclass(slots=True)
+class Translatable(FieldType):
+    """A text (or a list of texts, ``aliases``) that may instead be a mapping of
+    language codes to it: ``name: {en: Taliban, fa-AF: طالبان}``. The main language's
+    text is the value read; the others go to :attr:`ReadContext.translations`, each
+    remembered at its own position under the field's path and its code."""
+
+    inner: FieldType
+
+    def read(self, node: Node, path: FieldPath, ctx: ReadContext) -> Any:
+        if not isinstance(node, MappingNode):
+            return self.inner.read(node, path, ctx)
+        main, declared = ctx.languages[0], ctx.languages
+        noun = self.inner.description or "text"
+        texts: dict[str, Any] = {}
+        written: dict[str, ScalarNode] = {}
+        main_value: Any = None
+        ok = True
+        for key_node, value_node in node.value:
+            code = key_node.value if isinstance(key_node, ScalarNode) else None
+            if not isinstance(code, str) or not LANGUAGE_RE.fullmatch(code):
+                ok = False
+                ctx.report(key_node, "language-code",
+                           f"{describe_node(key_node)} is not a language code", LANGUAGE_HINT
+                           + f" Give the {noun} in the main language alone, or as a mapping"
+                           f" of language codes to it, such as {{{main}: ...}}.")
+                continue
+            known = declared_as(code, declared)
+            if known is None:
+                ok = False
+                close = did_you_mean(code, declared)
+                ctx.report(key_node, "undeclared-language",
+                           f"{code!r} is not one of the site's languages ("
+                           + ", ".join(declared) + ")" + (f"; {close}" if close else ""),
+                           f"Declare it in site.yaml under languages: (- {{code: {code},"
+                           f" name: ...}}), or write the text under one of the declared"
+                           f" codes.")
+                continue
+            assert isinstance(key_node, ScalarNode)
+            if known in written:
+                ok = False
+                first = ctx.source.position(written[known])
+                ctx.report(key_node, "duplicate-language",
+                           f"{noun} has two texts in {known} ({code!r} here,"
+                           f" {written[known].value!r} on line {first.line})",
+                           "Language codes ignore case: keep one of the two.")
+                continue
+            written[known] = key_node
+            if is_null(value_node):
+                ok = False
+                ctx.report(value_node, "empty", f"the {known} {noun} is empty",
+                           f"Write the {noun} in {known}, or leave the line out.")
+                continue
+            value = self.inner.read(value_node, path if known == main else (*path, known), ctx)
+            if value is INVALID:
+                ok = False
+            elif known == main:
+                main_value = value
+            else:
+                texts[known] = value
+        if main not in written and ok:
+            return ctx.report(
+                node, "missing-main-language",
+                f"{noun} has no text in the site's main language {main!r}",
+                f"Add a line '{main}: ...': the main language's text is required, the"
+                f" other languages' are optional.")
+        if not ok:
+            return INVALID
+        if texts:
+            ctx.translations[path] = texts
+        return main_value
+
+    def json_schema(self) -> JSONSchema:
+        inner = self.inner.json_schema()
+        return {"anyOf": [inner, {
+            "type": "object",
+            "description": "the text in each language, by BCP 47 code; the main"
+                           " language's is required",
+            "propertyNames": {"pattern": LANGUAGE_RE.pattern},
+            "additionalProperties": inner,
+            "minProperties": 1,
+        }]}
+
+    def example(self) -> str:
+        return self.inner.example()
+
+    @property
+    def description(self) -> str:  # type: ignore[override]
+        return self.inner.description
 
 
 @dataclass(slots=True, kw_only=True)

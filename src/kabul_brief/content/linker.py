@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, TypeVar, cast
 
@@ -28,8 +28,9 @@ from kabul_brief.content.fieldtypes import (
     Ref,
     Struct,
     Text,
+    Translatable,
 )
-from kabul_brief.content.loader import LoadedContent, RawRecord
+from kabul_brief.content.loader import LoadedContent, RawRecord, translation_of
 from kabul_brief.content.markup import (
     MAX_NESTING,
     AutoLinker,
@@ -48,6 +49,7 @@ from kabul_brief.content.schemas import (
 )
 from kabul_brief.errors import ErrorSink, Position
 from kabul_brief.kinds import KINDS
+from kabul_brief.languages import default_direction, display_name, same_tag
 from kabul_brief.themeids import is_theme_id
 
 K = TypeVar("K")
@@ -73,6 +75,9 @@ class _Linker:
     """Markdown converted ahead of time, by (text, paragraphs, top heading)."""
     drafts: dict[tuple[str, str], RawRecord] = field(default_factory=dict)
     """(kind, id) -> the record, of every record marked ``draft: true``."""
+    body_translations: dict[tuple[str, str], dict[str, m.BodyTranslation]] = field(
+        default_factory=dict)
+    """(kind, id) of an article or page -> language -> its translation."""
 
     # -- references ------------------------------------------------------------
 
@@ -138,6 +143,21 @@ class _Linker:
             return None
         rendered = self.render(raw, text, raw.position(*path), paragraphs=False)
         return m.Markup(source=text, html=rendered.html)
+
+    def translations(self, raw: RawRecord) -> m.Translations:
+        """The record's texts in further languages, the Markdown ones rendered (and
+        their record links checked) like the main language's."""
+        if not raw.translations:
+            return m.NO_TRANSLATIONS
+        result: dict[tuple[str | int, ...], dict[str, m.TranslatedValue]] = {}
+        for path, texts in raw.translations.items():
+            markdown = isinstance(path[-1], str) and path[-1] in MARKDOWN_FIELDS
+            result[path] = {
+                code: (m.Markup(source=text, html=self.render(
+                    raw, text, raw.position(*path, code), paragraphs=False).html)
+                    if markdown else tuple(text) if isinstance(text, list) else text)
+                for code, text in texts.items()}
+        return result
 
     def render(
         self, raw: RawRecord, text: str, start: Position, *, paragraphs: bool,
@@ -319,6 +339,7 @@ def link_keeping(loaded: LoadedContent, sink: ErrorSink, workers: int = 1,
     _convert_ahead_of_linking(linker, repr(sorted(names.items())), workers,
                               cache or MarkdownCache.disabled())
     _render_article_bodies(linker, readable)
+    _body_translations(linker, loaded.translations)
     for raw in [*loaded.invalid, *linker.duplicates]:
         _check_unlinked(linker, raw, body=raw not in readable)
 
@@ -367,7 +388,9 @@ def relink(state: LinkState, loaded: LoadedContent, sink: ErrorSink
     anchors others cite), and any error, is None: link the whole content."""
     before = state.loaded
     if (loaded.invalid or before.invalid or loaded.broken != before.broken
-            or loaded.settings != before.settings):
+            or loaded.settings != before.settings
+            or [id(raw) for raw in loaded.translations]
+            != [id(raw) for raw in before.translations]):
         return None
     old = {(raw.kind, raw.id): raw for raw in before.records}
     new = {(raw.kind, raw.id): raw for raw in loaded.records}
@@ -421,6 +444,10 @@ def _assemble(state: LinkState) -> m.Site:
 
         records = {kind: published(kind) for kind in records}
         source_facts, paragraph_facts, actor_articles = _leave_out_drafts(linker)
+    if not state.drafts:
+        records = {kind: {i: _without_draft_translations(r) for i, r in found.items()}
+                   if kind in ("article", "page") else found
+                   for kind, found in records.items()}
     places, actors, sources = records["place"], records["actor"], records["source"]
     events, disputes = records["event"], records["dispute"]
     relationships, articles = records["relationship"], records["article"]
@@ -457,6 +484,18 @@ def _assemble(state: LinkState) -> m.Site:
 
 
 # -- drafts --------------------------------------------------------------------
+
+
+ArticleOrPage = TypeVar("ArticleOrPage", m.Article, m.Page)
+
+
+def _without_draft_translations(record: ArticleOrPage) -> ArticleOrPage:
+    """A translation marked ``draft: true`` is left out of a build without drafts,
+    like any draft: the published article is shown in the languages that are ready."""
+    if not any(t.draft for t in record.translated.values()):
+        return record
+    return replace(record, translated={code: t for code, t in record.translated.items()
+                                       if not t.draft})
 
 
 def _is_draft(raw: RawRecord) -> bool:
@@ -499,6 +538,16 @@ def _check_draft_fields(linker: _Linker, raw: RawRecord) -> None:
             start = raw.position(*path)
             _check_draft_links(linker, raw, linker.convert(value, start, paragraphs=False),
                                start)
+    for text, start in _translated_markdown(raw):
+        _check_draft_links(linker, raw, linker.convert(text, start, paragraphs=False), start)
+
+
+def _translated_markdown(raw: RawRecord) -> Iterator[tuple[str, Position]]:
+    """Each Markdown text of the record in a further language, with where it starts."""
+    for path, texts in raw.translations.items():
+        if isinstance(path[-1], str) and path[-1] in MARKDOWN_FIELDS:
+            for code, text in texts.items():
+                yield text, raw.position(*path, code)
 
 
 def _check_draft_links(linker: _Linker, raw: RawRecord, rendered: Rendered,
@@ -637,6 +686,8 @@ def _check_references(linker: _Linker, raw: RawRecord) -> None:
             article_id, anchor = value.get("article"), value.get("anchor")
             if anchor is not None and article_id in linker.article_anchors:
                 linker.anchor(raw, article_id, anchor, (*path, "anchor"))
+    for text, start in _translated_markdown(raw):
+        linker.render(raw, text, start, paragraphs=False)
 
 
 def _field_values(value: Any, spec: FieldType, path: FieldPath
@@ -647,6 +698,8 @@ def _field_values(value: Any, spec: FieldType, path: FieldPath
     own, a published record's of drafts) read this, not a walk of their own."""
     if value is INVALID:
         return
+    if isinstance(spec, Translatable):
+        spec = spec.inner
     yield spec, value, path
     if isinstance(spec, ListOf) and isinstance(value, list):
         for i, item in enumerate(value):
@@ -693,6 +746,7 @@ def _markdown_jobs(index: Mapping[str, Mapping[str, RawRecord]]) -> list[Markdow
                 _markdown_texts(raw.data))
             seen[id(raw)] = (raw, texts)
             jobs.update((text, False, None) for text in texts)
+            jobs.update((text, False, None) for text, _ in _translated_markdown(raw))
     _TEXTS_OF = seen
     return sorted(jobs, key=lambda job: (job[0], job[1], job[2] or 0))
 
@@ -769,14 +823,91 @@ def _settings(linker: _Linker, raw: RawRecord | None) -> m.SiteSettings | None:
         base_url = normalize_base_url(base_url)
     except BaseUrlError as problem:
         linker.sink.add(raw.position("base_url"), "base-url", str(problem), BASE_URL_HINT)
+    main = data.get("language", "en")
     return m.SiteSettings(
         title=data["title"],
         tagline=data.get("tagline"),
         base_url=base_url,
-        language=data.get("language", "en"),
+        language=main,
         description=data.get("description"),
         license=data.get("license"),
+        languages=_languages(linker, raw, main),
+        translations=linker.translations(raw),
     )
+
+
+def _languages(linker: _Linker, raw: RawRecord, main: str) -> tuple[m.Language, ...]:
+    """The main language, then each further one of ``languages:``; a language given
+    twice (tags ignore case), or the main one again, is an error."""
+    found = [m.Language(code=main, name=display_name(main), direction=default_direction(main),
+                        main=True)]
+    for i, item in enumerate(raw.data.get("languages", ())):
+        code = item["code"]
+        earlier = next((known for known in found if same_tag(known.code, code)), None)
+        if earlier is not None:
+            linker.sink.add(
+                raw.position("languages", i, "code"), "duplicate-language",
+                f"{code!r} is the site's main language already" if earlier.main else
+                f"{code!r} is listed twice (language tags ignore case)",
+                "languages: lists the further languages; the main one is language:."
+                if earlier.main else "List each language once.")
+            continue
+        found.append(m.Language(code=code, name=item["name"],
+                                direction=item.get("direction") or default_direction(code),
+                                main=False))
+    return tuple(found)
+
+
+def _body_translations(linker: _Linker, translations: Iterable[RawRecord]) -> None:
+    """Find each translation's original (``STEM.md`` beside ``STEM.CODE.md``) and render
+    its body: its record links are checked, its anchors kept for citations."""
+    originals = {raw.relative_path: raw for kind in ("article", "page")
+                 for raw in linker.index[kind].values()}
+    for raw in translations:
+        named = translation_of(raw.relative_path.rpartition("/")[2])
+        assert named is not None and raw.language is not None
+        folder = raw.relative_path.rpartition("/")[0]
+        original_path = f"{folder}/{named[0]}.md" if folder else f"{named[0]}.md"
+        original = originals.get(original_path)
+        if original is None:
+            if (raw.kind, named[0]) not in linker.broken:  # not an original with errors
+                beside = [path.rpartition("/")[2].removesuffix(".md") for path in originals
+                          if path.rpartition("/")[0] == folder]
+                close = difflib.get_close_matches(named[0], beside, n=1, cutoff=0.6)
+                linker.sink.add(
+                    Position(path=raw.display_path, line=1, column=1), "no-original",
+                    f"{raw.relative_path.rpartition('/')[2]!r} is a translation of"
+                    f" {original_path.rpartition('/')[2]!r}, which does not exist"
+                    + (f"; did you mean {close[0]}.{raw.language}.md?" if close else ""),
+                    "A translation is named after its original, beside it: STEM.md is"
+                    f" translated into {raw.language} as STEM.{raw.language}.md.")
+            continue
+        key = (original.kind, original.id)
+        made = linker.body_translations.setdefault(key, {})
+        if raw.language in made:
+            linker.sink.add(
+                Position(path=raw.display_path, line=1, column=1), "duplicate-translation",
+                f"{original_path.rpartition('/')[2]!r} has two translations into"
+                f" {raw.language} ({made[raw.language].origin.path} and this one)",
+                "Language codes in file names ignore case: keep one of the two files.")
+            continue
+        start = Position(path=raw.display_path, line=raw.body_line, column=1)
+        article = raw.kind == "article"
+        rendered = linker.render(raw, raw.body or "", start, paragraphs=article,
+                                 top_heading=None if article else PAGE_TOP_HEADING)
+        anchors: dict[str, int] = {}
+        for paragraph in rendered.paragraphs:
+            anchors[f"p{paragraph.number}"] = paragraph.number
+            if paragraph.name:
+                anchors[paragraph.name] = paragraph.number
+        if not _is_draft(raw) and not _is_draft(original):
+            _check_draft_links(linker, raw, rendered, start)
+        made[raw.language] = m.BodyTranslation(
+            language=raw.language, title=raw.data["title"],
+            summary=linker.markup(raw, ("summary",)), translator=raw.data.get("translator"),
+            reviewed=raw.data.get("reviewed", False),
+            body=m.Markup(source=raw.body or "", html=rendered.html),
+            anchors=anchors, origin=_origin(raw), draft=_is_draft(raw))
 
 
 def _place(linker: _Linker, raw: RawRecord) -> m.Place:
@@ -798,6 +929,7 @@ def _place(linker: _Linker, raw: RawRecord) -> m.Place:
         origin=_origin(raw),
         corrections=linker.corrections(raw),
         draft=_is_draft(raw),
+        translations=linker.translations(raw),
     )
 
 
@@ -898,6 +1030,7 @@ def _actor(linker: _Linker, raw: RawRecord) -> m.Actor:
         origin=_origin(raw),
         corrections=linker.corrections(raw),
         draft=_is_draft(raw),
+        translations=linker.translations(raw),
     )
 
 
@@ -913,6 +1046,7 @@ def _source(linker: _Linker, raw: RawRecord) -> m.Source:
         origin=_origin(raw),
         corrections=linker.corrections(raw),
         draft=_is_draft(raw),
+        translations=linker.translations(raw),
     )
 
 
@@ -963,6 +1097,7 @@ def _event(linker: _Linker, raw: RawRecord) -> m.Event:
         origin=_origin(raw),
         corrections=linker.corrections(raw),
         draft=_is_draft(raw),
+        translations=linker.translations(raw),
     )
 
 
@@ -1003,6 +1138,7 @@ def _dispute(linker: _Linker, raw: RawRecord) -> m.Dispute:
         origin=_origin(raw),
         corrections=linker.corrections(raw),
         draft=_is_draft(raw),
+        translations=linker.translations(raw),
     )
 
 
@@ -1022,6 +1158,7 @@ def _relationship(
         origin=_origin(raw),
         corrections=linker.corrections(raw),
         draft=_is_draft(raw),
+        translations=linker.translations(raw),
     )
 
 
@@ -1049,6 +1186,8 @@ def _article(linker: _Linker, raw: RawRecord) -> m.Article:
         origin=_origin(raw),
         corrections=linker.corrections(raw),
         draft=_is_draft(raw),
+        translations=linker.translations(raw),
+        translated=linker.body_translations.get(("article", raw.id), {}),
     )
 
 
@@ -1070,6 +1209,8 @@ def _page(linker: _Linker, raw: RawRecord) -> m.Page:
         origin=_origin(raw),
         corrections=linker.corrections(raw),
         draft=_is_draft(raw),
+        translations=linker.translations(raw),
+        translated=linker.body_translations.get(("page", raw.id), {}),
     )
 
 

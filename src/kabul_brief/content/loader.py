@@ -20,9 +20,10 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from kabul_brief import errors, kinds
+from kabul_brief import languages as language_tags
 from kabul_brief.content import dates, fieldtypes, schemas, yamlsource
 from kabul_brief.content.diskcache import KeyedCache, code_digest, file_stamp
 from kabul_brief.content.fieldtypes import (
@@ -34,7 +35,7 @@ from kabul_brief.content.fieldtypes import (
     Struct,
     is_id,
 )
-from kabul_brief.content.schemas import RECORD_SCHEMAS, SITE
+from kabul_brief.content.schemas import RECORD_SCHEMAS, SITE, TRANSLATION
 from kabul_brief.content.yamlsource import (
     RECOVERABLE,
     MappingNode,
@@ -46,6 +47,7 @@ from kabul_brief.content.yamlsource import (
 )
 from kabul_brief.errors import ContentError, ErrorSink, Position
 from kabul_brief.kinds import RECORD_KINDS
+from kabul_brief.languages import declared_as, is_language_tag
 
 YAML_SUFFIXES = (".yaml", ".yml")
 _FRONT_MATTER_END = re.compile(r"^(---|\.\.\.)[ \t]*$")
@@ -70,6 +72,10 @@ class RawRecord:
     """1-based file line on which the article body starts."""
     id_written: bool = False
     """The record has an ``id:`` line (if ``data`` lacks the id, the line was wrong)."""
+    translations: dict[FieldPath, dict[str, Any]] = field(default_factory=dict)
+    """Field path -> language code -> text, for the fields given in several languages."""
+    language: str | None = None
+    """For a translation file (``STEM.CODE.md``): its language, as the site declares it."""
 
     @property
     def id(self) -> str:
@@ -93,6 +99,10 @@ class LoadedContent:
     reported again, so one mistake gives one error, not one per mention."""
     invalid: list[RawRecord] = field(default_factory=list)
     """The valid fields of records that had errors, for checking their references."""
+    languages: tuple[str, ...] = ("en",)
+    """The site's languages as ``site.yaml`` declares them, the main language first."""
+    translations: list[RawRecord] = field(default_factory=list)
+    """Translations of articles and pages (``STEM.CODE.md``), valid ones only."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +111,7 @@ class _FileJob:
     kind: str
     struct: Struct
     markdown: bool
+    languages: tuple[str, ...]
 
 
 @dataclass(slots=True)
@@ -111,6 +122,7 @@ class _FileResult:
     errors: tuple[ContentError, ...]
     broken: set[tuple[str, str]]
     invalid: list[RawRecord]
+    translations: list[RawRecord]
 
 
 class LoadCache(KeyedCache[bytes]):
@@ -124,15 +136,17 @@ class LoadCache(KeyedCache[bytes]):
     def __init__(self, folder: Path | None) -> None:
         super().__init__(folder)
         self._objects: dict[str, tuple[bytes, Any]] = {}
-        self._stamps: dict[str, tuple[tuple[int, int, int, int], str]] = {}
+        self._stamps: dict[tuple[str, tuple[str, ...]],
+                           tuple[tuple[int, int, int, int], str]] = {}
         self._code = code_digest(
-            [sys.modules[__name__], fieldtypes, schemas, yamlsource, dates, errors, kinds],
-            ["PyYAML"])
+            [sys.modules[__name__], fieldtypes, schemas, yamlsource, dates, errors, kinds,
+             language_tags], ["PyYAML", "babel"])
 
     def accepts(self, value: object) -> bool:
         return isinstance(value, bytes)
 
-    def file_key(self, path: Path, shown: str, read: Callable[[], bytes | None]) -> str | None:
+    def file_key(self, path: Path, shown: str, read: Callable[[], bytes | None],
+                 languages: tuple[str, ...] = ("en",)) -> str | None:
         """The key of the file at ``path`` (None if ``read`` could not read it): read
         and digested, unless this cache saw the file before with the same
         :func:`~kabul_brief.content.diskcache.file_stamp` (as the digests of the "up to
@@ -142,15 +156,15 @@ class LoadCache(KeyedCache[bytes]):
             stamp = file_stamp(os.stat(path))
         except OSError:
             stamp = None
-        known = self._stamps.get(shown)
+        known = self._stamps.get((shown, languages))
         if stamp is not None and known is not None and known[0] == stamp:
             return known[1]
         data = read()
         if data is None:
             return None
-        key = self.key(shown, data)
+        key = self.key(shown, data, languages)
         if stamp is not None:
-            self._stamps[shown] = (stamp, key)
+            self._stamps[shown, languages] = (stamp, key)
         return key
 
     def unpickled(self, key: str, pickled: bytes) -> Any:
@@ -162,9 +176,12 @@ class LoadCache(KeyedCache[bytes]):
             found = self._objects[key] = (pickled, pickle.loads(pickled))
         return found[1]
 
-    def key(self, shown: str, data: bytes) -> str:
+    def key(self, shown: str, data: bytes, languages: tuple[str, ...] = ("en",)) -> str:
+        """A file reads the same only with the same languages declared: they decide
+        which of its translated texts are errors."""
         hasher = hashlib.blake2b(self._code.encode(), digest_size=20)
         hasher.update(b"\x00" + shown.encode("utf-8", "surrogatepass") + b"\x00")
+        hasher.update("\x00".join(languages).encode("utf-8", "surrogatepass") + b"\x00")
         hasher.update(data)
         return hasher.hexdigest()
 
@@ -175,13 +192,14 @@ def load_content(content_dir: Path, display_root: str, sink: ErrorSink,
     ``cache`` does not know are read on up to ``workers`` processes (each file on its
     own: parsing is most of the load of a large archive), and all results merged in
     the files' order."""
-    settings = _load_settings(content_dir, display_root, sink)
-    loaded = LoadedContent(settings=settings)
+    settings, languages = _load_settings(content_dir, display_root, sink)
+    loaded = LoadedContent(settings=settings, languages=languages)
     cache = cache or LoadCache.disabled()
     walk = functools.partial(_content_files, content_dir=content_dir,
                              display_root=display_root, sink=sink)
     found = [
-        _FileJob(path, kind.name, RECORD_SCHEMAS[kind.name], markdown=kind.markdown)
+        _FileJob(path, kind.name, RECORD_SCHEMAS[kind.name], markdown=kind.markdown,
+                 languages=languages)
         for kind in RECORD_KINDS
         for path in walk(content_dir / kind.folder,
                          (kind.suffix,) if kind.markdown else YAML_SUFFIXES)
@@ -190,7 +208,7 @@ def load_content(content_dir: Path, display_root: str, sink: ErrorSink,
     for job in found:
         shown = _display(job.path, content_dir, display_root)[0]
         key = cache.file_key(job.path, shown, functools.partial(_read_bytes, job.path, shown,
-                                                                sink))
+                                                                sink), languages)
         if key is None:
             loaded.broken.add((job.kind, job.path.stem))
             continue
@@ -204,6 +222,7 @@ def load_content(content_dir: Path, display_root: str, sink: ErrorSink,
         sink.extend(file_result.errors)
         loaded.broken.update(file_result.broken)
         loaded.invalid.extend(file_result.invalid)
+        loaded.translations.extend(file_result.translations)
     _check_folder_names(content_dir, display_root, sink)
     return loaded
 
@@ -211,15 +230,22 @@ def load_content(content_dir: Path, display_root: str, sink: ErrorSink,
 def _load_file(content_dir: Path, display_root: str, job: _FileJob) -> bytes:
     """What one file gives, pickled: as the worker sends it back and the cache keeps it."""
     sink = ErrorSink()
-    loaded = LoadedContent(settings=None)
-    if job.markdown:
+    loaded = LoadedContent(settings=None, languages=job.languages)
+    if job.markdown and translation_of(job.path.name) is not None:
+        translation = _load_translation(job.path, content_dir, display_root, sink, loaded,
+                                        job.kind)
+        records = []
+        if translation is not None:
+            loaded.translations.append(translation)
+    elif job.markdown:
         record = _load_markdown(job.path, content_dir, display_root, sink, loaded, job.kind,
                                 job.struct)
         records = [record] if record is not None else []
     else:
         records = _load_yaml_records(job.path, content_dir, display_root, job.kind,
                                      job.struct, sink, loaded)
-    result = _FileResult(records, sink.errors, loaded.broken, loaded.invalid)
+    result = _FileResult(records, sink.errors, loaded.broken, loaded.invalid,
+                         loaded.translations)
     return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
 
 
@@ -470,13 +496,16 @@ def _read_text(path: Path, shown: str, sink: ErrorSink) -> str | None:
     return None if bad else text
 
 
-def _load_settings(content_dir: Path, display_root: str, sink: ErrorSink) -> RawRecord | None:
+def _load_settings(content_dir: Path, display_root: str, sink: ErrorSink
+                   ) -> tuple[RawRecord | None, tuple[str, ...]]:
+    """site.yaml, and the languages it declares (the main one first): every other file
+    is read knowing them."""
     path = content_dir / "site.yaml"
     shown, relative = _display(path, content_dir, display_root)
     if path.exists() and not path.is_file():
         sink.add(Position(path=shown), "not-a-file", "site.yaml is not a regular file",
                  "Make site.yaml a plain file with at least title and base_url.")
-        return None
+        return None, DEFAULT_LANGUAGES
     if not path.is_file():
         sink.add(
             Position(path=shown),
@@ -484,17 +513,44 @@ def _load_settings(content_dir: Path, display_root: str, sink: ErrorSink) -> Raw
             "site.yaml is missing",
             "Every content folder needs site.yaml with at least title and base_url.",
         )
-        return None
+        return None, DEFAULT_LANGUAGES
     if _outside(path, os.path.realpath(content_dir)):
         _report_outside(path, lambda _: shown, sink)
-        return None
+        return None, DEFAULT_LANGUAGES
     text = _read_text(path, shown, sink)
     if text is None:
-        return None
-    records = _read_records(
-        SourceText(text, shown), "site", SITE, relative, sink, allow_list=False
-    )
-    return records[0] if records else None
+        return None, DEFAULT_LANGUAGES
+    source = SourceText(text, shown)
+    languages = _declared_languages(source)
+    records = _read_records(source, "site", SITE, relative, sink, allow_list=False,
+                            languages=languages)
+    return (records[0] if records else None), languages
+
+
+DEFAULT_LANGUAGES: Final = ("en",)
+
+
+def _declared_languages(source: SourceText) -> tuple[str, ...]:
+    """The codes site.yaml declares, read ahead of its fields (its own title may be
+    translated): ``language``, then each well-formed code of ``languages`` not given
+    before. Mistakes in them are reported when the fields are read."""
+    root, errors = compose(source)
+    if errors or not isinstance(root, MappingNode):
+        return DEFAULT_LANGUAGES
+    fields = {key.value: value for key, value in root.value if isinstance(key, ScalarNode)}
+    main_node = fields.get("language")
+    main = main_node.value if isinstance(main_node, ScalarNode) and isinstance(
+        main_node.value, str) and is_language_tag(main_node.value) else "en"
+    codes = [main]
+    listed = fields.get("languages")
+    for item in listed.value if isinstance(listed, SequenceNode) else ():
+        if not isinstance(item, MappingNode):
+            continue
+        code = next((value.value for key, value in item.value
+                     if key.value == "code" and isinstance(value, ScalarNode)), None)
+        if isinstance(code, str) and is_language_tag(code) and declared_as(code, codes) is None:
+            codes.append(code)
+    return tuple(codes)
 
 
 def _load_yaml_records(
@@ -513,7 +569,7 @@ def _load_yaml_records(
         return []
     return _read_records(
         SourceText(text, shown), kind, struct, relative, sink, allow_list=True,
-        broken=loaded.broken, invalid=loaded.invalid,
+        broken=loaded.broken, invalid=loaded.invalid, languages=loaded.languages,
     )
 
 
@@ -527,6 +583,7 @@ def _read_records(
     allow_list: bool,
     broken: set[tuple[str, str]] | None = None,
     invalid: list[RawRecord] | None = None,
+    languages: tuple[str, ...] = DEFAULT_LANGUAGES,
 ) -> list[RawRecord]:
     broken = broken if broken is not None else set()
     root, errors = compose(source)
@@ -562,9 +619,10 @@ def _read_records(
         )
         return []
     records: list[RawRecord] = []
-    ctx = ReadContext(source=source, errors=[], positions={})  # one per file: shares line cache
+    # one per file: shares the line cache
+    ctx = ReadContext(source=source, errors=[], positions={}, languages=languages)
     for node in nodes:
-        ctx.errors, ctx.positions, ctx.partial = [], {}, None
+        ctx.errors, ctx.positions, ctx.partial, ctx.translations = [], {}, None, {}
         data = struct.read(node, (), ctx)
         sink.extend(ctx.errors)
         valid = data is not INVALID
@@ -586,6 +644,7 @@ def _read_records(
             column=position.column or 1,
             id_written=isinstance(node, MappingNode) and any(
                 key.value == "id" for key, _ in node.value),
+            translations=ctx.translations,
         )
         (records if valid else invalid if invalid is not None else []).append(record)
         if valid and data.get("draft") is not True:
@@ -607,19 +666,10 @@ def _report_unfilled(source: SourceText, start: int, end: int, kind: str, hint: 
                  f"{hint}, or keep 'draft: true' until it is ready.")
 
 
-def _load_markdown(
-    path: Path,
-    content_dir: Path,
-    display_root: str,
-    sink: ErrorSink,
-    loaded: LoadedContent,
-    kind: str,
-    struct: Struct,
-) -> RawRecord | None:
-    """An article or page: YAML front matter between ``---`` lines, then Markdown."""
-    shown, relative = _display(path, content_dir, display_root)
-    broken = loaded.broken
-    broken.add((kind, path.stem))  # until it proves valid: no cascade of errors
+def _split_front_matter(path: Path, shown: str, kind: str, sink: ErrorSink
+                        ) -> tuple[SourceText, list[str], int] | None:
+    """The front matter of a Markdown file, its lines, and the index of the line that
+    closes the front matter (the body follows it)."""
     text = _read_text(path, shown, sink)
     if text is None:
         return None
@@ -629,7 +679,9 @@ def _load_markdown(
             Position(path=shown, line=1, column=1),
             "front-matter",
             f"the {kind} has no front matter",
-            "Start the file with a line '---', then title: and date:, then another '---'.",
+            "Start the file with a line '---', then title: and date:, then another '---'."
+            if kind in ("article", "page") else
+            "Start the file with a line '---', then title:, then another '---'.",
         )
         return None
     closing = next(
@@ -644,11 +696,82 @@ def _load_markdown(
             "Did you forget the '---' line after the front matter?",
         )
         return None
-    source = SourceText("".join(lines[1:closing]), shown, line_offset=1)
+    return SourceText("".join(lines[1:closing]), shown, line_offset=1), lines, closing
+
+
+def translation_of(name: str) -> tuple[str, str] | None:
+    """(the original's stem, the language code) of a translation's file name,
+    ``STEM.CODE.md``; None for any other name."""
+    stem, dot, code = name.removesuffix(".md").rpartition(".")
+    return (stem, code) if dot and stem and is_language_tag(code) else None
+
+
+def _load_translation(path: Path, content_dir: Path, display_root: str, sink: ErrorSink,
+                      loaded: LoadedContent, kind: str) -> RawRecord | None:
+    """An article's or page's translation: its own front matter (``TRANSLATION``),
+    its own body; the rest is the original's, which the linker finds beside it."""
+    shown, relative = _display(path, content_dir, display_root)
+    named = translation_of(path.name)
+    assert named is not None
+    code = named[1]
+    language = declared_as(code, loaded.languages)
+    main = loaded.languages[0]
+    if language is None or language == main:
+        further = loaded.languages[1:]
+        sink.add(
+            Position(path=shown, line=1, column=1),
+            "undeclared-language",
+            f"{path.name!r} is named as a translation into {code!r}, which is "
+            + ("the site's main language" if language == main else
+               "not one of the site's languages (" + ", ".join(loaded.languages) + ")"),
+            "A file named STEM.CODE.md is STEM.md translated into CODE, one of site.yaml's"
+            f" further languages ({', '.join(further)}): rename it, such as"
+            f" {named[0]}.{further[0]}.md." if further else
+            "A file named STEM.CODE.md is STEM.md translated into CODE: declare the"
+            f" language in site.yaml (languages: [{{code: {code}, name: ...}}]), or"
+            " rename the file.",
+        )
+        return None
+    split = _split_front_matter(path, shown, kind, sink)
+    if split is None:
+        return None
+    source, lines, closing = split
+    records = _read_records(source, kind, TRANSLATION, relative, sink, allow_list=False,
+                            languages=loaded.languages)
+    if not records:
+        return None
+    translation = records[0]
+    translation.language = language
+    translation.body = "".join(lines[closing + 1:])
+    translation.body_line = closing + 2
+    if translation.data.get("draft") is not True:
+        body = SourceText(translation.body, shown, line_offset=closing + 1)
+        _report_unfilled(body, 0, len(body.text), kind,
+                         f"Write the text in place of {PLACEHOLDER}", sink)
+    return translation
+
+
+def _load_markdown(
+    path: Path,
+    content_dir: Path,
+    display_root: str,
+    sink: ErrorSink,
+    loaded: LoadedContent,
+    kind: str,
+    struct: Struct,
+) -> RawRecord | None:
+    """An article or page: YAML front matter between ``---`` lines, then Markdown."""
+    shown, relative = _display(path, content_dir, display_root)
+    broken = loaded.broken
+    broken.add((kind, path.stem))  # until it proves valid: no cascade of errors
+    split = _split_front_matter(path, shown, kind, sink)
+    if split is None:
+        return None
+    source, lines, closing = split
     invalid_before = len(loaded.invalid)
     records = _read_records(
         source, kind, struct, relative, sink, allow_list=False, broken=broken,
-        invalid=loaded.invalid,
+        invalid=loaded.invalid, languages=loaded.languages,
     )
     for article in [*records, *loaded.invalid[invalid_before:]]:  # the body is checked too
         article.body = "".join(lines[closing + 1 :])

@@ -50,6 +50,46 @@ class Markup:
     html: str
 
 
+TranslatedValue = str | Markup | tuple[str, ...]
+"""A text in another language: plain text, Markdown rendered, or a list (aliases)."""
+Translations = Mapping[tuple[str | int, ...], Mapping[str, TranslatedValue]]
+"""Field path as written in the file (``("name",)``, ``("roles", 0, "title")``) ->
+language code -> the text in that language. The main language's text is the field."""
+NO_TRANSLATIONS: Translations = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Language:
+    """One of the site's languages, as ``site.yaml`` declares it."""
+
+    code: str
+    """The BCP 47 tag as the site spells it (``fa-AF``)."""
+    name: str
+    """Its name in itself, for the language switcher."""
+    direction: Literal["ltr", "rtl"]
+    main: bool
+    """The main language: its pages keep the URLs without a language folder."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BodyTranslation:
+    """An article or page in another language (``STEM.CODE.md``); what it does not
+    give (date, actors, sources) is the original's."""
+
+    language: str
+    title: str
+    summary: Markup | None
+    translator: str | None
+    reviewed: bool
+    """A native-speaking editor has reviewed it; until then the page says so."""
+    body: Markup
+    anchors: Mapping[str, int]
+    """Its paragraph anchors (``p3``, ``{#name}``) -> paragraph number: a citation of
+    the original's anchor links here when the translation has it."""
+    origin: Origin
+    draft: bool = False
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Correction:
     """A correction of what a record's page said: shown on the page before the body,
@@ -133,6 +173,8 @@ class Actor:
     """Newest first; two of one day in the order written."""
     draft: bool = False
     """Marked ``draft: true``: only in a model linked with drafts (``build --drafts``)."""
+    translations: Translations = field(default_factory=lambda: NO_TRANSLATIONS)
+    """The texts given in further languages, by field path."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -149,6 +191,8 @@ class Place:
     """Newest first; two of one day in the order written."""
     draft: bool = False
     """Marked ``draft: true``: only in a model linked with drafts (``build --drafts``)."""
+    translations: Translations = field(default_factory=lambda: NO_TRANSLATIONS)
+    """The texts given in further languages, by field path."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -185,6 +229,8 @@ class Event:
     """Newest first; two of one day in the order written."""
     draft: bool = False
     """Marked ``draft: true``: only in a model linked with drafts (``build --drafts``)."""
+    translations: Translations = field(default_factory=lambda: NO_TRANSLATIONS)
+    """The texts given in further languages, by field path."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -221,6 +267,8 @@ class Dispute:
     """Newest first; two of one day in the order written."""
     draft: bool = False
     """Marked ``draft: true``: only in a model linked with drafts (``build --drafts``)."""
+    translations: Translations = field(default_factory=lambda: NO_TRANSLATIONS)
+    """The texts given in further languages, by field path."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -237,6 +285,8 @@ class Relationship:
     """Newest first; two of one day in the order written."""
     draft: bool = False
     """Marked ``draft: true``: only in a model linked with drafts (``build --drafts``)."""
+    translations: Translations = field(default_factory=lambda: NO_TRANSLATIONS)
+    """The texts given in further languages, by field path."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -252,6 +302,8 @@ class Source:
     """Newest first; two of one day in the order written."""
     draft: bool = False
     """Marked ``draft: true``: only in a model linked with drafts (``build --drafts``)."""
+    translations: Translations = field(default_factory=lambda: NO_TRANSLATIONS)
+    """The texts given in further languages, by field path."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -293,6 +345,11 @@ class Article:
     """Newest first; two of one day in the order written."""
     draft: bool = False
     """Marked ``draft: true``: only in a model linked with drafts (``build --drafts``)."""
+    translations: Translations = field(default_factory=lambda: NO_TRANSLATIONS)
+    """The texts given in further languages, by field path."""
+    translated: Mapping[str, BodyTranslation] = field(
+        default_factory=lambda: MappingProxyType({}))
+    """Its translations (``STEM.CODE.md``), by language code."""
 
     @property
     def paragraphs(self) -> tuple[ArticleParagraph, ...]:
@@ -313,6 +370,11 @@ class Page:
     """Newest first; two of one day in the order written."""
     draft: bool = False
     """Marked ``draft: true``: only in a model linked with drafts (``build --drafts``)."""
+    translations: Translations = field(default_factory=lambda: NO_TRANSLATIONS)
+    """The texts given in further languages, by field path."""
+    translated: Mapping[str, BodyTranslation] = field(
+        default_factory=lambda: MappingProxyType({}))
+    """Its translations (``STEM.CODE.md``), by language code."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -324,6 +386,10 @@ class SiteSettings:
     description: str | None
     license: str | None = None
     """An SPDX id (``CC-BY-4.0``); None: the site states no licence."""
+    languages: tuple[Language, ...] = ()
+    """Every language of the site, the main one first (only it, if none is declared)."""
+    translations: Translations = field(default_factory=lambda: NO_TRANSLATIONS)
+    """``title``, ``tagline`` and ``description`` in further languages."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

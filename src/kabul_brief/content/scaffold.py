@@ -29,6 +29,7 @@ from kabul_brief.content.fieldtypes import (
     ListOf,
     Ref,
     Text,
+    Translatable,
     is_id,
 )
 from kabul_brief.content.schemas import RECORD_SCHEMAS
@@ -204,6 +205,8 @@ def _stand_in(kind: str, spec: Field, today: dt.date,
 
 def _example(spec: Field) -> str:
     field_type = spec.type
+    if isinstance(field_type, Translatable):
+        field_type = field_type.inner
     if isinstance(field_type, ListOf):
         item = field_type.item
         if isinstance(item, Ref):

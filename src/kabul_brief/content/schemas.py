@@ -29,11 +29,13 @@ from kabul_brief.content.fieldtypes import (
     SpdxLicense,
     Struct,
     Text,
+    Translatable,
     Url,
     id_text,
 )
 from kabul_brief.content.yamlsource import MappingNode, Node
 from kabul_brief.kinds import KINDS, RECORD_KINDS
+from kabul_brief.languages import DIRECTIONS, LANGUAGE_HINT, LANGUAGE_RE
 
 ACTOR_KINDS: Final = (
     "person", "state", "government", "organisation", "armed-group", "multilateral", "group",
@@ -44,16 +46,24 @@ EVENT_KINDS: Final = (
     "displacement", "other",
 )
 ARTICLE_KINDS: Final = ("analysis", "news", "explainer")
-DIRECTIONS: Final = ("improved", "deteriorated", "unchanged")
+TREND_DIRECTIONS: Final = ("improved", "deteriorated", "unchanged")
 DISPUTE_STATUSES: Final = ("active", "dormant", "resolved")
 ANCHOR_NAME_RE: Final = re.compile(r"^(?!p[0-9]+$)" + ID_RE.pattern.removeprefix("^"))
 """A ``{#name}`` anchor: an id that is not ``pN``. Match with ``fullmatch``."""
-LANGUAGE_RE: Final = re.compile(r"^[a-zA-Z]{2,3}(-[A-Za-z0-9]{2,8})*$")
-"""A BCP 47 language tag, as ``site.yaml`` gives it. Match with ``fullmatch``."""
 
 
 def markdown(description: str = "text") -> Text:
     return Text(markdown=True, description=description)
+
+
+def text(description: str) -> Translatable:
+    """A text an editor may give in several languages (``CONTENT_MODEL.md``,
+    "Languages")."""
+    return Translatable(Text(description=description))
+
+
+def translatable_markdown(description: str) -> Translatable:
+    return Translatable(markdown(description))
 
 
 def _end_not_before_start(start: str, end: str) -> Any:
@@ -166,7 +176,7 @@ CORRECTION: Final = Struct(
     (
         Field(name="date", type=Day(description="a correction's date"), required=True,
               doc="the day the correction was made, YYYY-MM-DD"),
-        Field(name="text", type=markdown("correction text"), required=True,
+        Field(name="text", type=translatable_markdown("correction text"), required=True,
               doc="what was wrong and what is right now (Markdown)"),
     ),
 )
@@ -188,7 +198,7 @@ def _ids(kind: str, **options: Any) -> ListOf:
 ROLE: Final = Struct(
     "role",
     (
-        Field(name="title", type=Text(description="role title"), required=True),
+        Field(name="title", type=text("role title"), required=True),
         Field(name="of", type=Ref("actor"), required=True),
         Field(name="from", type=Date()),
         Field(name="to", type=Date(nullable=True)),
@@ -207,13 +217,14 @@ ACTOR: Final = Struct(
     "actor",
     (
         Field(name="id", type=id_text(), required=True),
-        Field(name="name", type=Text(description="name"), required=True),
+        Field(name="name", type=text("name"), required=True),
         Field(name="kind", type=Choice(ACTOR_KINDS, description="actor kind"), required=True),
-        Field(name="aliases", type=ListOf(Text(description="alias"), unique=True),
+        Field(name="aliases", type=Translatable(ListOf(Text(description="alias"), unique=True,
+                                                       description="aliases")),
               doc="other names; mentions in article bodies are linked"),
         Field(name="roles", type=ListOf(ROLE)),
         Field(name="country", type=Ref("place")),
-        Field(name="summary", type=markdown("summary")),
+        Field(name="summary", type=translatable_markdown("summary")),
         Field(name="links", type=ListOf(LINK)),
         _corrections_field(),
         _draft_field(),
@@ -224,7 +235,7 @@ PLACE: Final = Struct(
     "place",
     (
         Field(name="id", type=id_text(), required=True),
-        Field(name="name", type=Text(description="name"), required=True),
+        Field(name="name", type=text("name"), required=True),
         Field(name="kind", type=Choice(PLACE_KINDS, description="place kind"), required=True),
         Field(name="within", type=Ref("place")),
         Field(
@@ -239,7 +250,7 @@ PLACE: Final = Struct(
             ),
             doc="[lat, lon]",
         ),
-        Field(name="summary", type=markdown("summary")),
+        Field(name="summary", type=translatable_markdown("summary")),
         _corrections_field(),
         _draft_field(),
     ),
@@ -260,7 +271,7 @@ CLAIM: Final = Struct(
     "claim",
     (
         Field(name="by", type=Ref("actor"), required=True),
-        Field(name="text", type=markdown("claim text"), required=True),
+        Field(name="text", type=translatable_markdown("claim text"), required=True),
         _sources_field(),
     ),
 )
@@ -269,7 +280,7 @@ CLAIM: Final = Struct(
 def _dated_fields() -> tuple[Field, ...]:
     return (
         Field(name="circa", type=Bool(), doc="the date is approximate"),
-        Field(name="as_reported", type=Text(description="as reported"),
+        Field(name="as_reported", type=text("as reported"),
               doc="the source's own wording of the date, e.g. 'earlier this year'"),
     )
 
@@ -278,7 +289,7 @@ EVENT: Final = Struct(
     "event",
     (
         Field(name="id", type=id_text(), required=True),
-        Field(name="title", type=Text(description="title"), required=True),
+        Field(name="title", type=text("title"), required=True),
         Field(name="date", type=Date(), required=True),
         Field(name="end", type=Date(), doc="last day/month/year of a range"),
         *_dated_fields(),
@@ -287,7 +298,7 @@ EVENT: Final = Struct(
         Field(name="actors", type=ListOf(EVENT_ACTOR)),
         Field(name="disputes", type=_ids("dispute")),
         Field(name="relationships", type=_ids("relationship")),
-        Field(name="summary", type=markdown("summary")),
+        Field(name="summary", type=translatable_markdown("summary")),
         Field(name="claims", type=ListOf(CLAIM)),
         _sources_field(),
         _corrections_field(),
@@ -300,7 +311,7 @@ POSITION: Final = Struct(
     "position",
     (
         Field(name="actor", type=Ref("actor"), required=True),
-        Field(name="position", type=markdown("position"), required=True),
+        Field(name="position", type=translatable_markdown("position"), required=True),
         _sources_field(),
     ),
 )
@@ -309,9 +320,9 @@ TREND_POINT: Final = Struct(
     (
         Field(name="date", type=Date(), required=True),
         *_dated_fields(),
-        Field(name="direction", type=Choice(DIRECTIONS, description="direction"),
+        Field(name="direction", type=Choice(TREND_DIRECTIONS, description="direction"),
               required=True),
-        Field(name="note", type=markdown("note")),
+        Field(name="note", type=translatable_markdown("note")),
         _sources_field(),
     ),
 )
@@ -320,13 +331,13 @@ DISPUTE: Final = Struct(
     "dispute",
     (
         Field(name="id", type=id_text(), required=True),
-        Field(name="title", type=Text(description="title"), required=True),
+        Field(name="title", type=text("title"), required=True),
         Field(name="parties", type=_ids("actor", min_items=2), required=True),
         Field(name="involves", type=_ids("actor")),
         Field(name="status", type=Choice(DISPUTE_STATUSES, description="dispute status"),
               doc="defaults to active"),
         Field(name="since", type=Date()),
-        Field(name="summary", type=markdown("summary")),
+        Field(name="summary", type=translatable_markdown("summary")),
         Field(name="positions", type=ListOf(POSITION)),
         Field(name="trend", type=ListOf(TREND_POINT)),
         _corrections_field(),
@@ -338,10 +349,10 @@ RELATIONSHIP: Final = Struct(
     "relationship",
     (
         Field(name="id", type=id_text(), required=True),
-        Field(name="title", type=Text(description="title"),
+        Field(name="title", type=text("title"),
               doc="defaults to the parties' names"),
         Field(name="parties", type=_ids("actor", min_items=2, max_items=2), required=True),
-        Field(name="summary", type=markdown("summary")),
+        Field(name="summary", type=translatable_markdown("summary")),
         Field(name="trend", type=ListOf(TREND_POINT)),
         _corrections_field(),
         _draft_field(),
@@ -352,11 +363,11 @@ SOURCE: Final = Struct(
     "source",
     (
         Field(name="id", type=id_text(), required=True),
-        Field(name="title", type=Text(description="title"), required=True),
+        Field(name="title", type=text("title"), required=True),
         Field(name="publisher", type=Text(description="publisher")),
         Field(name="date", type=Date()),
         Field(name="url", type=Url()),
-        Field(name="note", type=markdown("note")),
+        Field(name="note", type=translatable_markdown("note")),
         _corrections_field(),
         _draft_field(),
     ),
@@ -366,13 +377,13 @@ ARTICLE: Final = Struct(
     "article",
     (
         Field(name="id", type=id_text(), doc="defaults to the file name without .md"),
-        Field(name="title", type=Text(description="title"), required=True),
+        Field(name="title", type=text("title"), required=True),
         Field(name="date", type=Date(), required=True),
         Field(name="updated", type=Date()),
         Field(name="kind", type=Choice(ARTICLE_KINDS, description="article kind"),
               doc="defaults to analysis"),
         Field(name="authors", type=ListOf(Text(description="author"), unique=True)),
-        Field(name="summary", type=markdown("summary")),
+        Field(name="summary", type=translatable_markdown("summary")),
         Field(name="actors", type=_ids("actor")),
         Field(name="disputes", type=_ids("dispute")),
         Field(name="sources", type=_ids("source")),
@@ -386,26 +397,56 @@ PAGE: Final = Struct(
     "page",
     (
         Field(name="id", type=id_text(), doc="defaults to the file name without .md"),
-        Field(name="title", type=Text(description="title"), required=True),
-        Field(name="summary", type=markdown("summary")),
+        Field(name="title", type=text("title"), required=True),
+        Field(name="summary", type=translatable_markdown("summary")),
         _corrections_field(),
         _draft_field(),
+    ),
+)
+
+TRANSLATION: Final = Struct(
+    "translation",
+    (
+        Field(name="title", type=Text(description="title"), required=True),
+        Field(name="summary", type=markdown("summary")),
+        Field(name="translator", type=Text(description="translator"),
+              doc="who translated it"),
+        Field(name="reviewed", type=Bool(),
+              doc="a native-speaking editor has reviewed it; defaults to false"),
+        _draft_field(),
+    ),
+)
+"""The front matter of an article's or page's translation, ``STEM.CODE.md``: the rest
+(date, actors, sources, ...) comes from the original."""
+
+LANGUAGE: Final = Struct(
+    "language",
+    (
+        Field(name="code", type=Text(description="language tag", pattern=LANGUAGE_RE,
+                                     pattern_hint=LANGUAGE_HINT), required=True,
+              doc="a BCP 47 tag; its pages live under /CODE-in-lowercase/"),
+        Field(name="name", type=Text(description="language name"), required=True,
+              doc="the language's name in itself, shown in the language switcher"),
+        Field(name="direction", type=Choice(DIRECTIONS, description="direction"),
+              doc="ltr or rtl; defaults to the language's own (rtl for fa, ps, ur, ar)"),
     ),
 )
 
 SITE: Final = Struct(
     "site settings",
     (
-        Field(name="title", type=Text(description="title"), required=True),
-        Field(name="tagline", type=Text(description="tagline")),
+        Field(name="title", type=text("title"), required=True),
+        Field(name="tagline", type=text("tagline")),
         Field(name="base_url", type=Url(address=False), required=True,
               doc="absolute URL the site is published at"),
         Field(name="language", type=Text(
             description="language tag",
             pattern=LANGUAGE_RE,
-            pattern_hint="Use a BCP 47 language tag such as en or en-GB.",
-        ), doc="defaults to en"),
-        Field(name="description", type=Text(description="description")),
+            pattern_hint=LANGUAGE_HINT,
+        ), doc="the main language; defaults to en"),
+        Field(name="languages", type=ListOf(LANGUAGE, noun="language"),
+              doc="the site's further languages: {code, name, direction}"),
+        Field(name="description", type=text("description")),
         Field(name="license", type=SpdxLicense(),
               doc="the licence of the site's content and data, as an SPDX id"),
     ),

@@ -38,6 +38,15 @@ _AS_WRITTEN: Final[dict[type, dict[str, str]]] = {
 }
 """Model fields named otherwise than the editor's field: shown by the editor's name."""
 PERMALINK: Final = "permalink"
+_ONLY_IF_GIVEN: Final = ("translations", "translated")
+"""Written only when the record has some: a site in one language has none."""
+
+
+def _translations_json(translations: m.Translations) -> dict[str, dict[str, Any]]:
+    """The texts in further languages, keyed by the field's path as written, joined by
+    dots (``name``, ``roles.0.title``), then by language code: language-neutral data
+    with the translations kept as mappings beside the main language's fields."""
+    return {".".join(map(str, path)): dict(texts) for path, texts in translations.items()}
 
 
 def pretty_json(document: Any, default: Callable[[Any], Any] | None = None) -> bytes:
@@ -76,6 +85,11 @@ def _record_json(urls: Urls) -> Callable[[Any], Any]:
             data = {key: getattr(value, name) for name, key in _names(type(value))}
             if data.get("draft") is False:  # as the editor wrote it: no draft: false
                 del data["draft"]
+            for key in _ONLY_IF_GIVEN:
+                if key in data and not data[key]:
+                    del data[key]
+            if "translations" in data:
+                data["translations"] = _translations_json(data["translations"])
             if type(value) in _CITATION_TYPES:
                 data["type"] = _CITATION_TYPES[type(value)]
             return data
@@ -148,6 +162,13 @@ def _type_schema(hint: Any, definitions: dict[str, Any]) -> dict[str, Any]:
         return {"type": "object", "required": ["markdown", "html"],
                 "properties": {"markdown": {"type": "string"}, "html": {"type": "string"}},
                 "additionalProperties": False}
+    if origin is Mapping:
+        key, item = typing.get_args(hint)
+        described = ("field path as written, dot-joined (name, roles.0.title), then"
+                     " language code" if typing.get_origin(key) is tuple else "")
+        schema: dict[str, Any] = {"type": "object",
+                                  "additionalProperties": _type_schema(item, definitions)}
+        return {**schema, "description": described} if described else schema
     if origin is typing.Literal:
         return {"enum": list(typing.get_args(hint))}
     if origin in (types.UnionType, typing.Union):
@@ -192,7 +213,8 @@ def _dataclass_schema(kind: type, definitions: dict[str, Any]) -> dict[str, Any]
     narrowed = _narrowed()
     properties = {key: narrowed.get((kind, name)) or _type_schema(hints[name], definitions)
                   for name, key in _names(kind) if name in hints}
-    required = [key for _, key in _names(kind) if key != "draft"]
+    required = [key for _, key in _names(kind)
+                if key != "draft" and key not in _ONLY_IF_GIVEN]
     if "draft" in properties:
         properties["draft"] = {"const": True, "description": "only in a build with --drafts"}
     if kind in _CITATION_TYPES:
