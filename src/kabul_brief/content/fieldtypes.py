@@ -717,7 +717,7 @@ class Translatable(FieldType):
             "propertyNames": {"pattern": LANGUAGE_RE.pattern},
             "additionalProperties": inner,
             "minProperties": 1,
-        }]}
+        }]} | ({"description": inner["description"]} if "description" in inner else {})
 
     def example(self) -> str:
         return self.inner.example()
