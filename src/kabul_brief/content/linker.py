@@ -204,7 +204,8 @@ class _Linker:
         """The record's corrections, newest first (two of one day as written)."""
         written = raw.data.get("corrections", [])
         made = [m.Correction(date=item["date"],
-                             text=cast(m.Markup, self.markup(raw, ("corrections", i, "text"))))
+                             text=cast(m.Markup, self.markup(raw, ("corrections", i, "text"))),
+                             written=i)
                 for i, item in enumerate(written)]
         return tuple(sorted(made, key=lambda c: c.date.start, reverse=True))
 
@@ -285,6 +286,7 @@ class _Linker:
                     direction=point["direction"],
                     note=self.markup(raw, ("trend", i, "note")),
                     sources=self.citations(raw, ("trend", i, "sources"), fact),
+                    written=i,
                 )
             )
         return tuple(points)
@@ -907,7 +909,8 @@ def _body_translations(linker: _Linker, translations: Iterable[RawRecord]) -> No
             summary=linker.markup(raw, ("summary",)), translator=raw.data.get("translator"),
             reviewed=raw.data.get("reviewed", False),
             body=m.Markup(source=raw.body or "", html=rendered.html),
-            anchors=anchors, origin=_origin(raw), draft=_is_draft(raw))
+            anchors=anchors, origin=_origin(raw), draft=_is_draft(raw),
+            blocks=tuple(_body_block(block) for block in rendered.blocks))
 
 
 def _place(linker: _Linker, raw: RawRecord) -> m.Place:

@@ -88,6 +88,8 @@ class BodyTranslation:
     the original's anchor links here when the translation has it."""
     origin: Origin
     draft: bool = False
+    blocks: tuple[BodyBlock, ...] = ()
+    """Its body block by block, as :attr:`Article.blocks`."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -99,6 +101,8 @@ class Correction:
     """The day it was made (always to the day)."""
     text: Markup
     """What was wrong and what is right now."""
+    written: int = 0
+    """Its place in the file's list (``corrections[N]``): where its translations are."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -248,6 +252,9 @@ class TrendPoint:
     direction: Direction
     note: Markup | None
     sources: tuple[Citation, ...]
+    written: int = 0
+    """Its place in the file's list (``trend[N]``; shown in date order): where its
+    translations are."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

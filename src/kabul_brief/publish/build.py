@@ -193,7 +193,7 @@ class _PageWriter:
         else:
             page = made(planned)
         card_entry, drawn = self._card(root, page)
-        path = output_path(page.meta.path)
+        path = output_path(page.meta.written_at)
         inputs = inputs_digest(self.shared, page.template, page.meta, page.view)
         unchanged = self.previous.reuse(path, inputs)
         if unchanged is not None:
@@ -210,7 +210,7 @@ class _PageWriter:
         shows the same text, else drawn. (Its path and entry, and whether it was
         drawn.)"""
         path = Urls.card_path(page.meta.path)
-        if path is None:
+        if path is None or page.meta.folder:  # a translation shows its original's card
             return None, False
         card = card_of(page.meta, self.settings, self.urls)
         inputs = self.cards.digest(card)
@@ -237,7 +237,7 @@ def build_site(site: m.Site, out: Path, base_url: str | None = None,
     clock.start("plan")
     plan = plan_site(site, urls, theme, workers)
     try:  # the data files are being made on another process: stopped if this fails
-        renderer = Renderer(site, urls, theme)
+        renderer = Renderer(site, urls, theme, editions=plan.editions)
         cards = CardMaker(theme)
         shared = inputs_digest(__version__, templates_digest(theme), renderer.inputs,
                                cards.fonts_digest)
@@ -338,7 +338,7 @@ def render_every_page(site: m.Site, theme: Theme | None = None, workers: int = 1
     urls = Urls(site.settings.base_url)
     plan = plan_site(site, urls, theme or site_theme(), workers)
     try:
-        renderer = Renderer(site, urls, theme or site_theme())
+        renderer = Renderer(site, urls, theme or site_theme(), editions=plan.editions)
         with forked_map(functools.partial(_render_only, renderer), plan.pages,
                         workers) as rendering:
             for _ in rendering:

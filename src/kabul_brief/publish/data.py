@@ -27,9 +27,10 @@ from kabul_brief.publish.urls import FOLDERS, Urls
 _CITATION_TYPES: Final[dict[type, str]] = {
     m.ArticleCitation: "article", m.SourceCitation: "source", m.LinkCitation: "url",
 }
-_LEFT_OUT: Final = frozenset({"origin", "blocks"})
+_LEFT_OUT: Final = frozenset({"origin", "blocks", "written"})
 """Where a record was written is the editors' business, not the readers'; an article's
-blocks are its body again (its paragraphs are written, see :data:`_DERIVED`)."""
+blocks are its body again (its paragraphs are written, see :data:`_DERIVED`); a list
+item's place in its file is its place in the list written."""
 _DERIVED: Final[dict[type, tuple[str, ...]]] = {m.Article: ("paragraphs",)}
 """Properties of the model written as if they were fields."""
 _AS_WRITTEN: Final[dict[type, dict[str, str]]] = {

@@ -23,7 +23,7 @@ editors give days, never times.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import Final
@@ -76,6 +76,9 @@ class FeedView:
 class SitemapEntry:
     loc: str
     lastmod: str | None
+    alternates: tuple[tuple[str, str], ...] = ()
+    """(hreflang, absolute URL) of each language version, itself and ``x-default``
+    included; none in a site of one language."""
 
 
 def instant(day: dt.date) -> str:
@@ -214,10 +217,14 @@ _PAGED_KINDS: Final = frozenset(kind.name for kind in LINKED_KINDS)
 """The kinds whose records have pages of their own."""
 
 
-def sitemap(kit: Kit, paths: Iterable[str], known: Mapping[str, str] | None = None) -> Page:
-    """Every page of the site (``paths``: as planned), with the day each record's page
-    last changed: its file's last commit, else (outside git) an article's own date;
-    ``known`` gives the day of other pages that know theirs (``/corrections/``)."""
+def sitemap(kit: Kit, paths: Iterable[str], known: Mapping[str, str] | None = None,
+            folders: Sequence[str] = ()) -> Page:
+    """Every page of the site (``paths``: the main language's, as planned), with the
+    day each record's page last changed: its file's last commit, else (outside git) an
+    article's own date; ``known`` gives the day of other pages that know theirs
+    (``/corrections/``). With further languages (``folders``, in the order of the
+    site's languages after the main one), each page in each language, listing all
+    its language versions."""
     lastmod: dict[str, str] = dict(known or {})
     for article_id, article in kit.site.articles.items():
         changed = article.updated or article.date
@@ -227,13 +234,22 @@ def sitemap(kit: Kit, paths: Iterable[str], known: Mapping[str, str] | None = No
         kind, _, record_id = key.partition("/")
         if kind in _PAGED_KINDS:
             lastmod[kit.urls.record_path(kind, record_id)] = history.updated.isoformat()
-    entries = tuple(
-        SitemapEntry(kit.urls.absolute_path(path), lastmod.get(path))
-        for path in sorted(paths)
-        if path == "" or path.endswith("/")
-    )
+    languages = kit.site.settings.languages
+    versions = tuple(zip((language.code for language in languages), ("", *folders),
+                         strict=False)) if folders else ()
+    entries = []
+    for path in sorted(paths):
+        if not (path == "" or path.endswith("/")):
+            continue
+        alternates = tuple((code, kit.urls.language(folder).absolute_path(path))
+                           for code, folder in versions)
+        if alternates:
+            alternates += (("x-default", alternates[0][1]),)
+        entries += [SitemapEntry(kit.urls.language(folder).absolute_path(path),
+                                 lastmod.get(path), alternates)
+                    for folder in ("", *folders)]
     page = PageMeta(path=SITEMAP_PATH, title="Sitemap", description=None, section=None)
-    return Page(meta=page, template="sitemap.xml", view=entries)
+    return Page(meta=page, template="sitemap.xml", view=tuple(entries))
 
 
 def robots(kit: Kit) -> str:

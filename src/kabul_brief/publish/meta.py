@@ -30,6 +30,7 @@ from kabul_brief.content import model as m
 from kabul_brief.content.dates import PartialDate
 from kabul_brief.content.scaffold import slugify
 from kabul_brief.kinds import KINDS
+from kabul_brief.publish.localize import bare
 from kabul_brief.publish.urls import Urls, safe_external
 from kabul_brief.publish.views import DateView, date_view
 
@@ -134,6 +135,20 @@ class PageMeta:
     """A record's page, in a git work tree: when its file was published and updated."""
     alternates: tuple[Alternate, ...] = ()
     """Its feeds and calendars."""
+    folder: str = ""
+    """The language folder it is written into (``fa-af/``; ``''``: the main language's
+    page). ``path`` is the same in every language."""
+
+    def __post_init__(self) -> None:
+        # The <title> and the meta tags take text alone: a fallback is its text here.
+        object.__setattr__(self, "title", bare(self.title))
+        if self.description is not None:
+            object.__setattr__(self, "description", bare(self.description))
+
+    @property
+    def written_at(self) -> str:
+        """The site path the page is written at: ``path`` in its language folder."""
+        return self.folder + self.path
 
 
 def plain(markup: m.Markup | None, limit: int = 300) -> str | None:

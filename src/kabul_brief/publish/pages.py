@@ -13,9 +13,9 @@ from typing import Final
 from markupsafe import Markup as SafeHtml
 
 from kabul_brief.content import model as m
-from kabul_brief.content.markup import typeset
 from kabul_brief.kinds import KINDS
 from kabul_brief.publish import meta
+from kabul_brief.publish.localize import typeset
 from kabul_brief.publish.meta import PageMeta
 from kabul_brief.publish.pagetypes import Page
 from kabul_brief.publish.pictures import TimeStrip, time_strip

@@ -41,14 +41,18 @@ class LazyPage:
     too, and the parent process then never holds them all."""
 
     path: str
+    """Where it is written: its site path in its language folder."""
     make: Callable[[], Page]
+    folder: str = ""
+    """Its language folder (``''``: the main language's page)."""
 
 
 PlannedPage = Page | LazyPage
 
 
 def planned_path(page: PlannedPage) -> str:
-    return page.path if isinstance(page, LazyPage) else page.meta.path
+    """Where the page is written: its site path in its language folder."""
+    return page.path if isinstance(page, LazyPage) else page.meta.written_at
 
 
 def made(page: PlannedPage) -> Page:
@@ -56,6 +60,7 @@ def made(page: PlannedPage) -> Page:
     if isinstance(page, Page):
         return page
     result = page.make()
-    if result.meta.path != page.path:
-        raise AssertionError(f"page planned at {page.path!r} was made at {result.meta.path!r}")
+    if result.meta.written_at != page.path:
+        raise AssertionError(
+            f"page planned at {page.path!r} was made at {result.meta.written_at!r}")
     return result

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from kabul_brief.content import model as m
@@ -28,6 +28,7 @@ from kabul_brief.publish import (
 )
 from kabul_brief.publish.data import data_files, schema_files
 from kabul_brief.publish.exports import export_files
+from kabul_brief.publish.localize import Edition, editions
 from kabul_brief.publish.pagetypes import LazyPage, Page, PlannedPage, planned_path
 from kabul_brief.publish.search import indexed_paths, plan_shards
 from kabul_brief.publish.tables import table_files
@@ -50,8 +51,11 @@ class Plan:
 
     def __init__(self, pages: tuple[PlannedPage, ...], files: dict[str, bytes],
                  later: BackgroundJob[dict[str, bytes]] | None = None,
-                 search_shards: Mapping[str, tuple[str, ...]] | None = None) -> None:
+                 search_shards: Mapping[str, tuple[str, ...]] | None = None,
+                 editions: Sequence[Edition] = ()) -> None:
         self.pages = pages
+        self.editions = tuple(editions)
+        """The site in each of its languages, the main one first (the renderer's too)."""
         self._files = files
         self._later = later
         self.search_shards = dict(search_shards or {})
@@ -74,8 +78,8 @@ class Plan:
     def card_paths(self) -> list[str]:
         """The social card of each HTML page but the 404 page, beside it
         (:meth:`Urls.card_path`): drawn, or kept, as the page is written."""
-        return [card for page in self.pages
-                if (card := Urls.card_path(planned_path(page))) is not None]
+        return [card for page in self.pages if _folder_of(page) == ""
+                and (card := Urls.card_path(planned_path(page))) is not None]
 
     def output_paths(self) -> list[str]:
         """Every path planned so far (the data files once :meth:`files` has given them)."""
@@ -138,9 +142,44 @@ def record_pages(kit: Kit, only: Collection[str] | None = None) -> list[PlannedP
     return [page for page in record_pages(kit) if output_path(planned_path(page)) in wanted]
 
 
-def plan_pages(kit: Kit, search_shards: Iterable[str] = ("",)) -> tuple[PlannedPage, ...]:
-    """Every HTML page and XML document, in a fixed order. Record pages and the network
-    page are lazy: their views are made where they are rendered."""
+def plan_pages(kit: Kit, search_shards: Iterable[str] = ("",),
+               further: Sequence[Edition] = ()) -> tuple[PlannedPage, ...]:
+    """Every HTML page and XML document, in a fixed order: the main language's, then
+    each ``further`` edition's in its folder, then the sitemap of them all. Record
+    pages and the network page are lazy: their views are made where they are rendered."""
+    planned = list(_edition_pages(kit, search_shards))
+    drafts = draft_paths(kit)
+    main = [path for path in map(planned_path, planned) if path not in drafts]
+    for edition in further:
+        local = Kit(edition.site, kit.urls.language(edition.folder), edition.language.code)
+        planned += (_in_folder(edition.folder, page)
+                    for page in _edition_pages(local, search_shards))
+    newest = corrections.newest_day(kit.site)
+    planned.append(feeds.sitemap(
+        kit, main, {corrections.PATH: newest.isoformat()} if newest is not None else {},
+        tuple(edition.folder for edition in further)))
+    return tuple(planned)
+
+
+def _folder_of(page: PlannedPage) -> str:
+    return page.folder if isinstance(page, LazyPage) else page.meta.folder
+
+
+def _in_folder(folder: str, page: PlannedPage) -> PlannedPage:
+    """A page of a further edition: written into its language's folder."""
+    if isinstance(page, LazyPage):
+        return LazyPage(folder + page.path, functools.partial(_made_in, folder, page.make),
+                        folder)
+    return dataclasses.replace(page, meta=dataclasses.replace(page.meta, folder=folder))
+
+
+def _made_in(folder: str, make: Callable[[], Page]) -> Page:
+    page = make()
+    return dataclasses.replace(page, meta=dataclasses.replace(page.meta, folder=folder))
+
+
+def _edition_pages(kit: Kit, search_shards: Iterable[str]) -> list[PlannedPage]:
+    """The pages of one language, the sitemap aside."""
     site = kit.site
     lazy = _by_kind(kit)
     planned: list[PlannedPage] = [
@@ -167,12 +206,7 @@ def plan_pages(kit: Kit, search_shards: Iterable[str] = ("",)) -> tuple[PlannedP
         pages.not_found(kit),
     ]
     planned += [feeds.feed(kit), feeds.events_feed(kit), corrections.corrections_feed(kit)]
-    drafts = draft_paths(kit)
-    newest = corrections.newest_day(site)
-    planned.append(feeds.sitemap(
-        kit, [path for path in map(planned_path, planned) if path not in drafts],
-        {corrections.PATH: newest.isoformat()} if newest is not None else {}))
-    return tuple(planned)
+    return planned
 
 
 def draft_paths(kit: Kit) -> set[str]:
@@ -206,14 +240,16 @@ def plan_site(site: m.Site, urls: Urls, theme: Theme, workers: int = 1) -> Plan:
     """The plan; with ``workers`` above 1 the data files and exports are made on another
     process, while the pages are planned and rendered."""
     kit = Kit(site, urls)
+    every = editions(site)
+    further = every[1:]
     later = in_background(lambda: {**data_files(site, urls), **export_files(site, urls),
                                    **table_files(site, urls), **schema_files(site)},
                           workers)
     try:
         files = {**static_files(theme), Urls.ROBOTS_PATH: feeds.robots(kit).encode()}
-        shards = plan_shards(indexed_paths(site, urls))
-        plan = Plan(pages=plan_pages(kit, shards), files=files, later=later,
-                    search_shards=shards)
+        shards = plan_shards(indexed_paths(site, urls, [e.folder for e in further]))
+        plan = Plan(pages=plan_pages(kit, shards, further), files=files, later=later,
+                    search_shards=shards, editions=every)
         check_collisions(plan.output_paths())
     except BaseException:
         later.cancel()

@@ -55,7 +55,7 @@ def search(kit: Kit, shards: Iterable[str] = ("",)) -> Page:
     urls = kit.urls
     view = SearchView(
         script=urls.pagefind("pagefind-ui.js"), stylesheet=urls.pagefind("pagefind-ui.css"),
-        bundle=urls.pagefind(), base=urls.home(), loader=urls.static("search.js"),
+        bundle=urls.pagefind(), base=urls.root, loader=urls.static("search.js"),
         indexes=(Link(urls.index("actor"), "Actors"), Link(urls.url("timeline/"), "Timeline"),
                  Link(urls.index("dispute"), "Disputes"),
                  Link(urls.index("relationship"), "Relationships"),

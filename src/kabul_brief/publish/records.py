@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from markupsafe import Markup as SafeHtml
 
 from kabul_brief.content import model as m
-from kabul_brief.content.markup import typeset
 from kabul_brief.kinds import KINDS
 from kabul_brief.publish import follow, meta
+from kabul_brief.publish.localize import typeset
 from kabul_brief.publish.meta import PageMeta
 from kabul_brief.publish.network import Neighbourhood, neighbourhood
 from kabul_brief.publish.pages import ArticleCard, article_card

@@ -16,6 +16,7 @@ Markdown HTML as :class:`markupsafe.Markup`; nothing else is trusted.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -25,6 +26,8 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from kabul_brief.content import model as m
 from kabul_brief.folders import Theme, files_in, is_template, site_theme
 from kabul_brief.kinds import KINDS, MENU
+from kabul_brief.languages import default_direction
+from kabul_brief.publish import localize
 from kabul_brief.publish.cards import card_link
 from kabul_brief.publish.pagetypes import Page, RawFile
 from kabul_brief.publish.urls import Urls
@@ -63,12 +66,28 @@ PRELOADED_FONTS: Final = ("fonts/source-serif-4-latin-400-normal.woff2",)
 
 
 @dataclass(frozen=True, slots=True)
+class LanguageVersion:
+    """A page in one of the site's languages: for ``hreflang`` and the switcher."""
+
+    code: str
+    name: str
+    """The language's name in itself (``دری``)."""
+    direction: str
+    url: str
+    absolute: str
+    current: bool
+    """The version the reader is on."""
+
+
+@dataclass(frozen=True, slots=True)
 class Chrome:
     """What every page shows around its content: the site's name, navigation, assets."""
 
     title: str
     tagline: str | None
     language: str
+    direction: str
+    """``ltr`` or ``rtl``: the page's, on ``<html dir>``."""
     home: str
     stylesheet: str
     icons: Icons
@@ -131,7 +150,7 @@ def environment(theme: Theme | None = None) -> jinja2.Environment:
     """Each template is looked up in the theme's folders in turn: a site's own
     ``article.html`` overrides the theme's, and the theme's templates that extend or
     include ``base.html`` get the site's, if it has one."""
-    return _Sandbox(
+    env = _Sandbox(
         loader=jinja2.FileSystemLoader((theme or site_theme()).folders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -140,6 +159,8 @@ def environment(theme: Theme | None = None) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,
     )
+    env.filters["bare"] = localize.bare
+    return env
 
 
 def compile_overrides(theme: Theme) -> None:
@@ -152,7 +173,8 @@ def compile_overrides(theme: Theme) -> None:
                 env.get_template(relative)
 
 
-def chrome(site: m.Site, urls: Urls) -> Chrome:
+def chrome(site: m.Site, urls: Urls, language: m.Language | None = None) -> Chrome:
+    """``language``: the edition's (the main language's when None)."""
     nav = tuple(
         NavItem(key, path, urls.url(path), text)
         for key, kind, text in NAV
@@ -160,7 +182,10 @@ def chrome(site: m.Site, urls: Urls) -> Chrome:
     )
     return Chrome(
         title=site.settings.title, tagline=site.settings.tagline,
-        language=site.settings.language, home=urls.home(),
+        language=language.code if language else site.settings.language,
+        direction=language.direction if language else default_direction(
+            site.settings.language),
+        home=urls.home(),
         stylesheet=urls.static("style.css"),
         icons=Icons(svg=urls.static("favicon.svg"), png=urls.static("favicon-32.png"),
                     touch=urls.static(Urls.LOGO_NAME)),
@@ -183,34 +208,56 @@ class Renderer:
     """Renders planned pages to bytes; one environment per build."""
 
     def __init__(self, site: m.Site, urls: Urls, theme: Theme | None = None,
-                 env: jinja2.Environment | None = None) -> None:
+                 env: jinja2.Environment | None = None,
+                 editions: Sequence[localize.Edition] = ()) -> None:
         """``env``: an environment of the same theme, its templates already compiled
-        (a resident preview keeps one while the templates stay as they are)."""
+        (a resident preview keeps one while the templates stay as they are).
+        ``editions``: the site in each language, as planned (made here if not given)."""
         self._env = env or environment(theme)
         self._urls = urls
         self._settings = site.settings
-        self._chrome = chrome(site, urls)
+        every = tuple(editions) if editions else localize.editions(site)
+        self._editions = {edition.folder: edition for edition in every}
+        self._chromes = {
+            edition.folder: chrome(edition.site, urls.language(edition.folder),
+                                   edition.language)
+            for edition in every}
 
     @property
     def environment(self) -> jinja2.Environment:
         return self._env
 
     @property
-    def inputs(self) -> tuple[str, Chrome]:
+    def inputs(self) -> tuple[str, tuple[Chrome, ...]]:
         """What every page's bytes depend on besides its own meta and view."""
-        return self._urls.base, self._chrome
+        return self._urls.base, tuple(self._chromes.values())
+
+    def versions(self, path: str, folder: str) -> tuple[LanguageVersion, ...]:
+        """The page at ``path`` in every language of the site (none in a site of one)."""
+        if len(self._editions) < 2:
+            return ()
+        return tuple(
+            LanguageVersion(code=e.language.code, name=e.language.name,
+                            direction=e.language.direction,
+                            url=(urls := self._urls.language(e.folder)).url(path),
+                            absolute=urls.absolute_path(path), current=e.folder == folder)
+            for e in self._editions.values())
 
     def render(self, page: Page) -> bytes:
         if isinstance(page.view, RawFile):
             return page.view.data
+        folder = page.meta.folder
+        urls = self._urls.language(folder)
+        marking = localize.MARK_FALLBACKS.set(page.template.endswith(".html"))
         try:
             template = self._env.get_template(page.template)
             text = template.render(
-                site=self._chrome,
+                site=self._chromes[folder],
                 page=page.meta,
                 view=page.view,
-                canonical=self._urls.absolute_path(page.meta.path),
+                canonical=urls.absolute_path(page.meta.path),
                 card=card_link(page.meta, self._settings, self._urls),
+                versions=self.versions(page.meta.path, folder),
             )
         except jinja2.TemplateError:
             raise
@@ -220,4 +267,6 @@ class Renderer:
         except Exception as problem:  # raised by the template's own code: 1/0, int("x")
             raise jinja2.TemplateRuntimeError(
                 f"{type(problem).__name__}: {problem}") from problem
+        finally:
+            localize.MARK_FALLBACKS.reset(marking)
         return text.encode("utf-8")

@@ -71,10 +71,12 @@ class SearchIndexError(RuntimeError):
     """Pagefind failed; the build stops and ``--out`` keeps the previous site."""
 
 
-def indexed_paths(site: m.Site, urls: Urls) -> list[str]:
-    """Site paths of every indexed page."""
-    return [urls.record_path(kind, record_id)
-            for kind in SEARCH_KINDS for record_id in site.records(kind)]
+def indexed_paths(site: m.Site, urls: Urls, folders: Iterable[str] = ()) -> list[str]:
+    """Site paths of every indexed page, in the main language and in each further
+    language's folder (Pagefind indexes each language apart, by the pages' ``lang``)."""
+    paths = [urls.record_path(kind, record_id)
+             for kind in SEARCH_KINDS for record_id in site.records(kind)]
+    return paths + [folder + path for folder in folders for path in paths]
 
 
 def shard_of(path: str, shards: int) -> int:

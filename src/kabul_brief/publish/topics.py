@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from markupsafe import Markup as SafeHtml
 
 from kabul_brief.content import model as m
-from kabul_brief.content.markup import typeset
 from kabul_brief.kinds import KINDS
 from kabul_brief.publish import follow, meta
+from kabul_brief.publish.localize import typeset
 from kabul_brief.publish.meta import PageMeta
 from kabul_brief.publish.pages import DisputeCard, RelationshipCard, dispute_card, relationship_card
 from kabul_brief.publish.pagetypes import Page

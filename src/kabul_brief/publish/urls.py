@@ -53,11 +53,13 @@ def _site_outputs() -> tuple[dict[str, str], tuple[str, ...]]:
 class Urls:
     """URLs of one build: root-relative for links, absolute for canonical and feeds."""
 
-    __slots__ = ("base", "origin", "root")
+    __slots__ = ("base", "folder", "origin", "root")
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, folder: str = "") -> None:
         """``base_url``: as :func:`~kabul_brief.baseurl.normalize_base_url` gave it, once,
-        where it was read (``site.yaml`` by the linker, ``--base-url`` by the CLI)."""
+        where it was read (``site.yaml`` by the linker, ``--base-url`` by the CLI).
+        ``folder``: the language folder of the pages these URLs are for (``fa-af/``;
+        ``''`` for the main language), which every link to a page goes into."""
         if normalize_base_url(base_url) != base_url:  # a fuse: never normalized twice
             raise ValueError(f"base URL {base_url!r} was not normalized where it was read")
         self.base = base_url
@@ -66,6 +68,24 @@ class Urls:
         self.origin = f"{parts.scheme}://{parts.netloc}"
         self.root = parts.path
         """Path part of the base URL: ``/`` or ``/kabul-brief/``."""
+        if folder and not (folder.endswith("/") and is_id(folder[:-1])):
+            raise ValueError(f"language folder {folder!r} is not a folder name")
+        self.folder = folder
+
+    @property
+    def main(self) -> Urls:
+        """The URLs of the main language's pages."""
+        return Urls(self.base) if self.folder else self
+
+    def language(self, folder: str) -> Urls:
+        """The URLs of the pages in the language of ``folder`` (``''``: the main one)."""
+        return Urls(self.base, folder) if folder != self.folder else self
+
+    @classmethod
+    def is_shared(cls, path: str) -> bool:
+        """Whether a site path is one file for every language (the stylesheet, the data,
+        the search index, the sitemap), not a page each language has its own of."""
+        return path.startswith(cls._SHARED_FOLDERS) or path in cls._SHARED_FILES
 
     # -- site paths (relative to the site root, no leading slash) ------------------
 
@@ -100,7 +120,10 @@ class Urls:
     # -- URLs ------------------------------------------------------------------
 
     def url(self, path: str, fragment: str | None = None) -> str:
-        """Root-relative URL of a site path, honouring the base URL's path."""
+        """Root-relative URL of a site path, honouring the base URL's path; a page's in
+        this language's folder."""
+        if self.folder and not path.startswith(self.folder) and not self.is_shared(path):
+            path = self.folder + path
         return self.root + path + (f"#{fragment}" if fragment else "")
 
     def record(self, kind: str, record_id: str, fragment: str | None = None) -> str:
@@ -110,7 +133,8 @@ class Urls:
         return self.url(self.index_path(kind))
 
     def home(self) -> str:
-        return self.root
+        """The front page in this language."""
+        return self.url("")
 
     def static(self, name: str) -> str:
         return self.url(f"static/{name}")
@@ -143,6 +167,9 @@ class Urls:
     LOGO_NAME: Final = "apple-touch-icon.png"
     """Under ``static/``: the theme's icon of 180 x 180 pixels, for phones' home
     screens and as the logo of the site's publisher in JSON-LD."""
+
+    _SHARED_FOLDERS: Final = (f"{STATIC_FOLDER}/", f"{DATA_FOLDER}/", f"{PAGEFIND_FOLDER}/")
+    _SHARED_FILES: Final = frozenset({ICS_PATH, SITEMAP_PATH, ROBOTS_PATH})
 
     @classmethod
     def card_path(cls, path: str) -> str | None:

@@ -18,7 +18,7 @@ from markupsafe import Markup as SafeHtml
 
 from kabul_brief.content import model as m
 from kabul_brief.content.dates import PartialDate, Precision
-from kabul_brief.content.markup import typeset
+from kabul_brief.publish.localize import typeset
 from kabul_brief.publish.reads import remembered, tracked
 from kabul_brief.publish.urls import Urls, safe_external
 
@@ -38,7 +38,7 @@ class Link:
     """As print sets it (:func:`~kabul_brief.content.markup.typeset`), whoever made it."""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "text", typeset(self.text))
+        object.__setattr__(self, "text", typeset(self.text))  # a fallback stays one
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +182,10 @@ class Kit:
     reverse lookups are the model's own (:mod:`~kabul_brief.content.backlinks`): a
     page view never scans every record of a kind, so planning stays linear."""
 
-    def __init__(self, site: m.Site, urls: Urls) -> None:
+    def __init__(self, site: m.Site, urls: Urls, language: str | None = None) -> None:
+        """``language``: the code of the further language whose pages these are (its
+        edition of the site, :mod:`~kabul_brief.publish.localize`); None: the main one."""
+        self.language = language
         self.site = tracked(site)
         """The model, noting what each page's view reads (:mod:`~kabul_brief.publish.reads`)."""
         self.urls = urls
@@ -368,9 +371,14 @@ class Notes:
             article = kit.site.articles[citation.article]
             if citation.paragraph is None:
                 return Note(number, kit.article(citation.article), "the whole article", None)
-            # The name as written: a copied link keeps pointing at the same paragraph.
-            url = kit.urls.record("article", citation.article,
-                                  citation.anchor or f"p{citation.paragraph}")
+            # The name as written: a copied link keeps pointing at the same paragraph;
+            # in the page's language where its translation has that paragraph.
+            anchor = citation.anchor or f"p{citation.paragraph}"
+            translated = article.translated.get(kit.language) if kit.language else None
+            here = kit.language is None or (translated is not None
+                                            and anchor in translated.anchors)
+            urls = kit.urls if here else kit.urls.main
+            url = urls.record("article", citation.article, anchor)
             return Note(number, Link(url, article.title), f"paragraph {citation.paragraph}", None)
         if isinstance(citation, m.SourceCitation):
             source = kit.site.sources[citation.source]

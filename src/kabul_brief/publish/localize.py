@@ -1,0 +1,268 @@
+"""The model as a page in one of the site's further languages reads it.
+
+Every page exists in every language (``/fa-af/actors/taliban/``); its views are made
+by the same code as the main language's, from a site whose texts are the language's
+own where an editor gave them. Where one was not given, the text is the main
+language's, marked as such (:class:`Fallback`, :func:`fallback_markup`), so that the
+page says which passages are in which language (``lang`` and ``dir``) and a screen
+reader reads each in its own voice.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+from collections.abc import Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, Final, TypeVar
+
+from kabul_brief.content import markup
+from kabul_brief.content import model as m
+from kabul_brief.languages import default_direction, url_segment
+
+T = TypeVar("T")
+
+MARK_FALLBACKS: ContextVar[bool] = ContextVar("mark_fallbacks", default=False)
+"""Set while an HTML page is rendered: only there is a fallback wrapped in an element
+(an Atom title or a calendar line takes text alone)."""
+
+
+class Fallback(str):
+    """A text in the main language standing in for a missing translation. It is the
+    text itself everywhere (in Python, JSON, attributes through ``|bare``); escaped
+    into an HTML page it is wrapped in ``<bdi lang dir>``, which also isolates its
+    direction from the page's."""
+
+    __slots__ = ("direction", "language")
+    language: str
+    direction: str
+
+    def __new__(cls, text: str, language: str, direction: str) -> Fallback:
+        made = super().__new__(cls, text)
+        made.language = language
+        made.direction = direction
+        return made
+
+    def __html__(self) -> str:
+        escaped = html.escape(str.__str__(self), quote=True)
+        if not MARK_FALLBACKS.get():
+            return escaped
+        return f'<bdi lang="{self.language}" dir="{self.direction}">{escaped}</bdi>'
+
+    def __reduce__(self) -> tuple[Any, ...]:  # the workers are handed views, pickled
+        return (Fallback, (str.__str__(self), self.language, self.direction))
+
+
+def bare(text: object) -> str:
+    """The text alone, unmarked: for attributes and other places that take no element."""
+    return str.__str__(text) if isinstance(text, str) else str(text)
+
+
+def like(original: str, text: str) -> str:
+    """``text``, made from ``original`` (typeset, cut): marked as ``original`` was."""
+    if isinstance(original, Fallback):
+        return Fallback(text, original.language, original.direction)
+    return text
+
+
+_BLOCK: Final = '<div lang="{language}" dir="{direction}">{html}</div>'
+
+
+def fallback_markup(markup: m.Markup, main: m.Language) -> m.Markup:
+    """Markdown in the main language standing in for a missing translation: wrapped in
+    an element saying its language and direction."""
+    return m.Markup(source=markup.source, html=_BLOCK.format(
+        language=main.code, direction=main.direction, html=markup.html))
+
+
+class _Localizer:
+    """Replaces each translatable text of a record by the language's, or a fallback."""
+
+    def __init__(self, language: m.Language, main: m.Language) -> None:
+        self.language = language
+        self.main = main
+
+    def text(self, original: str, translations: m.Translations,
+             path: tuple[str | int, ...]) -> str:
+        given = translations.get(path, {}).get(self.language.code)
+        if isinstance(given, str):
+            return given
+        return Fallback(original, self.main.code, self.main.direction)
+
+    def optional_text(self, original: str | None, translations: m.Translations,
+                      path: tuple[str | int, ...]) -> str | None:
+        return None if original is None else self.text(original, translations, path)
+
+    def optional_markup(self, original: m.Markup | None, translations: m.Translations,
+                        path: tuple[str | int, ...]) -> m.Markup | None:
+        return None if original is None else self.markup(original, translations, path)
+
+    def markup(self, original: m.Markup, translations: m.Translations,
+               path: tuple[str | int, ...]) -> m.Markup:
+        given = translations.get(path, {}).get(self.language.code)
+        if isinstance(given, m.Markup):
+            return given
+        return fallback_markup(original, self.main)
+
+    def aliases(self, original: tuple[str, ...], translations: m.Translations) -> tuple[str, ...]:
+        given = translations.get(("aliases",), {}).get(self.language.code)
+        if isinstance(given, tuple):
+            return given
+        return tuple(Fallback(alias, self.main.code, self.main.direction) for alias in original)
+
+    def corrections(self, corrections: tuple[m.Correction, ...],
+                    translations: m.Translations) -> tuple[m.Correction, ...]:
+        return tuple(dataclasses.replace(c, text=self.markup(
+            c.text, translations, ("corrections", c.written, "text"))) for c in corrections)
+
+    def trend(self, trend: tuple[m.TrendPoint, ...],
+              translations: m.Translations) -> tuple[m.TrendPoint, ...]:
+        return tuple(dataclasses.replace(
+            point,
+            note=self.optional_markup(point.note, translations, ("trend", point.written, "note")),
+            as_reported=self.optional_text(point.as_reported, translations,
+                                           ("trend", point.written, "as_reported")),
+        ) for point in trend)
+
+    # -- one function per kind -------------------------------------------------------
+
+    def actor(self, actor: m.Actor) -> m.Actor:
+        t = actor.translations
+        return dataclasses.replace(
+            actor, name=self.text(actor.name, t, ("name",)),
+            aliases=self.aliases(actor.aliases, t),
+            roles=tuple(dataclasses.replace(role, title=self.text(role.title, t,
+                                                                   ("roles", i, "title")))
+                        for i, role in enumerate(actor.roles)),
+            summary=self.optional_markup(actor.summary, t, ("summary",)),
+            corrections=self.corrections(actor.corrections, t))
+
+    def place(self, place: m.Place) -> m.Place:
+        t = place.translations
+        return dataclasses.replace(
+            place, name=self.text(place.name, t, ("name",)),
+            summary=self.optional_markup(place.summary, t, ("summary",)),
+            corrections=self.corrections(place.corrections, t))
+
+    def event(self, event: m.Event) -> m.Event:
+        t = event.translations
+        return dataclasses.replace(
+            event, title=self.text(event.title, t, ("title",)),
+            as_reported=self.optional_text(event.as_reported, t, ("as_reported",)),
+            summary=self.optional_markup(event.summary, t, ("summary",)),
+            claims=tuple(dataclasses.replace(claim, text=self.markup(
+                claim.text, t, ("claims", i, "text"))) for i, claim in enumerate(event.claims)),
+            corrections=self.corrections(event.corrections, t))
+
+    def dispute(self, dispute: m.Dispute) -> m.Dispute:
+        t = dispute.translations
+        return dataclasses.replace(
+            dispute, title=self.text(dispute.title, t, ("title",)),
+            summary=self.optional_markup(dispute.summary, t, ("summary",)),
+            positions=tuple(dataclasses.replace(position, text=self.markup(
+                position.text, t, ("positions", i, "position")))
+                for i, position in enumerate(dispute.positions)),
+            trend=self.trend(dispute.trend, t),
+            corrections=self.corrections(dispute.corrections, t))
+
+    def relationship(self, relationship: m.Relationship) -> m.Relationship:
+        t = relationship.translations
+        return dataclasses.replace(
+            relationship, title=self.text(relationship.title, t, ("title",)),
+            summary=self.optional_markup(relationship.summary, t, ("summary",)),
+            trend=self.trend(relationship.trend, t),
+            corrections=self.corrections(relationship.corrections, t))
+
+    def source(self, source: m.Source) -> m.Source:
+        t = source.translations
+        return dataclasses.replace(
+            source, title=self.text(source.title, t, ("title",)),
+            note=self.optional_markup(source.note, t, ("note",)),
+            corrections=self.corrections(source.corrections, t))
+
+    def article(self, article: m.Article) -> m.Article:
+        translated = article.translated.get(self.language.code)
+        t = article.translations
+        if translated is None:
+            return dataclasses.replace(
+                article, title=self.text(article.title, t, ("title",)),
+                summary=self.optional_markup(article.summary, t, ("summary",)),
+                body=fallback_markup(article.body, self.main),
+                blocks=tuple(dataclasses.replace(block, html=_BLOCK.format(
+                    language=self.main.code, direction=self.main.direction,
+                    html=block.html)) for block in article.blocks),
+                corrections=self.corrections(article.corrections, t))
+        return dataclasses.replace(
+            article, title=translated.title,
+            summary=translated.summary or self.optional_markup(article.summary, t, ("summary",)),
+            body=translated.body, blocks=translated.blocks,
+            corrections=self.corrections(article.corrections, t))
+
+    def page(self, page: m.Page) -> m.Page:
+        translated = page.translated.get(self.language.code)
+        t = page.translations
+        if translated is None:
+            return dataclasses.replace(
+                page, title=self.text(page.title, t, ("title",)),
+                summary=self.optional_markup(page.summary, t, ("summary",)),
+                body=fallback_markup(page.body, self.main),
+                corrections=self.corrections(page.corrections, t))
+        return dataclasses.replace(
+            page, title=translated.title,
+            summary=translated.summary or self.optional_markup(page.summary, t, ("summary",)),
+            body=translated.body, corrections=self.corrections(page.corrections, t))
+
+    def settings(self, settings: m.SiteSettings) -> m.SiteSettings:
+        t = settings.translations
+        return dataclasses.replace(  # its pages' language: their JSON-LD, their feeds'
+            settings, language=self.language.code,
+            title=self.text(settings.title, t, ("title",)),
+            tagline=self.optional_text(settings.tagline, t, ("tagline",)),
+            description=self.optional_text(settings.description, t, ("description",)))
+
+
+def _each(records: Mapping[Any, T], localize: Any) -> Mapping[Any, T]:
+    return MappingProxyType({key: localize(record) for key, record in records.items()})
+
+
+def localized_site(site: m.Site, language: m.Language) -> m.Site:
+    """The site as the pages in ``language`` show it (a further language of the site)."""
+    main = site.settings.languages[0]
+    local = _Localizer(language, main)
+    return dataclasses.replace(
+        site, settings=local.settings(site.settings),
+        actors=_each(site.actors, local.actor), places=_each(site.places, local.place),
+        events=_each(site.events, local.event), disputes=_each(site.disputes, local.dispute),
+        relationships=_each(site.relationships, local.relationship),
+        sources=_each(site.sources, local.source),
+        articles=_each(site.articles, local.article), pages=_each(site.pages, local.page))
+
+
+@dataclass(frozen=True, slots=True)
+class Edition:
+    """The site in one of its languages: the pages written into one folder."""
+
+    language: m.Language
+    folder: str
+    """``''`` for the main language, else its URL segment and a slash (``fa-af/``)."""
+    site: m.Site
+    """The model as its pages read it."""
+
+
+def editions(site: m.Site) -> tuple[Edition, ...]:
+    """The main language's edition first (the site itself), then each further one."""
+    languages = site.settings.languages
+    if not languages:
+        main = m.Language(code=site.settings.language, name=site.settings.language,
+                          direction=default_direction(site.settings.language), main=True)
+        return (Edition(main, "", site),)
+    return (Edition(languages[0], "", site), *(
+        Edition(language, f"{url_segment(language.code)}/", localized_site(site, language))
+        for language in languages[1:]))
+
+
+def typeset(text: str) -> str:
+    """:func:`~kabul_brief.content.markup.typeset`, a fallback staying one."""
+    return like(text, markup.typeset(bare(text)))
