@@ -313,11 +313,19 @@ class Source:
     """The texts given in further languages, by field path."""
 
 
+NO_ORIGINAL: int = -1
+"""A translated paragraph matching none of the original's (:attr:`ArticleParagraph.original`)."""
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ArticleParagraph:
     number: int
     name: str | None
     text: str
+    original: int | None = None
+    """In a translation: the number of the original's paragraph it translates (the
+    one of the same ``{#name}``, else of the same number), whose citing facts it shows;
+    :data:`NO_ORIGINAL` if none. None: the paragraph is the original's own."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

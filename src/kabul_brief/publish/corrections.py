@@ -27,6 +27,7 @@ from kabul_brief.content import model as m
 from kabul_brief.kinds import RECORD_KINDS
 from kabul_brief.publish import meta
 from kabul_brief.publish.feeds import FeedEntry, feed_page, timestamp
+from kabul_brief.publish.interface import N_
 from kabul_brief.publish.meta import PageMeta
 from kabul_brief.publish.pagetypes import Page
 from kabul_brief.publish.urls import Urls
@@ -34,7 +35,7 @@ from kabul_brief.publish.views import DateView, Kit, Link, correction_anchors, d
 
 PATH: Final = Urls.CORRECTIONS_PATH
 FEED_PATH: Final = Urls.CORRECTIONS_FEED_PATH
-TITLE: Final = "Corrections"
+TITLE: Final = N_("Corrections")
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,12 +110,13 @@ def corrections_page(kit: Kit) -> Page:
     """``/corrections/``: every correction, newest first, each linking its record."""
     view = CorrectionsView(items=tuple(item for _, item in _items(kit)),
                            feed=kit.urls.url(FEED_PATH))
-    jsonld = meta.collection(kit.site, kit.urls, PATH, TITLE)
+    title = kit.say(TITLE)
+    jsonld = meta.collection(kit.site, kit.urls, PATH, title)
     newest = newest_day(kit.site)
     if newest is not None:
         jsonld = {**jsonld, "dateModified": newest.isoformat()}
-    page = PageMeta(path=PATH, title=TITLE, section=None,
-                    description="Every correction of this site, newest first.",
+    page = PageMeta(path=PATH, title=title, section=None,
+                    description=kit.say("Every correction of this site, newest first."),
                     jsonld=jsonld)
     return Page(meta=page, template="corrections.html", view=view)
 
@@ -124,7 +126,7 @@ def corrections_feed(kit: Kit) -> Page:
     settings = kit.site.settings
     entries = tuple(
         FeedEntry(
-            id=url, url=url, title=f"Correction: {item.record.text}",
+            id=url, url=url, title=kit.say("Correction: %(name)s", name=item.record.text),
             published=timestamp(found.correction.date),
             updated=timestamp(found.correction.date),
             authors=(settings.title,), summary=meta.plain(found.correction.text, limit=1000),
@@ -133,5 +135,6 @@ def corrections_feed(kit: Kit) -> Page:
         for found, item in _items(kit)
         for url in [kit.urls.absolute(item.url)]
     )
-    return feed_page(kit, FEED_PATH, f"{settings.title}: {TITLE.lower()}", PATH, entries,
+    return feed_page(kit, FEED_PATH, kit.say("%(site)s: corrections", site=settings.title),
+                     PATH, entries,
                      feed_id=kit.urls.absolute_path(PATH))

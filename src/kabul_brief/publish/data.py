@@ -27,7 +27,7 @@ from kabul_brief.publish.urls import FOLDERS, Urls
 _CITATION_TYPES: Final[dict[type, str]] = {
     m.ArticleCitation: "article", m.SourceCitation: "source", m.LinkCitation: "url",
 }
-_LEFT_OUT: Final = frozenset({"origin", "blocks", "written"})
+_LEFT_OUT: Final = frozenset({"origin", "blocks", "written", "original"})
 """Where a record was written is the editors' business, not the readers'; an article's
 blocks are its body again (its paragraphs are written, see :data:`_DERIVED`); a list
 item's place in its file is its place in the list written."""

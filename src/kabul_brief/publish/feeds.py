@@ -209,7 +209,8 @@ def feed(kit: Kit) -> Page:
 def events_feed(kit: Kit) -> Page:
     """The newest events (by their revision where git tells it, else by date)."""
     entries = newest(event_entry(kit, e) for e in kit.site.timeline)
-    return feed_page(kit, EVENTS_FEED_PATH, f"{kit.site.settings.title}: events",
+    return feed_page(kit, EVENTS_FEED_PATH,
+                     kit.say("%(site)s: events", site=kit.site.settings.title),
                      Urls.TIMELINE_PATH, entries)
 
 

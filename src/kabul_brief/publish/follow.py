@@ -75,7 +75,8 @@ def record_feed(kit: Kit, kind: str, record_id: str) -> Page:
     return feeds.feed_page(kit, Urls.record_feed_path(kind, record_id),
                            f"{kit.site.settings.title}: {about.name}",
                            Urls.record_path(kind, record_id), feeds.newest(entries),
-                           f"Everything about {about.name}: events, articles and trends.")
+                           kit.say("Everything about %(name)s: events, articles and trends.",
+                                   name=about.name))
 
 
 def record_calendar(kit: Kit, kind: str, record_id: str) -> Page:
@@ -94,18 +95,21 @@ MAKERS: Final[tuple[tuple[Callable[[str, str], str], Callable[[Kit, str, str], P
 """(where it goes, what makes it) for each file beside a followed record's page."""
 
 
-def alternates(urls: Urls, kind: str, record_id: str, name: str) -> tuple[Alternate, ...]:
+def alternates(kit: Kit, kind: str, record_id: str, name: str) -> tuple[Alternate, ...]:
     """The feed and the calendar of a followed record, for its page."""
+    urls = kit.urls
     return (
         Alternate(ATOM, urls.url(Urls.record_feed_path(kind, record_id)),
-                  f"Follow {name} (Atom feed)"),
+                  kit.say("Follow %(name)s (Atom feed)", name=name)),
         Alternate(ICALENDAR, urls.url(Urls.record_calendar_path(kind, record_id)),
-                  f"Calendar of {name} (iCalendar, .ics)"),
+                  kit.say("Calendar of %(name)s (iCalendar, .ics)", name=name)),
     )
 
 
-def timeline_alternates(urls: Urls) -> tuple[Alternate, ...]:
+def timeline_alternates(kit: Kit) -> tuple[Alternate, ...]:
+    urls = kit.urls
     return (
-        Alternate(ATOM, urls.url(Urls.EVENTS_FEED_PATH), "Follow the events (Atom feed)"),
-        Alternate(ICALENDAR, urls.url(Urls.ICS_PATH), "Calendar of the events (iCalendar, .ics)"),
+        Alternate(ATOM, urls.url(Urls.EVENTS_FEED_PATH), kit.say("Follow the events (Atom feed)")),
+        Alternate(ICALENDAR, urls.url(Urls.ICS_PATH),
+                  kit.say("Calendar of the events (iCalendar, .ics)")),
     )

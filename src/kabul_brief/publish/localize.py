@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import re
 from collections.abc import Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Final, TypeVar
+
+from markupsafe import Markup
 
 from kabul_brief.content import markup
 from kabul_brief.content import model as m
@@ -27,6 +30,14 @@ T = TypeVar("T")
 MARK_FALLBACKS: ContextVar[bool] = ContextVar("mark_fallbacks", default=False)
 """Set while an HTML page is rendered: only there is a fallback wrapped in an element
 (an Atom title or a calendar line takes text alone)."""
+
+_OPEN: Final = "\x00\x01"
+_BETWEEN: Final = "\x00\x03"
+_CLOSE: Final = "\x00\x02"
+_MARK_RE: Final = re.compile("\x00\x01([A-Za-z0-9-]{1,35}) (ltr|rtl)\x00\x03(.*?)\x00\x02", re.S)
+_TEXT_ONLY: Final = frozenset({"title", "option", "textarea", "text", "tspan", "script", "style"})
+"""Elements whose content is text alone: a fallback there is its text, unwrapped."""
+_TAG_RE: Final = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
 
 
 class Fallback(str):
@@ -49,10 +60,63 @@ class Fallback(str):
         escaped = html.escape(str.__str__(self), quote=True)
         if not MARK_FALLBACKS.get():
             return escaped
-        return f'<bdi lang="{self.language}" dir="{self.direction}">{escaped}</bdi>'
+        # A mark the page is finished from (resolve_marks): the template may have put
+        # the text in an attribute or a <title>, where it can only be text.
+        return f"{_OPEN}{self.language} {self.direction}{_BETWEEN}{escaped}{_CLOSE}"
 
     def __reduce__(self) -> tuple[Any, ...]:  # the workers are handed views, pickled
         return (Fallback, (str.__str__(self), self.language, self.direction))
+
+
+class Phrase(str):
+    """A message of the interface with a fallback among its values ("Events involving
+    Amir Khan Muttaqi" on a Dari page): the text itself everywhere, and in an HTML page
+    the message with each fallback marked (:class:`Fallback`)."""
+
+    __slots__ = ("message", "values")
+    message: str
+    values: dict[str, object]
+
+    def __new__(cls, message: str, values: dict[str, object]) -> Phrase:
+        made = super().__new__(cls, message % {k: bare(v) for k, v in values.items()})
+        made.message = message
+        made.values = values
+        return made
+
+    def __html__(self) -> str:
+        return str(Markup(html.escape(self.message, quote=True)) % self.values)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Phrase, (self.message, self.values))
+
+
+def compose(message: str, values: dict[str, object]) -> str:
+    """``message % values``: a :class:`Phrase` if a value is a fallback, else plain text."""
+    if any(isinstance(value, Fallback | Phrase) for value in values.values()):
+        return Phrase(message, values)
+    return message % values
+
+
+def resolve_marks(page: str) -> str:
+    """The rendered page with each fallback's mark made ``<bdi lang dir>`` where an
+    element may stand (the text of the page), and its text alone inside a tag (an
+    attribute) or an element that holds text only (``<title>``, ``<option>``, SVG
+    ``<text>``). Editors' text holds no control character (the loader refuses them),
+    so every mark is one :class:`Fallback` made."""
+    if _OPEN not in page:
+        return page
+
+    def resolve(found: re.Match[str]) -> str:
+        start = found.start()
+        opened = page.rfind("<", 0, start)
+        in_tag = opened > page.rfind(">", 0, start)
+        tag = _TAG_RE.match(page, opened) if opened >= 0 else None
+        if in_tag or (tag is not None and not tag.group(0).startswith("</")
+                      and tag.group(1).lower() in _TEXT_ONLY):
+            return found.group(3)
+        return f'<bdi lang="{found.group(1)}" dir="{found.group(2)}">{found.group(3)}</bdi>'
+
+    return _MARK_RE.sub(resolve, page).replace("\x00", "")
 
 
 def bare(text: object) -> str:
@@ -106,6 +170,14 @@ class _Localizer:
             return given
         return fallback_markup(original, self.main)
 
+    def untranslated(self, original: str | None) -> str | None:
+        """A text no translation is given for (a publisher, an author): the main
+        language's, marked as such."""
+        return None if original is None else self.mark(original)
+
+    def mark(self, original: str) -> str:
+        return Fallback(original, self.main.code, self.main.direction)
+
     def aliases(self, original: tuple[str, ...], translations: m.Translations) -> tuple[str, ...]:
         given = translations.get(("aliases",), {}).get(self.language.code)
         if isinstance(given, tuple):
@@ -137,6 +209,8 @@ class _Localizer:
                                                                    ("roles", i, "title")))
                         for i, role in enumerate(actor.roles)),
             summary=self.optional_markup(actor.summary, t, ("summary",)),
+            links=tuple(dataclasses.replace(link, title=self.mark(link.title))
+                        for link in actor.links),
             corrections=self.corrections(actor.corrections, t))
 
     def place(self, place: m.Place) -> m.Place:
@@ -152,6 +226,9 @@ class _Localizer:
             event, title=self.text(event.title, t, ("title",)),
             as_reported=self.optional_text(event.as_reported, t, ("as_reported",)),
             summary=self.optional_markup(event.summary, t, ("summary",)),
+            actors=tuple(dataclasses.replace(actor, role=self.untranslated(actor.role))
+                         for actor in event.actors),
+            sources=self.citations(event.sources),
             claims=tuple(dataclasses.replace(claim, text=self.markup(
                 claim.text, t, ("claims", i, "text"))) for i, claim in enumerate(event.claims)),
             corrections=self.corrections(event.corrections, t))
@@ -180,11 +257,19 @@ class _Localizer:
         return dataclasses.replace(
             source, title=self.text(source.title, t, ("title",)),
             note=self.optional_markup(source.note, t, ("note",)),
+            publisher=self.untranslated(source.publisher),
             corrections=self.corrections(source.corrections, t))
+
+    def citations(self, citations: tuple[m.Citation, ...]) -> tuple[m.Citation, ...]:
+        return tuple(dataclasses.replace(c, title=self.mark(c.title),
+                                         publisher=self.untranslated(c.publisher))
+                     if isinstance(c, m.LinkCitation) else c for c in citations)
 
     def article(self, article: m.Article) -> m.Article:
         translated = article.translated.get(self.language.code)
         t = article.translations
+        article = dataclasses.replace(
+            article, authors=tuple(map(self.mark, article.authors)))
         if translated is None:
             return dataclasses.replace(
                 article, title=self.text(article.title, t, ("title",)),
@@ -197,7 +282,7 @@ class _Localizer:
         return dataclasses.replace(
             article, title=translated.title,
             summary=translated.summary or self.optional_markup(article.summary, t, ("summary",)),
-            body=translated.body, blocks=translated.blocks,
+            body=translated.body, blocks=_aligned(translated.blocks, article.paragraphs),
             corrections=self.corrections(article.corrections, t))
 
     def page(self, page: m.Page) -> m.Page:
@@ -223,17 +308,53 @@ class _Localizer:
             description=self.optional_text(settings.description, t, ("description",)))
 
 
+def _aligned(blocks: tuple[m.BodyBlock, ...],
+             originals: tuple[m.ArticleParagraph, ...]) -> tuple[m.BodyBlock, ...]:
+    """A translation's blocks, each paragraph told which of the original's it
+    translates: the one of its ``{#name}``, else the one of its number if that one
+    has no name of its own (a named paragraph is found by its name alone)."""
+    by_name = {p.name: p.number for p in originals if p.name}
+    unnamed = {p.number for p in originals if not p.name}
+    aligned = []
+    for block in blocks:
+        paragraph = block.paragraph
+        if paragraph is not None:
+            original = (by_name.get(paragraph.name, m.NO_ORIGINAL) if paragraph.name
+                        else paragraph.number if paragraph.number in unnamed
+                        else m.NO_ORIGINAL)
+            block = dataclasses.replace(
+                block, paragraph=dataclasses.replace(paragraph, original=original))
+        aligned.append(block)
+    return tuple(aligned)
+
+
 def _each(records: Mapping[Any, T], localize: Any) -> Mapping[Any, T]:
     return MappingProxyType({key: localize(record) for key, record in records.items()})
+
+
+def _role_holders(site: m.Site, actors: Mapping[m.ActorId, m.Actor]
+                  ) -> Mapping[m.ActorId, tuple[m.RoleHolder, ...]]:
+    """Who holds a role in each body, the roles' titles as the localized actors have them."""
+    titles = {(actor_id, role.of, role.title): local.title
+              for actor_id, actor in site.actors.items()
+              for role, local in zip(actor.roles, actors[actor_id].roles, strict=True)}
+    return MappingProxyType({
+        body: tuple(dataclasses.replace(
+            holder, title=titles.get((holder.actor, body, holder.title), holder.title))
+            for holder in holders)
+        for body, holders in site.backlinks.role_holders.items()})
 
 
 def localized_site(site: m.Site, language: m.Language) -> m.Site:
     """The site as the pages in ``language`` show it (a further language of the site)."""
     main = site.settings.languages[0]
     local = _Localizer(language, main)
+    actors = _each(site.actors, local.actor)
     return dataclasses.replace(
         site, settings=local.settings(site.settings),
-        actors=_each(site.actors, local.actor), places=_each(site.places, local.place),
+        backlinks=dataclasses.replace(site.backlinks,
+                                      role_holders=_role_holders(site, actors)),
+        actors=actors, places=_each(site.places, local.place),
         events=_each(site.events, local.event), disputes=_each(site.disputes, local.dispute),
         relationships=_each(site.relationships, local.relationship),
         sources=_each(site.sources, local.source),

@@ -251,14 +251,15 @@ def collection(site: m.Site, urls: Urls, path: str, name: str) -> JsonLd:
     })
 
 
-def index_page(site: m.Site, urls: Urls, kind: str, description: str) -> PageMeta:
-    """The head of a kind's index page (``actors/``): titled with the kind's plural, in
-    the menu's entry for it, a schema.org collection."""
+def index_page(site: m.Site, urls: Urls, kind: str, description: str,
+               title: str | None = None) -> PageMeta:
+    """The head of a kind's index page (``actors/``): titled with the kind's plural (in
+    the page's language: ``title``), in the menu's entry for it, a schema.org collection."""
     record_kind = KINDS[kind]
     path = urls.index_path(kind)
-    return PageMeta(path=path, title=record_kind.plural, section=record_kind.folder,
-                    description=description,
-                    jsonld=collection(site, urls, path, record_kind.plural))
+    title = title or record_kind.plural
+    return PageMeta(path=path, title=title, section=record_kind.folder,
+                    description=description, jsonld=collection(site, urls, path, title))
 
 
 def article(site: m.Site, urls: Urls, item: m.Article) -> JsonLd:

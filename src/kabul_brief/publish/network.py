@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Final
 
 from kabul_brief.content import model as m
 from kabul_brief.content.schemas import ACTOR_KINDS
+from kabul_brief.publish.interface import N_
 from kabul_brief.publish.views import Kit, Link
 
 if TYPE_CHECKING:
@@ -88,9 +89,9 @@ SHAPE_NAMES: Final[dict[str, str]] = {
     "armed-group": "triangle", "multilateral": "star", "group": "triangle pointing down",
 }
 KIND_NAMES: Final[dict[str, str]] = {
-    "person": "Person", "state": "State", "government": "Government",
-    "organisation": "Organisation", "armed-group": "Armed group",
-    "multilateral": "Multilateral body", "group": "Group",
+    "person": N_("Person"), "state": N_("State"), "government": N_("Government"),
+    "organisation": N_("Organisation"), "armed-group": N_("Armed group"),
+    "multilateral": N_("Multilateral body"), "group": N_("Group"),
 }
 assert set(SHAPES) == set(SHAPE_NAMES) == set(KIND_NAMES) == set(ACTOR_KINDS)
 
@@ -631,14 +632,24 @@ class Neighbourhood:
     """URL of the actor's entry on the network page."""
 
 
-def _keys(kinds: Iterable[str]) -> tuple[Key, ...]:
+def _keys(kit: Kit, kinds: Iterable[str]) -> tuple[Key, ...]:
     shown = set(kinds)
-    return tuple(Key(k, KIND_NAMES[k], SHAPES[k], SHAPE_NAMES[k]) for k in ACTOR_KINDS
+    return tuple(Key(k, kit.say(KIND_NAMES[k]), SHAPES[k], SHAPE_NAMES[k]) for k in ACTOR_KINDS
                  if k in shown)
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'s' if count != 1 else ''}"
+def _ties(kit: Kit, count: int) -> str:
+    return kit.say_n("%(count)s tie", "%(count)s ties", count)
+
+
+def _actors(kit: Kit, count: int) -> str:
+    return kit.say_n("%(count)s actor", "%(count)s actors", count)
+
+
+def _node_title(kit: Kit, name: str, kind: str, ties: str) -> str:
+    """"Pakistan (state): 3 ties"."""
+    return kit.say("%(name)s (%(kind)s): %(ties)s", name=name,
+                   kind=kit.say(KIND_NAMES[kind]).lower(), ties=ties)
 
 
 def _weight(shared_events: int) -> str:
@@ -695,8 +706,8 @@ def _picture(kit: Kit, graph: nx.Graph[str], drawn: list[str], picture_id: str,
             label=names[n], label_x=_n(label.x) if label else None,
             label_y=_n(label.y) if label else None,
             anchor=label.anchor if label else "middle",
-            title=f"{actors[m.ActorId(n)].name} ({KIND_NAMES[kind].lower()}): "
-                  f"{_plural(graph.degree(n), 'tie')}",
+            title=_node_title(kit, actors[m.ActorId(n)].name, kind,
+                              _ties(kit, graph.degree(n))),
         ))
     lines = []
     for a, b in pairs:
@@ -714,10 +725,12 @@ def _most_connected(graph: nx.Graph[str], connected: list[str], most: int) -> li
     return sorted(sorted(connected, key=lambda n: (-graph.degree(n), n))[:most])
 
 
-def _drawn_text(drawn: int, connected: int) -> str:
+def _drawn_text(kit: Kit, drawn: int, connected: int) -> str:
     if drawn == connected:
-        return _plural(drawn, "actor")
-    return f"the {'' if drawn == 1 else f'{drawn} '}most connected of {connected} actors"
+        return _actors(kit, drawn)
+    return kit.say_n("the most connected of %(connected)s actors",
+                     "the %(count)s most connected of %(connected)s actors", drawn,
+                     connected=connected)
 
 
 def network(kit: Kit) -> Network:
@@ -726,16 +739,17 @@ def network(kit: Kit) -> Network:
     connected = sorted(n for n in graph.nodes if graph.degree(n) > 0)
     wide_drawn = _most_connected(graph, connected, NETWORK_MAX_DRAWN)
     narrow_drawn = _most_connected(graph, connected, NETWORK_NARROW_DRAWN)
-    drawn = _drawn_text(len(wide_drawn), len(connected))
-    narrow_text = _drawn_text(len(narrow_drawn), len(connected))
+    drawn = _drawn_text(kit, len(wide_drawn), len(connected))
+    narrow_text = _drawn_text(kit, len(narrow_drawn), len(connected))
     wide = narrow = None
     if wide_drawn:
         edges = sum(1 for a, b in graph.edges(wide_drawn) if a in wide_drawn and b in wide_drawn)
         wide = _picture(kit, graph, wide_drawn, "network_wide",
-                        f"Network of actors: {drawn}, {_plural(edges, 'tie')}",
+                        kit.say("Network of actors: %(drawn)s, %(ties)s", drawn=drawn,
+                                ties=_ties(kit, edges)),
                         15, 800, 560)
         narrow = _picture(kit, graph, narrow_drawn, "network_narrow",
-                          f"Network of actors: {narrow_text}", 14, 340,
+                          kit.say("Network of actors: %(drawn)s", drawn=narrow_text), 14, 340,
                           max(320, 44 * len(narrow_drawn)), fixed_width=True)
     entries = []
     for n in sorted(connected, key=lambda n: (site.actors[m.ActorId(n)].name.casefold(), n)):
@@ -751,7 +765,7 @@ def network(kit: Kit) -> Network:
         entries.append(NetworkEntry(f"actor_{n}", kit.actor(n), tuple(connections)))
     unconnected = tuple(kit.actor(a) for a in site.actors if graph.degree(a) == 0)
     return Network(wide=wide, narrow=narrow,
-                   key=_keys(site.actors[m.ActorId(n)].kind for n in wide_drawn),
+                   key=_keys(kit, (site.actors[m.ActorId(n)].kind for n in wide_drawn)),
                    entries=tuple(entries), unconnected=unconnected, drawn=drawn,
                    drawn_narrow=narrow_text if len(narrow_drawn) < len(wide_drawn) else None)
 
@@ -764,15 +778,17 @@ _FAN: Final = 110.0
 """Horizontal distance from the actor to its ties."""
 
 
-def _tie_text(tie: Connection) -> str:
+def _tie_text(kit: Kit, tie: Connection) -> str:
     """"relationship India and Pakistan; 2 shared events"."""
     parts = []
     if tie.relationships:
-        parts.append(f"{'relationship' if len(tie.relationships) == 1 else 'relationships'} "
-                     + ", ".join(r.text for r in tie.relationships))
+        parts.append(kit.say_n("relationship %(names)s", "relationships %(names)s",
+                               len(tie.relationships),
+                               names=kit.say(", ").join(r.text for r in tie.relationships)))
     if tie.shared_events:
-        parts.append(_plural(tie.shared_events, "shared event"))
-    return "; ".join(parts)
+        parts.append(kit.say_n("%(count)s shared event", "%(count)s shared events",
+                               tie.shared_events))
+    return kit.say("; ").join(parts)
 
 
 def neighbourhood(kit: Kit, actor_id: m.ActorId) -> Neighbourhood | None:
@@ -806,8 +822,7 @@ def neighbourhood(kit: Kit, actor_id: m.ActorId) -> Neighbourhood | None:
     nodes = [Node(id=actor_id, link=None, kind=item.kind, x=_n(centre[0]), y=_n(centre[1]),
                   shape=SHAPES[item.kind], label=item.name, label_x=None, label_y=None,
                   anchor="middle",
-                  title=f"{item.name} ({KIND_NAMES[item.kind].lower()}): "
-                        f"{_plural(len(others), 'tie')}")]
+                  title=_node_title(kit, item.name, item.kind, _ties(kit, len(others))))]
     edges = []
     widest = 0.0
     for row, other in enumerate(drawn):
@@ -819,18 +834,22 @@ def neighbourhood(kit: Kit, actor_id: m.ActorId) -> Neighbourhood | None:
             id=other, link=kit.actor(other), kind=actor.kind, x=_n(x), y=_n(y),
             shape=SHAPES[actor.kind], label=label, label_x=_n(x + REACH + LABEL_PAD),
             label_y=_n(y + (ascent - descent) / 2), anchor="start",
-            title=f"{actor.name} ({KIND_NAMES[actor.kind].lower()}): {_tie_text(ties[row])}",
+            title=_node_title(kit, actor.name, actor.kind, _tie_text(kit, ties[row])),
         ))
         count = shared.get(other, 0)
         edges.append(Edge(_n(centre[0]), _n(centre[1]), _n(x), _n(y), f"{actor_id} {other}",
                           "relationship" if other in relationships else "events",
                           _weight(count)))
     picture = Picture(
-        id="actor_ties_picture", title=f"Ties of {item.name}: {_plural(len(others), 'actor')}"
-        + (f", the {len(drawn)} strongest drawn" if len(drawn) < len(others) else ""),
+        id="actor_ties_picture",
+        title=kit.say("Ties of %(name)s: %(actors)s", name=item.name,
+                      actors=_actors(kit, len(others)))
+        + (kit.say(", the %(count)s strongest drawn", count=len(drawn))
+           if len(drawn) < len(others) else ""),
         width=math.ceil(x + REACH + LABEL_PAD + widest + 4), height=math.ceil(height),
         label_size=size, nodes=tuple(nodes), edges=tuple(edges))
     return Neighbourhood(name=item.name, picture=picture,
-                         key=_keys([item.kind, *(site.actors[m.ActorId(o)].kind for o in drawn)]),
+                         key=_keys(kit, [item.kind,
+                                         *(site.actors[m.ActorId(o)].kind for o in drawn)]),
                          ties=ties, drawn=len(drawn),
                          whole=f"{kit.urls.url(kit.urls.NETWORK_PATH)}#actor_{actor_id}")

@@ -85,6 +85,8 @@ class Block:
     html: SafeHtml
     paragraph: int | None
     facts: tuple[FactLink, ...]
+    cited_by: str
+    """The note's one line: "cited by 3 facts"."""
 
     @property
     def shown(self) -> tuple[FactLink, ...]:
@@ -96,11 +98,18 @@ class Block:
     def more(self) -> tuple[FactLink, ...]:
         return self.facts[MARGIN_FACTS:]
 
-    @property
-    def cited_by(self) -> str:
-        """The note's one line: "cited by 3 facts"."""
-        count = len(self.facts)
-        return f"cited by {count} fact{'s' if count != 1 else ''}"
+
+
+@dataclass(frozen=True, slots=True)
+class TranslationNote:
+    """What a page in a further language says of its text: translated by whom and
+    whether a native-speaking editor has reviewed it, or not translated at all."""
+
+    translated: bool
+    reviewed: bool
+    translator: str | None
+    original: Link
+    """The text in the main language."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +123,18 @@ class ArticleView:
     disputes: tuple[Link, ...]
     sources: tuple[SourceItem, ...]
     corrections: tuple[CorrectionView, ...]
+    translation: TranslationNote | None = None
+    """On a page in a further language; None on the main language's."""
+
+
+def translation_note(kit: Kit, item: m.Article | m.Page, path: str) -> TranslationNote | None:
+    if kit.language is None:
+        return None
+    translated = item.translated.get(kit.language)
+    original = Link(kit.urls.main.url(path), kit.say("the original"))
+    if translated is None:
+        return TranslationNote(False, False, None, original)
+    return TranslationNote(True, translated.reviewed, translated.translator, original)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +182,7 @@ def front(kit: Kit) -> Page:
                             for r in list(site.relationships)[:FRONT_RELATIONSHIPS]),
         all_relationships=kit.urls.index("relationship"),
         events=kit.events(recent),
-        strip=time_strip(kit, site.timeline, "front_strip", "Events on record"),
+        strip=time_strip(kit, site.timeline, "front_strip", kit.say("Events on record")),
     )
     description = site.settings.description or site.settings.tagline
     page = PageMeta(path="", title=site.settings.title, description=description, section="home",
@@ -172,15 +193,18 @@ def front(kit: Kit) -> Page:
 def articles_index(kit: Kit) -> Page:
     view = ListView(items=tuple(article_card(kit, a) for a in kit.site.articles_by_date))
     page = meta.index_page(kit.site, kit.urls, "article",
-                           "Every analysis and report, newest first.")
+                           kit.say("Every analysis and report, newest first."),
+                           kit.say(KINDS["article"].plural))
     return Page(meta=page, template="articles.html", view=view)
 
 
-def body_pieces(blocks: Sequence[m.BodyBlock]) -> list[tuple[str, int | None]]:
+def body_pieces(blocks: Sequence[m.BodyBlock]) -> list[tuple[str, int | None, int | None]]:
     """The body as its page shows it: each paragraph on its own, with its number (the
     facts citing it stand beside it), and the blocks between two paragraphs together.
-    The white space between blocks goes with what is not a paragraph."""
-    pieces: list[tuple[str, int | None]] = []
+    The white space between blocks goes with what is not a paragraph. Each piece: its
+    HTML, its paragraph number, and the number its citing facts are found under (the
+    original's paragraph, in a translation)."""
+    pieces: list[tuple[str, int | None, int | None]] = []
     between = ""
     for block in blocks:
         if block.paragraph is None:
@@ -189,11 +213,13 @@ def body_pieces(blocks: Sequence[m.BodyBlock]) -> list[tuple[str, int | None]]:
         html = block.html.lstrip()
         between += block.html[: len(block.html) - len(html)]
         if between.strip():
-            pieces.append((between, None))
-        pieces.append((html, block.paragraph.number))
+            pieces.append((between, None, None))
+        number = block.paragraph.number
+        original = block.paragraph.original
+        pieces.append((html, number, number if original is None else original))
         between = ""
     if between.strip():
-        pieces.append((between, None))
+        pieces.append((between, None, None))
     return pieces
 
 
@@ -202,8 +228,11 @@ def article(kit: Kit, article_id: m.ArticleId) -> Page:
     cited = kit.site.backlinks.paragraph_citations.get(article_id, {})
     blocks = tuple(
         Block(html=SafeHtml(kit.urls.rewrite(html)),  # sanitized by nh3
-              paragraph=number, facts=kit.facts(cited.get(number, ())) if number else ())
-        for html, number in body_pieces(item.blocks)
+              paragraph=number, facts=facts,
+              cited_by=kit.say_n("cited by %(count)s fact", "cited by %(count)s facts",
+                                 len(facts)))
+        for html, number, original in body_pieces(item.blocks)
+        for facts in [kit.facts(cited.get(original, ())) if original else ()]
     )
     view = ArticleView(
         card=article_card(kit, article_id), blocks=blocks, whole=kit.facts(cited.get(0, ())),
@@ -212,6 +241,7 @@ def article(kit: Kit, article_id: m.ArticleId) -> Page:
         disputes=tuple(kit.dispute(d) for d in item.disputes),
         sources=tuple(source_item(kit, s, counted=False) for s in item.sources),
         corrections=kit.corrections(item.corrections),
+        translation=translation_note(kit, item, kit.urls.record_path("article", article_id)),
     )
     page = PageMeta(
         path=kit.urls.record_path("article", article_id), title=typeset(item.title),
@@ -228,6 +258,7 @@ class StandingView:
     summary: SafeHtml | None
     body: SafeHtml
     corrections: tuple[CorrectionView, ...]
+    translation: TranslationNote | None = None
 
 
 def standing(kit: Kit, page_id: m.PageId) -> Page:
@@ -236,7 +267,8 @@ def standing(kit: Kit, page_id: m.PageId) -> Page:
     path = kit.urls.page_path(page_id)
     view = StandingView(title=typeset(item.title), summary=kit.html(item.summary),
                         body=kit.html(item.body) or SafeHtml(""),
-                        corrections=kit.corrections(item.corrections))
+                        corrections=kit.corrections(item.corrections),
+                        translation=translation_note(kit, item, path))
     page = PageMeta(path=path, title=typeset(item.title), description=meta.plain(item.summary),
                     section=None, jsonld=meta.topic(kit.site, kit.urls, path, item.title, (),
                                                     meta.plain(item.summary)),
@@ -245,6 +277,6 @@ def standing(kit: Kit, page_id: m.PageId) -> Page:
 
 
 def not_found(kit: Kit) -> Page:
-    page = PageMeta(path=Urls.NOT_FOUND_PATH, title="Page not found", description=None,
+    page = PageMeta(path=Urls.NOT_FOUND_PATH, title=kit.say("Page not found"), description=None,
                     section=None)
     return Page(meta=page, template="404.html", view=ListView(items=()))

@@ -21,12 +21,10 @@ from dataclasses import dataclass
 from typing import Final
 
 from kabul_brief.content import model as m
-from kabul_brief.content.dates import Precision, year_text
+from kabul_brief.content.dates import PartialDate, Precision, year_text
 from kabul_brief.content.markup import typeset
-from kabul_brief.publish.views import Kit, Link, trend_anchors
-
-_MONTHS: Final = tuple(calendar.month_name)
-_SHORT: Final = tuple(calendar.month_abbr)
+from kabul_brief.publish import datetext
+from kabul_brief.publish.views import TREND_WORDS, Kit, Link, trend_anchors
 
 
 def _n(value: float) -> str:
@@ -75,8 +73,9 @@ class TimeAxis:
     tick_end: str
 
 
-def _plural(count: int, word: str = "event") -> str:
-    return f"{count} {word}{'s' if count != 1 else ''}"
+def _year(year: int) -> str:
+    """A year on an axis or in a caption, in the page's digits."""
+    return datetext.number(year_text(year))
 
 
 _MOST_YEAR_TICKS: Final = 10
@@ -129,20 +128,21 @@ class _Scale:
         """The x of the middle of the days ``first`` to ``last``, both included."""
         return (self.x(first) + self.x(last, 1.0)) / 2
 
-    def axis(self, axis_y: float) -> TimeAxis:
+    def axis(self, axis_y: float, kit: Kit) -> TimeAxis:
         label_y = axis_y + 17
         if self.years:
-            return self._years(axis_y, label_y)
+            return self._years(axis_y, label_y, kit)
         width = (_RIGHT - _LEFT) / self.count
         gridlines = [Gridline(_n(_LEFT + i * width), f"{self.year:04d}-{self.first + i:02d}-01")
                      for i in range(self.count)] + [Gridline(_n(_RIGHT), "")]
-        labels = [AxisLabel(_n(_LEFT + (i + 0.5) * width), _n(label_y), _SHORT[self.first + i],
-                            "middle") for i in range(self.count)]
-        labels.append(AxisLabel(_n(_LEFT), _n(label_y + 15), year_text(self.year), "start"))
-        return TimeAxis(tuple(gridlines), tuple(labels), "month", "the start of each month",
-                        _n(axis_y), _n(axis_y + 5))
+        labels = [AxisLabel(_n(_LEFT + (i + 0.5) * width), _n(label_y),
+                            datetext.month_short(self.first + i), "middle")
+                  for i in range(self.count)]
+        labels.append(AxisLabel(_n(_LEFT), _n(label_y + 15), _year(self.year), "start"))
+        return TimeAxis(tuple(gridlines), tuple(labels), "month",
+                        kit.say("the start of each month"), _n(axis_y), _n(axis_y + 5))
 
-    def _years(self, axis_y: float, label_y: float) -> TimeAxis:
+    def _years(self, axis_y: float, label_y: float, kit: Kit) -> TimeAxis:
         width = (_RIGHT - _LEFT) / self.count
         every = _year_step(self.count)
         gridlines, labels = [], []
@@ -153,14 +153,16 @@ class _Scale:
             x = _LEFT + i * width
             gridlines.append(Gridline(_n(x), f"{year:04d}-01-01" if year <= dt.MAXYEAR else ""))
             if every == 1 and i < self.count:  # the year's name in the middle of the year
-                labels.append(AxisLabel(_n(x + width / 2), _n(label_y), year_text(year), "middle"))
+                labels.append(AxisLabel(_n(x + width / 2), _n(label_y), _year(year), "middle"))
             elif every > 1 and year % every == 0 and year <= dt.MAXYEAR:
                 anchor = ("start" if x - _LEFT < 20 else "end" if _RIGHT - x < 20 else "middle")
-                labels.append(AxisLabel(_n(x), _n(label_y), year_text(year), anchor))
+                labels.append(AxisLabel(_n(x), _n(label_y), _year(year), anchor))
         if not labels:  # a long span none of whose years is a round one
-            labels.append(AxisLabel(_n(_LEFT), _n(label_y), year_text(self.first), "start"))
-        lines = ("the start of each year" if every == 1 else
-                 f"1 January every {every:,} years, and the ends of the span")
+            labels.append(AxisLabel(_n(_LEFT), _n(label_y), _year(self.first), "start"))
+        step = format(every, ",")
+        lines = (kit.say("the start of each year") if every == 1 else
+                 kit.say("1 January every %(every)s years, and the ends of the span",
+                         every=step))
         return TimeAxis(tuple(gridlines), tuple(labels), "year", lines, _n(axis_y),
                         _n(axis_y + 5))
 
@@ -217,7 +219,8 @@ class StripRow:
 
     iso: str
     text: str
-    count: int
+    count: str
+    """In the page's digits."""
     year_only: bool
 
 
@@ -266,8 +269,8 @@ def time_strip(kit: Kit, event_ids: Iterable[str], strip_id: str, title: str) ->
     dots: list[Dot] = []
     lanes: list[Lane] = []
     top = 0.0
-    for members, name in ((dated, "Dated to a day or month"),
-                          (year_only, "Dated only to the year")):
+    for members, name in ((dated, kit.say("Dated to a day or month")),
+                          (year_only, kit.say("Dated only to the year"))):
         if not members:
             continue
         levels, count = _lane_marks([xs[i] for i in members], _DOT_GAP, _STRIP_ROWS)
@@ -280,7 +283,8 @@ def time_strip(kit: Kit, event_ids: Iterable[str], strip_id: str, title: str) ->
             y = base - _DOT_ROW / 2 - row * _DOT_ROW
             dots.append(Dot(
                 x=_n(xs[i]), y=_n(y), event=ids[i], link=kit.event(ids[i]), span_y=_n(y - 1.5),
-                label=f"{typeset(event.title)}, {event.date.display()}",
+                label=kit.say("%(event)s, %(date)s", event=typeset(event.title),
+                              date=datetext.text(event.date)),
                 span_x=_n(left) if spans else None,
                 span_width=_n(scale.x(event.date.end, 1.0) - left) if spans else None,
             ))
@@ -294,18 +298,21 @@ def time_strip(kit: Kit, event_ids: Iterable[str], strip_id: str, title: str) ->
         else:
             by_month[(event.date.year, event.date.month or 1)] += 1
     rows = sorted(
-        [StripRow(f"{y:04d}-{mo:02d}", f"{_MONTHS[mo]} {y}", c, False)
+        [StripRow(f"{y:04d}-{mo:02d}", datetext.text(PartialDate(year=y, month=mo)),
+                  datetext.number(c), False)
          for (y, mo), c in by_month.items()]
-        + [StripRow(f"{y:04d}", f"{y} (year only)", c, True) for y, c in by_year.items()],
+        + [StripRow(f"{y:04d}", kit.say("%(year)s (year only)", year=_year(y)),
+                    datetext.number(c), True) for y, c in by_year.items()],
         key=lambda row: (row.iso[:4], row.year_only, row.iso),
     )
-    axis = scale.axis(axis_y)
+    axis = scale.axis(axis_y, kit)
     first = min(e.date.year for e in events)
     last = max(e.date.year for e in events)
-    period = (year_text(first) if first == last
-              else f"{year_text(first)}\N{EN DASH}{year_text(last)}")
+    period = (_year(first) if first == last else f"{_year(first)}\N{EN DASH}{_year(last)}")
     return TimeStrip(
-        id=strip_id, title=f"{typeset(title)}, {period}: {_plural(len(events))}",
+        id=strip_id, title=kit.say("%(title)s, %(period)s: %(events)s", title=typeset(title),
+                                   period=period, events=kit.say_n(
+                                       "%(count)s event", "%(count)s events", len(events))),
         width=PICTURE_WIDTH, height=int(axis_y + (36 if axis.unit == "month" else 24)),
         dots=tuple(dots), lanes=tuple(lanes), axis=axis,
         rows=tuple(rows), total=len(events), year_only=len(year_only), right=_n(_RIGHT),
@@ -351,14 +358,14 @@ _SHAPES: Final[dict[str, str]] = {  # big enough to tell apart, and to tap, on a
     "deteriorated": "m0,8 l8,-13 h-16 z",
     "unchanged": "m-6.5,0 a6.5,6.5 0 1,0 13,0 a6.5,6.5 0 1,0 -13,0",
 }
-_LANES: Final = (("improved", "Improved"), ("unchanged", "Unchanged"),
-                 ("deteriorated", "Deteriorated"))
+_LANES: Final = ("improved", "unchanged", "deteriorated")
 _MARK_GAP: Final = 18.0
 _MARK_ROW: Final = 19.0
 _TREND_ROWS: Final = 6
 
 
-def trend_chart(trend: tuple[m.TrendPoint, ...], chart_id: str, title: str) -> TrendChart | None:
+def trend_chart(kit: Kit, trend: tuple[m.TrendPoint, ...], chart_id: str,
+                title: str) -> TrendChart | None:
     """A lane per direction (improved, unchanged, deteriorated), each point a mark in
     its lane at its date, linked to the point in the page's list; close points stack
     in their lane instead of overlapping."""
@@ -370,7 +377,8 @@ def trend_chart(trend: tuple[m.TrendPoint, ...], chart_id: str, title: str) -> T
     marks: list[Mark | None] = [None] * len(trend)
     lanes = []
     top = 0.0
-    for direction, name in _LANES:
+    for direction in _LANES:
+        name = kit.say(TREND_WORDS[direction])
         members = [i for i, p in enumerate(trend) if p.direction == direction]
         rows, count = _lane_marks([xs[i] for i in members], _MARK_GAP, _TREND_ROWS)
         lanes.append(Lane(name, _n(top + 12), _n(top)))
@@ -384,11 +392,13 @@ def trend_chart(trend: tuple[m.TrendPoint, ...], chart_id: str, title: str) -> T
                 shape=_SHAPES[direction],
                 span_x=_n(left) if spans else None,
                 span_width=_n(max(scale.x(point.date.end, 1.0) - left, 2.0)) if spans else None,
-                text=f"{'c. ' if point.circa else ''}{point.date.display()}: {direction}",
+                text=kit.say("%(date)s: %(direction)s",
+                             date=(kit.say("c.") + " " if point.circa else "")
+                             + datetext.text(point.date), direction=kit.say(direction)),
                 anchor=anchors[i],
             )
         top += 30 + max(count - 1, 0) * _MARK_ROW + 14
-    axis = scale.axis(top)
+    axis = scale.axis(top, kit)
     return TrendChart(
         id=chart_id, title=typeset(title), width=PICTURE_WIDTH,
         height=int(top + (36 if axis.unit == "month" else 24)),

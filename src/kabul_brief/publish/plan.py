@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import gettext
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from kabul_brief.content import model as m
-from kabul_brief.folders import Theme
+from kabul_brief.folders import Theme, site_theme
 from kabul_brief.kinds import KINDS
 from kabul_brief.publish import (
     corrections,
+    datetext,
     feeds,
     follow,
+    interface,
     meta,
     pages,
     readers,
@@ -143,17 +146,19 @@ def record_pages(kit: Kit, only: Collection[str] | None = None) -> list[PlannedP
 
 
 def plan_pages(kit: Kit, search_shards: Iterable[str] = ("",),
-               further: Sequence[Edition] = ()) -> tuple[PlannedPage, ...]:
+               further: Sequence[Edition] = (), theme: Theme | None = None
+               ) -> tuple[PlannedPage, ...]:
     """Every HTML page and XML document, in a fixed order: the main language's, then
     each ``further`` edition's in its folder, then the sitemap of them all. Record
     pages and the network page are lazy: their views are made where they are rendered."""
-    planned = list(_edition_pages(kit, search_shards))
+    main_language = kit.site.settings.languages[0].code if kit.site.settings.languages else None
+    planned = _in_language(main_language, "", kit, search_shards)
     drafts = draft_paths(kit)
     main = [path for path in map(planned_path, planned) if path not in drafts]
     for edition in further:
-        local = Kit(edition.site, kit.urls.language(edition.folder), edition.language.code)
-        planned += (_in_folder(edition.folder, page)
-                    for page in _edition_pages(local, search_shards))
+        local = Kit(edition.site, kit.urls.language(edition.folder), edition.language.code,
+                    _words(theme, edition))
+        planned += _in_language(edition.language.code, edition.folder, local, search_shards)
     newest = corrections.newest_day(kit.site)
     planned.append(feeds.sitemap(
         kit, main, {corrections.PATH: newest.isoformat()} if newest is not None else {},
@@ -161,20 +166,42 @@ def plan_pages(kit: Kit, search_shards: Iterable[str] = ("",),
     return tuple(planned)
 
 
+def _in_language(language: str | None, folder: str, kit: Kit,
+                 search_shards: Iterable[str]) -> list[PlannedPage]:
+    """The pages of one edition, their dates written in its language (see
+    :mod:`~kabul_brief.publish.datetext`), in its folder."""
+    if not folder and datetext.is_english(language):  # part 1's pages, as they were
+        return _edition_pages(kit, search_shards)
+    with datetext.written_in(language):
+        return [_in_folder(folder, language, page)
+                for page in _edition_pages(kit, search_shards)]
+
+
+def _words(theme: Theme | None, edition: Edition) -> gettext.NullTranslations:
+    """The interface's catalog in the edition's language."""
+    return interface.catalog((theme or site_theme()).folders, edition.language.code)
+
+
 def _folder_of(page: PlannedPage) -> str:
     return page.folder if isinstance(page, LazyPage) else page.meta.folder
 
 
-def _in_folder(folder: str, page: PlannedPage) -> PlannedPage:
-    """A page of a further edition: written into its language's folder."""
+def _in_folder(folder: str, language: str | None, page: PlannedPage) -> PlannedPage:
+    """A page of an edition: written into its language's folder, the dates of its
+    lazily made view in its language."""
     if isinstance(page, LazyPage):
-        return LazyPage(folder + page.path, functools.partial(_made_in, folder, page.make),
-                        folder)
+        return LazyPage(folder + page.path,
+                        functools.partial(_made_in, folder, language, page.make), folder)
+    if not folder:
+        return page
     return dataclasses.replace(page, meta=dataclasses.replace(page.meta, folder=folder))
 
 
-def _made_in(folder: str, make: Callable[[], Page]) -> Page:
-    page = make()
+def _made_in(folder: str, language: str | None, make: Callable[[], Page]) -> Page:
+    with datetext.written_in(language):
+        page = make()
+    if not folder:
+        return page
     return dataclasses.replace(page, meta=dataclasses.replace(page.meta, folder=folder))
 
 
@@ -239,16 +266,16 @@ def static_files(theme: Theme) -> dict[str, bytes]:
 def plan_site(site: m.Site, urls: Urls, theme: Theme, workers: int = 1) -> Plan:
     """The plan; with ``workers`` above 1 the data files and exports are made on another
     process, while the pages are planned and rendered."""
-    kit = Kit(site, urls)
     every = editions(site)
     further = every[1:]
+    kit = Kit(site, urls, None, _words(theme, every[0]))
     later = in_background(lambda: {**data_files(site, urls), **export_files(site, urls),
                                    **table_files(site, urls), **schema_files(site)},
                           workers)
     try:
         files = {**static_files(theme), Urls.ROBOTS_PATH: feeds.robots(kit).encode()}
         shards = plan_shards(indexed_paths(site, urls, [e.folder for e in further]))
-        plan = Plan(pages=plan_pages(kit, shards, further), files=files, later=later,
+        plan = Plan(pages=plan_pages(kit, shards, further, theme), files=files, later=later,
                     search_shards=shards, editions=every)
         check_collisions(plan.output_paths())
     except BaseException:

@@ -56,18 +56,21 @@ def search(kit: Kit, shards: Iterable[str] = ("",)) -> Page:
     view = SearchView(
         script=urls.pagefind("pagefind-ui.js"), stylesheet=urls.pagefind("pagefind-ui.css"),
         bundle=urls.pagefind(), base=urls.root, loader=urls.static("search.js"),
-        indexes=(Link(urls.index("actor"), "Actors"), Link(urls.url("timeline/"), "Timeline"),
-                 Link(urls.index("dispute"), "Disputes"),
-                 Link(urls.index("relationship"), "Relationships"),
-                 Link(urls.index("place"), "Places"), Link(urls.index("source"), "Sources"),
-                 Link(urls.index("article"), "Articles")),
+        indexes=(Link(urls.index("actor"), kit.say("Actors")),
+                 Link(urls.url("timeline/"), kit.say("Timeline")),
+                 Link(urls.index("dispute"), kit.say("Disputes")),
+                 Link(urls.index("relationship"), kit.say("Relationships")),
+                 Link(urls.index("place"), kit.say("Places")),
+                 Link(urls.index("source"), kit.say("Sources")),
+                 Link(urls.index("article"), kit.say("Articles"))),
         merge=" ".join(urls.pagefind(shard) for shard in shards if shard),
         names=name_words(kit.site),
     )
-    page = PageMeta(path=urls.SEARCH_PATH, title="Search", section="search",
-                    description="Search the actors, events, disputes, relationships, places, "
-                                "sources and articles of this site.",
-                    jsonld=meta.collection(kit.site, urls, urls.SEARCH_PATH, "Search"))
+    title = kit.say("Search")
+    page = PageMeta(path=urls.SEARCH_PATH, title=title, section="search",
+                    description=kit.say("Search the actors, events, disputes, relationships,"
+                                        " places, sources and articles of this site."),
+                    jsonld=meta.collection(kit.site, urls, urls.SEARCH_PATH, title))
     return Page(meta=page, template="search.html", view=view)
 
 
@@ -80,10 +83,11 @@ class NetworkView:
 def network_page(kit: Kit) -> Page:
     urls = kit.urls
     view = NetworkView(network=network(kit), actors=len(kit.site.actors))
-    page = PageMeta(path=urls.NETWORK_PATH, title="Network", section="network",
-                    description="Who is connected to whom: actors joined by a recorded "
-                                "relationship or by events they share.",
-                    jsonld=meta.collection(kit.site, urls, urls.NETWORK_PATH, "Network"))
+    title = kit.say("Network")
+    page = PageMeta(path=urls.NETWORK_PATH, title=title, section="network",
+                    description=kit.say("Who is connected to whom: actors joined by a recorded"
+                                        " relationship or by events they share."),
+                    jsonld=meta.collection(kit.site, urls, urls.NETWORK_PATH, title))
     return Page(meta=page, template="network.html", view=view)
 
 

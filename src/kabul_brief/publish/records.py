@@ -150,10 +150,11 @@ def actors_index(kit: Kit) -> Page:
     groups: dict[str, list[Link]] = {kind: [] for kind in KIND_LABELS}
     for actor_id, actor in kit.site.actors.items():
         groups.setdefault(actor.kind, []).append(kit.actor(actor_id))
-    view = tuple(Group(KIND_LABELS.get(kind, kind), f"kind_{kind}", tuple(items))
+    view = tuple(Group(kit.say(KIND_LABELS.get(kind, kind)), f"kind_{kind}", tuple(items))
                  for kind, items in groups.items() if items)
     page = meta.index_page(kit.site, kit.urls, "actor",
-                           "People, states, governments and groups, by kind.")
+                           kit.say("People, states, governments and groups, by kind."),
+                           kit.say(KINDS["actor"].plural))
     return Page(meta=page, template="actors.html", view=view)
 
 
@@ -193,14 +194,14 @@ def actor(kit: Kit, actor_id: m.ActorId) -> Page:
         links=tuple(Link(url, link.title) for link in item.links
                     if (url := safe_external(link.url))),
         strip=time_strip(kit, back.actor_events[actor_id], "actor_strip",
-                         f"Events involving {item.name}"),
+                         kit.say("Events involving %(name)s", name=item.name)),
         corrections=kit.corrections(item.corrections),
     )
     page = PageMeta(path=kit.urls.record_path("actor", actor_id), title=typeset(item.name),
                     description=meta.plain(item.summary), section=KINDS["actor"].folder,
                     og_type="profile",
                     jsonld=meta.actor(site, kit.urls, item), draft=item.draft,
-                    alternates=follow.alternates(kit.urls, "actor", actor_id, item.name))
+                    alternates=follow.alternates(kit, "actor", actor_id, item.name))
     return Page(meta=page, template="actor.html", view=view)
 
 
@@ -263,7 +264,8 @@ def _tree(kit: Kit, place_id: m.PlaceId, depth: int = 0) -> PlaceNode:
 def places_index(kit: Kit) -> Page:
     roots = [p for p, place in kit.site.places.items() if place.within is None]
     page = meta.index_page(kit.site, kit.urls, "place",
-                           "Countries, regions, cities and sites, each within the next.")
+                           kit.say("Countries, regions, cities and sites, each within the next."),
+                           kit.say(KINDS["place"].plural))
     return Page(meta=page, template="places.html", view=tuple(_tree(kit, p) for p in roots))
 
 

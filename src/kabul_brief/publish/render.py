@@ -16,6 +16,7 @@ Markdown HTML as :class:`markupsafe.Markup`; nothing else is trusted.
 
 from __future__ import annotations
 
+import gettext
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
@@ -27,13 +28,14 @@ from kabul_brief.content import model as m
 from kabul_brief.folders import Theme, files_in, is_template, site_theme
 from kabul_brief.kinds import KINDS, MENU
 from kabul_brief.languages import default_direction
-from kabul_brief.publish import localize
+from kabul_brief.publish import datetext, interface, localize
 from kabul_brief.publish.cards import card_link
+from kabul_brief.publish.interface import N_
 from kabul_brief.publish.pagetypes import Page, RawFile
 from kabul_brief.publish.urls import Urls
 
-OWN_PAGES: Final[dict[str, str]] = {"timeline": "Timeline", "network": "Network",
-                                    "search": "Search"}
+OWN_PAGES: Final[dict[str, str]] = {"timeline": N_("Timeline"), "network": N_("Network"),
+                                    "search": N_("Search")}
 """The site's own pages in the menu (:data:`~kabul_brief.kinds.MENU`): key -> text; each
 lives at ``KEY/``."""
 NAV: Final[tuple[tuple[str, str | None, str], ...]] = tuple(
@@ -160,6 +162,7 @@ def environment(theme: Theme | None = None) -> jinja2.Environment:
         auto_reload=False,
     )
     env.filters["bare"] = localize.bare
+    interface.install(env)
     return env
 
 
@@ -173,10 +176,13 @@ def compile_overrides(theme: Theme) -> None:
                 env.get_template(relative)
 
 
-def chrome(site: m.Site, urls: Urls, language: m.Language | None = None) -> Chrome:
-    """``language``: the edition's (the main language's when None)."""
+def chrome(site: m.Site, urls: Urls, language: m.Language | None = None,
+           words: gettext.NullTranslations | None = None) -> Chrome:
+    """``language``: the edition's (the main language's when None); ``words``: the
+    interface's catalog in it."""
+    say = (words or gettext.NullTranslations()).gettext
     nav = tuple(
-        NavItem(key, path, urls.url(path), text)
+        NavItem(key, path, urls.url(path), say(text))
         for key, kind, text in NAV
         for path in [urls.index_path(kind) if kind else f"{key}/"]
     )
@@ -213,14 +219,18 @@ class Renderer:
         """``env``: an environment of the same theme, its templates already compiled
         (a resident preview keeps one while the templates stay as they are).
         ``editions``: the site in each language, as planned (made here if not given)."""
-        self._env = env or environment(theme)
+        self._theme = theme or site_theme()
+        self._env = env or environment(self._theme)
         self._urls = urls
         self._settings = site.settings
         every = tuple(editions) if editions else localize.editions(site)
         self._editions = {edition.folder: edition for edition in every}
+        self._catalogs = {edition.folder: interface.catalog(self._theme.folders,
+                                                            edition.language.code)
+                          for edition in every}
         self._chromes = {
             edition.folder: chrome(edition.site, urls.language(edition.folder),
-                                   edition.language)
+                                   edition.language, self._catalogs[edition.folder])
             for edition in every}
 
     @property
@@ -249,6 +259,8 @@ class Renderer:
         folder = page.meta.folder
         urls = self._urls.language(folder)
         marking = localize.MARK_FALLBACKS.set(page.template.endswith(".html"))
+        speaking = interface.CURRENT.set(self._catalogs[folder])
+        dating = datetext.LANGUAGE.set(self._editions[folder].language.code)
         try:
             template = self._env.get_template(page.template)
             text = template.render(
@@ -269,4 +281,8 @@ class Renderer:
                 f"{type(problem).__name__}: {problem}") from problem
         finally:
             localize.MARK_FALLBACKS.reset(marking)
+            interface.CURRENT.reset(speaking)
+            datetext.LANGUAGE.reset(dating)
+        if page.template.endswith(".html"):
+            text = localize.resolve_marks(text)
         return text.encode("utf-8")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from kabul_brief.content import model as m
 from kabul_brief.content.dates import year_text
-from kabul_brief.publish import follow, meta
+from kabul_brief.publish import datetext, follow, meta
 from kabul_brief.publish.meta import PageMeta
 from kabul_brief.publish.pagetypes import Page
 from kabul_brief.publish.pictures import TimeStrip, time_strip
@@ -88,7 +88,7 @@ def _places(site: m.Site, place_id: m.PlaceId | None) -> list[str]:
 
 
 def _choices(counts: Counter[str], name: Callable[[str], str]) -> tuple[Choice, ...]:
-    return tuple(Choice(value, f"{name(value)} ({count})") for value, count in
+    return tuple(Choice(value, f"{name(value)} ({datetext.number(count)})") for value, count in
                  sorted(counts.items(), key=lambda item: (name(item[0]).casefold(), item[0])))
 
 
@@ -120,33 +120,35 @@ def timeline(kit: Kit, *, newest: bool = False) -> Page:
         years=tuple(YearGroup(year=year_text(year), anchor=f"year_{year}", events=tuple(items))
                     for year, items in years.items()),
         count=len(site.timeline),
-        strip=time_strip(kit, site.timeline, "timeline_strip", "Events on record"),
-        exports=(Link(urls.url(urls.ICS_PATH), "Calendar (iCalendar, .ics)"),
-                 Link(urls.url(urls.EVENTS_FEED_PATH), "Events feed (Atom)"),
-                 Link(urls.url(urls.TIMELINEJS_PATH), "TimelineJS data (JSON)")),
+        strip=time_strip(kit, site.timeline, "timeline_strip", kit.say("Events on record")),
+        exports=(Link(urls.url(urls.ICS_PATH), kit.say("Calendar (iCalendar, .ics)")),
+                 Link(urls.url(urls.EVENTS_FEED_PATH), kit.say("Events feed (Atom)")),
+                 Link(urls.url(urls.TIMELINEJS_PATH), kit.say("TimelineJS data (JSON)"))),
         newest=newest,
-        other_order=(Link(urls.url(Urls.TIMELINE_PATH), "Oldest first") if newest
-                     else Link(urls.url(Urls.TIMELINE_NEWEST_PATH), "Newest first")),
+        other_order=(Link(urls.url(Urls.TIMELINE_PATH), kit.say("Oldest first")) if newest
+                     else Link(urls.url(Urls.TIMELINE_NEWEST_PATH), kit.say("Newest first"))),
         filters=(
-            Filter("actor", "Actor", _choices(actors, lambda a: kit.actor(a).text)),
-            Filter("dispute", "Dispute", _choices(disputes, lambda d: kit.dispute(d).text)),
-            Filter("place", "Place", _choices(places, lambda p: kit.place(p).text)),
-            Filter("kind", "Kind", _choices(kinds, lambda k: k.capitalize())),
+            Filter("actor", kit.say("Actor"), _choices(actors, lambda a: kit.actor(a).text)),
+            Filter("dispute", kit.say("Dispute"),
+                   _choices(disputes, lambda d: kit.dispute(d).text)),
+            Filter("place", kit.say("Place"), _choices(places, lambda p: kit.place(p).text)),
+            Filter("kind", kit.say("Kind"), _choices(kinds, lambda k: kit.say(k).capitalize())),
         ),
         picks=(
-            _picks("Actors", actors, lambda a: Link(urls.record("actor", a, "actor_events"),
-                                                     kit.actor(a).text)),
-            _picks("Disputes", disputes, lambda d: Link(
+            _picks(kit.say("Actors"), actors, lambda a: Link(
+                urls.record("actor", a, "actor_events"), kit.actor(a).text)),
+            _picks(kit.say("Disputes"), disputes, lambda d: Link(
                 urls.record("dispute", d, "dispute_events"), kit.dispute(d).text)),
-            _picks("Places", places, lambda p: Link(urls.record("place", p, "place_events"),
-                                                    kit.place(p).text)),
+            _picks(kit.say("Places"), places, lambda p: Link(
+                urls.record("place", p, "place_events"), kit.place(p).text)),
         ),
         script=urls.static("timeline.js"),
     )
     path = Urls.TIMELINE_NEWEST_PATH if newest else Urls.TIMELINE_PATH
-    title = "Timeline, newest first" if newest else "Timeline"
+    title = kit.say("Timeline, newest first") if newest else kit.say("Timeline")
     page = PageMeta(path=path, title=title, section="timeline",
-                    description="Every event on record, in date order, with its place and actors.",
+                    description=kit.say(
+                        "Every event on record, in date order, with its place and actors."),
                     jsonld=meta.collection(site, urls, path, title),
-                    alternates=follow.timeline_alternates(urls))
+                    alternates=follow.timeline_alternates(kit))
     return Page(meta=page, template="timeline.html", view=view)

@@ -14,6 +14,7 @@ from markupsafe import Markup as SafeHtml
 from kabul_brief.content import model as m
 from kabul_brief.kinds import KINDS
 from kabul_brief.publish import follow, meta
+from kabul_brief.publish.interface import N_
 from kabul_brief.publish.localize import typeset
 from kabul_brief.publish.meta import PageMeta
 from kabul_brief.publish.pages import DisputeCard, RelationshipCard, dispute_card, relationship_card
@@ -37,7 +38,7 @@ from kabul_brief.publish.views import (
     when,
 )
 
-STATUS_LABELS = {"active": "Active", "dormant": "Dormant", "resolved": "Resolved"}
+STATUS_LABELS = {"active": N_("Active"), "dormant": N_("Dormant"), "resolved": N_("Resolved")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,10 +91,13 @@ def disputes_index(kit: Kit) -> Page:
     groups: dict[str, list[DisputeCard]] = {status: [] for status in STATUS_LABELS}
     for dispute_id, dispute in kit.site.disputes.items():
         groups.setdefault(dispute.status, []).append(dispute_card(kit, dispute_id))
-    view = tuple(Group(STATUS_LABELS.get(status, status), f"status_{status}", tuple(items))
+    view = tuple(Group(kit.say(STATUS_LABELS.get(status, status)), f"status_{status}",
+                       tuple(items))
                  for status, items in groups.items() if items)
     page = meta.index_page(kit.site, kit.urls, "dispute",
-                           "Contested issues, the parties' positions and how each is moving.")
+                           kit.say("Contested issues, the parties' positions and how each"
+                                   " is moving."),
+                           kit.say(KINDS["dispute"].plural))
     return Page(meta=page, template="disputes.html", view=view)
 
 
@@ -114,9 +118,10 @@ def dispute(kit: Kit, dispute_id: m.DisputeId) -> Page:
         events=kit.events(kit.site.backlinks.dispute_events[dispute_id]),
         articles=tuple(kit.article(a) for a in kit.site.backlinks.dispute_articles[dispute_id]),
         notes=notes.items,
-        chart=trend_chart(item.trend, "dispute_chart", f"Trend of {item.title}"),
+        chart=trend_chart(kit, item.trend, "dispute_chart",
+                          kit.say("Trend of %(name)s", name=item.title)),
         strip=time_strip(kit, kit.site.backlinks.dispute_events[dispute_id], "dispute_strip",
-                         f"Events of {item.title}"),
+                         kit.say("Events of %(name)s", name=item.title)),
         corrections=kit.corrections(item.corrections),
     )
     path = kit.urls.record_path("dispute", dispute_id)
@@ -124,14 +129,15 @@ def dispute(kit: Kit, dispute_id: m.DisputeId) -> Page:
                     section=KINDS["dispute"].folder,
                     jsonld=meta.topic(kit.site, kit.urls, path, item.title, item.parties,
                                       meta.plain(item.summary)), draft=item.draft,
-                    alternates=follow.alternates(kit.urls, "dispute", dispute_id, item.title))
+                    alternates=follow.alternates(kit, "dispute", dispute_id, item.title))
     return Page(meta=page, template="dispute.html", view=view)
 
 
 def relationships_index(kit: Kit) -> Page:
     view = tuple(relationship_card(kit, r) for r in kit.site.relationships)
     page = meta.index_page(kit.site, kit.urls, "relationship",
-                           "Two-party relationships and how each has moved over time.")
+                           kit.say("Two-party relationships and how each has moved over time."),
+                           kit.say(KINDS["relationship"].plural))
     return Page(meta=page, template="relationships.html", view=view)
 
 
@@ -143,7 +149,8 @@ def relationship(kit: Kit, relationship_id: m.RelationshipId) -> Page:
         card=relationship_card(kit, relationship_id), summary=kit.html(item.summary),
         trend=trend, events=kit.events(kit.site.backlinks.relationship_events[relationship_id]),
         notes=notes.items,
-        chart=trend_chart(item.trend, "relationship_chart", f"Trend of {item.title}"),
+        chart=trend_chart(kit, item.trend, "relationship_chart",
+                          kit.say("Trend of %(name)s", name=item.title)),
         corrections=kit.corrections(item.corrections),
     )
     path = kit.urls.record_path("relationship", relationship_id)
@@ -151,14 +158,15 @@ def relationship(kit: Kit, relationship_id: m.RelationshipId) -> Page:
                     section=KINDS["relationship"].folder,
                     jsonld=meta.topic(kit.site, kit.urls, path, item.title, item.parties,
                                       meta.plain(item.summary)), draft=item.draft,
-                    alternates=follow.alternates(kit.urls, "relationship", relationship_id,
+                    alternates=follow.alternates(kit, "relationship", relationship_id,
                                                  item.title))
     return Page(meta=page, template="relationship.html", view=view)
 
 
 def sources_index(kit: Kit) -> Page:
     page = meta.index_page(kit.site, kit.urls, "source",
-                           "The reports and documents the facts on this site cite.")
+                           kit.say("The reports and documents the facts on this site cite."),
+                           kit.say(KINDS["source"].plural))
     view = tuple(source_item(kit, s) for s in kit.site.sources)
     return Page(meta=page, template="sources.html", view=view)
 

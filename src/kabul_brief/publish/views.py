@@ -10,6 +10,7 @@ rewritten, and everything else stays plain text for Jinja to escape.
 from __future__ import annotations
 
 import calendar
+import gettext
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Final, TypeVar, cast
@@ -18,17 +19,24 @@ from markupsafe import Markup as SafeHtml
 
 from kabul_brief.content import model as m
 from kabul_brief.content.dates import PartialDate, Precision
-from kabul_brief.publish.localize import typeset
+from kabul_brief.publish import datetext
+from kabul_brief.publish.interface import N_
+from kabul_brief.publish.localize import compose, typeset
 from kabul_brief.publish.reads import remembered, tracked
 from kabul_brief.publish.urls import Urls, safe_external
 
 _MONTHS: Final = tuple(calendar.month_name)
 ARROWS: Final[dict[str, str]] = {"improved": "↑", "deteriorated": "↓", "unchanged": "→"}
 KIND_LABELS: Final[dict[str, str]] = {
-    "person": "People", "state": "States", "government": "Governments",
-    "organisation": "Organisations", "armed-group": "Armed groups",
-    "multilateral": "Multilateral bodies", "group": "Groups",
+    "person": N_("People"), "state": N_("States"), "government": N_("Governments"),
+    "organisation": N_("Organisations"), "armed-group": N_("Armed groups"),
+    "multilateral": N_("Multilateral bodies"), "group": N_("Groups"),
 }
+TREND_WORDS: Final[dict[str, str]] = {
+    "improved": N_("Improved"), "deteriorated": N_("Deteriorated"),
+    "unchanged": N_("Unchanged"),
+}
+"""A trend point's direction, as a page says it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +54,9 @@ class DateView:
     iso: str
     """Exactly the precision given: ``2025``, ``2025-04`` or ``2025-04-22``."""
     text: str
+    """In the page's language (:mod:`~kabul_brief.publish.datetext`)."""
+    hijri: str | None = None
+    """The Solar Hijri form beside it, on Dari and Pashto pages."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +135,7 @@ class CorrectionView:
 
 
 def date_view(date: PartialDate) -> DateView:
-    return DateView(iso=date.iso, text=date.display())
+    return DateView(iso=date.iso, text=datetext.text(date), hijri=datetext.solar_hijri(date))
 
 
 def when(
@@ -135,6 +146,9 @@ def when(
     dash, spaced across months: see ``When.separator``)."""
     if end is None or end == date:
         return When(start=date_view(date), end=None, circa=circa, as_reported=as_reported)
+    if not datetext.is_english(datetext.LANGUAGE.get()):  # each end in full, as CLDR has it
+        return When(start=date_view(date), end=date_view(end), circa=circa,
+                    as_reported=as_reported)
     first = date.display()
     if date.precision == end.precision and date.year == end.year:
         if date.precision is Precision.DAY:
@@ -182,10 +196,14 @@ class Kit:
     reverse lookups are the model's own (:mod:`~kabul_brief.content.backlinks`): a
     page view never scans every record of a kind, so planning stays linear."""
 
-    def __init__(self, site: m.Site, urls: Urls, language: str | None = None) -> None:
+    def __init__(self, site: m.Site, urls: Urls, language: str | None = None,
+                 words: gettext.NullTranslations | None = None) -> None:
         """``language``: the code of the further language whose pages these are (its
-        edition of the site, :mod:`~kabul_brief.publish.localize`); None: the main one."""
+        edition of the site, :mod:`~kabul_brief.publish.localize`); None: the main one.
+        ``words``: the interface's catalog in the pages' language
+        (:mod:`~kabul_brief.publish.interface`); none: the messages as written."""
         self.language = language
+        self.words = words or gettext.NullTranslations()
         self.site = tracked(site)
         """The model, noting what each page's view reads (:mod:`~kabul_brief.publish.reads`)."""
         self.urls = urls
@@ -199,6 +217,24 @@ class Kit:
         (a feed's entry for an event, a calendar's lines for it), what it read passed
         on to each of them (:func:`~kabul_brief.publish.reads.remembered`)."""
         return cast(Record, remembered(self._remembered, key, compute))
+
+    def say(self, message: str, **values: object) -> str:
+        """A message of the interface in the pages' language, ``%(name)s`` filled in
+        (numbers in its digits; a fallback among the values stays marked)."""
+        text = self.words.gettext(message)
+        return compose(text, self._digits(values)) if values else text
+
+    def say_n(self, singular: str, plural: str, count: int, **values: object) -> str:
+        """A message that counts (``1 event``, ``3 events``), ``%(count)s`` filled in."""
+        return compose(self.words.ngettext(singular, plural, count),
+                       self._digits({"count": count, **values}))
+
+    def _digits(self, values: dict[str, object]) -> dict[str, object]:
+        if self.language is None or datetext.is_english(self.language):
+            return values
+        return {key: datetext.digits(str(value), self.language)
+                if isinstance(value, int) and not isinstance(value, bool) else value
+                for key, value in values.items()}
 
     # -- names and links ---------------------------------------------------------
 
@@ -309,7 +345,7 @@ class Kit:
                 anchor=anchor,
                 when=when(point.date, circa=point.circa, as_reported=point.as_reported),
                 direction=point.direction,
-                word=point.direction.capitalize(),
+                word=self.say(TREND_WORDS[point.direction]),
                 arrow=ARROWS[point.direction],
                 note=self.html(point.note),
                 refs=notes.refs(point.sources) if notes is not None else (),
@@ -370,7 +406,8 @@ class Notes:
         if isinstance(citation, m.ArticleCitation):
             article = kit.site.articles[citation.article]
             if citation.paragraph is None:
-                return Note(number, kit.article(citation.article), "the whole article", None)
+                return Note(number, kit.article(citation.article),
+                            kit.say("the whole article"), None)
             # The name as written: a copied link keeps pointing at the same paragraph;
             # in the page's language where its translation has that paragraph.
             anchor = citation.anchor or f"p{citation.paragraph}"
@@ -379,19 +416,21 @@ class Notes:
                                             and anchor in translated.anchors)
             urls = kit.urls if here else kit.urls.main
             url = urls.record("article", citation.article, anchor)
-            return Note(number, Link(url, article.title), f"paragraph {citation.paragraph}", None)
+            return Note(number, Link(url, article.title),
+                        kit.say("paragraph %(number)s", number=citation.paragraph), None)
         if isinstance(citation, m.SourceCitation):
             source = kit.site.sources[citation.source]
-            detail = ", ".join(
-                part for part in (source.publisher, source.date.display() if source.date else None,
+            detail = kit.say(", ").join(
+                part for part in (source.publisher,
+                                  datetext.text(source.date) if source.date else None,
                                   citation.locator) if part
             )
             original = safe_external(source.url)
             external = Link(original, "original") if original else None
             return Note(number, kit.source(citation.source), detail or None, external)
-        detail = ", ".join(
+        detail = kit.say(", ").join(
             part for part in (citation.publisher,
-                              citation.date.display() if citation.date else None) if part
+                              datetext.text(citation.date) if citation.date else None) if part
         )
         target = safe_external(citation.url) or kit.urls.home()
         return Note(number, Link(target, citation.title), detail or None, None)

@@ -1,0 +1,190 @@
+"""The interface's words in the page's language: gettext, as the Python world does it.
+
+The theme's templates mark their words with Jinja's i18n extension (``{{ _("Search")
+}}``, ``{% trans %}``) and the views theirs with :meth:`Kit.say
+<kabul_brief.publish.views.Kit.say>`; ``pybabel extract`` gathers them into
+``templates/locale/messages.pot`` and each language's catalog is
+``templates/locale/LL_CC/LC_MESSAGES/messages.po`` (compiled to ``.mo`` by ``pybabel
+compile``, see ``docs/translating-the-interface.md``). A site's own
+``templates/locale/`` comes first: a message it translates replaces the theme's, and
+every other message is still the theme's.
+
+One Jinja environment renders every language: the gettext functions it is given
+look up the catalog of the page being rendered (:data:`CURRENT`), which the renderer
+sets around each page, so that macros imported without context translate too.
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext
+import hashlib
+from collections.abc import Iterator, Sequence
+from contextvars import ContextVar
+from io import BytesIO
+from pathlib import Path
+from typing import Any, Final
+
+import jinja2
+from babel import Locale, UnknownLocaleError
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+from jinja2.runtime import Context
+from markupsafe import Markup
+
+from kabul_brief.publish import datetext
+
+DOMAIN: Final = "messages"
+LOCALE_FOLDER: Final = "locale"
+"""Inside a theme folder: the catalogs, ``LL_CC/LC_MESSAGES/messages.po`` and ``.mo``."""
+
+CURRENT: ContextVar[gettext.NullTranslations | None] = ContextVar("interface", default=None)
+"""The catalog of the page being rendered (None: the messages as written)."""
+_AS_WRITTEN: Final = gettext.NullTranslations()
+
+
+def N_(message: str) -> str:
+    """Marks a message for ``pybabel extract`` where it is defined; translated where
+    it is shown (:meth:`~kabul_brief.publish.views.Kit.say`)."""
+    return message
+
+
+def locale_names(code: str) -> tuple[str, ...]:
+    """The folder names a catalog of ``code`` may have, most specific first:
+    ``fa-AF`` -> ``fa_AF``, ``fa``."""
+    try:
+        locale = Locale.parse(code, sep="-")
+    except (ValueError, UnknownLocaleError):
+        parts = code.replace("-", "_").split("_")
+        return tuple(dict.fromkeys(("_".join(parts), parts[0])))
+    names = [str(locale)]
+    if locale.territory:
+        names.append(locale.language)
+    return tuple(dict.fromkeys(names))
+
+
+def _read(folder: Path, code: str) -> Translations | None:
+    """The catalog of ``code`` in one theme folder: its ``.po`` compiled here (the
+    source, so a site's translator need not run ``pybabel compile``), else its ``.mo``."""
+    for name in locale_names(code):
+        messages = folder / LOCALE_FOLDER / name / "LC_MESSAGES"
+        mo = messages / f"{DOMAIN}.mo"
+        po = messages / f"{DOMAIN}.po"
+        if po.is_file():
+            with po.open("rb") as source:
+                catalog = read_po(source, locale=name)
+            compiled = BytesIO()
+            write_mo(compiled, catalog)
+            compiled.seek(0)
+            return Translations(compiled, domain=DOMAIN)
+        if mo.is_file():
+            with mo.open("rb") as source:
+                return Translations(source, domain=DOMAIN)
+    return None
+
+
+@functools.cache
+def catalog(folders: tuple[Path, ...], code: str) -> gettext.NullTranslations:
+    """The interface in ``code``: the first theme folder's catalog, falling back to
+    the next's for a message it lacks; English (the messages themselves) without any."""
+    found: gettext.NullTranslations = gettext.NullTranslations()
+    for folder in reversed(folders):
+        read = _read(folder, code)
+        if read is not None:
+            read.add_fallback(found)
+            found = read
+    return found
+
+
+def catalogs_digest(folders: Sequence[Path]) -> str:
+    """What the interface's words depend on: every catalog file of the theme's folders."""
+    hasher = hashlib.blake2b(digest_size=16)
+    for folder in folders:
+        base = folder / LOCALE_FOLDER
+        if not base.is_dir():
+            continue
+        for path in sorted(base.rglob("*.[pm]o")):
+            hasher.update(path.relative_to(base).as_posix().encode() + b"\x00")
+            hasher.update(path.read_bytes())
+    return hasher.hexdigest()
+
+
+def _current() -> gettext.NullTranslations:
+    return CURRENT.get() or _AS_WRITTEN
+
+
+def _in_digits(variables: dict[str, Any]) -> dict[str, Any]:
+    """Counts in the page's digits (``۳ رویداد`` on a Dari page)."""
+    return {key: datetext.number(value)
+            if isinstance(value, int) and not isinstance(value, bool) else value
+            for key, value in variables.items()}
+
+
+@jinja2.pass_context
+def _gettext(context: Context, message: str, /, **variables: Any) -> str:
+    """Jinja's newstyle gettext (escaping the values, ``%(name)s`` filled in), on the
+    current page's catalog, its numbers in the page's digits."""
+    text: str = _current().gettext(message)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % _in_digits(variables) if variables else text
+
+
+@jinja2.pass_context
+def _ngettext(context: Context, singular: str, plural: str, num: int, /,
+              **variables: Any) -> str:
+    variables.setdefault("num", num)
+    text: str = _current().ngettext(singular, plural, num)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % _in_digits(variables)
+
+
+@jinja2.pass_context
+def _pgettext(context: Context, where: str, message: str, /, **variables: Any) -> str:
+    text: str = _current().pgettext(where, message)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % _in_digits(variables) if variables else text
+
+
+def install(env: jinja2.Environment) -> None:
+    """Jinja's i18n extension, its gettext looking up the current page's catalog;
+    ``{% trans %}`` trims white space as ``pybabel extract`` does (``trimmed``)."""
+    env.add_extension("jinja2.ext.i18n")
+    env.policies["ext.i18n.trimmed"] = True
+    env.newstyle_gettext = True  # type: ignore[attr-defined]
+    env.globals.update(gettext=_gettext, _=_gettext, ngettext=_ngettext, pgettext=_pgettext)
+    env.filters["number"] = datetext.number
+
+
+def vocabulary() -> tuple[str, ...]:
+    """The words of the content's vocabularies a page shows (an event's kind, a
+    dispute's status, a kind's plural): translated where shown, ``_(event.kind)``."""
+    from typing import get_args
+
+    from kabul_brief.content import model as m
+    from kabul_brief.content.schemas import (
+        ACTOR_KINDS,
+        ARTICLE_KINDS,
+        DISPUTE_STATUSES,
+        EVENT_KINDS,
+        PLACE_KINDS,
+        TREND_DIRECTIONS,
+    )
+    from kabul_brief.kinds import RECORD_KINDS
+
+    words = [*ACTOR_KINDS, *PLACE_KINDS, *EVENT_KINDS, *ARTICLE_KINDS, *DISPUTE_STATUSES,
+             *TREND_DIRECTIONS, *get_args(m.FactKind)]
+    for kind in RECORD_KINDS:
+        words += [kind.label, kind.plural]
+    return tuple(dict.fromkeys(words))
+
+
+def extract_vocabulary(fileobj: object, keywords: object, comment_tags: object,
+                       options: object) -> Iterator[tuple[int, str, str, list[str]]]:
+    """A ``pybabel extract`` method (``babel.cfg``): the :func:`vocabulary`, whatever
+    file it is pointed at, so that the catalogs hold the words the code defines."""
+    for word in vocabulary():
+        yield 1, "_", word, ["vocabulary of the content model"]
