@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -156,3 +157,23 @@ def signalled(command: list[str], cwd: Path | None,
             os.killpg(process.pid, signal.SIGKILL)
         process.communicate()
     return process.returncode, err
+
+
+def set_main_text(text: str, field: str, new: str) -> str:
+    """A YAML record's top-level ``field`` set to ``new`` in the main language, whether
+    the file gives one text (``title: ...``) or a mapping of languages (``title:`` then
+    ``  en: ...``): the other languages' texts are kept."""
+    plain = re.compile(rf"(?m)^{field}: (?![|>]).*$")
+    if plain.search(text):
+        return plain.sub(lambda _: f"{field}: {new}", text, count=1)
+    mapped = re.compile(rf"(?m)^({field}:\n(?:  [a-zA-Z-]+: .*\n)*?  en: ).*$")
+    assert mapped.search(text), f"no {field} in the main language"
+    return mapped.sub(lambda found: found.group(1) + new, text, count=1)
+
+
+def main_text(text: str, field: str) -> str:
+    """A YAML record's top-level ``field`` in the main language (see :func:`set_main_text`)."""
+    found = (re.search(rf"(?m)^{field}: (?![|>])(.*)$", text)
+             or re.search(rf"(?m)^{field}:\n(?:  [a-zA-Z-]+: .*\n)*?  en: (.*)$", text))
+    assert found is not None, f"no {field} in the main language"
+    return found.group(1)

@@ -17,6 +17,7 @@ import pytest
 from test_site_support import SHIPPED, copy_content, tree
 
 from kabul_brief.publish.writer import GRAPH, MANIFEST
+from tests.conftest import set_main_text
 
 REPO = Path(__file__).resolve().parents[1]
 EVENT = "content/events/pahalgam-attack.yaml"
@@ -41,10 +42,8 @@ def full(content: Path, root: Path) -> dict[str, bytes]:
 
 def retitle(root: Path, title: str) -> None:
     path = root / EVENT
-    text = path.read_text(encoding="utf-8")
-    start = text.index("\ntitle: ") + 1
-    end = text.index("\n", start)
-    path.write_text(text[:start] + f"title: {title}" + text[end:], encoding="utf-8")
+    path.write_text(set_main_text(path.read_text(encoding="utf-8"), "title", title),
+                    encoding="utf-8")
 
 
 @pytest.fixture
@@ -89,7 +88,7 @@ def test_a_graph_edited_by_hand_is_not_believed(built: Path, reads: object) -> N
     assert build(built / "content", out, built / "cache").returncode == 0
     assert tree(out) == full(built / "content", built)
     actor = built / "content" / "actors" / "india.yaml"
-    actor.write_text(actor.read_text("utf-8").replace("name: India", "name: INDIA"), "utf-8")
+    actor.write_text(set_main_text(actor.read_text("utf-8"), "name", "INDIA"), "utf-8")
     assert build(built / "content", out, built / "cache").returncode == 0
     assert tree(out) == full(built / "content", built)
 

@@ -44,14 +44,21 @@ def _actors(aliases: bool = True) -> list[tuple[str, str]]:
     names = []
     for file in sorted((REPO / "content" / "actors").glob("*.yaml")):
         actor = yaml.safe_load(file.read_text(encoding="utf-8"))
-        names += [(name, actor["id"])
-                  for name in [actor["name"], *(actor.get("aliases", []) if aliases else [])]]
+        own = _in_english(actor["name"])
+        also = _in_english(actor.get("aliases", [])) if aliases else []
+        names += [(name, actor["id"]) for name in [own, *also]]
     return names
 
 
-def _results(page: Any, site: tools.Site, query: str) -> list[str]:
-    """The result links the search page shows for ``query`` (from ?q=), as site paths."""
-    page.goto(site.base_url + "search/?q=" + query)
+def _in_english(text: Any) -> Any:
+    """A text field as written: the main language's (English) text of a mapping."""
+    return text["en"] if isinstance(text, dict) else text
+
+
+def _results(page: Any, site: tools.Site, query: str, folder: str = "") -> list[str]:
+    """The result links the search page shows for ``query`` (from ?q=), as site paths;
+    ``folder``: the search page of that language (``fa-af/``)."""
+    page.goto(site.base_url + (f"{folder}/" if folder else "") + "search/?q=" + query)
     page.wait_for_function(
         """(q) => {
           const said = document.querySelector('.pagefind-ui__message')?.textContent ?? '';
@@ -79,10 +86,12 @@ def test_each_actors_name_and_alias_finds_the_actors_page_first(
 
 @pytest.fixture
 def sharded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tools.Site]:
-    """The shipped content built with an index of thirty pages a shard, served. The
+    """The shipped content built with an index of thirty pages a shard in each
+    language, served. The
     search page finds its bundles by root-relative URLs, so the port need not be known
     when it is built."""
-    monkeypatch.setattr(search, "PAGES_PER_SHARD", 30)
+    # about thirty pages of each of the site's four languages a shard
+    monkeypatch.setattr(search, "PAGES_PER_SHARD", 120)
     root = tmp_path / "brief"
     arguments = ["--content", str(REPO / "content"), "--out", str(root), "--quiet"]
     assert main(["build", *arguments, "--base-url", "http://127.0.0.1/brief/"]) == 0
@@ -106,6 +115,28 @@ def test_a_sharded_index_ranks_as_one(sharded: tools.Site, page: Any) -> None:
     wrong = [name for name, actor in _actors(aliases=False)
              if _results(page, sharded, name)[:1] != [f"actors/{actor}/"]]
     assert not wrong, wrong
+
+
+@pytest.mark.parametrize(("folder", "query", "wanted"), [
+    ("fa-af", "طالبان", "actors/taliban/"), ("ur", "طالبان", "actors/taliban/"),
+    ("fa-af", "کابل", "places/kabul/"), ("ur", "متقی", "actors/amir-khan-muttaqi/")])
+def test_the_search_page_in_each_language_finds_its_names(
+    site: tools.Site, page: Any, folder: str, query: str, wanted: str
+) -> None:
+    """Pagefind keeps an index per language (the pages' lang): the Dari search page
+    finds the Taliban's page in Dari for "طالبان", first, and the Urdu one in Urdu."""
+    results = _results(page, site, query, folder)
+    assert results[:1] == [f"{folder}/{wanted}"], results
+    assert all(path.startswith(f"{folder}/") for path in results), results
+
+
+def test_the_pashto_search_page_finds_the_taliban_among_the_movements_named_so(
+    site: tools.Site, page: Any
+) -> None:
+    """In Pashto the Taliban government is "د طالبانو حکومت" (طالبان is its alias)
+    and the TTP "تحریک طالبان پاکستان": both are found, each in Pashto."""
+    results = _results(page, site, "طالبان", "ps")
+    assert {"ps/actors/taliban/", "ps/actors/ttp/"} <= set(results[:3]), results
 
 
 def test_places_and_sources_are_found(site: tools.Site, page: Any) -> None:

@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 import yaml
 
+from kabul_brief.content.loader import translation_of
 from tests.conftest import GOOD_SITE, CliResult
 
 REPO = Path(__file__).resolve().parents[1]
@@ -42,7 +43,9 @@ def content_documents(content: Path) -> Iterator[tuple[str, Path, Any]]:
     for folder, kind in (("articles", "article"), ("pages", "page")):
         for path in sorted((content / folder).rglob("*.md")):
             front_matter = path.read_text(encoding="utf-8").split("---\n")[1]
-            yield kind, path, yaml.load(front_matter, Loader=Yaml12Loader)
+            # STEM.CODE.md is a translation, with front matter of its own
+            own = "translation" if translation_of(path.name) is not None else kind
+            yield own, path, yaml.load(front_matter, Loader=Yaml12Loader)
 
 
 @pytest.fixture
@@ -51,7 +54,7 @@ def schemas(tmp_path: Path, run_cli: Callable[..., CliResult]) -> dict[str, Any]
     assert result.code == 0
     written = sorted(p.name for p in (tmp_path / "schema").iterdir())
     assert written == sorted(f"{kind}.schema.json" for kind in
-                             ["site", "article", "page", *FOLDER_KINDS.values()])
+                             ["site", "article", "page", "translation", *FOLDER_KINDS.values()])
     loaded = {}
     for path in (tmp_path / "schema").iterdir():
         schema = json.loads(path.read_text(encoding="utf-8"))
@@ -106,3 +109,18 @@ def _leaves(errors: list[jsonschema.ValidationError]) -> Iterator[jsonschema.Val
     for error in errors:
         yield error
         yield from _leaves(list(error.context or []))
+
+
+def test_the_translation_schema_names_its_fields_and_refuses_others(
+        schemas: dict[str, Any]) -> None:
+    """What editors' YAML tooling knows of a translation's front matter (STEM.CODE.md):
+    its own title (required), summary, translator and reviewed; not the original's
+    date or actors, which it takes from the original."""
+    schema = schemas["translation"]
+    validator = jsonschema.Draft202012Validator(schema)
+    assert not list(validator.iter_errors({"title": "عنوان", "translator": "Desk",
+                                           "reviewed": False}))
+    refused = {"title": "x", "date": "2025-05-01"}
+    assert [e.message for e in validator.iter_errors(refused)]  # the original's field
+    assert [e.message for e in validator.iter_errors({"summary": "x"})]  # no title
+    assert [e.message for e in validator.iter_errors({"title": "x", "reviewed": "yes"})]

@@ -22,13 +22,15 @@ def small_shards(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _shards(out: Path) -> list[Path]:
     bundle = out / "pagefind"
-    return [bundle, *sorted(p for p in bundle.iterdir() if p.name.startswith("shard-"))]
+    return [bundle, *sorted((p for p in bundle.iterdir() if p.name.startswith("shard-")),
+                            key=lambda p: int(p.name.removeprefix("shard-")))]
 
 
 def _page_count(bundle: Path) -> int:
+    """The pages a bundle indexes, in all its languages (Pagefind keeps an index per
+    language in each bundle)."""
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
-    (language,) = entry["languages"].values()
-    return int(language["page_count"])
+    return sum(int(language["page_count"]) for language in entry["languages"].values())
 
 
 def _shard_of(out: Path, url: str) -> str:
@@ -52,7 +54,10 @@ def test_every_indexed_page_is_in_exactly_one_shard_and_the_search_page_merges_t
     assert build(SHIPPED, out, BASE) == 0
     shards = _shards(out)
     kinds = ("actors", "events", "disputes", "articles", "places", "relationships", "sources")
-    indexed = sum(1 for kind in kinds for _ in (out / kind).glob("*/index.html"))
+    languages = ["", *(p.parent.name + "/" for p in out.glob("*/404.html"))]
+    assert len(languages) == 4  # the shipped site's pages are in four languages
+    indexed = sum(1 for folder in languages for kind in kinds
+                  for _ in (out / f"{folder}{kind}").glob("*/index.html"))
     assert len(shards) == -(-indexed // 10) > 2
     assert sum(_page_count(bundle) for bundle in shards) == indexed
     box = page(out, "search/").select_one("#search")
@@ -71,17 +76,20 @@ def test_an_edit_reindexes_only_the_shard_of_the_page_it_changes(tmp_path: Path)
               path.startswith("pagefind/")}
     event = content / "events" / "kabul-delegation-2025-04.yaml"
     text = event.read_text(encoding="utf-8")
-    assert "summary: |\n  " in text
-    event.write_text(text.replace("summary: |\n  ", "summary: |\n  Edited. ", 1),
+    assert "summary:\n  en: |\n    " in text
+    event.write_text(text.replace("summary:\n  en: |\n    ", "summary:\n  en: |\n    Edited. ", 1),
                      encoding="utf-8")
     assert build(content, out, BASE) == 0
-    edited = _shard_of(out, "/events/kabul-delegation-2025-04/")
+    # The English summary shows on the English page and, untranslated into Pashto,
+    # on the Pashto one; the Dari and Urdu pages have their own.
+    edited = {_shard_of(out, f"/{folder}events/kabul-delegation-2025-04/")
+              for folder in ("", "ps/")}
     after = {path: (out / path).stat().st_ino for path in tree(out) if
              path.startswith("pagefind/")}
     relinked = {path for path in after if before.get(path) == after[path]}
-    in_edited = {path for path in after
-                 if path.startswith(f"pagefind/{edited}") and (
-                     edited or not path.startswith("pagefind/shard-"))}
+    in_edited = {path for path in after for shard in edited
+                 if path.startswith(f"pagefind/{shard}") and (
+                     shard or not path.startswith("pagefind/shard-"))}
     assert relinked == set(after) - in_edited  # every other shard kept as it was
     assert not relinked & in_edited
 

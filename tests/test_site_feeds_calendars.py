@@ -24,7 +24,7 @@ from kabul_brief.publish import calendars, exports
 from kabul_brief.publish.build import build_site
 from kabul_brief.publish.meta import plain, site_slug
 from kabul_brief.publish.urls import Urls
-from tests.conftest import checked_site
+from tests.conftest import checked_site, set_main_text
 
 BASE = "https://example.org/brief/"
 ROOT = "/brief/"
@@ -85,8 +85,10 @@ def test_feedparser_reads_every_feed_without_a_fault(built: tuple[Path, Path]) -
     feeds = feeds_of(out)
     followed = sum(len(list((out / kind.url_folder).glob("*/index.html")))  # type: ignore[operator]
                    for kind in FOLLOWED_KINDS)
-    # the articles', the events', the corrections' and one per followed record
-    assert len(feeds) == 3 + followed
+    # the articles', the events', the corrections' and one per followed record, in
+    # each of the site's languages
+    languages = 1 + len(list(out.glob("*/404.html")))
+    assert len(feeds) == (3 + followed) * languages
     for file in feeds:
         parsed = feedparser.parse(file.read_bytes())
         where = file.relative_to(out)
@@ -464,8 +466,8 @@ def test_an_event_edit_rewrites_the_feeds_and_calendars_that_hold_it_and_only_th
                | {f"disputes/{d}/" for d in event.disputes}
                | {f"relationships/{r}/" for r in event.relationships})
     path = content / "events" / f"{EVENT}.yaml"
-    path.write_text(re.sub(r"(?m)^title: .*$", "title: Delegation talks in Kabul, revised",
-                           path.read_text(encoding="utf-8"), count=1), encoding="utf-8")
+    path.write_text(set_main_text(path.read_text(encoding="utf-8"), "title",
+                                  "Delegation talks in Kabul, revised"), encoding="utf-8")
 
     report = Build(BuildRequest(content=content, out=out)).run().report
     after = tree(out)
@@ -473,11 +475,20 @@ def test_an_event_edit_rewrites_the_feeds_and_calendars_that_hold_it_and_only_th
     assert report is not None
     changed = {name for name in after
                if name.endswith((".xml", ".ics")) and before.get(name) != after[name]}
+    # The English title shows in the English feeds and, untranslated into Pashto, in
+    # the Pashto ones; the calendars are one for every language.
     assert changed == ({f"{folder}{name}" for folder in holders
                         for name in ("feed.xml", "calendar.ics")}
-                       | {"events/feed.xml", "timeline.ics"})
+                       | {f"ps/{folder}feed.xml" for folder in holders}
+                       | {"events/feed.xml", "ps/events/feed.xml", "timeline.ics"})
     followed = {name for name in report.remade if name.endswith((".xml", ".ics"))}
-    assert followed == {name for name in changed if name.count("/") == 2}
+    assert followed >= {name for name in changed if name.removeprefix("ps/").count("/") == 2}
+    # The other languages' feeds of those records read the event too, and are made
+    # again, to the same bytes: nothing else is.
+    assert followed <= ({f"{folder}{name}" for folder in holders
+                         for name in ("feed.xml", "calendar.ics")}
+                        | {f"{language}/{folder}feed.xml" for folder in holders
+                           for language in ("fa-af", "ps", "ur")})
     timeline = icalendar.Calendar.from_ical((out / "timeline.ics").read_bytes())
     assert "Delegation talks in Kabul, revised" in {
         str(v["SUMMARY"]) for v in timeline.walk("VEVENT")}

@@ -8,6 +8,7 @@ run every check used on the real site over tests/fixtures/validators/site/
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -46,6 +47,25 @@ def test_own_atom_checks_fail_on_a_naive_date_and_a_missing_author() -> None:
 def test_xmllint_fails_on_a_bad_sitemap_lastmod() -> None:
     problems = tools.xmllint_sitemap(SITE / "sitemap.xml")
     _has(problems, "'yesterday' is not a valid value")
+
+
+def test_xmllint_fails_on_a_sitemap_alternate_without_its_address_or_language(
+        tmp_path: Path) -> None:
+    """The language versions a sitemap lists (<xhtml:link>) are checked strictly too."""
+    sitemap = tmp_path / "sitemap.xml"
+    sitemap.write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+        ' xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
+        '<url><loc>https://example.org/</loc>\n'
+        '<xhtml:link rel="alternate" hreflang="fa-AF"/>\n'
+        '<xhtml:link rel="alternate" hreflang="not a tag" href="https://example.org/x/"/>\n'
+        '<xhtml:link rel="alternate" hreflang="ur" href="https://example.org/ur/"/>\n'
+        '</url></urlset>\n', encoding="utf-8")
+    problems = tools.xmllint_sitemap(sitemap)
+    _has(problems, "sitemap.xml:4", "The attribute 'href' is required but missing",
+         "sitemap.xml:5", "'not a tag' is not accepted by the pattern")
+    assert not any("sitemap.xml:6" in problem for problem in problems)
 
 
 def test_json_ld_check_fails_on_each_planted_error() -> None:

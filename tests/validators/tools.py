@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 NODE_MODULES = REPO / "node_modules"
+_HERE = Path(__file__).resolve().parent
 VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 SITEMAP_XSD = NODE_MODULES / "sitemap" / "schema" / "sitemap.xsd"
 AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
@@ -87,18 +89,28 @@ class Site:
             rel = rel[: -len("index.html")]
         return self.base_url + rel
 
+    def language_folders(self) -> set[str]:
+        """The folders of the further languages' pages (``fa-af``): each has its own
+        front and 404 pages."""
+        return {path.parent.name for path in self.root.glob("*/404.html")}
+
     def one_page_per_kind(self) -> dict[str, Path]:
-        """front, 404, ``X index`` for /X/, ``X page`` for /X/Y/: the first of each."""
+        """front, 404, ``X index`` for /X/, ``X page`` for /X/Y/: the first of each;
+        in each further language too (``fa-af X page``)."""
         kinds: dict[str, Path] = {}
+        languages = self.language_folders()
         for path in self.html_files():
             parts = path.relative_to(self.root).parts
+            language = ""
+            if len(parts) > 1 and parts[0] in languages:
+                language, parts = f"{parts[0]} ", parts[1:]
             if len(parts) == 1:
                 kind = "front" if parts[0] == "index.html" else parts[0]
             elif len(parts) == 2:
                 kind = f"{parts[0]} index"
             else:
                 kind = f"{parts[0]} page"
-            kinds.setdefault(kind, path)
+            kinds.setdefault(language + kind, path)
         return kinds
 
     def stop(self) -> None:
@@ -286,7 +298,13 @@ def atom_own_checks(feed: Path) -> list[str]:
 def xmllint_sitemap(sitemap: Path) -> list[str]:
     _need("xmllint", "apt-get install libxml2-utils")
     _need(SITEMAP_XSD, "npm ci (sitemap)")
-    done = _run(["xmllint", "--noout", "--schema", str(SITEMAP_XSD), str(sitemap)])
+    with tempfile.TemporaryDirectory() as work:
+        # sitemaps.org's schema and the <xhtml:link> alternates (sitemap-alternates.xsd)
+        schema = Path(work) / "sitemap-alternates.xsd"
+        schema.write_text((_HERE / "sitemap-alternates.xsd").read_text(encoding="utf-8")
+                          .replace("SITEMAP_XSD", SITEMAP_XSD.as_uri()), encoding="utf-8")
+        shutil.copy(_HERE / "xhtml-link.xsd", Path(work) / "xhtml-link.xsd")
+        done = _run(["xmllint", "--noout", "--schema", str(schema), str(sitemap)])
     if done.returncode == 0:
         return []
     return [line for line in done.stderr.splitlines() if line.strip()] or [

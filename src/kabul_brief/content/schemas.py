@@ -472,6 +472,8 @@ def record_json_schema(kind: str) -> JSONSchema:
     struct: FieldType
     if kind == "site":
         struct, many = SITE, False
+    elif kind == TRANSLATION_KIND:
+        struct, many = TRANSLATION, False
     else:
         struct, many = RECORD_SCHEMAS[kind], not KINDS[kind].markdown
     record = struct.json_schema()
@@ -479,7 +481,8 @@ def record_json_schema(kind: str) -> JSONSchema:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"https://kabul-brief.invalid/schema/{kind}.schema.json",
         "title": f"Kabul Brief {kind}"
-        + (" (front matter)" if kind != "site" and KINDS[kind].markdown else ""),
+        + (" (front matter)" if kind == TRANSLATION_KIND
+           or (kind != "site" and KINDS[kind].markdown) else ""),
     }
     if many:
         schema["oneOf"] = [record, {"type": "array", "items": record, "minItems": 1}]
@@ -488,8 +491,11 @@ def record_json_schema(kind: str) -> JSONSchema:
     return schema
 
 
+TRANSLATION_KIND: Final = "translation"
+"""The schema of an article's or page's translation (``STEM.CODE.md``), beside the kinds."""
 SCHEMA_KINDS: Final = (
-    "site", *(kind.name for kind in RECORD_KINDS if kind.markdown), *YAML_KINDS)
+    "site", *(kind.name for kind in RECORD_KINDS if kind.markdown), *YAML_KINDS,
+    TRANSLATION_KIND)
 
 
 def json_schemas() -> dict[str, JSONSchema]:

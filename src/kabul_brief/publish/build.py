@@ -30,7 +30,7 @@ from kabul_brief.folders import Theme, site_theme
 from kabul_brief.publish import writer
 from kabul_brief.publish.cards import CardMaker, card_of
 from kabul_brief.publish.pagetypes import LazyPage, Page, PlannedPage, made, planned_path
-from kabul_brief.publish.plan import Plan, plan_site, record_pages
+from kabul_brief.publish.plan import Plan, plan_site, record_pages_in_every_language
 from kabul_brief.publish.reads import key_digests, reading
 from kabul_brief.publish.render import Renderer
 from kabul_brief.publish.reuse import (
@@ -47,7 +47,6 @@ from kabul_brief.publish.reuse import (
 )
 from kabul_brief.publish.search import SHARD_PREFIX, index_site, shard_digests
 from kabul_brief.publish.urls import Urls, output_path
-from kabul_brief.publish.views import Kit
 from kabul_brief.publish.writer import GRAPH
 from kabul_brief.stopwatch import Stopwatch
 from kabul_brief.workers import forked_map
@@ -175,7 +174,8 @@ class _PageWriter:
             path = output_path(planned.path)
             kept = self.graph.unchanged(path)
             unchanged = self.previous.reuse(path, None) if kept is not None else None
-            card = Urls.card_path(planned.path)
+            # A page in a further language shows its original's card: it has none.
+            card = None if planned.folder else Urls.card_path(planned.path)
             # Nothing the page read changed, its title included: nor did its card.
             card_kept = (self.previous.reuse(card, None)
                          if card is not None and kept is not None else None)
@@ -316,11 +316,10 @@ def patch_pages(site: m.Site, out: Path, paths: Collection[str], base_url: str |
     and replaces the folder whole. Returns the paths whose bytes changed. ``env``: see
     :class:`~kabul_brief.publish.render.Renderer`."""
     urls = Urls(base_url or site.settings.base_url)
-    wanted = set(paths)
-    kit = Kit(site, urls)
-    renderer = Renderer(site, urls, theme or site_theme(), env)
+    theme = theme or site_theme()
+    renderer = Renderer(site, urls, theme, env)
     changed = []
-    for planned in record_pages(kit, wanted):
+    for planned in record_pages_in_every_language(site, urls, theme, paths):
         path = output_path(planned_path(planned))
         data = renderer.render(made(planned))
         with contextlib.suppress(OSError):

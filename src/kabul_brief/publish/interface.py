@@ -5,7 +5,7 @@ The theme's templates mark their words with Jinja's i18n extension (``{{ _("Sear
 <kabul_brief.publish.views.Kit.say>`; ``pybabel extract`` gathers them into
 ``templates/locale/messages.pot`` and each language's catalog is
 ``templates/locale/LL_CC/LC_MESSAGES/messages.po`` (compiled to ``.mo`` by ``pybabel
-compile``, see ``docs/translating-the-interface.md``). A site's own
+compile``, see ``docs/themes.md, "The interface's words"``). A site's own
 ``templates/locale/`` comes first: a message it translates replaces the theme's, and
 every other message is still the theme's.
 

@@ -11,15 +11,14 @@ reader reads each in its own voice.
 from __future__ import annotations
 
 import dataclasses
-import html
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Final, TypeVar
 
-from markupsafe import Markup
+from markupsafe import escape
 
 from kabul_brief.content import markup
 from kabul_brief.content import model as m
@@ -57,7 +56,7 @@ class Fallback(str):
         return made
 
     def __html__(self) -> str:
-        escaped = html.escape(str.__str__(self), quote=True)
+        escaped = str(escape(str.__str__(self)))  # as Jinja escapes any other text
         if not MARK_FALLBACKS.get():
             return escaped
         # A mark the page is finished from (resolve_marks): the template may have put
@@ -84,7 +83,7 @@ class Phrase(str):
         return made
 
     def __html__(self) -> str:
-        return str(Markup(html.escape(self.message, quote=True)) % self.values)
+        return str(escape(self.message) % self.values)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (Phrase, (self.message, self.values))
@@ -196,6 +195,7 @@ class _Localizer:
             note=self.optional_markup(point.note, translations, ("trend", point.written, "note")),
             as_reported=self.optional_text(point.as_reported, translations,
                                            ("trend", point.written, "as_reported")),
+            sources=self.citations(point.sources),
         ) for point in trend)
 
     # -- one function per kind -------------------------------------------------------
@@ -229,8 +229,9 @@ class _Localizer:
             actors=tuple(dataclasses.replace(actor, role=self.untranslated(actor.role))
                          for actor in event.actors),
             sources=self.citations(event.sources),
-            claims=tuple(dataclasses.replace(claim, text=self.markup(
-                claim.text, t, ("claims", i, "text"))) for i, claim in enumerate(event.claims)),
+            claims=tuple(dataclasses.replace(
+                claim, text=self.markup(claim.text, t, ("claims", i, "text")),
+                sources=self.citations(claim.sources)) for i, claim in enumerate(event.claims)),
             corrections=self.corrections(event.corrections, t))
 
     def dispute(self, dispute: m.Dispute) -> m.Dispute:
@@ -238,8 +239,9 @@ class _Localizer:
         return dataclasses.replace(
             dispute, title=self.text(dispute.title, t, ("title",)),
             summary=self.optional_markup(dispute.summary, t, ("summary",)),
-            positions=tuple(dataclasses.replace(position, text=self.markup(
-                position.text, t, ("positions", i, "position")))
+            positions=tuple(dataclasses.replace(
+                position, text=self.markup(position.text, t, ("positions", i, "position")),
+                sources=self.citations(position.sources))
                 for i, position in enumerate(dispute.positions)),
             trend=self.trend(dispute.trend, t),
             corrections=self.corrections(dispute.corrections, t))
@@ -261,9 +263,14 @@ class _Localizer:
             corrections=self.corrections(source.corrections, t))
 
     def citations(self, citations: tuple[m.Citation, ...]) -> tuple[m.Citation, ...]:
-        return tuple(dataclasses.replace(c, title=self.mark(c.title),
-                                         publisher=self.untranslated(c.publisher))
-                     if isinstance(c, m.LinkCitation) else c for c in citations)
+        """A citation's own words (a link's title and publisher, a locator such as
+        "p. 3"): no translation is given for them."""
+        return tuple(
+            dataclasses.replace(c, title=self.mark(c.title),
+                                publisher=self.untranslated(c.publisher))
+            if isinstance(c, m.LinkCitation) else
+            dataclasses.replace(c, locator=self.untranslated(c.locator))
+            if isinstance(c, m.SourceCitation) else c for c in citations)
 
     def article(self, article: m.Article) -> m.Article:
         translated = article.translated.get(self.language.code)
@@ -385,5 +392,18 @@ def editions(site: m.Site) -> tuple[Edition, ...]:
 
 
 def typeset(text: str) -> str:
-    """:func:`~kabul_brief.content.markup.typeset`, a fallback staying one."""
+    """:func:`~kabul_brief.content.markup.typeset`, a fallback staying one (and a
+    phrase one, each of its texts typeset)."""
+    if isinstance(text, Phrase):
+        return Phrase(text.message, {key: typeset(value) if isinstance(value, str) else value
+                                     for key, value in text.values.items()})
     return like(text, markup.typeset(bare(text)))
+
+
+def joined(separator: str, parts: Sequence[str]) -> str:
+    """``separator.join(parts)``, a fallback among them staying marked."""
+    if not any(isinstance(part, Fallback | Phrase) for part in parts):
+        return separator.join(parts)
+    names = [f"part{i}" for i in range(len(parts))]
+    message = separator.replace("%", "%%").join(f"%({name})s" for name in names)
+    return Phrase(message, dict(zip(names, parts, strict=True)))

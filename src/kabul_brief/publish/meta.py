@@ -197,8 +197,10 @@ def _record_id(urls: Urls, kind: str, record_id: str) -> str:
 
 
 def _image(urls: Urls, path: str) -> str | None:
+    """The page's social card: the main language's page's, in every language (a card
+    is drawn in the theme's Latin fonts; see :mod:`~kabul_brief.publish.cards`)."""
     card = Urls.card_path(path)
-    return urls.absolute_path(card) if card is not None else None
+    return urls.main.absolute_path(card) if card is not None else None
 
 
 def _clean(data: JsonLd) -> JsonLd:

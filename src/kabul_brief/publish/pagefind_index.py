@@ -31,15 +31,18 @@ from typing import IO, Any
 
 
 def html_files(site: Path, folders: list[str]) -> list[str]:
-    """Paths relative to ``site`` of its HTML files (only under ``folders`` if given),
-    sorted."""
+    """Paths relative to ``site`` of its HTML files (only under ``folders`` if given,
+    in the main language's pages or in a further language's folder), sorted."""
     found = []
     for top, _dirs, files in os.walk(site):
         for name in files:
             if not name.endswith(".html"):
                 continue
             relative = Path(top, name).relative_to(site).as_posix()
-            if not folders or relative.split("/", 1)[0] in folders:
+            parts = relative.split("/")
+            # A folder of the main language's pages, or the same in a language's folder
+            # (fa-af/actors/...).
+            if not folders or parts[0] in folders or (len(parts) > 2 and parts[1] in folders):
                 found.append(relative)
     return sorted(found)
 

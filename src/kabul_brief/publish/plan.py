@@ -92,8 +92,11 @@ class Plan:
 
 def _lazy(kit: Kit, kind: str, ids: Iterable[str],
           make: Callable[[Kit, Any], Page]) -> list[PlannedPage]:
-    """Each record's page, and for a followed kind its feed and calendar after it."""
-    beside = follow.MAKERS if KINDS[kind].followed else ()
+    """Each record's page, and for a followed kind its feed and calendar after it (a
+    calendar is one for every language: the main language's pages plan it)."""
+    beside = tuple((where, maker) for where, maker in follow.MAKERS
+                   if kit.language is None or where != Urls.record_calendar_path
+                   ) if KINDS[kind].followed else ()
     return [page for record_id in ids for page in (
         LazyPage(kit.urls.record_path(kind, record_id),
                  functools.partial(_dated, make, kind, kit, record_id)),
@@ -143,6 +146,25 @@ def record_pages(kit: Kit, only: Collection[str] | None = None) -> list[PlannedP
             _network(kit)]
     wanted = set(only)
     return [page for page in record_pages(kit) if output_path(planned_path(page)) in wanted]
+
+
+def record_pages_in_every_language(site: m.Site, urls: Urls, theme: Theme | None,
+                                   only: Collection[str]) -> list[PlannedPage]:
+    """:func:`record_pages` at these output paths, in whichever language's folder each
+    is: what a resident preview renders of an edit at once."""
+    wanted = set(only)
+    every = editions(site)
+    found: list[PlannedPage] = []
+    for edition in every:
+        local = Kit(edition.site, urls.language(edition.folder),
+                    edition.language.code if edition.folder else None, _words(theme, edition))
+        code = edition.language.code
+        if not edition.folder and datetext.is_english(code):
+            pages = record_pages(local)
+        else:
+            pages = [_in_folder(edition.folder, code, page) for page in record_pages(local)]
+        found += (page for page in pages if output_path(planned_path(page)) in wanted)
+    return found
 
 
 def plan_pages(kit: Kit, search_shards: Iterable[str] = ("",),

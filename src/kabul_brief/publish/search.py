@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import math
 import os
 import re
@@ -290,7 +291,19 @@ def canonical_filters(bundle: Path) -> None:
         meta_path.unlink()
         _write(bundle / f"pagefind.{new_meta}.pf_meta", meta)
         entry = entry.replace(f'"{old_meta}"', f'"{new_meta}"')
-    entry_path.write_text(entry, encoding="utf-8")
+    entry_path.write_text(_sorted_languages(entry), encoding="utf-8")
+
+
+def _sorted_languages(entry: str) -> str:
+    """The entry file with its languages in sorted order: Pagefind writes them in
+    hash-map order, which changes from run to run once a site has several. The file
+    is written back as Pagefind writes it (compact JSON, text not escaped)."""
+    data = json.loads(entry)
+    languages = data.get("languages")
+    if not isinstance(languages, dict) or len(languages) < 2:
+        return entry
+    data["languages"] = dict(sorted(languages.items()))
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
 
 def shard_digests(shards: Mapping[str, Sequence[str]], outputs: Mapping[str, str]

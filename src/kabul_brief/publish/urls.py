@@ -84,8 +84,10 @@ class Urls:
     @classmethod
     def is_shared(cls, path: str) -> bool:
         """Whether a site path is one file for every language (the stylesheet, the data,
-        the search index, the sitemap), not a page each language has its own of."""
-        return path.startswith(cls._SHARED_FOLDERS) or path in cls._SHARED_FILES
+        the search index, the sitemap, the calendars), not a page each language has its
+        own of."""
+        return (path.startswith(cls._SHARED_FOLDERS) or path in cls._SHARED_FILES
+                or path.endswith(f"/{cls.CALENDAR_NAME}"))
 
     # -- site paths (relative to the site root, no leading slash) ------------------
 

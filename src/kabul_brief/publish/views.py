@@ -21,7 +21,7 @@ from kabul_brief.content import model as m
 from kabul_brief.content.dates import PartialDate, Precision
 from kabul_brief.publish import datetext
 from kabul_brief.publish.interface import N_
-from kabul_brief.publish.localize import compose, typeset
+from kabul_brief.publish.localize import compose, joined, typeset
 from kabul_brief.publish.reads import remembered, tracked
 from kabul_brief.publish.urls import Urls, safe_external
 
@@ -368,9 +368,35 @@ class Kit:
             fragment = trend_anchors(owner.trend)[fact.index]  # index: position as shown
         return self.urls.record(fact.owner_kind, fact.owner_id, fragment)
 
+    def fact_label(self, fact: m.FactRef) -> str:
+        """What a cited fact is called where it is listed: the linker's words on the
+        main language's pages, the page's language's on the others."""
+        if self.language is None:
+            return fact.label
+        if fact.owner_kind == "event":
+            event = self.site.events[m.EventId(fact.owner_id)]
+            if fact.kind == "claim" and fact.index is not None:
+                return self.say("Claim by %(actor)s: %(event)s",
+                                actor=self.actor(event.claims[fact.index].by).text,
+                                event=event.title)
+            return event.title
+        owner: m.Dispute | m.Relationship = (
+            self.site.disputes[m.DisputeId(fact.owner_id)] if fact.owner_kind == "dispute"
+            else self.site.relationships[m.RelationshipId(fact.owner_id)])
+        if fact.kind == "position" and isinstance(owner, m.Dispute) and fact.index is not None:
+            return self.say("Position of %(actor)s: %(dispute)s",
+                            actor=self.actor(owner.positions[fact.index].actor).text,
+                            dispute=owner.title)
+        if fact.kind == "trend" and fact.index is not None:
+            point = owner.trend[fact.index]
+            return self.say("%(topic)s: %(direction)s (%(date)s)", topic=owner.title,
+                            direction=self.say(point.direction),
+                            date=datetext.text(point.date))
+        return owner.title
+
     def fact(self, fact: m.FactRef) -> FactLink:
         return FactLink(
-            link=Link(self.fact_url(fact), fact.label),
+            link=Link(self.fact_url(fact), self.fact_label(fact)),
             kind=fact.kind,
             # A trend point's label already ends with its date.
             when=when(fact.date) if fact.date is not None and fact.kind != "trend" else None,
@@ -420,18 +446,16 @@ class Notes:
                         kit.say("paragraph %(number)s", number=citation.paragraph), None)
         if isinstance(citation, m.SourceCitation):
             source = kit.site.sources[citation.source]
-            detail = kit.say(", ").join(
+            detail = joined(kit.say(", "), [
                 part for part in (source.publisher,
                                   datetext.text(source.date) if source.date else None,
-                                  citation.locator) if part
-            )
+                                  citation.locator) if part])
             original = safe_external(source.url)
-            external = Link(original, "original") if original else None
+            external = Link(original, kit.say("original")) if original else None
             return Note(number, kit.source(citation.source), detail or None, external)
-        detail = kit.say(", ").join(
+        detail = joined(kit.say(", "), [
             part for part in (citation.publisher,
-                              datetext.text(citation.date) if citation.date else None) if part
-        )
+                              datetext.text(citation.date) if citation.date else None) if part])
         target = safe_external(citation.url) or kit.urls.home()
         return Note(number, Link(target, citation.title), detail or None, None)
 
