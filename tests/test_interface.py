@@ -210,3 +210,88 @@ def test_bytes_of_a_compiled_catalog_are_read_as_gettext_does() -> None:
     catalog = gettext.GNUTranslations(BytesIO(data))
     assert catalog.gettext("Search") == "تلاش"
     assert catalog.ngettext("%(count)s event", "%(count)s events", 2) == "%(count)s واقعات"
+
+
+# -- a site's own catalog: the site's words, not ours (found by an outside test) ---------
+
+
+def _site_with_catalog(tmp_path: Path, po: str | bytes) -> Path:
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURES / "languages", site)
+    own = site / "templates" / "locale" / "fa_AF" / "LC_MESSAGES"
+    own.mkdir(parents=True)
+    data = po.encode("utf-8") if isinstance(po, str) else po
+    (own / "messages.po").write_bytes(data)
+    return site
+
+
+def _cli(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "kabul_brief", *args, "--content", "content"],
+                          cwd=site, capture_output=True, text=True, check=False)
+
+
+_HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+
+
+def test_a_sites_catalog_cannot_put_script_or_break_an_attribute(tmp_path: Path) -> None:
+    site = _site_with_catalog(tmp_path, _HEADER + (
+        'msgid "Search"\nmsgstr "\\"><script>alert(1)</script>"\n\n'
+        'msgid "Actors, events, disputes…"\nmsgstr "بازیگران \\"و\\" <b onmouseover=x>رویدادها</b>"\n\n'
+        'msgid "With <a href=\\"%(url)s\\">%(other)s</a>."\n'
+        'msgstr "با <a href=\\"%(url)s\\" onclick=\\"x()\\">%(other)s</a><img src=x onerror=y>."\n'))
+    built = _cli(site, "build", "--out", "_site", "--quiet")
+    assert built.returncode == 0, built.stderr
+    html = (site / "_site" / "fa-af" / "index.html").read_text(encoding="utf-8")
+    page = BeautifulSoup(html, "html5lib")
+    assert not [s for s in page.find_all("script") if s.get("type") != "application/ld+json"
+                and not s.get("src")]
+    assert not [tag for tag in page.find_all(True)
+                if any(name.startswith("on") for name in tag.attrs)]
+    assert page.find("label", attrs={"for": "site-search"}).get_text() == (
+        '"><script>alert(1)</script>')  # shown as the text it is
+    assert page.find("input", id="site-search")["placeholder"] == (
+        'بازیگران "و" <b onmouseover=x>رویدادها</b>')  # the attribute whole
+    india = BeautifulSoup((site / "_site" / "fa-af" / "actors" / "india" / "index.html")
+                          .read_text(encoding="utf-8"), "html5lib")
+    assert not india.find_all("img") and not india.find_all(attrs={"onclick": True})
+
+
+@pytest.mark.parametrize(("po", "line", "said"), [
+    (_HEADER + 'msgid "Go"\nmsgstr "%(nope)s"\n', 5, "names nope"),
+    (_HEADER + 'msgid "About %(name)s"\nmsgstr "100 % %(name)s"\n', 5, "no format"),
+    (_HEADER + 'msgid "%(count)s event"\nmsgid_plural "%(count)s events"\n'
+     'msgstr[0] "%(count)s رویداد"\nmsgstr[1] "%(count)s % رویداد"\n', 5, "no format"),
+    (_HEADER.encode() + b'msgid "Go"\nmsgstr "\xff\xfe"\n', 6, "not UTF-8"),
+])
+def test_a_catalog_a_build_could_not_fill_is_an_error_in_check_and_build(
+        tmp_path: Path, po: str | bytes, line: int | None, said: str) -> None:
+    site = _site_with_catalog(tmp_path, po)
+    for args in (("check",), ("build", "--out", "_site", "--quiet")):
+        done = _cli(site, *args)
+        assert done.returncode == 1, (args, done.stderr)
+        assert "Traceback" not in done.stderr
+        errors = [row for row in done.stderr.splitlines() if ": error: " in row]
+        assert len(errors) == 1, done.stderr
+        where = "templates/locale/fa_AF/LC_MESSAGES/messages.po"
+        assert errors[0].startswith(where + (f":{line}:" if line else ":")), errors[0]
+        assert said in errors[0] and errors[0].endswith("[bad-catalog]")
+    assert not (site / "_site").exists()
+
+
+def test_a_standing_page_named_like_a_language_folder_is_refused(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURES / "languages", site)
+    (site / "content" / "pages" / "fa-af.md").write_text("---\ntitle: X\n---\nText.\n",
+                                                         encoding="utf-8")
+    for args in (("check",), ("build", "--out", "_site", "--quiet")):
+        done = _cli(site, *args)
+        assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+        assert "content/pages/fa-af.md:1:1: error: page id 'fa-af' is reserved" in done.stderr
+
+
+def test_dates_before_the_year_1000_are_written_in_the_language_too() -> None:
+    text, hijri = _in("fa-AF", PartialDate(year=900, month=3))
+    assert text == "مارچ ۹۰۰"
+    assert hijri == "حوت ۲۷۸\N{EN DASH}حمل ۲۷۹"
+    assert _in("fa-AF", PartialDate(year=500))[1] is None  # before the Solar Hijri era
+    assert _in("ur", PartialDate(year=622, month=7, day=16)) == ("16 جولائی، 622", None)

@@ -309,3 +309,27 @@ def test_json_ld_says_the_pages_language(built: Path) -> None:
         page = _soup(built / folder / "index.html")
         data = json.loads(page.find("script", type="application/ld+json").string)
         assert data["inLanguage"] == code
+
+
+def test_an_english_text_with_record_links_is_marked_english_too(built: Path) -> None:
+    """A fallback's lang and dir survive its record links being made URLs (found by an
+    outside test: re-sanitizing dropped the marks from the texts that had links)."""
+    page = _soup(built / "ps" / "articles" / "kabul-outreach" / "index.html")
+    body = page.find("div", class_="article-body")
+    assert body is not None
+    paragraphs = body.find_all("p")
+    assert paragraphs and all(_language_of(p) == "en" for p in paragraphs)
+    linked = [p for p in paragraphs if p.find("a", href=re.compile("/brief/ps/"))]
+    assert linked  # the record links go to the Pashto pages, and are marked English
+    front = _soup(built / "ps" / "index.html").find("p", class_="lede")
+    assert front is not None and _language_of(front.find(string=True).parent) == "en"
+
+
+def test_a_feed_in_another_language_writes_its_entries_in_it(built: Path) -> None:
+    feed = feedparser.parse((built / "fa-af" / "feed.xml").read_bytes())
+    events = feedparser.parse((built / "fa-af" / "events" / "feed.xml").read_bytes())
+    meeting = next(e for e in events.entries if "kabul-meeting" in e.link)
+    content = meeting.content[0].value
+    assert "Meeting" not in content and "With " not in content and "as reported" not in content
+    assert "دیدار" in content and "همراه با" in content and "۲۸ اپریل ۲۰۲۵" in content
+    assert feed.entries

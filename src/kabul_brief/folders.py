@@ -54,10 +54,14 @@ class Theme:
         read: a file without permission, a link to nothing, a template that is not
         UTF-8, a folder named like one of
         the theme's files or a file named like one of its folders (which Jinja would
-        pass over in silence, using the theme's file instead)."""
+        pass over in silence, using the theme's file instead), and a catalog of its
+        own (``locale/``) that a build could not read or fill in."""
+        from kabul_brief.publish.interface import catalog_problems
+
         errors: list[ContentError] = []
         for folder in self.overrides:
             errors.extend(_template_problems(folder, self.folders[-1]))
+            errors.extend(catalog_problems(folder))
         if errors:
             raise ContentErrors(errors)
 

@@ -64,7 +64,7 @@
       showSubResults: true,
       showImages: false,
       showEmptyFilters: false,
-      openFilters: wide ? ["kind"] : [],
+      openFilters: wide ? [box.getAttribute("data-filter") || "kind"] : [],
       excerptLength: 24,
       ranking: RANKING,
       processTerm: respeller((box.getAttribute("data-names") || "").split(" ").filter(Boolean))

@@ -52,8 +52,13 @@
       dots.forEach(function (dot) {
         dot.classList.toggle("filtered-out", !visible[dot.getAttribute("data-event")]);
       });
-      output.textContent = shown === entries.length ? "Showing all " + shown + " events"
-        : "Showing " + shown + " of " + entries.length + " events";
+      // the page's own words and digits (the template gives the sentences)
+      var lang = document.documentElement.lang || "en";
+      var said = shown === entries.length
+        ? output.getAttribute("data-all") || "Showing all {all} events"
+        : output.getAttribute("data-some") || "Showing {shown} of {all} events";
+      output.textContent = said.replace("{shown}", shown.toLocaleString(lang))
+        .replace("{all}", entries.length.toLocaleString(lang));
       var search = query.toString();
       var other = document.querySelector("a.other-order");
       if (other) { other.search = search ? "?" + search : ""; }

@@ -49,7 +49,7 @@ from kabul_brief.content.schemas import (
 )
 from kabul_brief.errors import ErrorSink, Position
 from kabul_brief.kinds import KINDS
-from kabul_brief.languages import default_direction, display_name, same_tag
+from kabul_brief.languages import default_direction, display_name, same_tag, url_segment
 from kabul_brief.themeids import is_theme_id
 
 K = TypeVar("K")
@@ -349,7 +349,7 @@ def link_keeping(loaded: LoadedContent, sink: ErrorSink, workers: int = 1,
     places = {m.PlaceId(i): _place(linker, raw) for i, raw in linker.index["place"].items()}
     _check_place_cycles(linker, loaded.invalid)
     if taken_by_site is not None:
-        _check_site_paths(linker, taken_by_site)
+        _check_site_paths(linker, taken_by_site, loaded.languages[1:])
     _check_timeline_ids(linker)
     actors = {m.ActorId(i): _actor(linker, raw) for i, raw in actors_raw.items()}
     records: dict[str, dict[Any, Any]] = {"place": places, "actor": actors}
@@ -974,13 +974,18 @@ def _check_place_cycles(linker: _Linker, invalid: Iterable[RawRecord]) -> None:
             )
 
 
-def _check_site_paths(linker: _Linker, taken_by_site: SitePathTaken) -> None:
+def _check_site_paths(linker: _Linker, taken_by_site: SitePathTaken,
+                      further: Iterable[str] = ()) -> None:
     """A record whose page would take a path the site uses for its own pages or files
-    (a standing page ``pagefind`` or ``actors``) is an error here, in check as in build,
-    not a collision found while planning the build."""
+    (a standing page ``pagefind`` or ``actors``, or one named like the folder of a
+    further language, ``ur``) is an error here, in check as in build, not a collision
+    found while planning the build."""
+    folders = {url_segment(code) for code in further}
     for kind, records in linker.index.items():
         for record_id, raw in records.items():
             taken = taken_by_site(kind, record_id)
+            if kind == "page" and record_id.casefold() in folders:
+                taken = f"{record_id.casefold()}/ (the pages in that language)"
             if taken is not None:
                 linker.sink.add(
                     raw.position("id"),

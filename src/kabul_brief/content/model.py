@@ -48,6 +48,10 @@ class Markup:
 
     source: str
     html: str
+    language: str | None = None
+    """Set on a text shown for want of a translation: the main language's code, whose
+    ``lang`` and ``dir`` the page puts around it (after its links are made URLs)."""
+    direction: str | None = None
 
 
 TranslatedValue = str | Markup | tuple[str, ...]

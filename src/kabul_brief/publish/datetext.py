@@ -86,7 +86,7 @@ def text(date: PartialDate) -> str:
     """The date in the current language, at its precision."""
     code = LANGUAGE.get()
     locale = _locale(code) if code is not None else None
-    if is_english(code) or locale is None or date.year < 1000:
+    if is_english(code) or locale is None:
         return date.display()
     assert code is not None
     day = dt.date(date.year, date.month or 1, date.day or 1)
@@ -100,7 +100,7 @@ def solar_hijri(date: PartialDate) -> str | None:
     if code is None:
         return None
     months = AFGHAN_MONTHS.get(code.split("-")[0].lower())
-    if months is None or date.year < 1000:
+    if months is None:
         return None
     first = dt.date(date.year, date.month or 1, date.day or 1)
     if date.precision is Precision.DAY:
@@ -109,8 +109,13 @@ def solar_hijri(date: PartialDate) -> str | None:
         last = first.replace(day=calendar.monthrange(date.year, first.month)[1])
     else:
         last = dt.date(date.year, 12, 31)
-    start = jdatetime.date.fromgregorian(date=first)
-    end = jdatetime.date.fromgregorian(date=last)
+    try:
+        start = jdatetime.date.fromgregorian(date=first)
+        end = jdatetime.date.fromgregorian(date=last)
+    except (ValueError, OverflowError):  # before the calendar's first year (622)
+        return None
+    if start.year < 1:
+        return None
     if date.precision is Precision.DAY:
         said = f"{start.day} {months[start.month - 1]} {start.year}"
     elif date.precision is Precision.MONTH:

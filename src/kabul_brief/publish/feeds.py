@@ -31,10 +31,12 @@ from typing import Final
 from kabul_brief.content import model as m
 from kabul_brief.content.dates import PartialDate
 from kabul_brief.kinds import LINKED_KINDS
+from kabul_brief.publish import datetext
+from kabul_brief.publish.localize import bare
 from kabul_brief.publish.meta import PageMeta, plain
 from kabul_brief.publish.pagetypes import Page
 from kabul_brief.publish.urls import Urls
-from kabul_brief.publish.views import Kit, trend_anchors
+from kabul_brief.publish.views import TREND_WORDS, Kit, trend_anchors
 
 FEED_PATH: Final = Urls.FEED_PATH
 EVENTS_FEED_PATH: Final = Urls.EVENTS_FEED_PATH
@@ -116,10 +118,17 @@ def article_entry(kit: Kit, article_id: m.ArticleId) -> FeedEntry:
     return kit.remember(("feed entry", "article", article_id), make)
 
 
-def _when_text(date: PartialDate, end: PartialDate | None, circa: bool) -> str:
-    text = date.display() if end is None or end == date else (
-        f"{date.display()} to {end.display()}")
-    return f"c. {text}" if circa else text
+def _when_text(kit: Kit, date: PartialDate, end: PartialDate | None, circa: bool) -> str:
+    """A date or range as the feed's language writes it (its words and digits)."""
+    text = datetext.text(date) if end is None or end == date else (
+        f"{datetext.text(date)} {kit.say('to')} {datetext.text(end)}")
+    return f"{kit.say('c.')} {text}" if circa else text
+
+
+def _html_say(kit: Kit, message: str, **html: str) -> str:
+    """A message of the interface around pieces of HTML: the message escaped (a
+    site's own catalog gives text, not markup), the pieces as they are."""
+    return escape(kit.words.gettext(message)) % html
 
 
 def event_entry(kit: Kit, event_id: m.EventId) -> FeedEntry:
@@ -129,21 +138,24 @@ def event_entry(kit: Kit, event_id: m.EventId) -> FeedEntry:
         history = site.history_of("event", event_id)
         url = urls.absolute(urls.record("event", event_id))
         facts = [f'<time datetime="{event.date.iso}">'
-                 f"{escape(_when_text(event.date, event.end, event.circa))}</time>"]
+                 f"{escape(_when_text(kit, event.date, event.end, event.circa))}</time>"]
         if event.as_reported:
-            facts.append(f"as reported: {escape(event.as_reported)}")
+            facts.append(_html_say(kit, "as reported: %(said)s",
+                                   said=str(escape(event.as_reported))))
         if event.place is not None:
             place = site.places[event.place]
             facts.append(f'<a href="{escape(urls.absolute(urls.record("place", place.id)))}">'
                          f"{escape(place.name)}</a>")
-        actors = ", ".join(
+        actors = str(escape(kit.say(", "))).join(
             f'<a href="{escape(urls.absolute(urls.record("actor", a.id)))}">'
             f"{escape(site.actors[a.id].name)}</a>" for a in event.actors)
-        content = f"<p>{escape(event.kind.capitalize())}, " + "; ".join(facts) + ".</p>"
+        content = (f"<p>{escape(kit.say(event.kind).capitalize())}{escape(kit.say(', '))}"
+                   + escape(kit.say("; ")).join(facts) + ".</p>")
         if event.summary is not None:
             content += urls.rewrite(event.summary.html, absolute=True)
         if actors:
-            content += f"<p>With {actors}.</p>"
+            with_them = _html_say(kit, "With %(actors)s.", actors=actors)
+            content += f"<p>{with_them}</p>"
         return FeedEntry(
             id=url, url=url, title=event.title, published=_published(None, history),
             updated=_updated(event.date, history), authors=(),
@@ -162,13 +174,16 @@ def trend_entries(kit: Kit, kind: str, record_id: str, title: str,
     entries = []
     for anchor, point in zip(trend_anchors(trend), trend, strict=True):
         url = f"{page}#{anchor}"
-        when = _when_text(point.date, None, point.circa)
+        when = _when_text(kit, point.date, None, point.circa)
         note = kit.urls.rewrite(point.note.html, absolute=True) if point.note else ""
         entries.append(FeedEntry(
-            id=url, url=url, title=f"{title}: {point.direction} ({when})", published=None,
+            id=url, url=url, published=None,
+            title=bare(kit.say("%(topic)s: %(direction)s (%(date)s)", topic=title,
+                               direction=kit.say(point.direction), date=when)),
             updated=_updated(point.date, history), authors=(),
             summary=plain(point.note, limit=1000),
-            content=f'<p>{escape(point.direction.capitalize())}, <time datetime="'
+            content=f'<p>{escape(kit.say(TREND_WORDS[point.direction]))}'
+                    f'{escape(kit.say(", "))}<time datetime="'
                     f'{point.date.iso}">{escape(when)}</time>.</p>{note}',
         ))
     return entries

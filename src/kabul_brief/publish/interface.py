@@ -19,6 +19,8 @@ from __future__ import annotations
 import functools
 import gettext
 import hashlib
+import os
+import re
 from collections.abc import Iterator, Sequence
 from contextvars import ContextVar
 from io import BytesIO
@@ -26,13 +28,15 @@ from pathlib import Path
 from typing import Any, Final
 
 import jinja2
+import nh3
 from babel import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
+from babel.messages.pofile import PoFileError, read_po
 from babel.support import Translations
 from jinja2.runtime import Context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
+from kabul_brief.errors import ContentError, Position
 from kabul_brief.publish import datetext
 
 DOMAIN: Final = "messages"
@@ -97,6 +101,74 @@ def catalog(folders: tuple[Path, ...], code: str) -> gettext.NullTranslations:
     return found
 
 
+_PLACEHOLDER_RE: Final = re.compile(r"%\((\w+)\)[sd]")
+_TAG_RE: Final = re.compile(r"<([a-z]+)[\s>]")
+
+
+def catalog_problems(folder: Path) -> list[ContentError]:
+    """What is wrong with a site's own catalogs (``folder/locale/**/messages.po``): a
+    file that is not a catalog, not UTF-8, or a translation that names a value its
+    message does not give, or is no format its values can fill (a lone ``%``). Each an
+    error at its line, so that ``check`` says what ``build`` would stop on."""
+    problems: list[ContentError] = []
+    base = folder / LOCALE_FOLDER
+    if not base.is_dir():
+        return problems
+    for path in sorted(base.rglob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+        shown = os.path.normpath(path).replace(os.sep, "/")
+
+        def problem(line: int | None, message: str, hint: str, shown: str = shown) -> None:
+            problems.append(ContentError(position=Position(path=shown, line=line, column=1),
+                                         code="bad-catalog", message=message, hint=hint))
+
+        try:
+            data = path.read_bytes()
+            data.decode("utf-8")
+            catalog = read_po(BytesIO(data), abort_invalid=True, charset="utf-8")
+        except UnicodeDecodeError as error:
+            line = data[:error.start].count(b"\n") + 1
+            problem(line, "the catalog is not UTF-8 text",
+                    "Save it as UTF-8 (the charset its header should name).")
+            continue
+        except (PoFileError, ValueError, OSError) as error:
+            where: int | None = getattr(error, "lineno", None)
+            problem(where, f"the catalog cannot be read: {error}",
+                    "Write it in the .po format (msgid \"...\" then msgstr \"...\"), as"
+                    " pybabel writes it.")
+            continue
+        for message in catalog:
+            if not message.id:
+                continue
+            problem_text = _translation_problem(message.id, message.string or "")
+            if problem_text is not None:
+                problem(message.lineno, problem_text,
+                        "A translation may use the values its message names, %(name)s,"
+                        " and no others; write a percent sign as %%.")
+    return problems
+
+
+def _translation_problem(ids: str | Sequence[str], strings: str | Sequence[str]) -> str | None:
+    """Why a translation cannot stand for its message, or None."""
+    ids = (ids,) if isinstance(ids, str) else tuple(ids)
+    strings = (strings,) if isinstance(strings, str) else tuple(strings)
+    names = {name for message in ids for name in _PLACEHOLDER_RE.findall(message)}
+    formatted = bool(names) or len(ids) > 1  # ngettext always fills in count and num
+    values: dict[str, object] = {name: "x" for name in names} | {"count": 1, "num": 1}
+    for string in strings:
+        if not string:
+            continue
+        unknown = set(_PLACEHOLDER_RE.findall(string)) - names - {"count", "num"}
+        if unknown:
+            return (f"the translation of {ids[0]!r} names {', '.join(sorted(unknown))},"
+                    " which its message does not give")
+        if formatted:
+            try:
+                string % values
+            except (ValueError, TypeError, KeyError) as error:
+                return f"the translation of {ids[0]!r} is no format its values fill: {error}"
+    return None
+
+
 def catalogs_digest(folders: Sequence[Path]) -> str:
     """What the interface's words depend on: every catalog file of the theme's folders."""
     hasher = hashlib.blake2b(digest_size=16)
@@ -121,13 +193,27 @@ def _in_digits(variables: dict[str, Any]) -> dict[str, Any]:
             for key, value in variables.items()}
 
 
+def _trusted(messages: Sequence[str], text: str) -> Markup:
+    """A translation as HTML: the theme's own message as written; a translation (a
+    site's catalog is the site's, not ours) escaped, or, where its message holds
+    markup (``<strong>``, a link), cleaned down to that message's tags, a link's
+    ``href`` alone kept."""
+    if text in messages:
+        return Markup(text)
+    tags = {tag for message in messages for tag in _TAG_RE.findall(message)}
+    if not tags:
+        return escape(text)
+    return Markup(nh3.clean(text, tags=tags, attributes={"a": {"href"}} if "a" in tags else {},
+                            link_rel=None, url_schemes={"http", "https"}))
+
+
 @jinja2.pass_context
 def _gettext(context: Context, message: str, /, **variables: Any) -> str:
     """Jinja's newstyle gettext (escaping the values, ``%(name)s`` filled in), on the
     current page's catalog, its numbers in the page's digits."""
     text: str = _current().gettext(message)
     if context.eval_ctx.autoescape:
-        text = Markup(text)
+        text = _trusted((message,), text)
     return text % _in_digits(variables) if variables else text
 
 
@@ -137,7 +223,7 @@ def _ngettext(context: Context, singular: str, plural: str, num: int, /,
     variables.setdefault("num", num)
     text: str = _current().ngettext(singular, plural, num)
     if context.eval_ctx.autoescape:
-        text = Markup(text)
+        text = _trusted((singular, plural), text)
     return text % _in_digits(variables)
 
 
@@ -145,7 +231,7 @@ def _ngettext(context: Context, singular: str, plural: str, num: int, /,
 def _pgettext(context: Context, where: str, message: str, /, **variables: Any) -> str:
     text: str = _current().pgettext(where, message)
     if context.eval_ctx.autoescape:
-        text = Markup(text)
+        text = _trusted((message,), text)
     return text % _in_digits(variables) if variables else text
 
 

@@ -134,10 +134,19 @@ _BLOCK: Final = '<div lang="{language}" dir="{direction}">{html}</div>'
 
 
 def fallback_markup(markup: m.Markup, main: m.Language) -> m.Markup:
-    """Markdown in the main language standing in for a missing translation: wrapped in
-    an element saying its language and direction."""
-    return m.Markup(source=markup.source, html=_BLOCK.format(
-        language=main.code, direction=main.direction, html=markup.html))
+    """Markdown in the main language standing in for a missing translation: marked with
+    its language and direction, which the page puts on an element around it
+    (:func:`wrapped`, once its record links are URLs: rewriting them re-sanitizes)."""
+    return m.Markup(source=markup.source, html=markup.html, language=main.code,
+                    direction=main.direction)
+
+
+def wrapped(html: str, markup: m.Markup) -> str:
+    """``html`` (``markup`` made ready for the page) in an element with the language and
+    direction of a fallback; as it is otherwise."""
+    if markup.language is None:
+        return html
+    return _BLOCK.format(language=markup.language, direction=markup.direction, html=html)
 
 
 class _Localizer:
@@ -278,13 +287,10 @@ class _Localizer:
         article = dataclasses.replace(
             article, authors=tuple(map(self.mark, article.authors)))
         if translated is None:
-            return dataclasses.replace(
+            return dataclasses.replace(  # its blocks marked by its body's language
                 article, title=self.text(article.title, t, ("title",)),
                 summary=self.optional_markup(article.summary, t, ("summary",)),
                 body=fallback_markup(article.body, self.main),
-                blocks=tuple(dataclasses.replace(block, html=_BLOCK.format(
-                    language=self.main.code, direction=self.main.direction,
-                    html=block.html)) for block in article.blocks),
                 corrections=self.corrections(article.corrections, t))
         return dataclasses.replace(
             article, title=translated.title,

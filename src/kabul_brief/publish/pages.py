@@ -15,7 +15,7 @@ from markupsafe import Markup as SafeHtml
 from kabul_brief.content import model as m
 from kabul_brief.kinds import KINDS
 from kabul_brief.publish import meta
-from kabul_brief.publish.localize import typeset
+from kabul_brief.publish.localize import typeset, wrapped
 from kabul_brief.publish.meta import PageMeta
 from kabul_brief.publish.pagetypes import Page
 from kabul_brief.publish.pictures import TimeStrip, time_strip
@@ -74,6 +74,8 @@ class FrontView:
     events: tuple[EventItem, ...]
     strip: TimeStrip | None
     """Every event on record, as on the timeline: the front page's picture."""
+    description: str | None = None
+    """The site's description (or tagline), as the page shows it: a fallback marked."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +185,7 @@ def front(kit: Kit) -> Page:
         all_relationships=kit.urls.index("relationship"),
         events=kit.events(recent),
         strip=time_strip(kit, site.timeline, "front_strip", kit.say("Events on record")),
+        description=site.settings.description or site.settings.tagline,
     )
     description = site.settings.description or site.settings.tagline
     page = PageMeta(path="", title=site.settings.title, description=description, section="home",
@@ -227,7 +230,7 @@ def article(kit: Kit, article_id: m.ArticleId) -> Page:
     item = kit.site.articles[article_id]
     cited = kit.site.backlinks.paragraph_citations.get(article_id, {})
     blocks = tuple(
-        Block(html=SafeHtml(kit.urls.rewrite(html)),  # sanitized by nh3
+        Block(html=SafeHtml(wrapped(kit.urls.rewrite(html), item.body)),  # sanitized by nh3
               paragraph=number, facts=facts,
               cited_by=kit.say_n("cited by %(count)s fact", "cited by %(count)s facts",
                                  len(facts)))

@@ -21,7 +21,7 @@ from kabul_brief.content import model as m
 from kabul_brief.content.dates import PartialDate, Precision
 from kabul_brief.publish import datetext
 from kabul_brief.publish.interface import N_
-from kabul_brief.publish.localize import compose, joined, typeset
+from kabul_brief.publish.localize import compose, joined, typeset, wrapped
 from kabul_brief.publish.reads import remembered, tracked
 from kabul_brief.publish.urls import Urls, safe_external
 
@@ -303,7 +303,7 @@ class Kit:
         """Sanitized Markdown HTML with its record links made URLs."""
         if markup is None:
             return None
-        return SafeHtml(self.urls.rewrite(markup.html))
+        return SafeHtml(wrapped(self.urls.rewrite(markup.html), markup))
 
     def corrections(self, corrections: tuple[m.Correction, ...]) -> tuple[CorrectionView, ...]:
         """A record's corrections, for its page."""
