@@ -236,9 +236,11 @@ _HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n
 def test_a_sites_catalog_cannot_put_script_or_break_an_attribute(tmp_path: Path) -> None:
     site = _site_with_catalog(tmp_path, _HEADER + (
         'msgid "Search"\nmsgstr "\\"><script>alert(1)</script>"\n\n'
-        'msgid "Actors, events, disputes…"\nmsgstr "بازیگران \\"و\\" <b onmouseover=x>رویدادها</b>"\n\n'
+        'msgid "Actors, events, disputes…"\n'
+        'msgstr "بازیگران \\"و\\" <b onmouseover=x>رویدادها</b>"\n\n'
         'msgid "With <a href=\\"%(url)s\\">%(other)s</a>."\n'
-        'msgstr "با <a href=\\"%(url)s\\" onclick=\\"x()\\">%(other)s</a><img src=x onerror=y>."\n'))
+        'msgstr "با <a href=\\"%(url)s\\" onclick=\\"x()\\">%(other)s</a>'
+        '<img src=x onerror=y>."\n'))
     built = _cli(site, "build", "--out", "_site", "--quiet")
     assert built.returncode == 0, built.stderr
     html = (site / "_site" / "fa-af" / "index.html").read_text(encoding="utf-8")
