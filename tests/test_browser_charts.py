@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -246,6 +247,20 @@ def test_the_filter_by_kind_and_two_filters_at_once(site: tools.Site, context: A
     assert all("Pakistan" in row for row in rows)
     assert len(rows) <= len(kinds)
     assert page.evaluate(tools.SCROLL_WIDTH) <= PHONE["width"]
+
+
+def test_the_filter_says_what_it_shows_in_the_pages_language(
+        site: tools.Site, context: Any) -> None:
+    """The count of events shown is the page's sentence, in its digits: Dari on the
+    Dari timeline (found by an outside test: it was English everywhere)."""
+    page = context(viewport=PHONE).new_page()
+    page.goto(site.base_url + "fa-af/timeline/?kind=meeting")
+    said = page.text_content("#timeline_filter output") or ""
+    assert "Showing" not in said and "نمایش" in said, said
+    assert re.search("[\u06f0-\u06f9]", said) and not re.search("[0-9]", said), said
+    page.goto(site.base_url + "timeline/")
+    assert re.fullmatch(r"Showing all \d+ events", page.text_content("#timeline_filter output")
+                        or "")
 
 
 def _dates(page: Any) -> list[str]:

@@ -264,6 +264,14 @@ def test_a_sites_catalog_cannot_put_script_or_break_an_attribute(tmp_path: Path)
     (_HEADER + 'msgid "%(count)s event"\nmsgid_plural "%(count)s events"\n'
      'msgstr[0] "%(count)s رویداد"\nmsgstr[1] "%(count)s % رویداد"\n', 5, "no format"),
     (_HEADER.encode() + b'msgid "Go"\nmsgstr "\xff\xfe"\n', 6, "not UTF-8"),
+    # found by a second outside test: each ended in a traceback
+    ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=klingon\\n"\n\n'
+     'msgid "Go"\nmsgstr "x"\n', None, "cannot be read"),
+    ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n'
+     '"Plural-Forms: nplurals=2; plural=(n/0);\\n"\n\nmsgid "Go"\nmsgstr "x"\n', None,
+     "cannot be read"),
+    (_HEADER + 'msgid "%(count)s event"\nmsgid_plural "%(count)s events"\n'
+     'msgstr[0] "%(count)d رویداد"\nmsgstr[1] "%(count)d رویداد"\n', 5, "no format"),
 ])
 def test_a_catalog_a_build_could_not_fill_is_an_error_in_check_and_build(
         tmp_path: Path, po: str | bytes, line: int | None, said: str) -> None:
@@ -278,6 +286,36 @@ def test_a_catalog_a_build_could_not_fill_is_an_error_in_check_and_build(
         assert errors[0].startswith(where + (f":{line}:" if line else ":")), errors[0]
         assert said in errors[0] and errors[0].endswith("[bad-catalog]")
     assert not (site / "_site").exists()
+
+
+def test_a_compiled_catalog_that_is_no_catalog_is_an_error_in_check_and_build(
+        tmp_path: Path) -> None:
+    site = _site_with_catalog(tmp_path, b"")
+    own = site / "templates" / "locale" / "fa_AF" / "LC_MESSAGES"
+    (own / "messages.po").unlink()
+    (own / "messages.mo").write_bytes(b"not a compiled catalog at all")
+    for args in (("check",), ("build", "--out", "_site", "--quiet")):
+        done = _cli(site, *args)
+        assert done.returncode == 1 and "Traceback" not in done.stderr, (args, done.stderr)
+        assert "messages.mo: error: the catalog cannot be read" in done.stderr, done.stderr
+
+
+def test_a_translated_link_goes_where_its_message_sends_it(tmp_path: Path) -> None:
+    """A translation of a message with a link keeps the message's href (a page URL the
+    view fills in): not another value, not an address of its own."""
+    site = _site_with_catalog(tmp_path, _HEADER + (
+        'msgid "With <a href=\\"%(url)s\\">%(other)s</a>."\n'
+        'msgstr "با <a href=\\"%(other)s\\">%(other)s</a> <a href=\\"https://evil.example/\\">'
+        'x</a>."\n'))
+    mutate_name = site / "content" / "actors" / "taliban.yaml"
+    text = mutate_name.read_text(encoding="utf-8")
+    mutate_name.write_text(text.replace("fa-AF: حکومت طالبان", 'fa-AF: "javascript:alert(1)"'),
+                           encoding="utf-8")
+    assert _cli(site, "build", "--out", "_site", "--quiet").returncode == 0
+    page = BeautifulSoup((site / "_site" / "fa-af" / "actors" / "india" / "index.html")
+                         .read_text(encoding="utf-8"), "html5lib")
+    hrefs = [str(a.get("href")) for a in page.find_all("a")]
+    assert not any(h.startswith(("javascript:", "https://evil")) for h in hrefs), hrefs
 
 
 def test_a_standing_page_named_like_a_language_folder_is_refused(tmp_path: Path) -> None:

@@ -53,6 +53,19 @@ def test_corrections_feed_matches_the_rfc_4287_schema_even_with_no_entries(
     assert not problems, _report(problems)
 
 
+def test_every_languages_feeds_match_the_rfc_4287_schema(site: tools.Site) -> None:
+    """The site's feeds in each of its languages (``/fa-af/feed.xml``, its events' and
+    corrections' feeds) are as valid as the main language's."""
+    languages = site.language_folders()
+    assert languages == {"fa-af", "ps", "ur"}
+    problems = []
+    for folder in sorted(languages):
+        for name in ("feed.xml", "events/feed.xml", "corrections/feed.xml"):
+            feed = site.root / folder / name
+            problems += tools.jing_atom(feed) + tools.atom_own_checks(feed)
+    assert not problems, _report(problems)
+
+
 def test_sitemap_matches_the_sitemaps_org_xsd(site: tools.Site) -> None:
     problems = tools.xmllint_sitemap(site.root / "sitemap.xml")
     assert not problems, _report(problems)

@@ -31,7 +31,7 @@ import jinja2
 import nh3
 from babel import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, read_po
+from babel.messages.pofile import read_po
 from babel.support import Translations
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
@@ -69,22 +69,30 @@ def locale_names(code: str) -> tuple[str, ...]:
 
 
 def _read(folder: Path, code: str) -> Translations | None:
-    """The catalog of ``code`` in one theme folder: its ``.po`` compiled here (the
-    source, so a site's translator need not run ``pybabel compile``), else its ``.mo``."""
+    """The catalog of ``code`` in one theme folder (see :func:`_read_messages`)."""
     for name in locale_names(code):
-        messages = folder / LOCALE_FOLDER / name / "LC_MESSAGES"
-        mo = messages / f"{DOMAIN}.mo"
-        po = messages / f"{DOMAIN}.po"
-        if po.is_file():
-            with po.open("rb") as source:
-                catalog = read_po(source, locale=name)
-            compiled = BytesIO()
-            write_mo(compiled, catalog)
-            compiled.seek(0)
-            return Translations(compiled, domain=DOMAIN)
-        if mo.is_file():
-            with mo.open("rb") as source:
-                return Translations(source, domain=DOMAIN)
+        found = _read_messages(folder / LOCALE_FOLDER / name / "LC_MESSAGES")
+        if found is not None:
+            return found
+    return None
+
+
+def _read_messages(messages: Path) -> Translations | None:
+    """The catalog in one ``LC_MESSAGES`` folder: its ``.po`` compiled here (the
+    source, so a site's translator need not run ``pybabel compile``), else its ``.mo``;
+    None without either."""
+    mo = messages / f"{DOMAIN}.mo"
+    po = messages / f"{DOMAIN}.po"
+    if po.is_file():
+        with po.open("rb") as source:
+            catalog = read_po(source, locale=messages.parent.name)
+        compiled = BytesIO()
+        write_mo(compiled, catalog)
+        compiled.seek(0)
+        return Translations(compiled, domain=DOMAIN)
+    if mo.is_file():
+        with mo.open("rb") as source:
+            return Translations(source, domain=DOMAIN)
     return None
 
 
@@ -101,50 +109,79 @@ def catalog(folders: tuple[Path, ...], code: str) -> gettext.NullTranslations:
     return found
 
 
-_PLACEHOLDER_RE: Final = re.compile(r"%\((\w+)\)[sd]")
+_PLACEHOLDER_RE: Final = re.compile(r"%\((\w+)\)[a-z]")
 _TAG_RE: Final = re.compile(r"<([a-z]+)[\s>]")
+_HREF_RE: Final = re.compile(r'href="([^"]*)"')
 
 
 def catalog_problems(folder: Path) -> list[ContentError]:
-    """What is wrong with a site's own catalogs (``folder/locale/**/messages.po``): a
-    file that is not a catalog, not UTF-8, or a translation that names a value its
-    message does not give, or is no format its values can fill (a lone ``%``). Each an
-    error at its line, so that ``check`` says what ``build`` would stop on."""
+    """What is wrong with a site's own catalogs (``folder/locale/LL/LC_MESSAGES/``,
+    ``messages.po`` or a compiled ``messages.mo``): a file that is not a catalog or not
+    UTF-8, a plural rule that cannot be worked out, or a translation that names a
+    value its message does not give, or is no format its values can fill (a lone
+    ``%``). Each an error (at its line, in a ``.po``), so that ``check`` says what
+    ``build`` would stop on: the catalog is read here as the build reads it."""
     problems: list[ContentError] = []
     base = folder / LOCALE_FOLDER
     if not base.is_dir():
         return problems
-    for path in sorted(base.rglob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+    for messages in sorted(base.glob("*/LC_MESSAGES")):
+        po, mo = messages / f"{DOMAIN}.po", messages / f"{DOMAIN}.mo"
+        path = po if po.exists() or not mo.exists() else mo
+        if not path.exists():
+            continue
         shown = os.path.normpath(path).replace(os.sep, "/")
 
         def problem(line: int | None, message: str, hint: str, shown: str = shown) -> None:
-            problems.append(ContentError(position=Position(path=shown, line=line, column=1),
-                                         code="bad-catalog", message=message, hint=hint))
+            problems.append(ContentError(
+                position=Position(path=shown, line=line, column=1 if line else None),
+                code="bad-catalog", message=message, hint=hint))
 
-        try:
-            data = path.read_bytes()
-            data.decode("utf-8")
-            catalog = read_po(BytesIO(data), abort_invalid=True, charset="utf-8")
-        except UnicodeDecodeError as error:
-            line = data[:error.start].count(b"\n") + 1
-            problem(line, "the catalog is not UTF-8 text",
-                    "Save it as UTF-8 (the charset its header should name).")
-            continue
-        except (PoFileError, ValueError, OSError) as error:
-            where: int | None = getattr(error, "lineno", None)
-            problem(where, f"the catalog cannot be read: {error}",
-                    "Write it in the .po format (msgid \"...\" then msgstr \"...\"), as"
-                    " pybabel writes it.")
-            continue
-        for message in catalog:
-            if not message.id:
+        if path == po:
+            try:
+                data = po.read_bytes()
+                data.decode("utf-8")
+            except UnicodeDecodeError as error:
+                problem(data[:error.start].count(b"\n") + 1, "the catalog is not UTF-8 text",
+                        "Save it as UTF-8 (the charset its header should name).")
                 continue
-            problem_text = _translation_problem(message.id, message.string or "")
-            if problem_text is not None:
-                problem(message.lineno, problem_text,
+            except OSError as error:
+                problem(None, f"the catalog cannot be read: {error.strerror or error}",
+                        "Make it a readable file.")
+                continue
+        try:
+            if path == po:
+                catalog = read_po(BytesIO(data), abort_invalid=True, charset="utf-8")
+                pairs = [(message.id, message.string or "", message.lineno)
+                         for message in catalog if message.id]
+            read = _read_messages(messages)
+            assert read is not None
+            rule = getattr(read, "plural", None)
+            for count in range(12):  # the plural rule, worked out as pages will
+                if rule is not None:
+                    rule(count)
+            if path == mo:
+                pairs = [(_ids(key), value, None)
+                         for key, value in read._catalog.items() if key]
+        except Exception as error:  # whatever the catalog libraries raise of a bad file
+            where: int | None = getattr(error, "lineno", None)
+            problem(where, f"the catalog cannot be read: {type(error).__name__}: {error}",
+                    "Write it in the .po format (msgid \"...\" then msgstr \"...\") with"
+                    " a plural rule as in 'Plural-Forms: nplurals=2; plural=(n != 1);',"
+                    " or compile it with pybabel compile.")
+            continue
+        for ids, strings, line in pairs:
+            said = _translation_problem(ids, strings)
+            if said is not None:
+                problem(line, said,
                         "A translation may use the values its message names, %(name)s,"
                         " and no others; write a percent sign as %%.")
     return problems
+
+
+def _ids(key: object) -> str | tuple[str, ...]:
+    """A compiled catalog's key as the message's id: a plural one is (singular, n)."""
+    return key[0] if isinstance(key, tuple) else str(key)
 
 
 def _translation_problem(ids: str | Sequence[str], strings: str | Sequence[str]) -> str | None:
@@ -153,7 +190,8 @@ def _translation_problem(ids: str | Sequence[str], strings: str | Sequence[str])
     strings = (strings,) if isinstance(strings, str) else tuple(strings)
     names = {name for message in ids for name in _PLACEHOLDER_RE.findall(message)}
     formatted = bool(names) or len(ids) > 1  # ngettext always fills in count and num
-    values: dict[str, object] = {name: "x" for name in names} | {"count": 1, "num": 1}
+    # every value as the pages give it: text (a count in the page's digits too)
+    values: dict[str, str] = {name: "1" for name in names} | {"count": "1", "num": "1"}
     for string in strings:
         if not string:
             continue
@@ -203,8 +241,15 @@ def _trusted(messages: Sequence[str], text: str) -> Markup:
     tags = {tag for message in messages for tag in _TAG_RE.findall(message)}
     if not tags:
         return escape(text)
+    # a link goes where its message's does (href="%(url)s", filled in by the view),
+    # never where a translation would send it
+    hrefs = {href for message in messages for href in _HREF_RE.findall(message)}
+
+    def keep(tag: str, attribute: str, value: str) -> str | None:
+        return value if tag == "a" and attribute == "href" and value in hrefs else None
+
     return Markup(nh3.clean(text, tags=tags, attributes={"a": {"href"}} if "a" in tags else {},
-                            link_rel=None, url_schemes={"http", "https"}))
+                            attribute_filter=keep, link_rel=None, url_schemes=set()))
 
 
 @jinja2.pass_context
