@@ -102,7 +102,8 @@ def _content_ids(soup: BeautifulSoup, out: Path, page: Path) -> set[str]:
     first in a paragraph) and record ids on the timeline."""
     ids = {p["id"] for p in soup.select("p[id]") if re.fullmatch(r"p[0-9]+", p["id"])}
     ids |= {span["id"] for span in soup.select("p > span[id]")}
-    if page.parent in (out / "timeline", out / "timeline" / "newest"):
+    where = page.parent.relative_to(out).parts  # in any language's folder
+    if where[-1:] == ("timeline",) or where[-2:] == ("timeline", "newest"):
         ids |= {li["id"] for li in soup.select("li.event-item[id]")}
     return ids
 
