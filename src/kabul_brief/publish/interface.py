@@ -123,9 +123,11 @@ def catalog_problems(folder: Path) -> list[ContentError]:
     ``build`` would stop on: the catalog is read here as the build reads it."""
     problems: list[ContentError] = []
     base = folder / LOCALE_FOLDER
-    if not base.is_dir():
+    try:
+        found = sorted(base.glob("*/LC_MESSAGES")) if base.is_dir() else []
+    except OSError:  # an unreadable templates folder: Theme.check reports it
         return problems
-    for messages in sorted(base.glob("*/LC_MESSAGES")):
+    for messages in found:
         po, mo = messages / f"{DOMAIN}.po", messages / f"{DOMAIN}.mo"
         path = po if po.exists() or not mo.exists() else mo
         if not path.exists():
