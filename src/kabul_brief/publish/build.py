@@ -29,6 +29,7 @@ from kabul_brief.content import model as m
 from kabul_brief.folders import Theme, site_theme
 from kabul_brief.publish import writer
 from kabul_brief.publish.cards import CardMaker, card_of
+from kabul_brief.publish.localize import editions
 from kabul_brief.publish.pagetypes import LazyPage, Page, PlannedPage, made, planned_path
 from kabul_brief.publish.plan import Plan, plan_site, record_pages_in_every_language
 from kabul_brief.publish.reads import key_digests, reading
@@ -317,9 +318,10 @@ def patch_pages(site: m.Site, out: Path, paths: Collection[str], base_url: str |
     :class:`~kabul_brief.publish.render.Renderer`."""
     urls = Urls(base_url or site.settings.base_url)
     theme = theme or site_theme()
-    renderer = Renderer(site, urls, theme, env)
+    every = editions(site)  # localized once, for the pages and their renderer
+    renderer = Renderer(site, urls, theme, env, editions=every)
     changed = []
-    for planned in record_pages_in_every_language(site, urls, theme, paths):
+    for planned in record_pages_in_every_language(every, urls, theme, paths):
         path = output_path(planned_path(planned))
         data = renderer.render(made(planned))
         with contextlib.suppress(OSError):

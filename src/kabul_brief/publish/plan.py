@@ -148,12 +148,13 @@ def record_pages(kit: Kit, only: Collection[str] | None = None) -> list[PlannedP
     return [page for page in record_pages(kit) if output_path(planned_path(page)) in wanted]
 
 
-def record_pages_in_every_language(site: m.Site, urls: Urls, theme: Theme | None,
+def record_pages_in_every_language(every: Sequence[Edition], urls: Urls,
+                                   theme: Theme | None,
                                    only: Collection[str]) -> list[PlannedPage]:
     """:func:`record_pages` at these output paths, in whichever language's folder each
-    is: what a resident preview renders of an edit at once."""
+    is (``every``: the site's editions, :func:`~kabul_brief.publish.localize.editions`):
+    what a resident preview renders of an edit at once."""
     wanted = set(only)
-    every = editions(site)
     found: list[PlannedPage] = []
     for edition in every:
         local = Kit(edition.site, urls.language(edition.folder),
