@@ -141,7 +141,9 @@ def test_the_main_language_is_the_one_site_yaml_names(
             " language 'ur' [missing-main-language]",
             "content/articles/analysis/kabul-outreach.ur.md:1:1: error:"
             " 'kabul-outreach.ur.md' is named as a translation into 'ur', which is the site's"
-            " main language [undeclared-language]")
+            " main language [undeclared-language]",
+            "content/events/kabul-meeting.yaml:8:33: error: role has no text in the site's main"
+            " language 'ur' [missing-main-language]")
 
 
 def test_two_texts_in_one_language_are_an_error(

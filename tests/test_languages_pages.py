@@ -114,6 +114,52 @@ def test_a_missing_translation_shows_the_english_text_marked_as_english(built: P
     assert dari.find("bdi") is None
 
 
+def test_a_participants_role_is_shown_in_its_translation_or_marked_english(
+        built: Path) -> None:
+    roles = {}
+    for folder in ("fa-af", "ps"):
+        page = _soup(built / folder / "events" / "kabul-meeting" / "index.html")
+        link = page.find("a", href=re.compile(r"/actors/m-anand-prakash/$"))
+        assert link is not None and isinstance(link.parent, Tag)
+        roles[folder] = link.parent
+    assert "ریاست هیئت هندی را داشت" in roles["fa-af"].get_text()
+    assert "led the Indian delegation" not in roles["fa-af"].get_text()
+    marked = [bdi for bdi in roles["ps"].find_all("bdi", lang="en", dir="ltr")
+              if bdi.get_text() == "led the Indian delegation"]
+    assert len(marked) == 1
+
+
+def test_names_are_marked_english_only_when_they_are_not_in_the_pages_script(
+        built: Path) -> None:
+    """The translator's and the authors' names have no translation: a Latin name on a
+    Dari page is marked English, a name written in Arabic script is not."""
+    page = _soup(built / "fa-af" / "articles" / "kabul-outreach" / "index.html")
+    note = page.find("p", class_="translation-note")
+    assert note is not None
+    assert [(b.get_text(), b["lang"], b["dir"]) for b in note.find_all("bdi")] == [
+        ("Desk", "en", "ltr")]
+    text = page.get_text()
+    assert "احمد ولی" in text
+    assert all(b.get_text() != "احمد ولی" for b in page.find_all("bdi"))
+
+
+def test_the_cards_description_is_in_the_pages_language(built: Path) -> None:
+    """``og:image:alt`` and ``twitter:image:alt`` say the site's name and the page's
+    kind in the page's language."""
+    expected = {
+        "fa-af/actors/taliban/index.html": "خلاصهٔ آزمایشی. بازیگر: حکومت طالبان",
+        "actors/taliban/index.html": "Fixture Brief. Actor: Taliban government",
+    }
+    for path, alt in expected.items():
+        page = _soup(built / path)
+        for tag in (page.find("meta", property="og:image:alt"),
+                    page.find("meta", attrs={"name": "twitter:image:alt"})):
+            assert tag is not None and tag["content"] == alt, (path, tag)
+    index = _soup(built / "fa-af" / "actors" / "index.html")
+    tag = index.find("meta", property="og:image:alt")
+    assert tag is not None and "Index" not in tag["content"]
+
+
 def test_hreflang_sets_are_complete_reciprocal_and_exist(built: Path) -> None:
     for page in _main_pages(built):
         if page == "404.html":

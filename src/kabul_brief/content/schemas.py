@@ -260,7 +260,7 @@ EVENT_ACTOR: Final = OneOf(
     "event actor",
     (("id", Struct("event actor", (
         Field(name="id", type=Ref("actor"), required=True),
-        Field(name="role", type=Text(description="role")),
+        Field(name="role", type=text("role")),
     ))),),
     shorthand=lambda actor_id: {"id": actor_id},
     shorthand_type=Ref("actor"),

@@ -34,6 +34,7 @@ from PIL import Image, ImageDraw, ImageFont
 from kabul_brief.content import model as m
 from kabul_brief.folders import Theme
 from kabul_brief.kinds import LINKED_KINDS
+from kabul_brief.publish.interface import N_
 from kabul_brief.publish.meta import PageMeta
 from kabul_brief.publish.urls import Urls
 
@@ -132,13 +133,16 @@ class CardLink:
     height: int = HEIGHT
 
 
-def card_of(meta: PageMeta, settings: m.SiteSettings, urls: Urls) -> Card:
+def card_of(meta: PageMeta, settings: m.SiteSettings, urls: Urls,
+            say: Callable[[str], str] = str) -> Card:
     """The card of the page with this head. The front page shows the site's tagline
-    (its title is the site's name, already at the top)."""
+    (its title is the site's name, already at the top). ``say`` gives the label in
+    the page's language: a page in another language describes the card in its own."""
     folder, _, rest = meta.path.partition("/")
     label = _LABELS.get(folder, "") if meta.path.endswith("/") else ""
     if label and not rest:
-        label = "Index"
+        label = N_("Index")
+    label = say(label) if label else ""
     title = meta.title
     if meta.path == "":
         title = settings.tagline or settings.title
@@ -146,13 +150,14 @@ def card_of(meta: PageMeta, settings: m.SiteSettings, urls: Urls) -> Card:
     return Card(site=settings.title, label=label, title=title, host=address)
 
 
-def card_link(meta: PageMeta, settings: m.SiteSettings, urls: Urls) -> CardLink:
+def card_link(meta: PageMeta, settings: m.SiteSettings, urls: Urls,
+              say: Callable[[str], str] = str) -> CardLink:
     """Where the page's card is and what it says; the 404 page's is the front page's."""
     path = Urls.card_path(meta.path)
     if path is None:
         front = PageMeta(path="", title=settings.title, description=None, section=None)
-        return card_link(front, settings, urls)
-    return CardLink(url=urls.absolute_path(path), alt=card_of(meta, settings, urls).alt)
+        return card_link(front, settings, urls, say)
+    return CardLink(url=urls.absolute_path(path), alt=card_of(meta, settings, urls, say).alt)
 
 
 class CardMaker:

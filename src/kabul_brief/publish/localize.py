@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -149,6 +150,12 @@ def wrapped(html: str, markup: m.Markup) -> str:
     return _BLOCK.format(language=markup.language, direction=markup.direction, html=html)
 
 
+def _written_only_in(text: str, direction: str) -> bool:
+    """Whether every strongly directed letter of the text runs in this direction."""
+    kinds = {unicodedata.bidirectional(char) for char in text} & {"L", "R", "AL"}
+    return bool(kinds) and kinds <= ({"R", "AL"} if direction == "rtl" else {"L"})
+
+
 class _Localizer:
     """Replaces each translatable text of a record by the language's, or a fallback."""
 
@@ -184,7 +191,23 @@ class _Localizer:
         return None if original is None else self.mark(original)
 
     def mark(self, original: str) -> str:
+        """A name as written, marked as the main language's unless it is written in
+        the page's direction alone (``احمد ولی`` on a Dari page of an English site),
+        where calling it English would have it read in an English voice."""
+        if self.language.direction != self.main.direction and _written_only_in(
+                original, self.language.direction):
+            return original
         return Fallback(original, self.main.code, self.main.direction)
+
+    def with_translator_marked(
+            self, translated: Mapping[str, m.BodyTranslation]) -> dict[str, m.BodyTranslation]:
+        """The translations, this language's translator's name marked as a name is."""
+        marked = dict(translated)
+        mine = marked.get(self.language.code)
+        if mine is not None:
+            marked[self.language.code] = dataclasses.replace(
+                mine, translator=self.untranslated(mine.translator))
+        return marked
 
     def aliases(self, original: tuple[str, ...], translations: m.Translations) -> tuple[str, ...]:
         given = translations.get(("aliases",), {}).get(self.language.code)
@@ -235,8 +258,9 @@ class _Localizer:
             event, title=self.text(event.title, t, ("title",)),
             as_reported=self.optional_text(event.as_reported, t, ("as_reported",)),
             summary=self.optional_markup(event.summary, t, ("summary",)),
-            actors=tuple(dataclasses.replace(actor, role=self.untranslated(actor.role))
-                         for actor in event.actors),
+            actors=tuple(dataclasses.replace(
+                actor, role=self.optional_text(actor.role, t, ("actors", i, "role")))
+                for i, actor in enumerate(event.actors)),
             sources=self.citations(event.sources),
             claims=tuple(dataclasses.replace(
                 claim, text=self.markup(claim.text, t, ("claims", i, "text")),
@@ -285,7 +309,8 @@ class _Localizer:
         translated = article.translated.get(self.language.code)
         t = article.translations
         article = dataclasses.replace(
-            article, authors=tuple(map(self.mark, article.authors)))
+            article, authors=tuple(map(self.mark, article.authors)),
+            translated=self.with_translator_marked(article.translated))
         if translated is None:
             return dataclasses.replace(  # its blocks marked by its body's language
                 article, title=self.text(article.title, t, ("title",)),
@@ -301,6 +326,7 @@ class _Localizer:
     def page(self, page: m.Page) -> m.Page:
         translated = page.translated.get(self.language.code)
         t = page.translations
+        page = dataclasses.replace(page, translated=self.with_translator_marked(page.translated))
         if translated is None:
             return dataclasses.replace(
                 page, title=self.text(page.title, t, ("title",)),

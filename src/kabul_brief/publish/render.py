@@ -268,7 +268,8 @@ class Renderer:
                 page=page.meta,
                 view=page.view,
                 canonical=urls.absolute_path(page.meta.path),
-                card=card_link(page.meta, self._settings, self._urls),
+                card=card_link(page.meta, self._editions[folder].site.settings, self._urls,
+                               self._catalogs[folder].gettext),
                 versions=self.versions(page.meta.path, folder),
             )
         except jinja2.TemplateError:
