@@ -222,7 +222,6 @@ class Renderer:
         self._theme = theme or site_theme()
         self._env = env or environment(self._theme)
         self._urls = urls
-        self._settings = site.settings
         every = tuple(editions) if editions else localize.editions(site)
         self._editions = {edition.folder: edition for edition in every}
         self._catalogs = {edition.folder: interface.catalog(self._theme.folders,
